@@ -1,0 +1,207 @@
+// The drdrill command line (DESIGN.md): run, validate, list, schema, report.
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Command, CommanderError, Option } from "commander";
+import { z } from "zod";
+import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/registry.ts";
+import { FAULTS } from "../faults/registry.ts";
+import { EXIT, runInvocation } from "../runner/invocation.ts";
+import { planRuns } from "../runner/plan.ts";
+import type { ResultsFile } from "../runner/results-file.ts";
+import { silentProgress } from "../runner/progress.ts";
+import { formatIssue, InputError, type InputIssue } from "../scenario/errors.ts";
+import { loadScenarios } from "../scenario/load.ts";
+import { scenarioJsonSchema } from "../scenario/schema.ts";
+import { TARGETS } from "../targets/registry.ts";
+import { TOOLS } from "../tools/registry.ts";
+import { parseDuration, parseSize } from "../util/units.ts";
+import { createLineProgress, createTtyProgress } from "./progress.ts";
+
+interface RunOptions {
+  target: string;
+  tool?: string[];
+  size?: string;
+  repeat?: string;
+  timeout?: string;
+  out?: string;
+  reporter?: string[];
+  shard?: string;
+  keep?: boolean;
+}
+
+const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
+
+function checkRunOptions(o: RunOptions): { sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number } } {
+  const issues: InputIssue[] = [];
+  if (!TARGETS[o.target]) issues.push(argIssue("--target", `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")})`));
+  for (const t of o.tool ?? []) if (!TOOLS[t]) issues.push(argIssue("--tool", `unknown tool "${t}" (available: ${Object.keys(TOOLS).join(", ")})`));
+  for (const r of o.reporter ?? []) if (!REPORTERS[r] && !/[./]/.test(r)) issues.push(argIssue("--reporter", `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`));
+  const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
+  if (o.size !== undefined && sizeBytes === undefined) issues.push(argIssue("--size", `"${o.size}" is not a size (e.g. 50MB, 3.34GB)`));
+  const timeoutMs = o.timeout !== undefined ? parseDuration(o.timeout) : undefined;
+  if (o.timeout !== undefined && !timeoutMs) issues.push(argIssue("--timeout", `"${o.timeout}" is not a duration (e.g. 90s, 10m)`));
+  const repeat = o.repeat !== undefined ? Number(o.repeat) : undefined;
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number >= 1`));
+  let shard: { index: number; count: number } | undefined;
+  if (o.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(o.shard);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) issues.push(argIssue("--shard", `"${o.shard}" is not I/N with 1 <= I <= N`));
+    else shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  return {
+    ...(sizeBytes !== undefined ? { sizeBytes } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
+    ...(shard ? { shard } : {}),
+  };
+}
+
+function defaultOutDir(): string {
+  return join("drdrill-runs", new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, ""));
+}
+
+function progressFor(): ReturnType<typeof createTtyProgress> {
+  const mode = process.env.DRDRILL_PROGRESS;
+  if (mode === "none") return silentProgress;
+  if (mode === "tty" || (mode !== "lines" && process.stderr.isTTY && !process.env.CI)) return createTtyProgress();
+  return createLineProgress();
+}
+
+async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promise<number> {
+  const checked = checkRunOptions(o);
+  const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"]);
+  const plans = planRuns(scenarios, {
+    ...(o.tool ? { tools: o.tool } : {}),
+    ...(checked.repeat !== undefined ? { repeat: checked.repeat } : {}),
+    ...(checked.shard ? { shard: checked.shard } : {}),
+  });
+  if (plans.length === 0) throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
+  const outDir = resolve(o.out ?? defaultOutDir());
+  const results = await runInvocation({
+    argv,
+    scenarios,
+    plans,
+    outDir,
+    targetName: o.target,
+    ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
+    ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
+    keep: Boolean(o.keep),
+    reporters: await resolveReporters(o.reporter ?? DEFAULT_REPORTERS),
+    progress: progressFor(),
+  });
+  return results.exitCode;
+}
+
+async function reportCommand(dir: string): Promise<number> {
+  const text = await readFile(join(dir, "results.json"), "utf8").catch(() => null);
+  if (text === null) throw new InputError([{ file: join(dir, "results.json"), line: 1, column: 1, path: "", message: "not found: is this a drdrill run folder?" }]);
+  const results = JSON.parse(text) as ResultsFile;
+  if (results.schemaVersion > 1) throw new InputError([{ file: join(dir, "results.json"), line: 1, column: 1, path: "schemaVersion", message: `version ${results.schemaVersion} is newer than this drdrill understands (1)` }]);
+  const reporters = await resolveReporters(DEFAULT_REPORTERS.filter((r) => r !== "json"));
+  for (const r of reporters) if (r.name !== "json") await r.onEnd?.(results, dir);
+  return results.exitCode;
+}
+
+function listCommand(what: string): number {
+  const out: string[] = [];
+  if (what === "faults" || what === "all") {
+    out.push("faults:");
+    for (const f of Object.values(FAULTS)) {
+      const schema = z.toJSONSchema(f.params as z.ZodType, { io: "input" }) as { properties?: Record<string, { type?: string; description?: string }> };
+      const params = Object.entries(schema.properties ?? {}).map(([k, v]) => `${k}${v.type ? `: ${v.type}` : ""}`).join(", ");
+      out.push(`  ${f.name.padEnd(22)} expect ${f.expect.join("|").padEnd(10)} { ${params} }  ${f.description}`);
+    }
+  }
+  if (what === "tools" || what === "all") {
+    out.push("tools:");
+    for (const t of Object.values(TOOLS)) out.push(`  ${t.name.padEnd(12)} needs ${t.binaries.join(", ").padEnd(18)} ${t.description}`);
+  }
+  if (what === "targets" || what === "all") {
+    out.push("targets:");
+    for (const t of Object.values(TARGETS)) out.push(`  ${t.name.padEnd(12)} ${t.description}`);
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+  return EXIT.ok;
+}
+
+async function listScenarios(dirs: string[]): Promise<number> {
+  const scenarios = await loadScenarios(dirs.length > 0 ? dirs : ["scenarios"]);
+  for (const s of scenarios) process.stdout.write(`${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ${s.scenario.tools.map((t) => Object.keys(t)[0]).join(", ")}\n`);
+  return EXIT.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command("drdrill")
+    .description("Disaster-recovery drills as code: back up, break, restore, verify, measure.")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("run")
+    .description("Run scenarios (files or folders; default scenarios/seed)")
+    .argument("[scenarios...]")
+    .addOption(new Option("--target <name>", "where the protected system runs").default("local"))
+    .option("--tool <name...>", "only these tools")
+    .option("--size <size>", "dataset size, e.g. 50MB or 3.34GB (overrides the scenario)")
+    .option("--repeat <n>", "runs per scenario and tool")
+    .option("--timeout <duration>", "bound on every tool call, e.g. 10m")
+    .option("--out <dir>", "run folder (default drdrill-runs/<time>)")
+    .option("--reporter <name...>", "reporters: json, markdown, junit, console, or a module path")
+    .option("--shard <i/n>", "run slice i of n")
+    .option("--keep", "keep the target's data and the backups after the run")
+    .action(async (paths: string[], o: RunOptions) => {
+      code = await runCommand(paths, o, argv);
+    });
+
+  program
+    .command("validate")
+    .description("Check scenario files; report every problem with file:line:column and field")
+    .argument("[scenarios...]")
+    .action(async (paths: string[]) => {
+      const loaded = await loadScenarios(paths.length > 0 ? paths : ["scenarios"]);
+      process.stdout.write(`${loaded.length} scenario(s) valid: ${loaded.map((l) => l.scenario.name).join(", ")}\n`);
+    });
+
+  program
+    .command("list")
+    .description("List faults, tools, targets or scenarios")
+    .argument("[what]", "faults | tools | targets | scenarios", "all")
+    .argument("[dirs...]")
+    .action(async (what: string, dirs: string[]) => {
+      if (!["faults", "tools", "targets", "scenarios", "all"].includes(what)) throw new InputError([argIssue("list", `"${what}" is not one of faults, tools, targets, scenarios`)]);
+      code = what === "scenarios" ? await listScenarios(dirs) : listCommand(what);
+    });
+
+  program
+    .command("schema")
+    .description("Print the JSON Schema of scenario files")
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
+
+  program
+    .command("report")
+    .description("Re-render the reports of a finished run folder")
+    .argument("<dir>")
+    .action(async (dir: string) => {
+      await reportCommand(dir);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof InputError) {
+      for (const i of e.issues) process.stderr.write(`${formatIssue(i)}\n`);
+      process.stderr.write(`drdrill: ${e.issues.length} problem(s) in the input; nothing was run.\n`);
+      return EXIT.input;
+    }
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    process.stderr.write(`drdrill: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT.environment;
+  }
+}

@@ -1,0 +1,120 @@
+// Runs a command on this host in its own process group, with a timeout that kills the whole group,
+// logs to files, and CPU time (bash `times`) and peak RSS (sampled) of the process tree.
+import { execa } from "execa";
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { monoMs } from "../util/clock.ts";
+import type { SecretStore } from "../util/secrets.ts";
+import { killGroup, trackGroup, untrackGroup } from "./live-groups.ts";
+import { LogSink } from "./log-sink.ts";
+import { startRssSampler } from "./process-tree.ts";
+import { displayCommand } from "./quote.ts";
+import type { CommandExecutor, CommandResult, CommandSpec } from "./types.ts";
+
+// The wrapper runs the tool as a child (not exec) so it can report the tree's CPU time afterwards.
+const WRAPPER = `"$@"; rc=$?; times > "$DRDRILL_TIMES_FILE"; exit $rc`;
+const KILL_GRACE_MS = 3000;
+
+let counter = 0;
+
+/** Parses bash `times` output: second line holds the children's user and system time. */
+export function parseBashTimes(text: string): number | null {
+  const line = text.trim().split("\n")[1];
+  if (!line) return null;
+  const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)];
+  if (parts.length < 2) return null;
+  return Math.round(parts.reduce((sum, p) => sum + (Number(p[1]) * 60 + Number(p[2])) * 1000, 0));
+}
+
+export class LocalExecutor implements CommandExecutor {
+  readonly where = "local";
+
+  constructor(
+    private readonly logDir: string,
+    private readonly secrets: SecretStore,
+  ) {}
+
+  async run(spec: CommandSpec): Promise<CommandResult> {
+    const id = String(++counter).padStart(3, "0");
+    const base = join(this.logDir, `${id}-${spec.label}`);
+    const timesFile = `${base}.times`;
+    const out = new LogSink(`${base}.stdout.log`, (s) => this.secrets.redact(s));
+    const err = new LogSink(`${base}.stderr.log`, (s) => this.secrets.redact(s));
+    for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
+
+    const startedAt = new Date().toISOString();
+    const startMs = monoMs();
+    const child = execa("bash", ["-c", WRAPPER, "drdrill-wrap", spec.command, ...spec.args], {
+      cwd: spec.cwd,
+      env: { ...spec.env, DRDRILL_TIMES_FILE: timesFile },
+      detached: true,
+      reject: false,
+      stdin: "ignore",
+      buffer: false,
+      encoding: "utf8",
+    });
+    const pid = child.pid;
+    if (pid !== undefined) trackGroup(pid);
+    const sampler = pid !== undefined ? startRssSampler(pid) : undefined;
+
+    child.stdout?.on("data", (d: Buffer | string) => {
+      const clean = out.write(d.toString());
+      if (clean) spec.onOutput?.("stdout", clean);
+    });
+    child.stderr?.on("data", (d: Buffer | string) => {
+      const clean = err.write(d.toString());
+      if (clean) spec.onOutput?.("stderr", clean);
+    });
+
+    let timedOut = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const timer =
+      spec.timeoutMs && pid !== undefined
+        ? setTimeout(() => {
+            timedOut = true;
+            killGroup(pid, "SIGTERM");
+            killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
+          }, spec.timeoutMs)
+        : undefined;
+
+    const res = await child;
+    clearTimeout(timer);
+    clearTimeout(killTimer);
+    const endMs = monoMs();
+    // Anything the tool left behind in its group (a hung gpg, say) goes too.
+    if (pid !== undefined) {
+      killGroup(pid, "SIGKILL");
+      untrackGroup(pid);
+    }
+    const peakRssBytes = sampler ? sampler.stop() : null;
+    const cpuMs = parseBashTimes(await readFile(timesFile, "utf8").catch(() => ""));
+    await rm(timesFile, { force: true });
+    const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
+
+    let exitCode = typeof res.exitCode === "number" ? res.exitCode : null;
+    let signal: string | null = res.signal ?? null;
+    if (exitCode !== null && exitCode > 128 && exitCode < 160 && signal === null) {
+      signal = `signal ${exitCode - 128}`;
+    }
+    if (timedOut && exitCode === 0) exitCode = null;
+    return {
+      label: spec.label,
+      command: this.secrets.redact(displayCommand(spec.command, spec.args, spec.secretEnv)),
+      exitCode,
+      signal,
+      failed: timedOut || exitCode !== 0,
+      timedOut,
+      interrupted: Boolean(res.isCanceled) || signal === "SIGINT",
+      startedAt,
+      startMs,
+      endMs,
+      durationMs: endMs - startMs,
+      stdoutPath: `${base}.stdout.log`,
+      stderrPath: `${base}.stderr.log`,
+      stdout,
+      stderr,
+      peakRssBytes,
+      cpuMs,
+    };
+  }
+}

@@ -1,0 +1,42 @@
+// Writes a command's output stream to a log file (redacted) and keeps its tail for parsing.
+import { createWriteStream, type WriteStream } from "node:fs";
+
+const TAIL_BYTES = 64 * 1024;
+
+export class LogSink {
+  readonly #file: WriteStream;
+  readonly #redact: (s: string) => string;
+  #pending = "";
+  #tail = "";
+
+  constructor(path: string, redact: (s: string) => string) {
+    this.#file = createWriteStream(path, { flags: "a" });
+    this.#redact = redact;
+  }
+
+  /** Accepts raw text; whole lines are redacted and written, a partial line waits. */
+  write(text: string): string {
+    const buf = this.#pending + text;
+    const cut = Math.max(buf.lastIndexOf("\n"), buf.lastIndexOf("\r"));
+    if (cut < 0) {
+      this.#pending = buf;
+      return "";
+    }
+    this.#pending = buf.slice(cut + 1);
+    return this.#emit(buf.slice(0, cut + 1));
+  }
+
+  #emit(text: string): string {
+    const clean = this.#redact(text);
+    this.#file.write(clean);
+    this.#tail = (this.#tail + clean).slice(-TAIL_BYTES);
+    return clean;
+  }
+
+  async close(): Promise<string> {
+    if (this.#pending) this.#emit(this.#pending);
+    this.#pending = "";
+    await new Promise<void>((resolve) => this.#file.end(resolve));
+    return this.#tail;
+  }
+}

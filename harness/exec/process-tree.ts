@@ -1,0 +1,51 @@
+// Samples the resident memory of a process and all its descendants from /proc (Linux).
+import { readFileSync } from "node:fs";
+
+const PAGE = 4096;
+
+function children(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/statm`, "utf8").split(" ");
+    return Number(fields[1]) * PAGE;
+  } catch {
+    return 0;
+  }
+}
+
+/** Sum of RSS over the process tree rooted at `pid`. */
+export function treeRssBytes(pid: number): number {
+  let total = 0;
+  const stack = [pid];
+  const seen = new Set<number>();
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    total += rssBytes(p);
+    stack.push(...children(p));
+  }
+  return total;
+}
+
+/** Polls the tree's RSS until stopped; `peak` holds the largest sum seen. */
+export function startRssSampler(pid: number, intervalMs = 250): { stop(): number } {
+  let peak = treeRssBytes(pid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRssBytes(pid));
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// All metrics of one run (DESIGN.md names), as pure functions of its journal events.
+import type { JournalEvent } from "../runner/journal-types.ts";
+import { downtimeMs } from "./downtime.ts";
+import { round } from "./phases.ts";
+import { rpoMs } from "./rpo.ts";
+import { rtoMs } from "./rto.ts";
+
+export interface Metrics {
+  rtoMs: number | null;
+  rpoMs: number | null;
+  downtimeMs: number | null;
+  backupMs: number | null;
+  restoreMs: number | null;
+  sourceBytes: number | null;
+  repoBytes: number | null;
+  backupThroughputBps: number | null;
+  restoreThroughputBps: number | null;
+  peakRssBytes: number | null;
+  cpuMs: number | null;
+}
+
+type ToolCall = Extract<JournalEvent, { type: "tool-call" }>;
+
+export function computeMetrics(events: JournalEvent[]): Metrics {
+  const calls = events.filter((e): e is ToolCall => e.type === "tool-call");
+  const backups = calls.filter((c) => c.kind === "backup" && c.exitCode === 0);
+  // The throughput of a backup is that of a full one; an incremental only when there is no full.
+  const backup = backups.findLast((c) => /full/.test(c.label)) ?? backups.at(-1);
+  const restore = calls.findLast((c) => c.kind === "restore" && c.exitCode === 0);
+  const dataset = events.findLast((e) => e.type === "dataset");
+  const manifest = events.find((e) => e.type === "manifest");
+  const repo = events.findLast((e) => e.type === "repo-size");
+  const sourceBytes = manifest?.type === "manifest" ? manifest.bytes : dataset?.type === "dataset" ? dataset.bytes : null;
+  const rate = (ms: number | undefined) => (sourceBytes !== null && ms ? Math.round((sourceBytes / ms) * 1000) : null);
+  const measured = calls.filter((c) => c.kind !== "other");
+  const rss = measured.map((c) => c.peakRssBytes).filter((v): v is number => v !== null);
+  const cpu = measured.map((c) => c.cpuMs).filter((v): v is number => v !== null);
+  return {
+    rtoMs: rtoMs(events),
+    rpoMs: rpoMs(events),
+    downtimeMs: events.some((e) => e.type === "run-start") ? downtimeMs(events) : null,
+    backupMs: backup ? round(backup.durationMs) : null,
+    restoreMs: restore ? round(restore.durationMs) : null,
+    sourceBytes,
+    repoBytes: repo?.type === "repo-size" ? repo.bytes : null,
+    backupThroughputBps: rate(backup?.durationMs),
+    restoreThroughputBps: rate(restore?.durationMs),
+    peakRssBytes: rss.length > 0 ? Math.max(...rss) : null,
+    cpuMs: cpu.length > 0 ? cpu.reduce((a, b) => a + b, 0) : null,
+  };
+}

@@ -1,0 +1,35 @@
+// The threshold grammar, k6-style: "[aggregate] op value[unit]", e.g. "< 10m", "p95 < 5m", ">= 20MB/s".
+import { parseDuration, parseRate, parseSize } from "../util/units.ts";
+import { OBJECTIVE_METRICS, type ObjectiveMetric } from "./metrics.ts";
+
+export type Comparator = "<" | "<=" | ">" | ">=" | "==" | "!=";
+export type Aggregate = "each" | "min" | "max" | "mean" | "median" | `p${number}`;
+
+export interface Threshold {
+  metric: ObjectiveMetric;
+  /** The text as written in the scenario. */
+  source: string;
+  aggregate: Aggregate;
+  op: Comparator;
+  /** In the metric's base unit: ms, bytes, bytes per second. */
+  value: number;
+}
+
+const GRAMMAR = /^\s*(?:(p\d{1,2}(?:\.\d+)?|min|max|avg|mean|med|median)\s*)?(<=|>=|==|!=|<|>)\s*(.+?)\s*$/;
+
+export function parseThreshold(metric: ObjectiveMetric, source: string): Threshold | string {
+  const m = GRAMMAR.exec(source);
+  if (!m) return `"${source}" is not a threshold; write e.g. "< 10m", "p95 <= 5m" or ">= 20MB/s"`;
+  const kind = OBJECTIVE_METRICS[metric].kind;
+  const raw = m[3]!;
+  const value = kind === "duration" ? parseDuration(raw) : kind === "rate" ? parseRate(raw) : parseSize(raw);
+  if (value === undefined) {
+    const hint = kind === "duration" ? "a duration such as 90s, 10m, 1.5h" : kind === "rate" ? "a rate such as 20MB/s" : "a size such as 500MB";
+    return `"${raw}" is not ${hint} (in "${source}")`;
+  }
+  let aggregate = (m[1] ?? "each") as Aggregate;
+  if (aggregate === ("avg" as Aggregate)) aggregate = "mean";
+  if (aggregate === ("med" as Aggregate) || aggregate === "p50") aggregate = "median";
+  if (/^p/.test(aggregate) && Number(aggregate.slice(1)) > 100) return `"${m[1]}" is not a percentile`;
+  return { metric, source, aggregate, op: m[2] as Comparator, value };
+}

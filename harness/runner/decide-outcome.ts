@@ -1,0 +1,34 @@
+// Decides a run's outcome from what happened (DESIGN.md's five outcomes); a pure function.
+import type { Outcome } from "../outcome.ts";
+
+export interface DrillFacts {
+  /** The harness or its environment failed (not a verdict on the tool). */
+  error?: string;
+  faultInjected: boolean;
+  /** A tool call exited non-zero after a fault (the tool reported damage), with its message. */
+  reportedByTool?: string;
+  /** A tool call that failed with no fault to blame, or was killed at the timeout. */
+  toolFailure?: string;
+  restoreRan: boolean;
+  restoreSucceeded: boolean;
+  contentOk?: boolean;
+  contentMismatches?: number;
+  requiredOk?: boolean;
+  requiredDetail?: string;
+  servicesRequired: boolean;
+  healthOk?: boolean;
+  healthDetail?: string;
+}
+
+export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string } {
+  if (f.error) return { outcome: "error", reason: f.error };
+  if (f.restoreRan && f.restoreSucceeded && f.contentOk === false) {
+    return { outcome: "silent-corruption", reason: `restore reported success but ${f.contentMismatches ?? "some"} entries differ from the manifest` };
+  }
+  if (f.reportedByTool) return { outcome: "detected", reason: f.reportedByTool };
+  if (f.toolFailure) return { outcome: "failed", reason: f.toolFailure };
+  if (!f.restoreRan) return { outcome: "failed", reason: "no restore ran" };
+  if (f.requiredOk === false) return { outcome: "failed", reason: `required metadata not restored: ${f.requiredDetail ?? ""}`.trim() };
+  if (f.servicesRequired && f.healthOk === false) return { outcome: "failed", reason: `services unhealthy after restore: ${f.healthDetail ?? ""}` };
+  return { outcome: "recovered", reason: "every file matches the manifest and the services are healthy" };
+}

@@ -1,0 +1,386 @@
+// Runs one drill: stand up the target, seed it, then the scenario's steps in order (backup, load,
+// fault, check, restore, verify), recording every event; cleanup always runs.
+import { mkdir, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { confine } from "../faults/confine.ts";
+import type { DrillState } from "../faults/fault.ts";
+import { FAULTS } from "../faults/registry.ts";
+import { computeMetrics } from "../metrics/compute.ts";
+import { phases } from "../metrics/phases.ts";
+import type { Step } from "../scenario/schema.ts";
+import type { StartedTarget } from "../targets/target.ts";
+import { TARGETS } from "../targets/registry.ts";
+import { TOOLS } from "../tools/registry.ts";
+import type { ToolRun, ToolSession } from "../tools/tool.ts";
+import { dirSize } from "../util/dir-size.ts";
+import type { SecretStore } from "../util/secrets.ts";
+import { parseDuration, parseSize } from "../util/units.ts";
+import { decideOutcome, type DrillFacts } from "./decide-outcome.ts";
+import { EnvironmentError, InterruptedError } from "./errors.ts";
+import type { Journal } from "./journal.ts";
+import type { PhaseName, ToolCallKind } from "./journal-types.ts";
+import { manifestDigest, type Manifest } from "./manifest.ts";
+import type { RunPlan } from "./plan.ts";
+import type { Progress } from "./progress.ts";
+import type { FaultRecord, RunResult, ToolCallRecord } from "./result.ts";
+import { compareManifests, type Verification } from "./verify.ts";
+
+export interface DrillEnv {
+  journal: Journal;
+  secrets: SecretStore;
+  outDir: string;
+  workRoot: string;
+  targetName: string;
+  sizeBytes?: number;
+  timeoutMs?: number;
+  keep: boolean;
+  signal: AbortSignal;
+  progress: Progress;
+  /** Filled as tools are first used: tool name -> version. */
+  versions: Record<string, string>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+interface BackupPoint {
+  wallMs: number;
+  manifest: Manifest;
+}
+
+class Drill {
+  readonly facts: DrillFacts;
+  readonly toolCalls: ToolCallRecord[] = [];
+  readonly faults: FaultRecord[] = [];
+  readonly backups: BackupPoint[] = [];
+  verification: Verification | null = null;
+  target: StartedTarget | null = null;
+  session: ToolSession | null = null;
+  state: DrillState;
+  readonly logDir: string;
+
+  constructor(
+    readonly plan: RunPlan,
+    readonly env: DrillEnv,
+  ) {
+    const s = plan.loaded.scenario;
+    this.facts = {
+      faultInjected: false,
+      restoreRan: false,
+      restoreSucceeded: false,
+      servicesRequired: s.steps.some((st) => st.verify?.includes("services")),
+    };
+    const passphrase = env.secrets.resolve(plan.settings.passphrase as { env: string } | undefined);
+    this.state = { passphrase };
+    this.logDir = join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`);
+  }
+
+  get journal(): Journal {
+    return this.env.journal;
+  }
+
+  checkAbort(): void {
+    if (this.env.signal.aborted) throw new InterruptedError(String(this.env.signal.reason ?? "SIGINT"));
+  }
+
+  async phase<T>(name: PhaseName, fn: () => Promise<T>, detail?: string): Promise<T> {
+    this.checkAbort();
+    const start = this.journal.now();
+    this.journal.emit("phase-start", { phase: name, ...(detail ? { detail } : {}) });
+    this.env.progress.phase(name, detail);
+    let ok = false;
+    try {
+      const out = await fn();
+      ok = true;
+      return out;
+    } finally {
+      this.journal.emit("phase-end", { phase: name, ok });
+      this.env.progress.phaseEnd(name, ok, this.journal.now() - start, detail);
+    }
+  }
+
+  record(kind: ToolCallKind, run: ToolRun): ToolRun {
+    const rel = (p: string) => relative(this.env.outDir, p);
+    this.journal.emit("tool-call", {
+      kind,
+      label: run.label,
+      command: run.command,
+      exitCode: run.exitCode,
+      signal: run.signal,
+      timedOut: run.timedOut,
+      startT: this.journal.fromMono(run.startMs),
+      endT: this.journal.fromMono(run.endMs),
+      durationMs: run.durationMs,
+      peakRssBytes: run.peakRssBytes,
+      cpuMs: run.cpuMs,
+      stdoutPath: rel(run.stdoutPath),
+      stderrPath: rel(run.stderrPath),
+      ...(run.message ? { message: run.message } : {}),
+      ...(run.stats ? { stats: run.stats } : {}),
+    });
+    this.toolCalls.push({
+      kind,
+      label: run.label,
+      command: run.command,
+      exitCode: run.exitCode,
+      signal: run.signal,
+      timedOut: run.timedOut,
+      durationMs: Math.round(run.durationMs),
+      ...(run.message ? { message: run.message } : {}),
+      ...(run.stats ? { stats: run.stats } : {}),
+      stdoutLog: rel(run.stdoutPath),
+      stderrLog: rel(run.stderrPath),
+    });
+    if (run.failed) this.noteFailure(run);
+    return run;
+  }
+
+  /** A failed tool call after a fault is the tool reporting damage; before one, or a hang, it is a failure. */
+  noteFailure(run: ToolRun): void {
+    const what = `${run.label}: ${run.message ?? `exit ${run.exitCode}`}`;
+    if (run.timedOut) this.facts.toolFailure ??= what;
+    else if (this.facts.faultInjected) this.facts.reportedByTool ??= what;
+    else this.facts.toolFailure ??= what;
+  }
+
+  async start(): Promise<void> {
+    const s = this.plan.loaded.scenario;
+    const targetDef = TARGETS[this.env.targetName];
+    if (!targetDef) throw new EnvironmentError(`target "${this.env.targetName}" is not available`);
+    const adapter = TOOLS[this.plan.tool]!;
+    await mkdir(this.logDir, { recursive: true });
+    const workDir = join(this.env.workRoot, `run-${this.plan.index + 1}`);
+    this.target = await this.phase("prepare", () => targetDef.start({ workDir, journal: this.journal, secrets: this.env.secrets, logDir: this.logDir }));
+    const target = this.target;
+    const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", adapter.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")] });
+    const missing = which.stdout.trim();
+    if (missing) throw new EnvironmentError(`${this.plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it (see README: ci/setup.sh tools)`);
+    this.env.versions[adapter.name] ??= await adapter.version(target.exec).catch(() => "unknown");
+    this.session = adapter.open(this.plan.settings, {
+      exec: target.exec,
+      repoDir: target.repoDir.exec,
+      workDir: target.toolDir.exec,
+      passphrase: () => this.state.passphrase,
+      timeoutMs: this.env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
+    });
+    const sizeBytes = this.env.sizeBytes ?? parseSize(s.dataset.size)!;
+    const seeded = await this.phase("seed", () => target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}) }, (b) => this.env.progress.bytes(b, sizeBytes)));
+    this.journal.emit("dataset", seeded);
+    await this.preflightFaults();
+    await target.resume();
+    const health = await target.health();
+    this.journal.emit("health", health);
+    if (!health.ok) throw new EnvironmentError(`target not healthy before the drill: ${health.detail}`);
+    const init = await this.session.init();
+    if (init) this.record("init", init);
+  }
+
+  /** Refuses a fault path that escapes the data directory through a symlink, before anything runs. */
+  async preflightFaults(): Promise<void> {
+    for (const step of this.plan.loaded.scenario.steps) {
+      for (const [name, params] of Object.entries(step.fault ?? {})) {
+        const path = (params as { path?: unknown }).path;
+        if (typeof path === "string") {
+          await confine(this.target!.dataDir.host, path).catch((e: Error) => {
+            throw new EnvironmentError(`fault ${name}: ${e.message}; refused before the drill`);
+          });
+        }
+      }
+    }
+  }
+
+  async servicesDown(): Promise<void> {
+    if (!this.target!.servicesRunning()) return;
+    this.journal.emit("services-down", {});
+    await this.phase("quiesce", () => this.target!.quiesce());
+  }
+
+  async servicesUp(): Promise<boolean> {
+    const target = this.target!;
+    await this.phase("resume", () => target.resume());
+    const health = await target.health();
+    this.journal.emit("health", health);
+    if (health.ok) this.journal.emit("services-up", {});
+    this.facts.healthOk = health.ok;
+    this.facts.healthDetail = health.detail;
+    return health.ok;
+  }
+
+  async step(step: Step): Promise<boolean> {
+    if (step.backup) return this.backup(step.backup);
+    if (step.load) return this.pause("load", step.load);
+    if (step.wait) return this.pause("wait", step.wait);
+    if (step.fault) return this.fault(step.fault);
+    if (step.check) return this.check(step.check === "deep");
+    if (step.restore) return this.restore(step.restore === "latest" ? undefined : step.restore.at);
+    if (step.verify) return this.verify(step.verify);
+    return true;
+  }
+
+  async backup(kind: "full" | "incremental"): Promise<boolean> {
+    const target = this.target!;
+    const cold = this.plan.loaded.scenario.mode === "cold";
+    if (cold) await this.servicesDown();
+    const manifest = await this.phase("manifest", () => target.manifest());
+    this.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
+    const wallMs = Date.now();
+    const run = await this.phase("backup", async () => this.record("backup", await this.session!.backup(kind, target.dataDir.exec)), kind);
+    this.journal.emit("repo-size", { bytes: await dirSize(target.repoDir.host) });
+    if (!run.failed) this.backups.push({ wallMs, manifest });
+    if (cold) await this.servicesUp();
+    return !run.failed;
+  }
+
+  async pause(name: "load" | "wait", duration: string): Promise<boolean> {
+    await this.phase(name, async () => {
+      try {
+        await sleep(parseDuration(duration)!, undefined, { signal: this.env.signal });
+      } catch {
+        this.checkAbort();
+      }
+    }, duration);
+    return true;
+  }
+
+  async fault(spec: Record<string, unknown>): Promise<boolean> {
+    const target = this.target!;
+    for (const [name, params] of Object.entries(spec)) {
+      const fault = FAULTS[name]!;
+      const effects = await this.phase("fault", () =>
+        fault.inject(params, { dataDir: target.dataDir.host, repoDir: target.repoDir.host, state: this.state, confine }), name);
+      this.facts.faultInjected = true;
+      const ev = this.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects });
+      this.faults.push({ fault: name, params: params as Record<string, unknown>, effects, atMs: ev.t });
+    }
+    return true;
+  }
+
+  async check(deep: boolean): Promise<boolean> {
+    const run = await this.phase("check", async () => this.record("check", await this.session!.check(deep, this.target!.dataDir.exec)), deep ? "deep" : "light");
+    return !run.failed || this.facts.faultInjected;
+  }
+
+  /** The manifest a restore should reproduce: that of the newest backup taken at or before `at`. */
+  reference(at?: string): Manifest | undefined {
+    if (!at) return this.backups.at(-1)?.manifest;
+    const t = Date.parse(at);
+    return this.backups.filter((b) => b.wallMs <= t).at(-1)?.manifest;
+  }
+
+  async restore(at?: string): Promise<boolean> {
+    const target = this.target!;
+    // The disaster took the services down; the procedure stops what is left before restoring.
+    if (target.servicesRunning()) await this.phase("quiesce", () => target.quiesce());
+    const staging = await target.stagingDir();
+    const run = await this.phase("restore", async () => this.record("restore", await this.session!.restore(staging.exec, at ? { at } : undefined)), at ?? "latest");
+    this.facts.restoreRan = true;
+    this.facts.restoreSucceeded = !run.failed;
+    const expected = this.reference(at);
+    if (expected) {
+      const restored = await this.phase("inspect", () => target.manifest(staging).catch(() => emptyManifest(staging.host)));
+      const v = compareManifests(expected, restored, TOOLS[this.plan.tool]!.fidelity, this.plan.loaded.scenario.require);
+      this.verification = v;
+      this.facts.contentOk = v.contentOk;
+      this.facts.contentMismatches = v.mismatchCount;
+      this.facts.requiredOk = v.requiredOk;
+      this.facts.requiredDetail = Object.entries(v.fidelity).filter(([, f]) => f.required && f.kept < f.checked).map(([a]) => a).join(", ");
+      this.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
+    }
+    // A careful operator does not put a tree the tool called broken into production.
+    if (run.failed) return false;
+    await this.phase("replace", () => target.replaceData(staging));
+    this.journal.emit("load-survivor", await target.loadSurvivor());
+    await this.servicesUp();
+    return true;
+  }
+
+  async verify(what: ("files" | "services")[]): Promise<boolean> {
+    return this.phase("verify", async () => {
+      if (what.includes("services") && this.facts.restoreSucceeded) {
+        const health = await this.target!.health();
+        this.journal.emit("health", health);
+        this.facts.healthOk = health.ok;
+        this.facts.healthDetail = health.detail;
+      }
+      return this.facts.contentOk !== false && this.facts.healthOk !== false;
+    }, what.join(","));
+  }
+
+  async cleanup(): Promise<void> {
+    this.journal.emit("phase-start", { phase: "cleanup" });
+    let ok = true;
+    try {
+      await this.target?.stop();
+    } catch {
+      ok = false;
+    }
+    if (!this.env.keep) await rm(join(this.env.workRoot, `run-${this.plan.index + 1}`), { recursive: true, force: true }).catch(() => (ok = false));
+    this.journal.emit("phase-end", { phase: "cleanup", ok });
+  }
+}
+
+function emptyManifest(root: string): Manifest {
+  return { root, takenAt: new Date().toISOString(), entries: {}, files: 0, bytes: 0, xattrsRead: false };
+}
+
+function publicSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  // A passphrase is named by its variable; the value never leaves memory.
+  return { ...settings };
+}
+
+/** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
+export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
+  const s = plan.loaded.scenario;
+  const journal = env.journal;
+  journal.run = plan.index;
+  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: publicSettings(plan.settings), target: env.targetName, repeat: plan.repeat });
+  const drill = new Drill(plan, env);
+  let interrupted: InterruptedError | null = null;
+  try {
+    await drill.start();
+    for (const step of s.steps) {
+      drill.checkAbort();
+      const ok = await drill.step(step);
+      // A backup that failed before any fault leaves nothing to restore: stop here.
+      if (!ok && step.backup && !drill.facts.faultInjected) break;
+    }
+  } catch (e) {
+    if (e instanceof InterruptedError) interrupted = e;
+    else if (env.signal.aborted) interrupted = new InterruptedError(String(env.signal.reason ?? "SIGINT"));
+    else drill.facts.error = e instanceof Error ? e.message : String(e);
+  } finally {
+    await drill.cleanup();
+  }
+  if (interrupted) throw interrupted;
+  const { outcome, reason } = decideOutcome(drill.facts);
+  journal.emit("outcome", { outcome, reason });
+  if (drill.facts.error) journal.emit("error", { message: drill.facts.error });
+  journal.emit("run-end", {});
+  const events = journal.events(plan.index);
+  const v = drill.verification;
+  return {
+    index: plan.index,
+    scenario: s.name,
+    file: plan.loaded.file,
+    tool: plan.tool,
+    label: plan.label,
+    group: plan.group,
+    settings: publicSettings(plan.settings),
+    target: env.targetName,
+    mode: s.mode,
+    repeat: plan.repeat,
+    outcome,
+    reason,
+    expected: plan.loaded.expected,
+    passed: false, // decided with the objectives, across repeats
+    metrics: computeMetrics(events),
+    objectives: [],
+    verification: v
+      ? { filesChecked: v.filesChecked, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
+      : null,
+    phases: phases(events),
+    toolCalls: drill.toolCalls,
+    faults: drill.faults,
+    error: drill.facts.error ?? null,
+  };
+}

@@ -1,0 +1,168 @@
+// One `drdrill run`: every planned drill in order, the journal, Ctrl-C handling, objectives,
+// results.json and the reports, and the exit code.
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { arch, cpus, release, totalmem } from "node:os";
+import { join } from "node:path";
+import { ReporterMux, type Reporter } from "../../reports/reporter.ts";
+import { killAllGroups } from "../exec/live-groups.ts";
+import type { LoadedScenario } from "../scenario/load.ts";
+import { SecretStore } from "../util/secrets.ts";
+import { runDrill } from "./drill.ts";
+import { InterruptedError } from "./errors.ts";
+import { Journal } from "./journal.ts";
+import { applyObjectives } from "./objectives.ts";
+import type { RunPlan } from "./plan.ts";
+import type { Progress } from "./progress.ts";
+import type { RunResult } from "./result.ts";
+import { SCHEMA_VERSION, type Environment, type ResultsFile } from "./results-file.ts";
+
+export interface InvocationOptions {
+  argv: string[];
+  scenarios: LoadedScenario[];
+  plans: RunPlan[];
+  outDir: string;
+  targetName: string;
+  sizeBytes?: number;
+  timeoutMs?: number;
+  keep?: boolean;
+  reporters: Reporter[];
+  progress: Progress;
+  /** Defaults to the process's SIGINT/SIGTERM. */
+  signal?: AbortSignal;
+}
+
+export const EXIT = { ok: 0, failed: 1, input: 2, environment: 3, interrupted: 130 } as const;
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+function osName(): string {
+  try {
+    return /PRETTY_NAME="([^"]+)"/.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? "linux";
+  } catch {
+    return process.platform;
+  }
+}
+
+export function exitCodeFor(results: RunResult[], interrupted: boolean): number {
+  if (interrupted) return EXIT.interrupted;
+  if (results.some((r) => r.outcome === "error")) return EXIT.environment;
+  return results.every((r) => r.passed) ? EXIT.ok : EXIT.failed;
+}
+
+/** Turns SIGINT/SIGTERM into an abort: running tool process groups are killed, cleanup then runs. */
+function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (ac.signal.aborted) return;
+    ac.abort(sig);
+    void killAllGroups(500);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    signal: ac.signal,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    },
+  };
+}
+
+export async function runInvocation(opts: InvocationOptions): Promise<ResultsFile> {
+  await mkdir(opts.outDir, { recursive: true });
+  const secrets = new SecretStore();
+  const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets);
+  const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
+  const startedAt = new Date().toISOString();
+  const interrupt = opts.signal ? null : interruptSignal();
+  const signal = opts.signal ?? interrupt!.signal;
+  const workRoot = join(opts.outDir, "work");
+  const versions: Record<string, string> = {};
+  const mux = new ReporterMux(opts.reporters);
+  const results: RunResult[] = [];
+  let interrupted = false;
+  journal.emit("invocation-start", { runId, argv: opts.argv });
+  try {
+    for (const plan of opts.plans) {
+      if (signal.aborted) {
+        interrupted = true;
+        break;
+      }
+      opts.progress.runStart(`${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`, plan.index, opts.plans.length);
+      try {
+        const result = await runDrill(plan, {
+          journal,
+          secrets,
+          outDir: opts.outDir,
+          workRoot,
+          targetName: opts.targetName,
+          ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+          keep: opts.keep ?? false,
+          signal,
+          progress: opts.progress,
+          versions,
+        });
+        results.push(result);
+        opts.progress.runEnd(`${result.outcome}: ${result.reason}`, result.expected.includes(result.outcome));
+        await mux.onRunEnd(result);
+      } catch (e) {
+        if (e instanceof InterruptedError) {
+          interrupted = true;
+          break;
+        }
+        throw e;
+      }
+    }
+  } finally {
+    journal.run = undefined;
+    interrupt?.dispose();
+    opts.progress.close();
+    if (!opts.keep) await rm(workRoot, { recursive: true, force: true }).catch(() => {});
+  }
+
+  const byFile = new Map(opts.scenarios.map((s) => [s.file, s]));
+  applyObjectives(results, (r) => byFile.get(r.file)?.thresholds ?? []);
+  const exitCode = exitCodeFor(results, interrupted);
+  const environment: Environment = {
+    node: process.version,
+    drdrill: packageVersion(),
+    os: osName(),
+    kernel: release(),
+    arch: arch(),
+    cpus: cpus().length,
+    memoryBytes: totalmem(),
+    target: { kind: opts.targetName },
+    tools: versions,
+  };
+  const outcomes: Record<string, number> = {};
+  for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  const file: ResultsFile = {
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    argv: opts.argv,
+    environment,
+    scenarios: opts.scenarios.map((s) => ({ name: s.scenario.name, file: s.file, sha256: createHash("sha256").update(s.text).digest("hex") })),
+    results,
+    summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
+    exitCode,
+    interrupted,
+  };
+  // The journal's last word: interrupted (after cleanup ran), or how the invocation ended.
+  if (interrupted) journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT") });
+  else journal.emit("invocation-end", { exitCode });
+  journal.close();
+  await mux.onEnd(file, opts.outDir);
+  for (const err of mux.errors) process.stderr.write(`drdrill: ${err}\n`);
+  return file;
+}

@@ -1,0 +1,48 @@
+// The events of a drill as they are appended to journal.jsonl; metrics are computed from these alone.
+
+export type ToolCallKind = "init" | "backup" | "restore" | "check" | "other";
+
+export type PhaseName =
+  | "prepare" | "seed" | "quiesce" | "backup" | "resume" | "load" | "fault" | "check"
+  | "restore" | "replace" | "verify" | "wait" | "cleanup" | "manifest" | "inspect";
+
+/** Phases that are the harness's own measuring, not part of the drill: excluded from RTO and downtime. */
+export const HARNESS_PHASES: readonly PhaseName[] = ["manifest", "inspect"];
+
+interface Base {
+  /** Monotonic milliseconds since the journal was opened. */
+  t: number;
+  /** Wall-clock time, ISO 8601. */
+  wall: string;
+  /** Index of the run within the invocation (scenario x tool x repeat). */
+  run?: number;
+}
+
+export type JournalEvent = Base &
+  (
+    | { type: "invocation-start"; runId: string; argv: string[] }
+    | { type: "run-start"; scenario: string; tool: string; settings: Record<string, unknown>; target: string; repeat: number }
+    | { type: "phase-start"; phase: PhaseName; detail?: string }
+    | { type: "phase-end"; phase: PhaseName; ok: boolean; detail?: string }
+    | { type: "services-down" }
+    | { type: "services-up" }
+    | { type: "dataset"; bytes: number; files: number }
+    | { type: "tool-call"; kind: ToolCallKind; label: string; command: string; exitCode: number | null; signal: string | null;
+        timedOut: boolean; startT: number; endT: number; durationMs: number; peakRssBytes: number | null;
+        cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number> }
+    | { type: "repo-size"; bytes: number }
+    | { type: "manifest"; files: number; bytes: number; digest: string }
+    | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown> }
+    | { type: "health"; ok: boolean; detail: string }
+    | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
+    | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown> }
+    | { type: "outcome"; outcome: string; reason: string }
+    | { type: "error"; message: string }
+    | { type: "run-end" }
+    | { type: "interrupted"; signal: string }
+    | { type: "invocation-end"; exitCode: number }
+  );
+
+export type JournalEventType = JournalEvent["type"];
+/** The fields of one event type, without the timestamps the journal adds. */
+export type EventData<T extends JournalEventType> = Omit<Extract<JournalEvent, { type: T }>, "t" | "wall" | "type">;

@@ -1,0 +1,44 @@
+// Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by --shard.
+import type { LoadedScenario } from "../scenario/load.ts";
+
+export interface RunPlan {
+  index: number;
+  loaded: LoadedScenario;
+  tool: string;
+  settings: Record<string, unknown>;
+  /** Tool and settings that differ from the defaults, e.g. "duplicity encryption=none volsize=25". */
+  label: string;
+  /** Runs with the same group compare with each other (same scenario, tool and settings). */
+  group: string;
+  repeat: number;
+}
+
+export interface PlanOptions {
+  tools?: string[];
+  repeat?: number;
+  shard?: { index: number; count: number };
+}
+
+function settingsLabel(settings: Record<string, unknown>): string {
+  return Object.entries(settings)
+    .filter(([k]) => k !== "passphrase")
+    .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+    .join(" ");
+}
+
+export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): RunPlan[] {
+  const plans: RunPlan[] = [];
+  for (const loaded of scenarios) {
+    for (const entry of loaded.scenario.tools) {
+      const [tool, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
+      if (opts.tools && opts.tools.length > 0 && !opts.tools.includes(tool)) continue;
+      const label = `${tool} ${settingsLabel(settings)}`.trim();
+      const group = `${loaded.scenario.name} :: ${label}`;
+      const repeats = opts.repeat ?? loaded.scenario.repeat;
+      for (let r = 1; r <= repeats; r++) plans.push({ index: plans.length, loaded, tool, settings, label, group, repeat: r });
+    }
+  }
+  if (!opts.shard) return plans;
+  const { index, count } = opts.shard;
+  return plans.filter((p) => p.index % count === index - 1);
+}

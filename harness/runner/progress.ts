@@ -1,0 +1,19 @@
+// What the runner tells the person watching: phases, bytes, elapsed. Renderers live in cli/.
+
+export interface Progress {
+  runStart(label: string, index: number, total: number): void;
+  phase(name: string, detail?: string): void;
+  bytes(done: number, total?: number): void;
+  phaseEnd(name: string, ok: boolean, durationMs: number, detail?: string): void;
+  runEnd(summary: string, passed: boolean): void;
+  close(): void;
+}
+
+export const silentProgress: Progress = {
+  runStart() {},
+  phase() {},
+  bytes() {},
+  phaseEnd() {},
+  runEnd() {},
+  close() {},
+};

@@ -1,0 +1,125 @@
+// Loads scenario files: YAML parsed with positions, validated by the schema, every problem located.
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { FAULTS } from "../faults/registry.ts";
+import type { ObjectiveMetric } from "../objectives/metrics.ts";
+import { parseThreshold, type Threshold } from "../objectives/parse.ts";
+import type { Outcome } from "../outcome.ts";
+import { formatPath, InputError, type InputIssue } from "./errors.ts";
+import { scenarioSchema, type Scenario } from "./schema.ts";
+
+export interface LoadedScenario {
+  file: string;
+  /** The file's text exactly as read (kept for evidence of what was run). */
+  text: string;
+  scenario: Scenario;
+  thresholds: Threshold[];
+  /** The outcomes that pass: the scenario's `expect`, else what its faults declare, else recovered. */
+  expected: Outcome[];
+}
+
+/** Offset of the node at `path`, or of its nearest existing ancestor; for unknown keys, the key itself. */
+function locate(doc: Document, path: readonly PropertyKey[], key?: string): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as unknown[], true);
+    if (!isNode(node)) continue;
+    if (key !== undefined && n === path.length && isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key);
+      if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+    if (n < path.length && isMap(node)) {
+      // The field is missing or not a node: point at its key if there is one.
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === path[n]);
+      if (pair && isNode(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+    if (node.range) return node.range[0];
+  }
+  return 0;
+}
+
+function zodIssues(file: string, doc: Document, lc: LineCounter, error: z.ZodError): InputIssue[] {
+  const out: InputIssue[] = [];
+  for (const issue of error.issues) {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    for (const key of keys) {
+      const path = key === undefined ? issue.path : [...issue.path, key];
+      const pos = lc.linePos(locate(doc, issue.path, key));
+      const message = key === undefined ? issue.message : `unknown field "${key}"`;
+      out.push({ file, line: pos.line, column: pos.col, path: formatPath(path), message });
+    }
+  }
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function expectedOutcomes(s: Scenario): Outcome[] {
+  if (s.expect) return Array.isArray(s.expect) ? s.expect : [s.expect];
+  const fromFaults = new Set<Outcome>();
+  for (const step of s.steps) {
+    if (!step.fault) continue;
+    for (const name of Object.keys(step.fault)) for (const o of FAULTS[name]?.expect ?? []) fromFaults.add(o);
+  }
+  // A fault that breaks the archive is detected; one that breaks the source is recovered.
+  if (fromFaults.has("detected")) return ["detected"];
+  return fromFaults.size > 0 ? [...fromFaults] : ["recovered"];
+}
+
+export function parseScenario(file: string, text: string): LoadedScenario {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, path: "", message: e.message.split("\n")[0]! };
+      }),
+    );
+  }
+  const result = scenarioSchema.safeParse(doc.toJS() ?? {});
+  if (!result.success) throw new InputError(zodIssues(file, doc, lc, result.error));
+  const scenario = result.data;
+  const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m as ObjectiveMetric, t as string) as Threshold);
+  return { file, text, scenario, thresholds, expected: expectedOutcomes(scenario) };
+}
+
+/** Expands files and directories (recursively, sorted) into scenario file paths. */
+export async function findScenarioFiles(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const p of paths) {
+    const st = await stat(p).catch(() => null);
+    if (!st) {
+      throw new InputError([{ file: p, line: 1, column: 1, path: "", message: "no such file or directory" }]);
+    }
+    if (st.isFile()) out.push(p);
+    else {
+      const entries = await readdir(p, { recursive: true });
+      out.push(...entries.filter((e) => /\.ya?ml$/.test(e)).sort().map((e) => join(p, e)));
+    }
+  }
+  return out;
+}
+
+/** Loads every scenario; throws one InputError holding the problems of all files together. */
+export async function loadScenarios(paths: string[]): Promise<LoadedScenario[]> {
+  const files = await findScenarioFiles(paths);
+  const issues: InputIssue[] = [];
+  const loaded: LoadedScenario[] = [];
+  const names = new Map<string, string>();
+  for (const file of files) {
+    const shown = relative(process.cwd(), file) || file;
+    try {
+      const s = parseScenario(shown, await readFile(file, "utf8"));
+      const clash = names.get(s.scenario.name);
+      if (clash) issues.push({ file: shown, line: 1, column: 1, path: "name", message: `"${s.scenario.name}" is also the name of ${clash}` });
+      names.set(s.scenario.name, shown);
+      loaded.push(s);
+    } catch (e) {
+      if (e instanceof InputError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (issues.length > 0) throw new InputError(issues);
+  if (loaded.length === 0) throw new InputError([{ file: paths.join(" "), line: 1, column: 1, path: "", message: "no scenario files (*.yaml) found" }]);
+  return loaded;
+}

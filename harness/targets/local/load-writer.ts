@@ -1,0 +1,51 @@
+// The local target's "service": appends timestamped, sequence-numbered records to a journal file in
+// the data directory, like a database's log. Run as its own process: node --import tsx load-writer.ts FILE MS
+import { appendFileSync, readFileSync } from "node:fs";
+
+export interface LoadRecord {
+  seq: number;
+  wallMs: number;
+}
+
+/** Parses the writer's file; `intact` is false if any line is torn or out of sequence. */
+export function readLoadRecords(text: string): { records: LoadRecord[]; intact: boolean } {
+  const records: LoadRecord[] = [];
+  let intact = true;
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    try {
+      const r = JSON.parse(line) as LoadRecord;
+      if (typeof r.seq !== "number" || typeof r.wallMs !== "number") throw new Error("bad record");
+      if (records.length > 0 && r.seq !== records.at(-1)!.seq + 1) intact = false;
+      records.push({ seq: r.seq, wallMs: r.wallMs });
+    } catch {
+      intact = false;
+    }
+  }
+  return { records, intact };
+}
+
+function main(file: string, intervalMs: number): void {
+  let seq = 0;
+  try {
+    const { records } = readLoadRecords(readFileSync(file, "utf8"));
+    seq = records.at(-1)?.seq ?? 0;
+  } catch {
+    // no file yet: start at 1
+  }
+  const write = () => {
+    seq++;
+    // A failed append (the directory is gone) crashes the service, as a database would.
+    appendFileSync(file, `${JSON.stringify({ seq, wallMs: Date.now(), pad: "x".repeat(40) })}\n`);
+  };
+  write();
+  const timer = setInterval(write, intervalMs);
+  process.on("SIGTERM", () => {
+    clearInterval(timer);
+    process.exit(0);
+  });
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
+  main(process.argv[2]!, Number(process.argv[3] ?? 100));
+}

@@ -1,0 +1,7 @@
+// Every target drdrill can stand up, by name. A new target is one file plus one line here.
+import type { Target } from "./target.ts";
+import { localTarget } from "./local/local.ts";
+
+export const TARGETS: Record<string, Target> = {
+  [localTarget.name]: localTarget,
+};

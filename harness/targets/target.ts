@@ -1,0 +1,68 @@
+// The interface of a protected system: where its data is, how to stop/start it, seed it and check it.
+import type { CommandExecutor } from "../exec/types.ts";
+import type { Manifest } from "../runner/manifest.ts";
+import type { Journal } from "../runner/journal.ts";
+import type { SecretStore } from "../util/secrets.ts";
+
+/** One location seen from both sides: the harness (host) and the executor (where tools run). */
+export interface PathPair {
+  host: string;
+  exec: string;
+}
+
+export interface DatasetSpec {
+  sizeBytes: number;
+  seed: number;
+  copyFrom?: string;
+}
+
+export interface HealthResult {
+  ok: boolean;
+  detail: string;
+}
+
+export interface LoadSurvivor {
+  /** Wall-clock ms of the newest load-writer record found in the data, or null if none survived. */
+  newestWallMs: number | null;
+  newestSeq: number | null;
+}
+
+export interface TargetOptions {
+  /** The run's own folder; everything the target makes lives under it. */
+  workDir: string;
+  journal: Journal;
+  secrets: SecretStore;
+  logDir: string;
+}
+
+export interface StartedTarget extends AsyncDisposable {
+  readonly name: string;
+  readonly exec: CommandExecutor;
+  readonly dataDir: PathPair;
+  /** Where backups go (a folder per run). */
+  readonly repoDir: PathPair;
+  /** A folder for tool caches and state. */
+  readonly toolDir: PathPair;
+  seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<{ bytes: number; files: number }>;
+  /** Stops the services so the data is consistent (`snap stop microstack`). */
+  quiesce(): Promise<void>;
+  /** Starts the services again (`snap start microstack`). */
+  resume(): Promise<void>;
+  servicesRunning(): boolean;
+  health(): Promise<HealthResult>;
+  /** Manifest of the data directory, or of another tree (a restore staging dir), without volatile files. */
+  manifest(dir?: PathPair): Promise<Manifest>;
+  loadSurvivor(): Promise<LoadSurvivor>;
+  /** A new, empty directory to restore into. */
+  stagingDir(): Promise<PathPair>;
+  /** Puts a restored tree in place of the data directory. */
+  replaceData(staging: PathPair): Promise<void>;
+  describe(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export interface Target {
+  name: string;
+  description: string;
+  start(opts: TargetOptions): Promise<StartedTarget>;
+}

@@ -1,0 +1,88 @@
+// Duplicity adapter: GnuPG-encrypted (or plain) volumes in a file:// destination, as the seed drill did.
+import { z } from "zod";
+import { defineTool, type ToolContext } from "./tool.ts";
+import { runTool } from "./run-tool.ts";
+
+const settings = z
+  .object({
+    encryption: z.enum(["gpg-symmetric", "none"]).default("gpg-symmetric"),
+    passphrase: z.object({ env: z.string().min(1) }).strict().default({ env: "DRDRILL_PASSPHRASE" }),
+    volsize: z.number().int().min(1).max(10_000).default(200).describe("Volume size in MB."),
+    compression: z.enum(["default", "none"]).default("default").describe("gzip (or gpg's zlib); none turns it off."),
+  })
+  .strict();
+
+type Settings = z.infer<typeof settings>;
+
+const STAT_KEYS: Record<string, string> = {
+  SourceFiles: "sourceFiles",
+  SourceFileSize: "sourceBytes",
+  NewFiles: "newFiles",
+  ChangedFiles: "changedFiles",
+  TotalDestinationSizeChange: "addedBytes",
+  ElapsedTime: "elapsedS",
+  Errors: "errors",
+};
+
+/** Reads duplicity's "Backup Statistics" block. */
+export function parseDuplicityStats(stdout: string): Record<string, number> | undefined {
+  const stats: Record<string, number> = {};
+  for (const m of stdout.matchAll(/^(\w+) (-?[\d.]+)/gm)) {
+    const key = STAT_KEYS[m[1]!];
+    if (key) stats[key] = Number(m[2]);
+  }
+  return Object.keys(stats).length > 0 ? stats : undefined;
+}
+
+function common(s: Settings, ctx: ToolContext): string[] {
+  const args = ["--archive-dir", `${ctx.workDir}/duplicity-cache`, "--name", "drill", "--tempdir", `${ctx.workDir}`, "--num-retries", "1"];
+  if (s.encryption === "none") args.push("--no-encryption");
+  if (s.compression === "none") {
+    args.push(...(s.encryption === "none" ? ["--no-compression"] : ["--gpg-options", "--compress-algo=none"]));
+  }
+  return args;
+}
+
+function env(s: Settings, ctx: ToolContext): { env: Record<string, string>; secretEnv: string[] } {
+  if (s.encryption === "none") return { env: {}, secretEnv: [] };
+  return { env: { PASSPHRASE: ctx.passphrase() }, secretEnv: ["PASSPHRASE"] };
+}
+
+export default defineTool({
+  name: "duplicity",
+  description: "duplicity: tar volumes, GnuPG-encrypted, full and incremental (the seed drill's tool).",
+  binaries: ["duplicity", "gpg"],
+  settings,
+  fidelity: { mtimePrecisionMs: 1000, symlinkMtime: false, hardlinks: false, xattrs: false },
+  async version(exec) {
+    const r = await exec.run({ label: "duplicity-version", command: "duplicity", args: ["--version"] });
+    return r.stdout.trim().replace(/^duplicity\s+/, "") || "unknown";
+  },
+  open(s, ctx) {
+    const url = `file://${ctx.repoDir}`;
+    return {
+      async init() {
+        return null;
+      },
+      backup(kind, sourceDir) {
+        return runTool(
+          ctx,
+          { label: `duplicity-${kind}`, command: "duplicity", args: [kind, ...common(s, ctx), "--volsize", String(s.volsize), sourceDir, url], ...env(s, ctx) },
+          parseDuplicityStats,
+        );
+      },
+      restore(destDir, opts) {
+        const at = opts?.at ? ["--time", opts.at] : [];
+        return runTool(ctx, { label: "duplicity-restore", command: "duplicity", args: ["restore", ...common(s, ctx), ...at, url, destDir], ...env(s, ctx) });
+      },
+      check(deep, sourceDir) {
+        return deep
+          ? runTool(ctx, { label: "duplicity-verify", command: "duplicity", args: ["verify", ...common(s, ctx), url, sourceDir], ...env(s, ctx) })
+          : runTool(ctx, { label: "duplicity-collection-status", command: "duplicity", args: ["collection-status", ...common(s, ctx), url], ...env(s, ctx) });
+      },
+      list() {
+        return runTool(ctx, { label: "duplicity-list", command: "duplicity", args: ["list-current-files", ...common(s, ctx), url], ...env(s, ctx) });
+      },
+    };
+  },
+});

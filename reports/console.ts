@@ -1,0 +1,24 @@
+// The summary printed at the end of `drdrill run`: one line per run and where the reports are.
+import type { ResultsFile } from "../harness/runner/results-file.ts";
+import { formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
+import type { Reporter } from "./reporter.ts";
+
+export function renderSummary(results: ResultsFile): string {
+  const lines = results.results.map((r) => {
+    const m = r.metrics;
+    const mark = r.passed ? "PASS" : "FAIL";
+    return `${mark}  ${runName(r)}: ${OUTCOME_MARK[r.outcome]}${r.passed ? "" : ` (expected ${r.expected.join("/")}; ${r.reason})`}  RTO ${formatDuration(m.rtoMs)}  RPO ${formatDuration(m.rpoMs)}  backup ${formatRate(m.backupThroughputBps)}  restore ${formatRate(m.restoreThroughputBps)}  repo ${formatBytes(m.repoBytes)}`;
+  });
+  const s = results.summary;
+  lines.push(`${s.passed} passed, ${s.failed} failed`);
+  return lines.join("\n");
+}
+
+export function createConsoleReporter(write: (s: string) => void = (s) => process.stdout.write(s)): Reporter {
+  return {
+    name: "console",
+    onEnd(results, outDir) {
+      write(`\n${renderSummary(results)}\nreport: ${outDir}/report.md\n`);
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// junit.xml: one testsuite per scenario, one testcase per run, for CI dashboards.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { RunResult } from "../harness/runner/result.ts";
+import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { Reporter } from "./reporter.ts";
+
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+
+function failureText(r: RunResult): string {
+  const lines = [`outcome ${r.outcome} (expected ${r.expected.join(" or ")}): ${r.reason}`];
+  for (const o of r.objectives.filter((x) => !x.passed)) lines.push(`objective ${o.metric} ${o.threshold}: measured ${o.value ?? "nothing"}`);
+  for (const m of r.verification?.mismatches.slice(0, 20) ?? []) lines.push(`${m.kind}: ${m.path}${m.expected ? ` expected ${m.expected}` : ""}${m.actual ? ` got ${m.actual}` : ""}`);
+  return lines.join("\n");
+}
+
+export function renderJunit(results: ResultsFile): string {
+  const byScenario = new Map<string, RunResult[]>();
+  for (const r of results.results) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
+  const suites = [...byScenario.entries()].map(([name, runs]) => {
+    const failures = runs.filter((r) => !r.passed && r.outcome !== "error").length;
+    const errors = runs.filter((r) => r.outcome === "error").length;
+    const time = runs.reduce((s, r) => s + (r.phases.at(-1)?.endMs ?? 0), 0) / 1000;
+    const cases = runs.map((r) => {
+      const caseTime = (r.phases.at(-1)?.endMs ?? 0) / 1000;
+      const body = r.passed
+        ? ""
+        : r.outcome === "error"
+          ? `<error message="${esc(r.reason)}">${esc(failureText(r))}</error>`
+          : `<failure message="${esc(`${r.outcome}: ${r.reason}`)}">${esc(failureText(r))}</failure>`;
+      const props = Object.entries(r.metrics).filter(([, v]) => v !== null).map(([k, v]) => `<property name="${k}" value="${v}"/>`).join("");
+      return `    <testcase classname="${esc(name)}" name="${esc(`${r.label} #${r.repeat}`)}" time="${caseTime.toFixed(3)}"><properties>${props}</properties>${body}</testcase>`;
+    });
+    return `  <testsuite name="${esc(name)}" tests="${runs.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}" timestamp="${results.startedAt}">\n${cases.join("\n")}\n  </testsuite>`;
+  });
+  const total = results.results.length;
+  const failed = results.results.filter((r) => !r.passed).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="drdrill ${results.runId}" tests="${total}" failures="${failed}">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
+export const junitReporter: Reporter = {
+  name: "junit",
+  async onEnd(results, outDir) {
+    const path = join(outDir, "junit.xml");
+    await writeFile(path, renderJunit(results));
+    return path;
+  },
+};

@@ -1,0 +1,106 @@
+// report.md: what a person reads: the verdict, a table per run, objectives, faults, fidelity,
+// the exact commands run, phases and the environment.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { RunResult } from "../harness/runner/result.ts";
+import type { ResultsFile } from "../harness/runner/results-file.ts";
+import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
+import type { Reporter } from "./reporter.ts";
+
+function verdict(results: ResultsFile): string {
+  const { runs, passed } = results.summary;
+  if (results.interrupted) return `**INTERRUPTED** after ${runs} run(s); cleanup ran.`;
+  if (runs === 0) return "**No runs.**";
+  if (passed === runs) return `**PASSED**: all ${runs} run(s) ended as expected and met their objectives.`;
+  const bad = results.results.filter((r) => !r.passed);
+  const expectations = bad.filter((r) => !r.expected.includes(r.outcome) || r.outcome === "silent-corruption").length;
+  return `**FAILED**: ${bad.length} of ${runs} run(s) failed (${expectations} outcome not as expected, ${bad.length - expectations} objective(s) missed).`;
+}
+
+function runsTable(results: RunResult[]): string[] {
+  const head = "| # | scenario | tool / settings | outcome | expected | pass | RTO | RPO | downtime | backup | restore | backup rate | restore rate | source | repo | peak RSS | CPU |";
+  const rows = results.map((r) => {
+    const m = r.metrics;
+    return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)}${r.repeat > 1 ? ` #${r.repeat}` : ""} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${r.passed ? "yes" : "**NO**"} | ${formatDuration(m.rtoMs)} | ${formatDuration(m.rpoMs)} | ${formatDuration(m.downtimeMs)} | ${formatDuration(m.backupMs)} | ${formatDuration(m.restoreMs)} | ${formatRate(m.backupThroughputBps)} | ${formatRate(m.restoreThroughputBps)} | ${formatBytes(m.sourceBytes)} | ${formatBytes(m.repoBytes)} | ${formatBytes(m.peakRssBytes)} | ${formatDuration(m.cpuMs)} |`;
+  });
+  return [head, `|${"---|".repeat(17)}`, ...rows];
+}
+
+function runDetail(r: RunResult): string[] {
+  const out = [`### ${r.index + 1}. ${escapeMd(runName(r))}`, "", `Outcome **${OUTCOME_MARK[r.outcome]}** (expected ${r.expected.join(" or ")}): ${escapeMd(r.reason)}.`, ""];
+  if (r.error) out.push(`Error: \`${r.error}\``, "");
+  if (r.objectives.length > 0) {
+    out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
+    for (const o of r.objectives) {
+      const v = o.value === null ? "not measured" : o.metric.endsWith("Bps") ? formatRate(o.value) : o.metric.endsWith("Bytes") ? formatBytes(o.value) : formatDuration(o.value);
+      out.push(`| ${o.metric} | \`${o.threshold}\` | ${v} | ${o.passed ? "yes" : "**NO**"} |`);
+    }
+    out.push("");
+  }
+  for (const f of r.faults) out.push(`- Fault **${f.fault}** \`${JSON.stringify(f.params)}\` → ${escapeMd(JSON.stringify(f.effects))}`);
+  const said = r.toolCalls.filter((c) => c.message);
+  for (const c of said) out.push(`- ${c.label} said: \`${escapeMd(c.message!)}\``);
+  if (r.faults.length + said.length > 0) out.push("");
+  const v = r.verification;
+  if (v) {
+    out.push(`Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup; ${v.mismatchCount} mismatch(es).`, "");
+    if (v.fidelity) {
+      out.push("| attribute | kept | checked | precision | required |", "|---|---|---|---|---|");
+      for (const [a, f] of Object.entries(v.fidelity)) {
+        if (f.checked === 0) continue;
+        out.push(`| ${a} | ${f.kept} | ${f.checked} | ${f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"} | ${f.required ? "yes" : "no"} |`);
+      }
+      out.push("");
+    }
+    if (v.mismatches.length > 0) {
+      out.push("| path | difference | expected | restored |", "|---|---|---|---|");
+      for (const m of v.mismatches.slice(0, 20)) out.push(`| \`${escapeMd(m.path)}\` | ${m.kind} | ${escapeMd(m.expected ?? "")} | ${escapeMd(m.actual ?? "")} |`);
+      if (v.mismatchCount > 20) out.push(`| … | ${v.mismatchCount - 20} more | | |`);
+      out.push("");
+    }
+  }
+  out.push("Commands run (secrets redacted):", "", "| command | exit | time | logs |", "|---|---|---|---|");
+  for (const c of r.toolCalls) {
+    const exit = c.timedOut ? "killed (timeout)" : c.exitCode === null ? c.signal ?? "?" : String(c.exitCode);
+    out.push(`| \`${escapeMd(c.command)}\` | ${exit} | ${formatDuration(c.durationMs)} | [out](${c.stdoutLog}) [err](${c.stderrLog}) |`);
+  }
+  out.push("", `Phases: ${r.phases.map((p) => `${p.name} ${formatDuration(p.endMs - p.startMs)}${p.ok ? "" : " (failed)"}`).join(" → ")}`, "");
+  return out;
+}
+
+export function renderMarkdown(results: ResultsFile): string {
+  const e = results.environment;
+  const lines = [
+    `# drdrill report ${results.runId}`,
+    "",
+    verdict(results),
+    "",
+    `Started ${results.startedAt}, finished ${results.finishedAt}. Target: ${e.target.kind ?? "?"}. Tools: ${Object.entries(e.tools).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`,
+    "",
+    "## Runs",
+    "",
+    ...runsTable(results.results),
+    "",
+    "RTO: fault to first passing health check after restore. RPO: fault back to the newest load-writer record that survived. Downtime: services down for backups. Rates: source bytes over the tool's wall time.",
+    "",
+    "## Details",
+    "",
+    ...results.results.flatMap(runDetail),
+    "## Environment",
+    "",
+    `node ${e.node}, drdrill ${e.drdrill}, ${e.os} (kernel ${e.kernel}, ${e.arch}), ${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory.`,
+    "",
+    `Command: \`drdrill ${results.argv.join(" ")}\``,
+    "",
+  ];
+  return lines.join("\n");
+}
+
+export const markdownReporter: Reporter = {
+  name: "markdown",
+  async onEnd(results, outDir) {
+    const path = join(outDir, "report.md");
+    await writeFile(path, renderMarkdown(results));
+    return path;
+  },
+};

@@ -1,0 +1,33 @@
+// Reporters by name; `--reporter PATH` loads a module whose default export is a Reporter.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createConsoleReporter } from "./console.ts";
+import { jsonReporter } from "./json.ts";
+import { junitReporter } from "./junit.ts";
+import { markdownReporter } from "./markdown.ts";
+import type { Reporter } from "./reporter.ts";
+
+export const REPORTERS: Record<string, () => Reporter> = {
+  json: () => jsonReporter,
+  markdown: () => markdownReporter,
+  junit: () => junitReporter,
+  console: () => createConsoleReporter(),
+};
+
+/** File reporters always run (results.json is the contract); these are added by default. */
+export const DEFAULT_REPORTERS = ["json", "markdown", "junit", "console"];
+
+export async function resolveReporters(names: string[]): Promise<Reporter[]> {
+  const wanted = [...new Set(["json", ...names])];
+  const out: Reporter[] = [];
+  for (const name of wanted) {
+    const make = REPORTERS[name];
+    if (make) out.push(make());
+    else {
+      const mod = (await import(pathToFileURL(resolve(name)).href)) as { default?: Reporter };
+      if (!mod.default?.name) throw new Error(`reporter ${name}: its default export is not a reporter`);
+      out.push(mod.default);
+    }
+  }
+  return out;
+}
