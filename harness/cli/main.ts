@@ -1,7 +1,7 @@
 // The drdrill command line (DESIGN.md): run, validate, list, schema, report.
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError } from "commander";
 import { z } from "zod";
 import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/registry.ts";
 import { FAULTS } from "../faults/registry.ts";
@@ -18,7 +18,7 @@ import { parseDuration, parseSize } from "../util/units.ts";
 import { createLineProgress, createTtyProgress } from "./progress.ts";
 
 interface RunOptions {
-  target: string;
+  target?: string;
   tool?: string[];
   size?: string;
   repeat?: string;
@@ -33,7 +33,7 @@ const argIssue = (field: string, message: string): InputIssue => ({ file: "(comm
 
 function checkRunOptions(o: RunOptions): { sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number } } {
   const issues: InputIssue[] = [];
-  if (!TARGETS[o.target]) issues.push(argIssue("--target", `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")})`));
+  if (o.target !== undefined && !TARGETS[o.target]) issues.push(argIssue("--target", `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")})`));
   for (const t of o.tool ?? []) if (!TOOLS[t]) issues.push(argIssue("--tool", `unknown tool "${t}" (available: ${Object.keys(TOOLS).join(", ")})`));
   for (const r of o.reporter ?? []) if (!REPORTERS[r] && !/[./]/.test(r)) issues.push(argIssue("--reporter", `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`));
   const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
@@ -83,7 +83,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     scenarios,
     plans,
     outDir,
-    targetName: o.target,
+    ...(o.target ? { targetName: o.target } : {}),
     ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
     ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
     keep: Boolean(o.keep),
@@ -142,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("Run scenarios (files or folders; default scenarios/seed)")
     .argument("[scenarios...]")
-    .addOption(new Option("--target <name>", "where the protected system runs").default("local"))
+    .option("--target <name>", "where the protected system runs (default: the scenario's, else local)")
     .option("--tool <name...>", "only these tools")
     .option("--size <size>", "dataset size, e.g. 50MB or 3.34GB (overrides the scenario)")
     .option("--repeat <n>", "runs per scenario and tool")

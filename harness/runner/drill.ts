@@ -31,7 +31,8 @@ export interface DrillEnv {
   secrets: SecretStore;
   outDir: string;
   workRoot: string;
-  targetName: string;
+  /** From --target; when absent the scenario's `target`, else local. */
+  targetName?: string;
   sizeBytes?: number;
   timeoutMs?: number;
   keep: boolean;
@@ -73,6 +74,11 @@ class Drill {
     const passphrase = env.secrets.resolve(plan.settings.passphrase as { env: string } | undefined);
     this.state = { passphrase };
     this.logDir = join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`);
+  }
+
+  /** --target wins, then the scenario's own target, then the local default. */
+  get targetName(): string {
+    return this.env.targetName ?? this.plan.loaded.scenario.target ?? "local";
   }
 
   get journal(): Journal {
@@ -145,12 +151,12 @@ class Drill {
 
   async start(): Promise<void> {
     const s = this.plan.loaded.scenario;
-    const targetDef = TARGETS[this.env.targetName];
-    if (!targetDef) throw new EnvironmentError(`target "${this.env.targetName}" is not available`);
+    const targetDef = TARGETS[this.targetName];
+    if (!targetDef) throw new EnvironmentError(`target "${this.targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
     const adapter = TOOLS[this.plan.tool]!;
     await mkdir(this.logDir, { recursive: true });
     const workDir = join(this.env.workRoot, `run-${this.plan.index + 1}`);
-    this.target = await this.phase("prepare", () => targetDef.start({ workDir, journal: this.journal, secrets: this.env.secrets, logDir: this.logDir }));
+    this.target = await this.phase("prepare", () => targetDef.start({ workDir, journal: this.journal, secrets: this.env.secrets, logDir: this.logDir, mode: s.mode }));
     const target = this.target;
     const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", adapter.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")] });
     const missing = which.stdout.trim();
@@ -221,6 +227,7 @@ class Drill {
     const target = this.target!;
     const cold = this.plan.loaded.scenario.mode === "cold";
     if (cold) await this.servicesDown();
+    else if (target.prepareHotBackup) await this.phase("quiesce", () => target.prepareHotBackup!(), "hot: consistent dump");
     const manifest = await this.phase("manifest", () => target.manifest());
     this.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
     const wallMs = Date.now();
@@ -333,8 +340,8 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
   const s = plan.loaded.scenario;
   const journal = env.journal;
   journal.run = plan.index;
-  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: publicSettings(plan.settings), target: env.targetName, repeat: plan.repeat });
   const drill = new Drill(plan, env);
+  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: publicSettings(plan.settings), target: drill.targetName, repeat: plan.repeat });
   let interrupted: InterruptedError | null = null;
   try {
     await drill.start();
@@ -366,7 +373,7 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     label: plan.label,
     group: plan.group,
     settings: publicSettings(plan.settings),
-    target: env.targetName,
+    target: drill.targetName,
     mode: s.mode,
     repeat: plan.repeat,
     outcome,

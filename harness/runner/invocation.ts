@@ -23,7 +23,8 @@ export interface InvocationOptions {
   scenarios: LoadedScenario[];
   plans: RunPlan[];
   outDir: string;
-  targetName: string;
+  /** --target; when absent each scenario's own target, else local. */
+  targetName?: string;
   sizeBytes?: number;
   timeoutMs?: number;
   keep?: boolean;
@@ -103,7 +104,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
           secrets,
           outDir: opts.outDir,
           workRoot,
-          targetName: opts.targetName,
+          ...(opts.targetName ? { targetName: opts.targetName } : {}),
           ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
           ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
           keep: opts.keep ?? false,
@@ -140,7 +141,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
     arch: arch(),
     cpus: cpus().length,
     memoryBytes: totalmem(),
-    target: { kind: opts.targetName },
+    target: { kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.targetName ?? "local") },
     tools: versions,
   };
   const outcomes: Record<string, number> = {};

@@ -33,6 +33,8 @@ export interface TargetOptions {
   journal: Journal;
   secrets: SecretStore;
   logDir: string;
+  /** cold: services are stopped for backups; hot: they keep running (the target may then exclude live files). */
+  mode: "cold" | "hot";
 }
 
 export interface StartedTarget extends AsyncDisposable {
@@ -44,6 +46,8 @@ export interface StartedTarget extends AsyncDisposable {
   /** A folder for tool caches and state. */
   readonly toolDir: PathPair;
   seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<{ bytes: number; files: number }>;
+  /** Called before every backup in hot mode (e.g. a consistent database dump into the data directory). */
+  prepareHotBackup?(): Promise<void>;
   /** Stops the services so the data is consistent (`snap stop microstack`). */
   quiesce(): Promise<void>;
   /** Starts the services again (`snap start microstack`). */
