@@ -1,0 +1,121 @@
+// The core engine as a user sees it: the seed drill with real duplicity, bad input, hangs, Ctrl-C, secrets.
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allFiles, drdrill, journalEvents, readJson } from "../helpers/cli.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const MARKER = "drdrill-marker-passphrase-7f3a";
+
+async function fakeBin(dir: string, script: string): Promise<string> {
+  const bin = join(dir, "bin");
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, "duplicity"), script);
+  await chmod(join(bin, "duplicity"), 0o755);
+  return bin;
+}
+
+describe("seed drill on the local target", () => {
+  it("recovers, measures and reports; the passphrase appears nowhere", async () => {
+    const out = join(await tmp(), "run");
+    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "8MB", "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    expect(r.exitCode, r.all).toBe(0);
+    const results = await readJson(join(out, "results.json"));
+    expect(results.schemaVersion).toBe(1);
+    expect(results.environment.tools.duplicity).toMatch(/^\d+\.\d+/);
+    const run = results.results[0];
+    expect(run).toMatchObject({ scenario: "seed-drill", tool: "duplicity", outcome: "recovered", passed: true });
+    expect(run.metrics.rtoMs).toBeGreaterThan(0);
+    expect(run.metrics.rpoMs).toBeGreaterThan(0);
+    expect(run.metrics.downtimeMs).toBeGreaterThan(0);
+    expect(run.metrics.backupThroughputBps).toBeGreaterThan(0);
+    expect(run.metrics.sourceBytes).toBe(8_000_000);
+    expect(run.metrics.repoBytes).toBeGreaterThan(0);
+    expect(run.verification.filesChecked).toBeGreaterThan(50);
+    expect(run.verification.mismatchCount).toBe(0);
+    expect(run.verification.fidelity.mtime.precisionMs).toBe(1000);
+    expect(run.toolCalls.map((c: any) => c.kind)).toEqual(["backup", "restore"]);
+    expect(run.phases.map((p: any) => p.name)).toEqual(expect.arrayContaining(["seed", "quiesce", "backup", "load", "fault", "restore", "verify"]));
+    const report = await readFile(join(out, "report.md"), "utf8");
+    expect(report).toContain("| seed-drill | duplicity");
+    expect(report).toContain("duplicity full");
+    expect(await readFile(join(out, "junit.xml"), "utf8")).toContain('failures="0"');
+    // the secret: not in any file of the run folder, not in any output
+    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+    expect(r.all).not.toContain(MARKER);
+    // the target's data and backups are removed afterwards; the reports and logs stay
+    await expect(stat(join(out, "work"))).rejects.toThrow();
+  });
+});
+
+describe("bad input", () => {
+  it("ten mistakes: ten located errors, exit 2, nothing run", async () => {
+    const out = join(await tmp(), "never");
+    const r = await drdrill(["run", "test/fixtures/scenarios/ten-mistakes.yaml", "--out", out]);
+    expect(r.exitCode).toBe(2);
+    const located = r.stderr.split("\n").filter((l) => /^test\/fixtures\/scenarios\/ten-mistakes\.yaml:\d+:\d+: /.test(l));
+    expect(located).toHaveLength(10);
+    await expect(stat(out)).rejects.toThrow();
+  });
+
+  it("a delete-path outside the data directory is refused and nothing is created", async () => {
+    const dir = await tmp();
+    const file = join(dir, "escape.yaml");
+    await writeFile(file, "name: escape\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { delete-path: { path: ../x } }\n  - restore: latest\n");
+    const r = await drdrill(["run", file, "--out", join(dir, "out")]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/escape\.yaml:5:\d+: steps\[1\]\.fault\.delete-path\.path: "\.\.\/x" leaves the data directory/);
+    await expect(stat(join(dir, "out"))).rejects.toThrow();
+  });
+
+  it("bad command-line values are located too", async () => {
+    const r = await drdrill(["run", "scenarios/seed", "--size", "huge", "--tool", "tarsnap"]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain("--size");
+    expect(r.stderr).toContain('unknown tool "tarsnap"');
+  });
+});
+
+describe("hangs and interruptions", () => {
+  it("a restore that hangs is killed at --timeout with its process group; the run fails, exit 1", async () => {
+    const dir = await tmp();
+    const pidFile = join(dir, "hung.pid");
+    const bin = await fakeBin(dir, `#!/bin/sh\nif [ "$1" = restore ]; then sleep 600 & echo $! > ${pidFile}; wait; fi\nexec /usr/bin/duplicity "$@"\n`);
+    const out = join(dir, "run");
+    const started = Date.now();
+    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "4MB", "--timeout", "4s", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(Date.now() - started).toBeLessThan(120_000);
+    expect(r.exitCode, r.all).toBe(1);
+    const run = (await readJson(join(out, "results.json"))).results[0];
+    expect(run.outcome).toBe("failed");
+    expect(run.reason).toMatch(/timed out/);
+    expect(run.toolCalls.find((c: any) => c.kind === "restore").timedOut).toBe(true);
+    const hung = Number(await readFile(pidFile, "utf8"));
+    const status = await readFile(`/proc/${hung}/status`, "utf8").catch(() => "");
+    expect(status === "" || /^State:\s+Z/m.test(status)).toBe(true);
+  });
+
+  it("SIGINT mid-drill: exit 130, cleanup done, the journal's last event says interrupted", async () => {
+    const dir = await tmp();
+    const file = join(dir, "long.yaml");
+    await writeFile(file, "name: long\ndataset: { size: 4MB }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - load: 10m\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n");
+    const out = join(dir, "run");
+    const child = drdrill(["run", file, "--out", out]);
+    // wait for the load step, then press Ctrl-C
+    for (let i = 0; i < 600; i++) {
+      const j = await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "");
+      if (j.includes('"phase":"load"')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(130);
+    const events = await journalEvents(out);
+    expect(events.at(-1).type).toBe("interrupted");
+    expect(events.some((e) => e.type === "phase-end" && e.phase === "cleanup")).toBe(true);
+    await expect(stat(join(out, "work"))).rejects.toThrow();
+    // the load writer (the target's service) is gone
+    const ps = await import("execa").then(({ execa }) => execa("ps", ["-eo", "args"], { reject: false }));
+    expect(ps.stdout).not.toContain(out);
+  });
+});

@@ -1,0 +1,31 @@
+// Runs the drdrill CLI as a user would: a separate process, its exit code, stdout and stderr.
+import { execa, type ResultPromise } from "execa";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+
+export const ROOT = new URL("../..", import.meta.url).pathname;
+
+export function drdrill(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+  return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], {
+    cwd: ROOT,
+    reject: false,
+    all: true,
+    env: { DRDRILL_PROGRESS: "lines", ...opts.env },
+    timeout: opts.timeoutMs ?? 300_000,
+  }) as ResultPromise<{ reject: false; all: true }>;
+}
+
+export async function readJson<T = any>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, "utf8")) as T;
+}
+
+export async function journalEvents(outDir: string): Promise<any[]> {
+  return (await readFile(join(outDir, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+}
+
+/** Every file under dir (recursively), for searching run folders. */
+export async function allFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
+  return out;
+}

@@ -1,0 +1,67 @@
+import { createHash } from "node:crypto";
+import { cp, link, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { buildManifest } from "../../harness/runner/manifest.ts";
+import { compareManifests } from "../../harness/runner/verify.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const exact = { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true };
+
+async function tree(root: string): Promise<void> {
+  await mkdir(join(root, "etc"), { recursive: true });
+  await writeFile(join(root, "etc/a.conf"), "alpha\n");
+  await writeFile(join(root, "big.bin"), Buffer.alloc(3 << 20, 7));
+  await link(join(root, "big.bin"), join(root, "big.hardlink"));
+  await symlink("etc/a.conf", join(root, "link"));
+  await utimes(join(root, "etc/a.conf"), 1_700_000_000.5, 1_700_000_000.5);
+}
+
+describe("manifest and verification", () => {
+  it("a faithful copy matches; sha256 agrees with the content", async () => {
+    const a = await tmp();
+    await tree(a);
+    const m = await buildManifest(a);
+    expect(m.entries["etc/a.conf"]!.sha256).toBe(createHash("sha256").update("alpha\n").digest("hex"));
+    expect(m.entries["link"]).toMatchObject({ type: "symlink", link: "etc/a.conf" });
+    expect(m.entries["big.hardlink"]!.hardlinkOf).toBe("big.bin");
+    expect(m.bytes).toBe(6 + (3 << 20));
+    const b = join(await tmp(), "copy");
+    await cp(a, b, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    const v = compareManifests(m, await buildManifest(b), exact);
+    expect(v.contentOk).toBe(true);
+    // cp does not keep hardlinks: a fidelity finding, not corruption
+    expect(v.fidelity.hardlinks).toMatchObject({ checked: 1, kept: 0 });
+  });
+
+  it("one changed byte, a missing file and a retargeted link are content mismatches", async () => {
+    const a = await tmp();
+    await tree(a);
+    const m = await buildManifest(a);
+    const b = join(await tmp(), "copy");
+    await cp(a, b, { recursive: true, verbatimSymlinks: true });
+    await writeFile(join(b, "etc/a.conf"), "alphA\n");
+    const { rm, unlink } = await import("node:fs/promises");
+    await rm(join(b, "big.hardlink"));
+    await unlink(join(b, "link"));
+    await symlink("elsewhere", join(b, "link"));
+    const v = compareManifests(m, await buildManifest(b), exact);
+    expect(v.contentOk).toBe(false);
+    expect(v.mismatches.map((x) => `${x.kind}:${x.path}`).sort()).toEqual(["content:etc/a.conf", "link:link", "missing:big.hardlink"]);
+  });
+
+  it("mtime is compared at the tool's stated precision, and required attributes become mismatches", async () => {
+    const a = await tmp();
+    await tree(a);
+    const m = await buildManifest(a);
+    const b = join(await tmp(), "copy");
+    await cp(a, b, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+    await utimes(join(b, "etc/a.conf"), 1_700_000_000, 1_700_000_000); // rounded down, like duplicity
+    const restored = await buildManifest(b);
+    expect(compareManifests(m, restored, { ...exact, mtimePrecisionMs: 1000 }).fidelity.mtime.kept).toBe(compareManifests(m, restored, { ...exact, mtimePrecisionMs: 1000 }).fidelity.mtime.checked);
+    const strict = compareManifests(m, restored, exact, ["mtime"]);
+    expect(strict.requiredOk).toBe(false);
+    expect(strict.contentOk).toBe(true);
+    expect(strict.mismatches.some((x) => x.kind === "mtime" && x.path === "etc/a.conf")).toBe(true);
+  });
+});
