@@ -5,6 +5,9 @@ import { z } from "zod";
 import { defineFault } from "./fault.ts";
 import { lexicalPathProblems } from "./confine.ts";
 
+// A service may still be writing while the disaster strikes: retry when a directory refills.
+const RM = { recursive: true, force: true, maxRetries: 20, retryDelay: 10 };
+
 export default defineFault({
   name: "delete-path",
   description: "Delete a file or directory under the data directory ('.' deletes all of it).",
@@ -19,9 +22,9 @@ export default defineFault({
     if (abs === ctx.dataDir || st.isDirectory()) entries = await countEntries(abs);
     if (abs === ctx.dataDir) {
       // The data directory may be a mount point: empty it rather than remove it.
-      for (const name of await readdir(abs)) await rm(join(abs, name), { recursive: true, force: true });
+      for (const name of await readdir(abs)) await rm(join(abs, name), RM);
     } else {
-      await rm(abs, { recursive: true, force: true });
+      await rm(abs, RM);
     }
     return { path: p.path, kind: st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "file", entriesDeleted: entries };
   },
