@@ -54,7 +54,10 @@ export class LocalExecutor implements CommandExecutor {
       encoding: "utf8",
     });
     const pid = child.pid;
-    if (pid !== undefined) trackGroup(pid);
+    if (pid !== undefined) {
+      trackGroup(pid);
+      spec.onSpawn?.(pid);
+    }
     const sampler = pid !== undefined ? startRssSampler(pid) : undefined;
 
     child.stdout?.on("data", (d: Buffer | string) => {

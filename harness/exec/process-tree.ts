@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 
 const PAGE = 4096;
 
-function children(pid: number): number[] {
+export function children(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
@@ -48,4 +48,31 @@ export function startRssSampler(pid: number, intervalMs = 250): { stop(): number
       return peak;
     },
   };
+}
+
+/** The pids of a process and all its descendants. */
+export function treePids(pid: number): number[] {
+  const out: number[] = [];
+  const stack = [pid];
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (out.includes(p)) continue;
+    out.push(p);
+    stack.push(...children(p));
+  }
+  return out;
+}
+
+/** The most bytes any one process of the tree has read so far (rchar): how far a backup has got. */
+export function treeMaxReadBytes(pid: number): number {
+  let max = 0;
+  for (const p of treePids(pid)) {
+    try {
+      const m = /^rchar:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/io`, "utf8"));
+      if (m) max = Math.max(max, Number(m[1]));
+    } catch {
+      // gone already
+    }
+  }
+  return max;
 }

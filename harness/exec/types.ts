@@ -11,6 +11,8 @@ export interface CommandSpec {
   cwd?: string;
   /** Kill the whole process group after this long. */
   timeoutMs?: number;
+  /** Called with the process-group leader's pid once the command started (faults watch it). */
+  onSpawn?: (pid: number) => void;
   /** Called with each chunk of output as it arrives (for progress parsing). */
   onOutput?: (stream: "stdout" | "stderr", text: string) => void;
 }

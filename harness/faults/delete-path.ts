@@ -13,7 +13,7 @@ export default defineFault({
   description: "Delete a file or directory under the data directory ('.' deletes all of it).",
   params: z.object({ path: z.string().describe("Relative to the target's data directory.") }).strict(),
   expect: ["recovered"],
-  validate: (p) => lexicalPathProblems(p.path),
+  validate: (p) => lexicalPathProblems(p.path).map((message) => ({ field: "path", message })),
   async inject(p, ctx) {
     const abs = await ctx.confine(ctx.dataDir, p.path);
     const st = await lstat(abs).catch(() => null);
@@ -26,7 +26,7 @@ export default defineFault({
     } else {
       await rm(abs, RM);
     }
-    return { path: p.path, kind: st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "file", entriesDeleted: entries };
+    return { effects: { path: p.path, kind: st.isDirectory() ? "directory" : st.isSymbolicLink() ? "symlink" : "file", entriesDeleted: entries } };
   },
 });
 

@@ -1,10 +1,11 @@
 // Downtime for backups: how long the services were down before the fault (cold backups stop them),
 // less the harness's own measuring while they were down.
 import { HARNESS_PHASES, type JournalEvent } from "../runner/journal-types.ts";
+import { disaster } from "./disaster.ts";
 import { round, timeIn } from "./phases.ts";
 
 export function downtimeMs(events: JournalEvent[]): number {
-  const fault = events.find((e) => e.type === "fault-injected");
+  const fault = disaster(events);
   const limit = fault?.t ?? Infinity;
   let total = 0;
   let downAt: number | null = null;

@@ -1,9 +1,10 @@
-// Achieved RPO: from the fault's injection back to the newest load-writer record that survived
+// Achieved RPO: from the disaster (the fault that destroyed the data) back to the newest load-writer record that survived
 // the restore (wall clock, as the records carry it).
 import type { JournalEvent } from "../runner/journal-types.ts";
+import { disaster } from "./disaster.ts";
 
 export function rpoMs(events: JournalEvent[]): number | null {
-  const fault = events.find((e) => e.type === "fault-injected");
+  const fault = disaster(events);
   const survivor = events.findLast((e) => e.type === "load-survivor");
   if (!fault || !survivor || survivor.type !== "load-survivor" || survivor.newestWallMs === null) return null;
   return Math.max(0, Date.parse(fault.wall) - survivor.newestWallMs);

@@ -1,12 +1,13 @@
-// Achieved RTO: from the fault's injection to the first passing health check after a restore,
+// Achieved RTO: from the disaster (the fault that destroyed the data) to the first passing health check after a restore,
 // less the harness's own measuring (manifest hashing) in between.
 import { HARNESS_PHASES, type JournalEvent } from "../runner/journal-types.ts";
+import { disaster } from "./disaster.ts";
 import { round, timeIn } from "./phases.ts";
 
 export function rtoMs(events: JournalEvent[]): number | null {
-  const fault = events.find((e) => e.type === "fault-injected");
+  const fault = disaster(events);
   if (!fault) return null;
-  const restore = events.find((e) => e.type === "tool-call" && e.kind === "restore" && e.t >= fault.t);
+  const restore = events.find((e) => e.type === "tool-call" && e.kind === "restore" && e.t >= fault.t && e.exitCode === 0);
   if (!restore) return null;
   const healthy = events.find((e) => e.type === "health" && e.ok && e.t >= restore.t);
   if (!healthy) return null;

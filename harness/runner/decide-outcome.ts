@@ -15,6 +15,8 @@ export interface DrillFacts {
   contentMismatches?: number;
   requiredOk?: boolean;
   requiredDetail?: string;
+  /** Files a fault changed while they were backed up that came back torn (neither old nor new). */
+  torn?: number;
   servicesRequired: boolean;
   healthOk?: boolean;
   healthDetail?: string;
@@ -24,6 +26,11 @@ export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string
   if (f.error) return { outcome: "error", reason: f.error };
   if (f.restoreRan && f.restoreSucceeded && f.contentOk === false) {
     return { outcome: "silent-corruption", reason: `restore reported success but ${f.contentMismatches ?? "some"} entries differ from the manifest` };
+  }
+  if (f.torn && f.restoreSucceeded) {
+    // Files the scenario knowingly changed under the backup: the verify step reports which came back torn.
+    const by = f.reportedByTool ? `the tool warned: ${f.reportedByTool}` : "the tool said nothing; drdrill's verify step found them";
+    return { outcome: "detected", reason: `${f.torn} file(s) changed during the backup came back torn or missing (${by})` };
   }
   if (f.reportedByTool) return { outcome: "detected", reason: f.reportedByTool };
   if (f.toolFailure) return { outcome: "failed", reason: f.toolFailure };

@@ -1,8 +1,10 @@
 // Runs one drill: stand up the target, seed it, then the scenario's steps in order (backup, load,
 // fault, check, restore, verify), recording every event; cleanup always runs.
 import { mkdir, rm } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { killGroup } from "../exec/live-groups.ts";
+import type { CommandExecutor } from "../exec/types.ts";
 import { confine } from "../faults/confine.ts";
 import type { DrillState } from "../faults/fault.ts";
 import { FAULTS } from "../faults/registry.ts";
@@ -14,16 +16,18 @@ import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import type { ToolRun, ToolSession } from "../tools/tool.ts";
 import { dirSize } from "../util/dir-size.ts";
-import type { SecretStore } from "../util/secrets.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
+import { ArmedFaults } from "./armed-faults.ts";
 import { decideOutcome, type DrillFacts } from "./decide-outcome.ts";
 import { EnvironmentError, InterruptedError } from "./errors.ts";
 import type { Journal } from "./journal.ts";
 import type { PhaseName, ToolCallKind } from "./journal-types.ts";
-import { manifestDigest, type Manifest } from "./manifest.ts";
+import { manifestDigest, withoutPaths, type Manifest } from "./manifest.ts";
 import type { RunPlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
-import type { FaultRecord, RunResult, ToolCallRecord } from "./result.ts";
+import type { FaultRecord, RunResult } from "./result.ts";
+import { SecretStore } from "../util/secrets.ts";
+import { ToolCallLog } from "./tool-call-log.ts";
 import { compareManifests, type Verification } from "./verify.ts";
 
 export interface DrillEnv {
@@ -51,14 +55,20 @@ interface BackupPoint {
 
 class Drill {
   readonly facts: DrillFacts;
-  readonly toolCalls: ToolCallRecord[] = [];
+  readonly calls: ToolCallLog;
   readonly faults: FaultRecord[] = [];
   readonly backups: BackupPoint[] = [];
+  readonly armed = new ArmedFaults();
   verification: Verification | null = null;
   target: StartedTarget | null = null;
   session: ToolSession | null = null;
   state: DrillState;
+  /** The kind of tool call running now: decides the passphrase and which armed faults watch it. */
+  current: ToolCallKind = "other";
+  onSpawn: ((pid: number) => void) | null = null;
+  seededBytes = 0;
   readonly logDir: string;
+  readonly workDir: string;
 
   constructor(
     readonly plan: RunPlan,
@@ -71,9 +81,10 @@ class Drill {
       restoreSucceeded: false,
       servicesRequired: s.steps.some((st) => st.verify?.includes("services")),
     };
-    const passphrase = env.secrets.resolve(plan.settings.passphrase as { env: string } | undefined);
-    this.state = { passphrase };
+    this.state = { passphrase: env.secrets.resolve(plan.settings.passphrase as { env: string } | undefined), override: {} };
     this.logDir = join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`);
+    this.workDir = join(env.workRoot, `run-${plan.index + 1}`);
+    this.calls = new ToolCallLog(env.journal, env.outDir);
   }
 
   /** --target wins, then the scenario's own target, then the local default. */
@@ -105,48 +116,40 @@ class Drill {
     }
   }
 
-  record(kind: ToolCallKind, run: ToolRun): ToolRun {
-    const rel = (p: string) => relative(this.env.outDir, p);
-    this.journal.emit("tool-call", {
-      kind,
-      label: run.label,
-      command: run.command,
-      exitCode: run.exitCode,
-      signal: run.signal,
-      timedOut: run.timedOut,
-      startT: this.journal.fromMono(run.startMs),
-      endT: this.journal.fromMono(run.endMs),
-      durationMs: run.durationMs,
-      peakRssBytes: run.peakRssBytes,
-      cpuMs: run.cpuMs,
-      stdoutPath: rel(run.stdoutPath),
-      stderrPath: rel(run.stderrPath),
-      ...(run.message ? { message: run.message } : {}),
-      ...(run.stats ? { stats: run.stats } : {}),
-    });
-    this.toolCalls.push({
-      kind,
-      label: run.label,
-      command: run.command,
-      exitCode: run.exitCode,
-      signal: run.signal,
-      timedOut: run.timedOut,
-      durationMs: Math.round(run.durationMs),
-      ...(run.message ? { message: run.message } : {}),
-      ...(run.stats ? { stats: run.stats } : {}),
-      stdoutLog: rel(run.stdoutPath),
-      stderrLog: rel(run.stderrPath),
-    });
-    if (run.failed) this.noteFailure(run);
-    return run;
+  /** Runs one tool call with the passphrase for its kind; armed faults see its process start. */
+  async call(kind: ToolCallKind, fn: (s: ToolSession) => Promise<ToolRun>): Promise<ToolRun> {
+    this.current = kind;
+    try {
+      return await fn(this.session!);
+    } finally {
+      this.current = "other";
+    }
   }
 
   /** A failed tool call after a fault is the tool reporting damage; before one, or a hang, it is a failure. */
   noteFailure(run: ToolRun): void {
+    if (!run.failed) return;
     const what = `${run.label}: ${run.message ?? `exit ${run.exitCode}`}`;
-    if (run.timedOut) this.facts.toolFailure ??= what;
-    else if (this.facts.faultInjected) this.facts.reportedByTool ??= what;
-    else this.facts.toolFailure ??= what;
+    // A tool that printed an explicit error and then hung still reported the damage (duplicity+GPG does).
+    const silentHang = run.timedOut && !run.reportedError;
+    if (silentHang || !this.facts.faultInjected) this.facts.toolFailure ??= what;
+    else this.facts.reportedByTool ??= what;
+  }
+
+  /** The target's executor, watched: armed faults learn the pid of the call they act on. */
+  watchedExec(inner: CommandExecutor): CommandExecutor {
+    return {
+      where: inner.where,
+      run: (spec) =>
+        inner.run({
+          ...spec,
+          onSpawn: (pid) => {
+            spec.onSpawn?.(pid);
+            this.onSpawn?.(pid);
+            if (this.current === "backup" || this.current === "restore") this.armed.onToolStart(this.current, pid);
+          },
+        }),
+    };
   }
 
   async start(): Promise<void> {
@@ -155,30 +158,33 @@ class Drill {
     if (!targetDef) throw new EnvironmentError(`target "${this.targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
     const adapter = TOOLS[this.plan.tool]!;
     await mkdir(this.logDir, { recursive: true });
-    const workDir = join(this.env.workRoot, `run-${this.plan.index + 1}`);
-    this.target = await this.phase("prepare", () => targetDef.start({ workDir, journal: this.journal, secrets: this.env.secrets, logDir: this.logDir, mode: s.mode }));
+    this.target = await this.phase("prepare", () => targetDef.start({ workDir: this.workDir, journal: this.journal, secrets: this.env.secrets, logDir: this.logDir, mode: s.mode, settings: s.targetSettings?.[this.targetName] }));
     const target = this.target;
     const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", adapter.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")] });
     const missing = which.stdout.trim();
     if (missing) throw new EnvironmentError(`${this.plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it (see README: ci/setup.sh tools)`);
     this.env.versions[adapter.name] ??= await adapter.version(target.exec).catch(() => "unknown");
     this.session = adapter.open(this.plan.settings, {
-      exec: target.exec,
+      exec: this.watchedExec(target.exec),
       repoDir: target.repoDir.exec,
       workDir: target.toolDir.exec,
-      passphrase: () => this.state.passphrase,
+      passphrase: () => (this.current === "backup" || this.current === "restore" || this.current === "check" ? this.state.override[this.current] : undefined) ?? this.state.passphrase,
       timeoutMs: this.env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
     });
     const sizeBytes = this.env.sizeBytes ?? parseSize(s.dataset.size)!;
     const seeded = await this.phase("seed", () => target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}) }, (b) => this.env.progress.bytes(b, sizeBytes)));
     this.journal.emit("dataset", seeded);
+    this.seededBytes = seeded.bytes;
     await this.preflightFaults();
     await target.resume();
     const health = await target.health();
     this.journal.emit("health", health);
     if (!health.ok) throw new EnvironmentError(`target not healthy before the drill: ${health.detail}`);
     const init = await this.session.init();
-    if (init) this.record("init", init);
+    if (init) {
+      this.calls.record("init", init);
+      if (init.failed) throw new EnvironmentError(`${init.label} failed: ${init.message ?? `exit ${init.exitCode}`}`);
+    }
   }
 
   /** Refuses a fault path that escapes the data directory through a symlink, before anything runs. */
@@ -186,11 +192,10 @@ class Drill {
     for (const step of this.plan.loaded.scenario.steps) {
       for (const [name, params] of Object.entries(step.fault ?? {})) {
         const path = (params as { path?: unknown }).path;
-        if (typeof path === "string") {
-          await confine(this.target!.dataDir.host, path).catch((e: Error) => {
-            throw new EnvironmentError(`fault ${name}: ${e.message}; refused before the drill`);
-          });
-        }
+        if (typeof path !== "string") continue;
+        await confine(this.target!.dataDir.host, path).catch((e: Error) => {
+          throw new EnvironmentError(`fault ${name}: ${e.message}; refused before the drill`);
+        });
       }
     }
   }
@@ -231,11 +236,34 @@ class Drill {
     const manifest = await this.phase("manifest", () => target.manifest());
     this.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
     const wallMs = Date.now();
-    const run = await this.phase("backup", async () => this.record("backup", await this.session!.backup(kind, target.dataDir.exec)), kind);
+    let run = await this.phase("backup", () => this.call("backup", (s) => s.backup(kind, target.dataDir.exec)), kind);
+    this.calls.record("backup", run);
+    const armed = await this.afterArmed("backup", run);
+    if (armed.retry) {
+      run = await this.phase("backup", () => this.call("backup", (s) => s.backup(kind, target.dataDir.exec)), `${kind}, run again after the crash`);
+      this.calls.record("backup", run);
+      this.noteFailure(run);
+      for (const name of Object.keys(armed.effects)) {
+        const rec = this.faults.findLast((f) => f.fault === name);
+        if (rec) rec.effects.rerun = { exitCode: run.exitCode, durationMs: Math.round(run.durationMs), ...(run.stats ? { stats: run.stats } : {}) };
+      }
+    } else if (!armed.consumedFailure) this.noteFailure(run);
     this.journal.emit("repo-size", { bytes: await dirSize(target.repoDir.host) });
     if (!run.failed) this.backups.push({ wallMs, manifest });
     if (cold) await this.servicesUp();
     return !run.failed;
+  }
+
+  /** Lets the armed faults judge the call they acted on; their effects join the fault's record. */
+  async afterArmed(on: "backup" | "restore", run: ToolRun) {
+    const out = await this.armed.finish(on, run);
+    for (const [name, effects] of Object.entries(out.effects)) {
+      const rec = this.faults.findLast((f) => f.fault === name);
+      if (rec) Object.assign(rec.effects, effects);
+      this.journal.emit("fault-effects", { fault: name, stage: `after ${on}`, effects });
+    }
+    if (out.detectedBy) this.facts.reportedByTool ??= out.detectedBy;
+    return out;
   }
 
   async pause(name: "load" | "wait", duration: string): Promise<boolean> {
@@ -253,17 +281,47 @@ class Drill {
     const target = this.target!;
     for (const [name, params] of Object.entries(spec)) {
       const fault = FAULTS[name]!;
-      const effects = await this.phase("fault", () =>
-        fault.inject(params, { dataDir: target.dataDir.host, repoDir: target.repoDir.host, state: this.state, confine }), name);
+      const workDir = join(this.workDir, "faults", `${this.faults.length + 1}-${name}`);
+      await mkdir(workDir, { recursive: true });
+      const result = await this.phase("fault", () =>
+        fault.inject(params, {
+          dataDir: target.dataDir.host,
+          repoDir: target.repoDir.host,
+          workDir,
+          tool: this.plan.tool,
+          settings: this.plan.settings,
+          sourceBytes: this.backups.at(-1)?.manifest.bytes ?? this.seededBytes,
+          seed: this.plan.loaded.scenario.dataset.seed,
+          state: this.state,
+          confine,
+          crashBackup: (afterMs) => this.crashBackup(afterMs),
+        }), name);
+      if (result.armed) this.armed.add(name, result.armed);
       this.facts.faultInjected = true;
-      const ev = this.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects });
-      this.faults.push({ fault: name, params: params as Record<string, unknown>, effects, atMs: ev.t });
+      const ev = this.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects: result.effects });
+      this.faults.push({ fault: name, params: params as Record<string, unknown>, effects: { ...result.effects }, atMs: ev.t });
     }
     return true;
   }
 
+  /** A backup killed mid-way, as a crash would leave it (stale locks, partial volumes). */
+  async crashBackup(afterMs: number): Promise<ToolRun> {
+    let timer: NodeJS.Timeout | undefined;
+    this.onSpawn = (pid) => (timer = setTimeout(() => killGroup(pid, "SIGKILL"), afterMs));
+    try {
+      const run = await this.call("other", (s) => s.backup(this.backups.length > 0 ? "incremental" : "full", this.target!.dataDir.exec));
+      this.calls.record("other", { ...run, label: `${run.label}-crashed` });
+      return run;
+    } finally {
+      this.onSpawn = null;
+      clearTimeout(timer);
+    }
+  }
+
   async check(deep: boolean): Promise<boolean> {
-    const run = await this.phase("check", async () => this.record("check", await this.session!.check(deep, this.target!.dataDir.exec)), deep ? "deep" : "light");
+    const run = await this.phase("check", () => this.call("check", (s) => s.check(deep, this.target!.dataDir.exec)), deep ? "deep" : "light");
+    this.calls.record("check", run);
+    this.noteFailure(run);
     return !run.failed || this.facts.faultInjected;
   }
 
@@ -278,27 +336,42 @@ class Drill {
     const target = this.target!;
     // The disaster took the services down; the procedure stops what is left before restoring.
     if (target.servicesRunning()) await this.phase("quiesce", () => target.quiesce());
-    const staging = await target.stagingDir();
-    const run = await this.phase("restore", async () => this.record("restore", await this.session!.restore(staging.exec, at ? { at } : undefined)), at ?? "latest");
+    const staging = await target.stagingDir(this.armed.stagingParent());
+    const run = await this.phase("restore", () => this.call("restore", (s) => s.restore(staging.exec, at ? { at } : undefined)), at ?? "latest");
+    this.calls.record("restore", run);
+    const armed = await this.afterArmed("restore", run);
+    if (!armed.consumedFailure) this.noteFailure(run);
     this.facts.restoreRan = true;
     this.facts.restoreSucceeded = !run.failed;
     const expected = this.reference(at);
-    if (expected) {
-      const restored = await this.phase("inspect", () => target.manifest(staging).catch(() => emptyManifest(staging.host)));
-      const v = compareManifests(expected, restored, TOOLS[this.plan.tool]!.fidelity, this.plan.loaded.scenario.require);
-      this.verification = v;
-      this.facts.contentOk = v.contentOk;
-      this.facts.contentMismatches = v.mismatchCount;
-      this.facts.requiredOk = v.requiredOk;
-      this.facts.requiredDetail = Object.entries(v.fidelity).filter(([, f]) => f.required && f.kept < f.checked).map(([a]) => a).join(", ");
-      this.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
-    }
+    if (expected) await this.phase("inspect", () => this.inspect(expected, staging));
     // A careful operator does not put a tree the tool called broken into production.
     if (run.failed) return false;
     await this.phase("replace", () => target.replaceData(staging));
     this.journal.emit("load-survivor", await target.loadSurvivor());
     await this.servicesUp();
     return true;
+  }
+
+  /** Compares the restored tree with the manifest; files a fault changed mid-backup are judged by it. */
+  async inspect(expected: Manifest, staging: { host: string; exec: string }): Promise<void> {
+    const target = this.target!;
+    const restored = await target.manifest(staging).catch(() => emptyManifest(staging.host));
+    const volatile = this.armed.volatile();
+    const v = compareManifests(withoutPaths(expected, volatile), withoutPaths(restored, volatile), TOOLS[this.plan.tool]!.fidelity, this.plan.loaded.scenario.require);
+    this.verification = v;
+    this.facts.contentOk = v.contentOk;
+    this.facts.contentMismatches = v.mismatchCount;
+    this.facts.requiredOk = v.requiredOk;
+    this.facts.requiredDetail = Object.entries(v.fidelity).filter(([, f]) => f.required && f.kept < f.checked).map(([a]) => a).join(", ");
+    this.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
+    this.facts.torn = 0;
+    for (const { name, judgement } of await this.armed.judge(staging.host)) {
+      const rec = this.faults.findLast((f) => f.fault === name);
+      if (rec) rec.effects.restored = judgement;
+      this.journal.emit("fault-effects", { fault: name, stage: "judged the restored copy", effects: { ...judgement } });
+      if (!judgement.ok) this.facts.torn += Math.max(1, (judgement.counts.torn ?? 0) + (judgement.counts.missing ?? 0));
+    }
   }
 
   async verify(what: ("files" | "services")[]): Promise<boolean> {
@@ -316,12 +389,13 @@ class Drill {
   async cleanup(): Promise<void> {
     this.journal.emit("phase-start", { phase: "cleanup" });
     let ok = true;
+    await this.armed.disposeAll();
     try {
       await this.target?.stop();
     } catch {
       ok = false;
     }
-    if (!this.env.keep) await rm(join(this.env.workRoot, `run-${this.plan.index + 1}`), { recursive: true, force: true }).catch(() => (ok = false));
+    if (!this.env.keep) await rm(this.workDir, { recursive: true, force: true }).catch(() => (ok = false));
     this.journal.emit("phase-end", { phase: "cleanup", ok });
   }
 }
@@ -330,18 +404,14 @@ function emptyManifest(root: string): Manifest {
   return { root, takenAt: new Date().toISOString(), entries: {}, files: 0, bytes: 0, xattrsRead: false };
 }
 
-function publicSettings(settings: Record<string, unknown>): Record<string, unknown> {
-  // A passphrase is named by its variable; the value never leaves memory.
-  return { ...settings };
-}
-
 /** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
 export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
   const s = plan.loaded.scenario;
   const journal = env.journal;
   journal.run = plan.index;
   const drill = new Drill(plan, env);
-  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: publicSettings(plan.settings), target: drill.targetName, repeat: plan.repeat });
+  // A passphrase is named by its variable in settings; the value never leaves memory.
+  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: plan.settings, target: drill.targetName, repeat: plan.repeat });
   let interrupted: InterruptedError | null = null;
   try {
     await drill.start();
@@ -372,7 +442,7 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     tool: plan.tool,
     label: plan.label,
     group: plan.group,
-    settings: publicSettings(plan.settings),
+    settings: plan.settings,
     target: drill.targetName,
     mode: s.mode,
     repeat: plan.repeat,
@@ -386,7 +456,7 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
       ? { filesChecked: v.filesChecked, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
       : null,
     phases: phases(events),
-    toolCalls: drill.toolCalls,
+    toolCalls: drill.calls.calls,
     faults: drill.faults,
     error: drill.facts.error ?? null,
   };

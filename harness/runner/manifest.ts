@@ -117,3 +117,11 @@ export function manifestDigest(m: Manifest): string {
   }
   return h.digest("hex").slice(0, 16);
 }
+
+/** The manifest without the given paths (and everything below them). */
+export function withoutPaths(m: Manifest, paths: string[]): Manifest {
+  if (paths.length === 0) return m;
+  const drop = (rel: string) => paths.some((p) => rel === p || rel.startsWith(`${p}/`));
+  const entries = Object.fromEntries(Object.entries(m.entries).filter(([rel]) => !drop(rel)));
+  return { ...m, entries };
+}

@@ -1,4 +1,5 @@
 // The interface of a protected system: where its data is, how to stop/start it, seed it and check it.
+import type { z } from "zod";
 import type { CommandExecutor } from "../exec/types.ts";
 import type { Manifest } from "../runner/manifest.ts";
 import type { Journal } from "../runner/journal.ts";
@@ -35,6 +36,8 @@ export interface TargetOptions {
   logDir: string;
   /** cold: services are stopped for backups; hot: they keep running (the target may then exclude live files). */
   mode: "cold" | "hot";
+  /** The scenario's `targetSettings.<target>`, already validated with the target's `settings` schema. */
+  settings?: Record<string, unknown>;
 }
 
 export interface StartedTarget extends AsyncDisposable {
@@ -57,8 +60,11 @@ export interface StartedTarget extends AsyncDisposable {
   /** Manifest of the data directory, or of another tree (a restore staging dir), without volatile files. */
   manifest(dir?: PathPair): Promise<Manifest>;
   loadSurvivor(): Promise<LoadSurvivor>;
-  /** A new, empty directory to restore into. */
-  stagingDir(): Promise<PathPair>;
+  /**
+   * A path to restore into that does not exist yet, inside a new empty directory the harness made
+   * (under `onHost` when given: a fault may put restores on a small filesystem).
+   */
+  stagingDir(onHost?: string): Promise<PathPair>;
   /** Puts a restored tree in place of the data directory. */
   replaceData(staging: PathPair): Promise<void>;
   describe(): Record<string, string>;
@@ -68,5 +74,7 @@ export interface StartedTarget extends AsyncDisposable {
 export interface Target {
   name: string;
   description: string;
+  /** What a scenario may set for this target (`targetSettings.<name>`), checked when it is loaded. */
+  settings?: z.ZodType<Record<string, unknown>>;
   start(opts: TargetOptions): Promise<StartedTarget>;
 }

@@ -2,11 +2,26 @@
 import type { CommandSpec } from "../exec/types.ts";
 import type { ToolContext, ToolRun } from "./tool.ts";
 
+const ERROR_LINE = /(error|fatal|failed|mismatch|incorrect|wrong|denied|no space|corrupt|missing|bad session key)/i;
+const LEAD_IN = /see log below|^Traceback|^={3,}|^Errors 0$/i;
+
+/**
+ * The tool's own words for what went wrong: the most specific error line (gpg's reason rather than
+ * "see log below", a traceback's final exception), with the next line when it ends in a colon.
+ */
+export function explicitError(stderr: string, stdout = ""): string | undefined {
+  const lines = `${stderr}\n${stdout}`.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const exception = lines.findLast((l) => /^\w+(Error|Exception): /.test(l) && !/^GPGError/.test(l));
+  const i = lines.findIndex((l) => ERROR_LINE.test(l) && !LEAD_IN.test(l) && !/^\w+Error: GPG Failed/.test(l));
+  let line = i >= 0 ? lines[i]! : exception;
+  if (line && i >= 0 && line.endsWith(":") && lines[i + 1]) line = `${line} ${lines[i + 1]}`;
+  if (!line && lines.some((l) => /^Traceback/.test(l))) line = lines.at(-1);
+  return line?.slice(0, 500);
+}
+
 /** The first line that reads like an error, else the last non-empty line of stderr. */
 export function errorMessage(stderr: string, stdout = ""): string | undefined {
-  const lines = `${stderr}\n${stdout}`.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const hit = lines.find((l) => /(error|fatal|failed|mismatch|incorrect|wrong|denied|traceback|no space)/i.test(l) && !/^Errors 0$/.test(l));
-  return (hit ?? stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).at(-1))?.slice(0, 500);
+  return explicitError(stderr, stdout) ?? stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 500);
 }
 
 export async function runTool(
@@ -16,10 +31,11 @@ export async function runTool(
 ): Promise<ToolRun> {
   const res = await ctx.exec.run({ ...spec, timeoutMs: ctx.timeoutMs });
   const stats = parse?.(res.stdout, res.stderr);
+  const said = res.timedOut ? explicitError(res.stderr, res.stdout) : undefined;
   const message = res.timedOut
-    ? `timed out after ${Math.round(res.durationMs / 1000)} s; process group killed`
+    ? `${said ? `${said} (then hung: ` : "("}timed out after ${Math.round(res.durationMs / 1000)} s; process group killed)`
     : res.failed
       ? errorMessage(res.stderr, res.stdout) ?? `exit code ${res.exitCode}`
       : undefined;
-  return { ...res, ...(stats ? { stats } : {}), ...(message ? { message } : {}) };
+  return { ...res, ...(stats ? { stats } : {}), ...(message ? { message } : {}), ...(said ? { reportedError: said } : {}) };
 }

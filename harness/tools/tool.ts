@@ -6,6 +6,8 @@ import type { CommandExecutor, CommandResult } from "../exec/types.ts";
 export interface ToolRun extends CommandResult {
   /** The tool's own words when it failed (first error line), for reports. */
   message?: string;
+  /** For a call killed at the timeout: the explicit error it printed before it hung, if any. */
+  reportedError?: string;
   /** Numbers the tool printed about its work, e.g. { sourceBytes, addedBytes, errors }. */
   stats?: Record<string, number>;
 }

@@ -63,3 +63,33 @@ describe("metrics from a journal", () => {
     expect(computeMetrics(hot).downtimeMs).toBe(0);
   });
 });
+
+describe("the disaster is the last fault before the restore", () => {
+  it("a fault armed before the backup (kill-backup) does not start the RTO/RPO clock", () => {
+    const events = journal(
+      { at: 0, type: "run-start", scenario: "s", tool: "t", settings: {}, target: "local", repeat: 1 },
+      { at: 100, type: "fault-injected", fault: "kill-backup", params: {}, effects: {} },
+      toolCall(200, "backup", "full", 1000, { exitCode: null }),
+      toolCall(1300, "backup", "full", 1000),
+      { at: 5000, type: "fault-injected", fault: "delete-path", params: {}, effects: {} },
+      toolCall(5100, "restore", "restore", 1000),
+      { at: 6200, type: "load-survivor", newestWallMs: wallMs(1250), newestSeq: 3 },
+      { at: 6500, type: "health", ok: true, detail: "ok" },
+    );
+    const m = computeMetrics(events);
+    expect(m.rtoMs).toBe(1500);
+    expect(m.rpoMs).toBe(3750);
+    expect(m.backupMs).toBe(1000);
+  });
+  it("a failed restore does not end the RTO; the one that worked does", () => {
+    const events = journal(
+      { at: 0, type: "run-start", scenario: "s", tool: "t", settings: {}, target: "local", repeat: 1 },
+      { at: 1000, type: "fault-injected", fault: "disk-full", params: {}, effects: {} },
+      toolCall(1100, "restore", "restore", 500, { exitCode: 30 }),
+      toolCall(1700, "restore", "restore", 800),
+      { at: 2600, type: "health", ok: true, detail: "ok" },
+    );
+    expect(computeMetrics(events).rtoMs).toBe(1600);
+    expect(computeMetrics(events).restoreMs).toBe(800);
+  });
+});

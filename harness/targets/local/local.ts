@@ -111,8 +111,8 @@ class StartedLocalTarget implements StartedTarget {
     return { newestWallMs: last?.wallMs ?? null, newestSeq: last?.seq ?? null };
   }
 
-  async stagingDir(): Promise<PathPair> {
-    const dir = join(this.root, `staging-${++this.#staging}`);
+  async stagingDir(onHost?: string): Promise<PathPair> {
+    const dir = join(onHost ?? this.root, `staging-${++this.#staging}`);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir);
     return same(join(dir, "common"));
@@ -121,7 +121,12 @@ class StartedLocalTarget implements StartedTarget {
   async replaceData(staging: PathPair): Promise<void> {
     const displaced = join(this.root, `displaced-${this.#staging}`);
     if (await stat(this.dataDir.host).catch(() => null)) await rename(this.dataDir.host, displaced);
-    await rename(staging.host, this.dataDir.host);
+    // Across filesystems (a restore on a separate mount) a rename cannot work: copy instead.
+    await rename(staging.host, this.dataDir.host).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== "EXDEV") throw e;
+      await cp(staging.host, this.dataDir.host, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
+      await rm(staging.host, { recursive: true, force: true });
+    });
     await rm(displaced, { recursive: true, force: true });
   }
 

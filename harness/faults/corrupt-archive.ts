@@ -1,0 +1,33 @@
+// corrupt-archive: flips bytes in one archive volume (a duplicity volume, restic pack, borg segment).
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { chooseVolume } from "./archive-volumes.ts";
+import { defineFault } from "./fault.ts";
+
+export default defineFault({
+  name: "corrupt-archive",
+  description: "Flip bytes in the middle of one archive volume/pack/segment (by index, or chosen by seed).",
+  params: z
+    .object({
+      volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end."),
+      bytes: z.number().int().min(1).max(1_000_000).default(16).describe("How many consecutive bytes to flip."),
+    })
+    .strict(),
+  expect: ["detected"],
+  async inject(p, ctx) {
+    const v = await chooseVolume(ctx.repoDir, ctx.tool, p.volume, ctx.seed);
+    const offset = Math.max(0, Math.floor(v.size / 2) - Math.floor(p.bytes / 2));
+    const n = Math.min(p.bytes, v.size - offset);
+    const fh = await open(join(ctx.repoDir, v.rel), "r+");
+    try {
+      const buf = Buffer.alloc(n);
+      await fh.read(buf, 0, n, offset);
+      for (let i = 0; i < n; i++) buf[i] = buf[i]! ^ 0xff;
+      await fh.write(buf, 0, n, offset);
+    } finally {
+      await fh.close();
+    }
+    return { effects: { volume: v.rel, volumes: v.of, volumeBytes: v.size, offset, bytesFlipped: n } };
+  },
+});

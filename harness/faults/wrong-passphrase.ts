@@ -1,0 +1,24 @@
+// wrong-passphrase: a passphrase other than the one the backup was made with, at restore (the usual
+// case) or at backup (duplicity then writes an incremental with the wrong key on a warm cache).
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+import { requireEncryption } from "./encryption.ts";
+import { defineFault } from "./fault.ts";
+
+export default defineFault({
+  name: "wrong-passphrase",
+  description: "Use a wrong passphrase from now on: for restores and checks (default), or for the next backups.",
+  params: z.object({ for: z.enum(["restore", "backup"]).default("restore") }).strict(),
+  expect: ["detected"],
+  async inject(p, ctx) {
+    requireEncryption("wrong-passphrase", ctx.tool, ctx.settings);
+    const wrong = `wrong-${randomBytes(12).toString("base64url")}`;
+    if (p.for === "restore") {
+      ctx.state.override.restore = wrong;
+      ctx.state.override.check = wrong;
+    } else {
+      ctx.state.override.backup = wrong;
+    }
+    return { effects: { for: p.for, passphrase: "replaced by a random one (not recorded)" } };
+  },
+});

@@ -1,0 +1,41 @@
+// Records each tool call in the journal and in the run's result (paths relative to the run folder).
+import { relative } from "node:path";
+import type { ToolRun } from "../tools/tool.ts";
+import type { Journal } from "./journal.ts";
+import type { ToolCallKind } from "./journal-types.ts";
+import type { ToolCallRecord } from "./result.ts";
+
+export class ToolCallLog {
+  readonly calls: ToolCallRecord[] = [];
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly outDir: string,
+  ) {}
+
+  record(kind: ToolCallKind, run: ToolRun): ToolRun {
+    const rel = (p: string) => relative(this.outDir, p);
+    const common = {
+      kind,
+      label: run.label,
+      command: run.command,
+      exitCode: run.exitCode,
+      signal: run.signal,
+      timedOut: run.timedOut,
+      ...(run.message ? { message: run.message } : {}),
+      ...(run.stats ? { stats: run.stats } : {}),
+    };
+    this.journal.emit("tool-call", {
+      ...common,
+      startT: this.journal.fromMono(run.startMs),
+      endT: this.journal.fromMono(run.endMs),
+      durationMs: run.durationMs,
+      peakRssBytes: run.peakRssBytes,
+      cpuMs: run.cpuMs,
+      stdoutPath: rel(run.stdoutPath),
+      stderrPath: rel(run.stderrPath),
+    });
+    this.calls.push({ ...common, durationMs: Math.round(run.durationMs), stdoutLog: rel(run.stdoutPath), stderrLog: rel(run.stderrPath) });
+    return run;
+  }
+}

@@ -1,0 +1,26 @@
+// The "Faults" section of report.md: per run with a fault, what was broken, the outcome, what the
+// tool (or the harness) said, RTO and RPO.
+import type { RunResult } from "../harness/runner/result.ts";
+import { escapeMd, formatDuration, OUTCOME_MARK } from "./format.ts";
+
+function said(r: RunResult): string {
+  const call = r.toolCalls.find((c) => c.message && c.kind !== "other");
+  if (r.outcome === "detected" || r.outcome === "failed") return r.reason;
+  return call?.message ? `${call.label}: ${call.message}` : "";
+}
+
+export function renderFaultsTable(results: RunResult[]): string[] {
+  const rows = results.filter((r) => r.faults.length > 0);
+  if (rows.length === 0) return [];
+  return [
+    "## Faults",
+    "",
+    "| # | scenario | tool | fault(s) | outcome | expected | what the tool or harness said | RTO | RPO |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) => {
+      const faults = r.faults.map((f) => f.fault).join(" + ");
+      return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${faults} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${escapeMd(said(r)).slice(0, 240)} | ${formatDuration(r.metrics.rtoMs)} | ${formatDuration(r.metrics.rpoMs)} |`;
+    }),
+    "",
+  ];
+}
