@@ -16,6 +16,7 @@ import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import type { ToolRun, ToolSession } from "../tools/tool.ts";
 import { dirSize } from "../util/dir-size.ts";
+import { createRng } from "../targets/local/prng.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import { ArmedFaults } from "./armed-faults.ts";
 import { decideOutcome, type DrillFacts } from "./decide-outcome.ts";
@@ -225,6 +226,7 @@ class Drill {
     if (step.check) return this.check(step.check === "deep");
     if (step.restore) return this.restore(step.restore === "latest" ? undefined : step.restore.at);
     if (step.verify) return this.verify(step.verify);
+    if (step.schedule) return this.schedule(step.schedule);
     return true;
   }
 
@@ -267,14 +269,34 @@ class Drill {
   }
 
   async pause(name: "load" | "wait", duration: string): Promise<boolean> {
-    await this.phase(name, async () => {
-      try {
-        await sleep(parseDuration(duration)!, undefined, { signal: this.env.signal });
-      } catch {
-        this.checkAbort();
-      }
-    }, duration);
+    await this.phase(name, () => this.sleep(parseDuration(duration)!), duration);
     return true;
+  }
+
+  async sleep(ms: number): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: this.env.signal });
+    } catch {
+      this.checkAbort();
+    }
+  }
+
+  /** Backups every interval while the load writer runs; then the disaster strikes within the last interval. */
+  async schedule(spec: { for: string; every?: string | undefined; backup: "full" | "incremental"; jitter: boolean }): Promise<boolean> {
+    const every = spec.every ? parseDuration(spec.every)! : this.plan.intervalMs!;
+    const start = Date.now();
+    const until = start + parseDuration(spec.for)!;
+    let ok = true;
+    // Backups start on a fixed clock (start + k * every); one that overruns delays only the next.
+    for (let k = 1; start + k * every <= until; k++) {
+      const next = start + k * every;
+      await this.phase("load", () => this.sleep(Math.max(0, next - Date.now())), `until the next backup (every ${every / 1000} s)`);
+      ok = (await this.backup(spec.backup)) && ok;
+    }
+    // Disasters do not wait for the next backup: strike at a seeded point of the interval.
+    const fraction = spec.jitter ? createRng(`schedule:${this.plan.loaded.scenario.dataset.seed}:${this.plan.repeat}:${every}`)() : 1;
+    await this.phase("load", () => this.sleep(Math.round(every * fraction)), `${Math.round(fraction * 100)} % of an interval`);
+    return ok;
   }
 
   async fault(spec: Record<string, unknown>): Promise<boolean> {
@@ -446,6 +468,7 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     target: drill.targetName,
     mode: s.mode,
     repeat: plan.repeat,
+    ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
     outcome,
     reason,
     expected: plan.loaded.expected,

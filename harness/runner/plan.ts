@@ -1,5 +1,6 @@
 // Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by --shard.
 import type { LoadedScenario } from "../scenario/load.ts";
+import { parseDuration } from "../util/units.ts";
 
 export interface RunPlan {
   index: number;
@@ -11,6 +12,8 @@ export interface RunPlan {
   /** Runs with the same group compare with each other (same scenario, tool and settings). */
   group: string;
   repeat: number;
+  /** The swept backup interval of this run (ms), from the scenario's sweep.every. */
+  intervalMs?: number;
 }
 
 export interface PlanOptions {
@@ -32,10 +35,14 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
     for (const entry of loaded.scenario.tools) {
       const [tool, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       if (opts.tools && opts.tools.length > 0 && !opts.tools.includes(tool)) continue;
-      const label = `${tool} ${settingsLabel(settings)}`.trim();
-      const group = `${loaded.scenario.name} :: ${label}`;
-      const repeats = opts.repeat ?? loaded.scenario.repeat;
-      for (let r = 1; r <= repeats; r++) plans.push({ index: plans.length, loaded, tool, settings, label, group, repeat: r });
+      const intervals: (string | undefined)[] = loaded.scenario.sweep?.every ?? [undefined];
+      for (const every of intervals) {
+        const label = `${tool} ${settingsLabel(settings)}${every ? ` every=${every}` : ""}`.trim();
+        const group = `${loaded.scenario.name} :: ${label}`;
+        const repeats = opts.repeat ?? loaded.scenario.repeat;
+        const intervalMs = every ? parseDuration(every) : undefined;
+        for (let r = 1; r <= repeats; r++) plans.push({ index: plans.length, loaded, tool, settings, label, group, repeat: r, ...(intervalMs ? { intervalMs } : {}) });
+      }
     }
   }
   if (!opts.shard) return plans;

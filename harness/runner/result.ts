@@ -37,6 +37,8 @@ export interface RunResult {
   target: string;
   mode: string;
   repeat: number;
+  /** The backup interval of a swept schedule (ms). */
+  intervalMs?: number;
   outcome: Outcome;
   reason: string;
   expected: Outcome[];
