@@ -16,6 +16,7 @@ export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Pro
   const timer = setInterval(draw, 200);
   timer.unref();
   return {
+    wantsBytes: true,
     runStart(label, index, total) {
       run = `[${index + 1}/${total}] ${label}`;
       runStart = Date.now();

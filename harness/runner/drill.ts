@@ -1,5 +1,5 @@
-// Runs one drill: stand up the target, seed it, then the scenario's steps in order (backup, load,
-// fault, check, restore, verify), recording every event; cleanup always runs.
+// One drill's steps: stand up the target, seed it, then the scenario's steps in order (backup, load,
+// schedule, fault, check, restore, verify), recording every event; cleanup always runs.
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -8,28 +8,26 @@ import type { CommandExecutor } from "../exec/types.ts";
 import { confine } from "../faults/confine.ts";
 import type { DrillState } from "../faults/fault.ts";
 import { FAULTS } from "../faults/registry.ts";
-import { computeMetrics } from "../metrics/compute.ts";
-import { phases } from "../metrics/phases.ts";
 import type { Step } from "../scenario/schema.ts";
 import type { StartedTarget } from "../targets/target.ts";
-import { TARGETS } from "../targets/registry.ts";
-import { TOOLS } from "../tools/registry.ts";
 import type { ToolRun, ToolSession } from "../tools/tool.ts";
 import { dirSize } from "../util/dir-size.ts";
 import { createRng } from "../targets/local/prng.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
+import { parseDuration } from "../util/units.ts";
 import { ArmedFaults } from "./armed-faults.ts";
-import { decideOutcome, type DrillFacts } from "./decide-outcome.ts";
-import { EnvironmentError, InterruptedError } from "./errors.ts";
+import type { DrillFacts } from "./decide-outcome.ts";
+import { InterruptedError } from "./errors.ts";
 import type { Journal } from "./journal.ts";
 import type { PhaseName, ToolCallKind } from "./journal-types.ts";
-import { manifestDigest, withoutPaths, type Manifest } from "./manifest.ts";
+import { manifestDigest, type Manifest } from "./manifest.ts";
 import type { RunPlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
-import type { FaultRecord, RunResult } from "./result.ts";
+import type { FaultRecord } from "./result.ts";
 import { SecretStore } from "../util/secrets.ts";
 import { ToolCallLog } from "./tool-call-log.ts";
-import { compareManifests, type Verification } from "./verify.ts";
+import { inspectRestore } from "./inspect.ts";
+import { standUp } from "./stand-up.ts";
+import type { Verification } from "./verify.ts";
 
 export interface DrillEnv {
   journal: Journal;
@@ -47,14 +45,14 @@ export interface DrillEnv {
   versions: Record<string, string>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 interface BackupPoint {
   wallMs: number;
   manifest: Manifest;
 }
 
-class Drill {
+export class Drill {
   readonly facts: DrillFacts;
   readonly calls: ToolCallLog;
   readonly faults: FaultRecord[] = [];
@@ -127,6 +125,17 @@ class Drill {
     }
   }
 
+  /** On a TTY, shows how many bytes `dir` holds while `fn` runs (the repository, or the restore). */
+  async showingBytes<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.env.progress.wantsBytes) return fn();
+    const timer = setInterval(() => void dirSize(dir).then((b) => this.env.progress.bytes(b)), 1000);
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
   /** A failed tool call after a fault is the tool reporting damage; before one, or a hang, it is a failure. */
   noteFailure(run: ToolRun): void {
     if (!run.failed) return;
@@ -153,52 +162,9 @@ class Drill {
     };
   }
 
-  async start(): Promise<void> {
-    const s = this.plan.loaded.scenario;
-    const targetDef = TARGETS[this.targetName];
-    if (!targetDef) throw new EnvironmentError(`target "${this.targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
-    const adapter = TOOLS[this.plan.tool]!;
-    await mkdir(this.logDir, { recursive: true });
-    this.target = await this.phase("prepare", () => targetDef.start({ workDir: this.workDir, journal: this.journal, secrets: this.env.secrets, logDir: this.logDir, mode: s.mode, settings: s.targetSettings?.[this.targetName] }));
-    const target = this.target;
-    const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", adapter.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")] });
-    const missing = which.stdout.trim();
-    if (missing) throw new EnvironmentError(`${this.plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it (see README: ci/setup.sh tools)`);
-    this.env.versions[adapter.name] ??= await adapter.version(target.exec).catch(() => "unknown");
-    this.session = adapter.open(this.plan.settings, {
-      exec: this.watchedExec(target.exec),
-      repoDir: target.repoDir.exec,
-      workDir: target.toolDir.exec,
-      passphrase: () => (this.current === "backup" || this.current === "restore" || this.current === "check" ? this.state.override[this.current] : undefined) ?? this.state.passphrase,
-      timeoutMs: this.env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
-    });
-    const sizeBytes = this.env.sizeBytes ?? parseSize(s.dataset.size)!;
-    const seeded = await this.phase("seed", () => target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}) }, (b) => this.env.progress.bytes(b, sizeBytes)));
-    this.journal.emit("dataset", seeded);
-    this.seededBytes = seeded.bytes;
-    await this.preflightFaults();
-    await target.resume();
-    const health = await target.health();
-    this.journal.emit("health", health);
-    if (!health.ok) throw new EnvironmentError(`target not healthy before the drill: ${health.detail}`);
-    const init = await this.session.init();
-    if (init) {
-      this.calls.record("init", init);
-      if (init.failed) throw new EnvironmentError(`${init.label} failed: ${init.message ?? `exit ${init.exitCode}`}`);
-    }
-  }
-
-  /** Refuses a fault path that escapes the data directory through a symlink, before anything runs. */
-  async preflightFaults(): Promise<void> {
-    for (const step of this.plan.loaded.scenario.steps) {
-      for (const [name, params] of Object.entries(step.fault ?? {})) {
-        const path = (params as { path?: unknown }).path;
-        if (typeof path !== "string") continue;
-        await confine(this.target!.dataDir.host, path).catch((e: Error) => {
-          throw new EnvironmentError(`fault ${name}: ${e.message}; refused before the drill`);
-        });
-      }
-    }
+  /** Stands up the target and the tool (see stand-up.ts). */
+  start(): Promise<void> {
+    return standUp(this);
   }
 
   async servicesDown(): Promise<void> {
@@ -238,7 +204,7 @@ class Drill {
     const manifest = await this.phase("manifest", () => target.manifest());
     this.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
     const wallMs = Date.now();
-    let run = await this.phase("backup", () => this.call("backup", (s) => s.backup(kind, target.dataDir.exec)), kind);
+    let run = await this.phase("backup", () => this.showingBytes(target.repoDir.host, () => this.call("backup", (s) => s.backup(kind, target.dataDir.exec))), kind);
     this.calls.record("backup", run);
     const armed = await this.afterArmed("backup", run);
     if (armed.retry) {
@@ -359,41 +325,20 @@ class Drill {
     // The disaster took the services down; the procedure stops what is left before restoring.
     if (target.servicesRunning()) await this.phase("quiesce", () => target.quiesce());
     const staging = await target.stagingDir(this.armed.stagingParent());
-    const run = await this.phase("restore", () => this.call("restore", (s) => s.restore(staging.exec, at ? { at } : undefined)), at ?? "latest");
+    const run = await this.phase("restore", () => this.showingBytes(staging.host, () => this.call("restore", (s) => s.restore(staging.exec, at ? { at } : undefined))), at ?? "latest");
     this.calls.record("restore", run);
     const armed = await this.afterArmed("restore", run);
     if (!armed.consumedFailure) this.noteFailure(run);
     this.facts.restoreRan = true;
     this.facts.restoreSucceeded = !run.failed;
     const expected = this.reference(at);
-    if (expected) await this.phase("inspect", () => this.inspect(expected, staging));
+    if (expected) await this.phase("inspect", () => inspectRestore(this, expected, staging));
     // A careful operator does not put a tree the tool called broken into production.
     if (run.failed) return false;
     await this.phase("replace", () => target.replaceData(staging));
     this.journal.emit("load-survivor", await target.loadSurvivor());
     await this.servicesUp();
     return true;
-  }
-
-  /** Compares the restored tree with the manifest; files a fault changed mid-backup are judged by it. */
-  async inspect(expected: Manifest, staging: { host: string; exec: string }): Promise<void> {
-    const target = this.target!;
-    const restored = await target.manifest(staging).catch(() => emptyManifest(staging.host));
-    const volatile = this.armed.volatile();
-    const v = compareManifests(withoutPaths(expected, volatile), withoutPaths(restored, volatile), TOOLS[this.plan.tool]!.fidelity, this.plan.loaded.scenario.require);
-    this.verification = v;
-    this.facts.contentOk = v.contentOk;
-    this.facts.contentMismatches = v.mismatchCount;
-    this.facts.requiredOk = v.requiredOk;
-    this.facts.requiredDetail = Object.entries(v.fidelity).filter(([, f]) => f.required && f.kept < f.checked).map(([a]) => a).join(", ");
-    this.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
-    this.facts.torn = 0;
-    for (const { name, judgement } of await this.armed.judge(staging.host)) {
-      const rec = this.faults.findLast((f) => f.fault === name);
-      if (rec) rec.effects.restored = judgement;
-      this.journal.emit("fault-effects", { fault: name, stage: "judged the restored copy", effects: { ...judgement } });
-      if (!judgement.ok) this.facts.torn += Math.max(1, (judgement.counts.torn ?? 0) + (judgement.counts.missing ?? 0));
-    }
   }
 
   async verify(what: ("files" | "services")[]): Promise<boolean> {
@@ -422,65 +367,3 @@ class Drill {
   }
 }
 
-function emptyManifest(root: string): Manifest {
-  return { root, takenAt: new Date().toISOString(), entries: {}, files: 0, bytes: 0, xattrsRead: false };
-}
-
-/** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
-export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
-  const s = plan.loaded.scenario;
-  const journal = env.journal;
-  journal.run = plan.index;
-  const drill = new Drill(plan, env);
-  // A passphrase is named by its variable in settings; the value never leaves memory.
-  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: plan.settings, target: drill.targetName, repeat: plan.repeat });
-  let interrupted: InterruptedError | null = null;
-  try {
-    await drill.start();
-    for (const step of s.steps) {
-      drill.checkAbort();
-      const ok = await drill.step(step);
-      // A backup that failed before any fault leaves nothing to restore: stop here.
-      if (!ok && step.backup && !drill.facts.faultInjected) break;
-    }
-  } catch (e) {
-    if (e instanceof InterruptedError) interrupted = e;
-    else if (env.signal.aborted) interrupted = new InterruptedError(String(env.signal.reason ?? "SIGINT"));
-    else drill.facts.error = e instanceof Error ? e.message : String(e);
-  } finally {
-    await drill.cleanup();
-  }
-  if (interrupted) throw interrupted;
-  const { outcome, reason } = decideOutcome(drill.facts);
-  journal.emit("outcome", { outcome, reason });
-  if (drill.facts.error) journal.emit("error", { message: drill.facts.error });
-  journal.emit("run-end", {});
-  const events = journal.events(plan.index);
-  const v = drill.verification;
-  return {
-    index: plan.index,
-    scenario: s.name,
-    file: plan.loaded.file,
-    tool: plan.tool,
-    label: plan.label,
-    group: plan.group,
-    settings: plan.settings,
-    target: drill.targetName,
-    mode: s.mode,
-    repeat: plan.repeat,
-    ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
-    outcome,
-    reason,
-    expected: plan.loaded.expected,
-    passed: false, // decided with the objectives, across repeats
-    metrics: computeMetrics(events),
-    objectives: [],
-    verification: v
-      ? { filesChecked: v.filesChecked, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
-      : null,
-    phases: phases(events),
-    toolCalls: drill.calls.calls,
-    faults: drill.faults,
-    error: drill.facts.error ?? null,
-  };
-}

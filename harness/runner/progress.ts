@@ -1,6 +1,8 @@
 // What the runner tells the person watching: phases, bytes, elapsed. Renderers live in cli/.
 
 export interface Progress {
+  /** Whether the display shows bytes as they grow (a TTY); then the runner measures them. */
+  wantsBytes?: boolean;
   runStart(label: string, index: number, total: number): void;
   phase(name: string, detail?: string): void;
   bytes(done: number, total?: number): void;
