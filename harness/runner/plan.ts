@@ -1,5 +1,6 @@
 // Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by --shard.
 import type { LoadedScenario } from "../scenario/load.ts";
+import { TOOLS } from "../tools/registry.ts";
 import { parseDuration } from "../util/units.ts";
 
 export interface RunPlan {
@@ -22,9 +23,11 @@ export interface PlanOptions {
   shard?: { index: number; count: number };
 }
 
-function settingsLabel(settings: Record<string, unknown>): string {
+/** The settings that differ from the tool's defaults, e.g. "encryption=none volsize=25". */
+function settingsLabel(tool: string, settings: Record<string, unknown>): string {
+  const defaults = (TOOLS[tool]?.settings.safeParse({}).data ?? {}) as Record<string, unknown>;
   return Object.entries(settings)
-    .filter(([k]) => k !== "passphrase")
+    .filter(([k, v]) => k !== "passphrase" && JSON.stringify(v) !== JSON.stringify(defaults[k]))
     .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(" ");
 }
@@ -37,7 +40,7 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
       if (opts.tools && opts.tools.length > 0 && !opts.tools.includes(tool)) continue;
       const intervals: (string | undefined)[] = loaded.scenario.sweep?.every ?? [undefined];
       for (const every of intervals) {
-        const label = `${tool} ${settingsLabel(settings)}${every ? ` every=${every}` : ""}`.trim();
+        const label = [tool, settingsLabel(tool, settings), every ? `every=${every}` : ""].filter(Boolean).join(" ");
         const group = `${loaded.scenario.name} :: ${label}`;
         const repeats = opts.repeat ?? loaded.scenario.repeat;
         const intervalMs = every ? parseDuration(every) : undefined;
