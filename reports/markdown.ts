@@ -3,7 +3,10 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResult } from "../harness/runner/result.ts";
+import { compareRuns } from "../harness/metrics/comparison.ts";
 import type { ResultsFile } from "../harness/runner/results-file.ts";
+import { renderComparison } from "./comparison.ts";
+import { renderFaultsTable } from "./faults-table.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
 import type { Reporter } from "./reporter.ts";
 
@@ -83,6 +86,8 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     "RTO: fault to first passing health check after restore. RPO: fault back to the newest load-writer record that survived. Downtime: services down for backups. Rates: source bytes over the tool's wall time.",
     "",
+    ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
+    ...renderFaultsTable(results.results),
     "## Details",
     "",
     ...results.results.flatMap(runDetail),

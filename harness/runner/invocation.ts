@@ -7,16 +7,17 @@ import { arch, cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { ReporterMux, type Reporter } from "../../reports/reporter.ts";
 import { killAllGroups } from "../exec/live-groups.ts";
+import { compareRuns } from "../metrics/comparison.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { SecretStore } from "../util/secrets.ts";
-import { runDrill } from "./drill.ts";
+import { runDrill } from "./run-drill.ts";
 import { InterruptedError } from "./errors.ts";
 import { Journal } from "./journal.ts";
 import { applyObjectives } from "./objectives.ts";
 import type { RunPlan } from "./plan.ts";
 import type { Progress } from "./progress.ts";
 import type { RunResult } from "./result.ts";
-import { SCHEMA_VERSION, type Environment, type ResultsFile } from "./results-file.ts";
+import { SCHEMA_VERSION, type Environment, type ResultsFile, type WarmupRun } from "./results-file.ts";
 
 export interface InvocationOptions {
   argv: string[];
@@ -30,9 +31,14 @@ export interface InvocationOptions {
   keep?: boolean;
   reporters: Reporter[];
   progress: Progress;
+  /** --warmup: one uncounted run of each tool + settings first (a scenario's `warmup: true` does the same). */
+  warmup?: boolean;
   /** Defaults to the process's SIGINT/SIGTERM. */
   signal?: AbortSignal;
 }
+
+/** Warm-up runs get indexes from here (plan index added), so their logs and journal never mix with counted runs. */
+export const WARMUP_INDEX_BASE = 100_000;
 
 export const EXIT = { ok: 0, failed: 1, input: 2, environment: 3, interrupted: 130 } as const;
 
@@ -89,6 +95,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
   const versions: Record<string, string> = {};
   const mux = new ReporterMux(opts.reporters);
   const results: RunResult[] = [];
+  const warmups: WarmupRun[] = [];
   let interrupted = false;
   journal.emit("invocation-start", { runId, argv: opts.argv });
   try {
@@ -97,21 +104,28 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
         interrupted = true;
         break;
       }
-      opts.progress.runStart(`${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`, plan.index, opts.plans.length);
+      const drillEnv = {
+        journal,
+        secrets,
+        outDir: opts.outDir,
+        workRoot,
+        ...(opts.targetName ? { targetName: opts.targetName } : {}),
+        ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
+        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+        keep: opts.keep ?? false,
+        signal,
+        progress: opts.progress,
+        versions,
+      };
       try {
-        const result = await runDrill(plan, {
-          journal,
-          secrets,
-          outDir: opts.outDir,
-          workRoot,
-          ...(opts.targetName ? { targetName: opts.targetName } : {}),
-          ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
-          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-          keep: opts.keep ?? false,
-          signal,
-          progress: opts.progress,
-          versions,
-        });
+        if ((opts.warmup || plan.loaded.scenario.warmup) && !warmups.some((w) => w.group === plan.group)) {
+          opts.progress.runStart(`${plan.loaded.scenario.name} · ${plan.label} (warm-up, not counted)`, plan.index, opts.plans.length);
+          const w = await runDrill({ ...plan, index: WARMUP_INDEX_BASE + plan.index, repeat: 0 }, drillEnv);
+          warmups.push({ index: w.index, group: w.group, outcome: w.outcome, reason: w.reason });
+          opts.progress.runEnd(`warm-up ${w.outcome}: ${w.reason}`, true);
+        }
+        opts.progress.runStart(`${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`, plan.index, opts.plans.length);
+        const result = await runDrill(plan, drillEnv);
         results.push(result);
         opts.progress.runEnd(`${result.outcome}: ${result.reason}`, result.expected.includes(result.outcome));
         await mux.onRunEnd(result);
@@ -155,6 +169,8 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
     environment,
     scenarios: opts.scenarios.map((s) => ({ name: s.scenario.name, file: s.file, sha256: createHash("sha256").update(s.text).digest("hex") })),
     results,
+    ...(warmups.length > 0 ? { warmups } : {}),
+    comparison: compareRuns(results),
     summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
     exitCode,
     interrupted,

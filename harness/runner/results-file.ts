@@ -1,4 +1,5 @@
 // The shape of results.json (schemaVersion 1): the contract other scripts and reporters read.
+import type { Comparison } from "../metrics/comparison.ts";
 import type { RunResult } from "./result.ts";
 
 export const SCHEMA_VERSION = 1;
@@ -24,7 +25,19 @@ export interface ResultsFile {
   environment: Environment;
   scenarios: { name: string; file: string; sha256: string }[];
   results: RunResult[];
+  /** Warm-up runs (--warmup, or `warmup: true`): one per tool + settings, run first, not counted anywhere. */
+  warmups?: WarmupRun[];
+  /** Per scenario and tool + settings: statistics of each metric over the counted runs, ratio to the best, winners. */
+  comparison?: Comparison;
   summary: { runs: number; passed: number; failed: number; outcomes: Record<string, number> };
   exitCode: number;
   interrupted: boolean;
+}
+
+export interface WarmupRun {
+  /** Its index in the journal and its logs folder (logs/run-<index + 1>). */
+  index: number;
+  group: string;
+  outcome: string;
+  reason: string;
 }

@@ -1,7 +1,15 @@
 // Every backup tool drdrill can drive, by name. A new tool is one file plus one line here.
 import type { ToolAdapter } from "./tool.ts";
+import borg from "./borg.ts";
+import cp from "./cp.ts";
 import duplicity from "./duplicity.ts";
+import restic from "./restic.ts";
+import tarZstd from "./tar-zstd.ts";
 
 export const TOOLS: Record<string, ToolAdapter<any>> = {
   [duplicity.name]: duplicity,
+  [restic.name]: restic,
+  [borg.name]: borg,
+  [tarZstd.name]: tarZstd,
+  [cp.name]: cp,
 };

@@ -1,0 +1,138 @@
+// The comparison of tools and settings: per scenario and (tool + settings) group, the statistics of each
+// metric over the counted runs, its ratio to the best group's median, and the winner per metric. Pure.
+import type { Metrics } from "./compute.ts";
+import { DEFAULT_LIMITS, describe, spreadWarnings, type SampleStats, type SpreadLimits } from "./statistics.ts";
+
+/** What the comparison reads of a run (a RunResult has all of it). */
+export interface ComparableRun {
+  /** The run's index in the invocation (the report numbers runs index + 1). */
+  index: number;
+  scenario: string;
+  group: string;
+  tool: string;
+  label: string;
+  settings: Record<string, unknown>;
+  outcome: string;
+  passed: boolean;
+  metrics: Metrics;
+}
+
+export const COMPARED_METRICS = [
+  { key: "backupThroughputBps", label: "backup rate", better: "higher", unit: "Bps" },
+  { key: "restoreThroughputBps", label: "restore rate", better: "higher", unit: "Bps" },
+  { key: "repoBytes", label: "repository", better: "lower", unit: "bytes" },
+  { key: "repoRatio", label: "repo / source", better: "lower", unit: "ratio" },
+  { key: "rtoMs", label: "RTO", better: "lower", unit: "ms" },
+  { key: "rpoMs", label: "RPO", better: "lower", unit: "ms" },
+  { key: "peakRssBytes", label: "peak RSS", better: "lower", unit: "bytes" },
+  { key: "cpuMs", label: "CPU time", better: "lower", unit: "ms" },
+] as const;
+
+export type ComparedMetric = (typeof COMPARED_METRICS)[number]["key"];
+export type MetricInfo = (typeof COMPARED_METRICS)[number];
+
+export interface MetricComparison {
+  stats: SampleStats | null;
+  /** How many times worse the median is than the best group's (1 = best); null when not measured. */
+  ratioToBest: number | null;
+  winner: boolean;
+  /** Indexes of the runs whose value is an outlier (modified z-score). */
+  outlierRuns: number[];
+  /** Spread and outlier warnings (statistics.ts), each naming the limit it exceeded. */
+  warnings: string[];
+}
+
+export interface GroupComparison {
+  group: string;
+  tool: string;
+  label: string;
+  settings: Record<string, unknown>;
+  runs: number;
+  passed: number;
+  outcomes: Record<string, number>;
+  metrics: Record<ComparedMetric, MetricComparison>;
+}
+
+export interface ScenarioComparison {
+  scenario: string;
+  groups: GroupComparison[];
+  /** Labels of the group(s) with the best median, per metric that at least two groups measured. */
+  winners: Partial<Record<ComparedMetric, string[]>>;
+  /** True when the winner's min-max range overlaps the runner-up's (both with 2+ runs): not a clear win. */
+  withinSpread: Partial<Record<ComparedMetric, boolean>>;
+  notes: string[];
+}
+
+export interface Comparison {
+  metrics: MetricInfo[];
+  limits: SpreadLimits;
+  scenarios: ScenarioComparison[];
+}
+
+function value(r: ComparableRun, key: ComparedMetric): number | null {
+  if (key !== "repoRatio") return r.metrics[key];
+  const { repoBytes, sourceBytes } = r.metrics;
+  return repoBytes !== null && sourceBytes ? repoBytes / sourceBytes : null;
+}
+
+/** Times worse than the best: lower-is-better value / best, higher-is-better best / value (both >= 1). */
+export function ratioToBest(median: number, best: number, better: "higher" | "lower"): number | null {
+  if (median === best) return 1;
+  const [num, den] = better === "lower" ? [median, best] : [best, median];
+  return den > 0 && num >= 0 ? num / den : null;
+}
+
+const same = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+
+function compareScenario(scenario: string, runs: ComparableRun[], limits: SpreadLimits): ScenarioComparison {
+  const byGroup = new Map<string, ComparableRun[]>();
+  for (const r of runs) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
+  const groups: GroupComparison[] = [...byGroup.entries()].map(([group, rs]) => {
+    const outcomes: Record<string, number> = {};
+    for (const r of rs) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    const metrics = Object.fromEntries(
+      COMPARED_METRICS.map((m) => {
+        const stats = describe(rs.map((r) => value(r, m.key) ?? Number.NaN), limits);
+        const outlierRuns = (stats?.outliers ?? []).map((i) => rs[i]!.index);
+        return [m.key, { stats, ratioToBest: null, winner: false, outlierRuns, warnings: spreadWarnings(stats, limits) }];
+      }),
+    ) as Record<ComparedMetric, MetricComparison>;
+    return { group, tool: rs[0]!.tool, label: rs[0]!.label, settings: rs[0]!.settings, runs: rs.length, passed: rs.filter((r) => r.passed).length, outcomes, metrics };
+  });
+
+  const winners: ScenarioComparison["winners"] = {};
+  const withinSpread: ScenarioComparison["withinSpread"] = {};
+  for (const m of COMPARED_METRICS) {
+    const measured = groups.filter((g) => g.metrics[m.key].stats);
+    if (measured.length === 0) continue;
+    const med = (g: GroupComparison) => g.metrics[m.key].stats!.median;
+    const ranked = [...measured].sort((a, b) => (m.better === "lower" ? med(a) - med(b) : med(b) - med(a)));
+    const best = med(ranked[0]!);
+    for (const g of measured) g.metrics[m.key].ratioToBest = ratioToBest(med(g), best, m.better);
+    if (measured.length < 2) continue;
+    const top = ranked.filter((g) => same(med(g), best));
+    for (const g of top) g.metrics[m.key].winner = true;
+    winners[m.key] = top.map((g) => g.label);
+    const w = ranked[0]!.metrics[m.key].stats!;
+    const next = ranked[top.length]?.metrics[m.key].stats;
+    if (next && w.n >= 2 && next.n >= 2) withinSpread[m.key] = w.min <= next.max && next.min <= w.max;
+  }
+
+  const notes: string[] = [];
+  const fewest = Math.min(...groups.map((g) => g.runs));
+  if (fewest < 3) notes.push(`${fewest === 1 ? "one run" : `${fewest} runs`} per group at the least: medians without a spread worth judging; use --repeat 3 or more`);
+  const unclear = Object.entries(withinSpread).filter(([, v]) => v).map(([k]) => COMPARED_METRICS.find((m) => m.key === k)!.label);
+  if (unclear.length > 0) notes.push(`no clear winner (best and runner-up ranges overlap) for: ${unclear.join(", ")}`);
+  return { scenario, groups, winners, withinSpread, notes };
+}
+
+/** The comparison of every scenario's groups, in the order the runs appear. */
+export function compareRuns(runs: readonly ComparableRun[], limits: SpreadLimits = DEFAULT_LIMITS): Comparison {
+  const byScenario = new Map<string, ComparableRun[]>();
+  for (const r of runs) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
+  return {
+    metrics: [...COMPARED_METRICS],
+    limits,
+    scenarios: [...byScenario.entries()].map(([s, rs]) => compareScenario(s, rs, limits)),
+  };
+}

@@ -1,0 +1,91 @@
+// borg 1.2 adapter: deduplicated archives with lz4/zstd compression; paths stored relative to the source.
+import { z } from "zod";
+import type { CommandSpec } from "../exec/types.ts";
+import { borgArchiveName, borgLogMessage, parseBorgCreate, parseBorgList } from "./borg-output.ts";
+import { pickBackup } from "./pick-backup.ts";
+import { runTool } from "./run-tool.ts";
+import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
+
+const settings = z
+  .object({
+    encryption: z.enum(["repokey-blake2", "repokey", "none"]).default("repokey-blake2").describe("borg init --encryption mode."),
+    passphrase: z.object({ env: z.string().min(1) }).strict().default({ env: "DRDRILL_PASSPHRASE" }),
+    compression: z.enum(["lz4", "zstd", "none"]).default("lz4").describe("borg create --compression (zstd at its default level 3)."),
+  })
+  .strict();
+
+type Settings = z.infer<typeof settings>;
+
+// A lock borg could not take (another host's, or one it could not prove stale) makes it give up after --lock-wait.
+const LOCKED = /LockTimeout|Failed to create\/acquire the lock|lock.*(timeout|held)/i;
+
+function env(s: Settings, ctx: ToolContext): Pick<CommandSpec, "env" | "secretEnv"> {
+  const base: Record<string, string> = {
+    // Cache, keys' security records and config per run, never the user's ~/.cache/borg.
+    BORG_BASE_DIR: `${ctx.workDir}/borg`,
+    // A restore on a "new host" sees the repository at another path, or an unencrypted one it never saw.
+    BORG_RELOCATED_REPO_ACCESS_IS_OK: "yes",
+    BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: "yes",
+  };
+  if (s.encryption === "none") return { env: base, secretEnv: [] };
+  return { env: { ...base, BORG_PASSPHRASE: ctx.passphrase() }, secretEnv: ["BORG_PASSPHRASE"] };
+}
+
+/** Runs one borg command with --log-json, and takes its message from the JSON log when it failed. */
+async function borg(s: Settings, ctx: ToolContext, label: string, args: string[], extra: Partial<CommandSpec> = {}, parse?: (o: string) => Record<string, number> | undefined): Promise<ToolRun> {
+  const run = await runTool(ctx, { label, command: "borg", args: [args[0]!, "--log-json", ...args.slice(1)], ...env(s, ctx), ...extra }, parse);
+  if (!run.failed || run.timedOut) return run;
+  return { ...run, message: borgLogMessage(run.stderr) ?? run.message ?? `exit code ${run.exitCode}` };
+}
+
+/** Runs a command; when a lock blocks it, `borg break-lock` and once more (the retry says so). */
+async function withBreakLock(s: Settings, ctx: ToolContext, call: () => Promise<ToolRun>): Promise<ToolRun> {
+  const first = await call();
+  if (!first.failed || first.timedOut || !LOCKED.test(`${first.stderr}\n${first.message ?? ""}`)) return first;
+  const broke = await borg(s, ctx, "borg-break-lock", ["break-lock", ctx.repoDir]);
+  if (broke.failed) return first;
+  const again = await call();
+  return { ...again, message: again.message ?? `lock removed with borg break-lock (${first.message}); retried` };
+}
+
+export default defineTool({
+  name: "borg",
+  description: "borg 1.2: deduplicated, compressed (lz4/zstd), optionally encrypted archives.",
+  binaries: ["borg"],
+  settings,
+  fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  async version(exec) {
+    const r = await exec.run({ label: "borg-version", command: "borg", args: ["--version"] });
+    return /borg\s+([\w.+-]+)/.exec(r.stdout)?.[1] ?? "unknown";
+  },
+  open(s, ctx) {
+    return {
+      init() {
+        return borg(s, ctx, "borg-init", ["init", `--encryption=${s.encryption}`, ctx.repoDir]);
+      },
+      backup(kind, sourceDir) {
+        // Run in the source with "." so archive paths are relative and extract recreates the tree where it runs.
+        const name = borgArchiveName(kind, new Date());
+        const args = ["create", "--json", "--compression", s.compression, `${ctx.repoDir}::${name}`, "."];
+        return withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate));
+      },
+      async restore(destDir, opts) {
+        const list = await borg(s, ctx, "borg-list", ["list", "--json", ctx.repoDir]);
+        if (list.failed) return list;
+        const archives = parseBorgList(list.stdout);
+        const chosen = opts?.at ? pickBackup(archives, opts.at) : archives.sort((a, b) => a.timeMs - b.timeMs).at(-1);
+        if (!chosen) throw new Error(`borg: no archive ${opts?.at ? `at or before ${opts.at}` : "at all"} in the repository`);
+        // borg extracts into its working directory: make the (new, empty) staging directory and run there.
+        const mkdir = await runTool(ctx, { label: "borg-mkdir-staging", command: "mkdir", args: ["-p", "--", destDir] });
+        if (mkdir.failed) return mkdir;
+        return withBreakLock(s, ctx, () => borg(s, ctx, "borg-extract", ["extract", `${ctx.repoDir}::${chosen.name}`], { cwd: destDir }));
+      },
+      check(deep) {
+        return withBreakLock(s, ctx, () => borg(s, ctx, deep ? "borg-check-verify-data" : "borg-check", deep ? ["check", "--verify-data", ctx.repoDir] : ["check", ctx.repoDir]));
+      },
+      list() {
+        return borg(s, ctx, "borg-list", ["list", ctx.repoDir]);
+      },
+    };
+  },
+});

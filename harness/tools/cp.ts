@@ -1,0 +1,57 @@
+// Reference: `cp -a` of the whole tree into the repository and back: the physical limit of this disk, full copies only.
+import { z } from "zod";
+import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
+import { runTool } from "./run-tool.ts";
+import { defineTool } from "./tool.ts";
+
+const settings = z.object({}).strict();
+
+// $1 source, $2 copy; written as .part and renamed, so a killed copy never looks finished.
+const BACKUP = 'set -euo pipefail; cp -a -T -- "$1" "$2.part"; mv -T -- "$2.part" "$2"';
+// $1 destination, $2 the copy (absent when there is none).
+const RESTORE = '[ -n "${2:-}" ] || { echo "error: no copy to restore in the repository" >&2; exit 1; }; exec cp -a -T -- "$2" "$1"';
+// cp keeps no checksums: light lists the copies, deep reads every byte of them (I/O errors only).
+const CHECK = (deep: boolean) =>
+  [
+    "set -euo pipefail",
+    "shopt -s nullglob",
+    'copies=("$1"/*-full)',
+    '[ ${#copies[@]} -gt 0 ] || { echo "error: no copy in $1" >&2; exit 1; }',
+    deep ? 'find "${copies[@]}" -type f -exec cat -- {} + > /dev/null' : 'ls -ld -- "${copies[@]}"',
+  ].join("; ");
+
+export default defineTool({
+  name: "cp",
+  description: "Reference: cp -a full copies (no compression, no checksums, no incrementals): the disk's limit.",
+  binaries: ["bash", "cp", "mv"],
+  settings,
+  fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  async version(exec) {
+    const r = await exec.run({ label: "cp-version", command: "cp", args: ["--version"] });
+    return /cp \(GNU coreutils\) ([\d.]+)/.exec(r.stdout)?.[1] ?? r.stdout.split("\n")[0]?.trim() ?? "unknown";
+  },
+  open(_s, ctx) {
+    return {
+      async init() {
+        return null;
+      },
+      async backup(kind, sourceDir) {
+        if (kind !== "full") throw new Error("cp keeps full copies only: an incremental backup is not supported (use backup: full, or another tool)");
+        const out = `${ctx.repoDir}/${backupName("full", Date.now(), "")}`;
+        return runTool(ctx, { label: "cp-full", command: "bash", args: ["-c", BACKUP, "cp-backup", sourceDir, out] });
+      },
+      async restore(destDir, opts) {
+        const ls = await runTool(ctx, { label: "cp-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
+        if (ls.failed) return ls;
+        const copy = restoreChain(parseBackupNames(ls.stdout, ""), opts?.at).at(-1);
+        return runTool(ctx, { label: "cp-restore", command: "bash", args: ["-c", RESTORE, "cp-restore", destDir, ...(copy ? [`${ctx.repoDir}/${copy.id}`] : [])] });
+      },
+      check(deep) {
+        return runTool(ctx, { label: deep ? "cp-check-deep" : "cp-check", command: "bash", args: ["-c", CHECK(deep), "cp-check", ctx.repoDir] });
+      },
+      list() {
+        return runTool(ctx, { label: "cp-ls", command: "ls", args: ["-l", "--", ctx.repoDir] });
+      },
+    };
+  },
+});

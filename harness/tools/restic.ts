@@ -1,0 +1,88 @@
+// restic 0.14 adapter: content-addressed, encrypted repository; snapshots chosen by time for --at restores.
+import { z } from "zod";
+import type { CommandSpec } from "../exec/types.ts";
+import { runTool } from "./run-tool.ts";
+import { pickBackup } from "./pick-backup.ts";
+import { parseResticProgress, parseResticSnapshots, parseResticSummary } from "./restic-output.ts";
+import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
+
+const settings = z
+  .object({
+    passphrase: z.object({ env: z.string().min(1) }).strict().default({ env: "DRDRILL_PASSPHRASE" }),
+    // restic 0.14 compresses with zstd in repository format 2 (its default); "off" stores data as is.
+    compression: z.enum(["auto", "off", "max"]).default("auto").describe("zstd level in repository format 2: auto (fast), max, or off."),
+  })
+  .strict();
+
+type Settings = z.infer<typeof settings>;
+
+const STALE_LOCK = /repository is already locked|unable to create lock/i;
+
+function spec(s: Settings, ctx: ToolContext, label: string, args: string[], extra: Partial<CommandSpec> = {}): Omit<CommandSpec, "timeoutMs"> {
+  return {
+    label,
+    command: "restic",
+    args: ["--repo", ctx.repoDir, "--cache-dir", `${ctx.workDir}/restic-cache`, "--compression", s.compression, ...args],
+    env: { RESTIC_PASSWORD: ctx.passphrase() },
+    secretEnv: ["RESTIC_PASSWORD"],
+    ...extra,
+  };
+}
+
+/**
+ * Runs a command; if a stale lock blocks it (a killed restic leaves one), `restic unlock` removes locks
+ * whose process is gone and the command runs once more. The retry says so in its message.
+ */
+async function withUnlock(s: Settings, ctx: ToolContext, cmd: Omit<CommandSpec, "timeoutMs">, parse?: (o: string) => Record<string, number> | undefined): Promise<ToolRun> {
+  const first = await runTool(ctx, cmd, parse);
+  if (!first.failed || first.timedOut || !STALE_LOCK.test(first.stderr)) return first;
+  const unlock = await runTool(ctx, spec(s, ctx, "restic-unlock", ["unlock"]));
+  if (unlock.failed) return first;
+  const again = await runTool(ctx, { ...cmd, label: `${cmd.label}-after-unlock` }, parse);
+  return { ...again, message: again.message ?? `stale lock removed with restic unlock (${first.message ?? "locked"}); retried` };
+}
+
+export default defineTool({
+  name: "restic",
+  description: "restic 0.14: deduplicated, encrypted snapshots (repository format 2, zstd).",
+  binaries: ["restic"],
+  settings,
+  fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  async version(exec) {
+    const r = await exec.run({ label: "restic-version", command: "restic", args: ["version"] });
+    return /restic\s+([\w.+-]+)/.exec(r.stdout)?.[1] ?? "unknown";
+  },
+  open(s, ctx) {
+    return {
+      init() {
+        return runTool(ctx, spec(s, ctx, "restic-init", ["init"]));
+      },
+      backup(kind, sourceDir) {
+        // "." from inside the source keeps the snapshot's paths relative, so a restore lands in the target itself.
+        // restic decides full or incremental by itself (a parent snapshot); `kind` only names the call.
+        const onOutput = (stream: "stdout" | "stderr", text: string) => {
+          const p = stream === "stdout" ? parseResticProgress(text) : undefined;
+          if (p) ctx.onProgress?.(p);
+        };
+        return withUnlock(s, ctx, spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, "."], { cwd: sourceDir, onOutput }), parseResticSummary);
+      },
+      async restore(destDir, opts) {
+        let snapshot = "latest";
+        if (opts?.at) {
+          const list = await runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots", "--json"]));
+          if (list.failed) return list;
+          const picked = pickBackup(parseResticSnapshots(list.stdout), opts.at);
+          if (!picked) throw new Error(`restic: no snapshot at or before ${opts.at} in the repository`);
+          snapshot = picked.id;
+        }
+        return withUnlock(s, ctx, spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir]));
+      },
+      check(deep) {
+        return withUnlock(s, ctx, spec(s, ctx, deep ? "restic-check-read-data" : "restic-check", deep ? ["check", "--read-data"] : ["check"]));
+      },
+      list() {
+        return runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots"]));
+      },
+    };
+  },
+});

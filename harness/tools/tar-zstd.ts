@@ -1,0 +1,107 @@
+// Baseline: `tar -C SRC -cf - . | zstd -T0` into the repository; incrementals with GNU tar --listed-incremental.
+import { z } from "zod";
+import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
+import { runTool } from "./run-tool.ts";
+import { defineTool, type ToolContext } from "./tool.ts";
+
+const settings = z
+  .object({
+    level: z.number().int().min(1).max(19).default(3).describe("zstd compression level (-T0 uses every core)."),
+  })
+  .strict();
+
+const ARCHIVE = ".tar.zst";
+// pax format keeps ns mtimes, xattrs and ACLs; the snapshot file (.snar) beside each archive chains incrementals.
+const TAR_CREATE = `tar --format=posix --xattrs "--xattrs-include=*" --acls --sparse --numeric-owner --totals`;
+const TAR_EXTRACT = `tar --listed-incremental=/dev/null --xattrs "--xattrs-include=*" --acls --numeric-owner -p`;
+
+// $1 source, $2 repo path without suffix, $3 zstd level, $4 the previous .snar (incremental only).
+// Written as .part and renamed, so a killed backup never looks finished.
+const BACKUP = [
+  "set -euo pipefail",
+  'if [ -n "${4:-}" ]; then cp -- "$4" "$2.snar.part"; fi',
+  `${TAR_CREATE} --listed-incremental="$2.snar.part" -C "$1" -cf - . | zstd -T0 -"$3" -q -o "$2${ARCHIVE}.part"`,
+  'mv -- "$2.snar.part" "$2.snar"',
+  `mv -- "$2${ARCHIVE}.part" "$2${ARCHIVE}"`,
+  `echo "archiveBytes $(stat -c %s -- "$2${ARCHIVE}")"`,
+].join("; ");
+
+// $1 destination, then the archives to apply in order (a full, then its incrementals).
+const RESTORE = [
+  "set -euo pipefail",
+  'd=$1; shift',
+  '[ $# -gt 0 ] || { echo "error: no backup to restore in the repository" >&2; exit 1; }',
+  'mkdir -p -- "$d"',
+  `for f; do echo "extracting $f"; zstd -dcq -- "$f" | ${TAR_EXTRACT} -C "$d" -xf -; done`,
+].join("; ");
+
+// $1 repo; light reads the frame headers (each frame carries an XXH64 checksum), deep decompresses and walks the tar.
+const CHECK = (deep: boolean) =>
+  [
+    "set -euo pipefail",
+    "shopt -s nullglob",
+    `files=("$1"/*${ARCHIVE})`,
+    '[ ${#files[@]} -gt 0 ] || { echo "error: no backup in $1" >&2; exit 1; }',
+    deep ? 'for f in "${files[@]}"; do echo "reading $f"; zstd -dcq -- "$f" | tar -tf - > /dev/null; done' : 'zstd -lq -- "${files[@]}"',
+  ].join("; ");
+
+/** `--totals` (stderr) and the script's `archiveBytes` line (stdout), in drdrill's names. */
+export function parseTarZstdStats(stdout: string, stderr: string): Record<string, number> | undefined {
+  const stats: Record<string, number> = {};
+  const tarBytes = /Total bytes written: (\d+)/.exec(stderr)?.[1];
+  const added = /^archiveBytes (\d+)$/m.exec(stdout)?.[1];
+  if (tarBytes) stats.tarBytes = Number(tarBytes);
+  if (added) stats.addedBytes = Number(added);
+  return Object.keys(stats).length > 0 ? stats : undefined;
+}
+
+async function listBackups(ctx: ToolContext) {
+  const ls = await runTool(ctx, { label: "tar-zstd-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
+  return { ls, backups: parseBackupNames(ls.stdout, ARCHIVE) };
+}
+
+export default defineTool({
+  name: "tar-zstd",
+  description: "Baseline: GNU tar (pax, xattrs, ACLs) piped to zstd -T0; incrementals via --listed-incremental.",
+  binaries: ["bash", "tar", "zstd"],
+  settings,
+  fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  async version(exec) {
+    const [t, z] = await Promise.all([
+      exec.run({ label: "tar-version", command: "tar", args: ["--version"] }),
+      exec.run({ label: "zstd-version", command: "zstd", args: ["--version"] }),
+    ]);
+    return `tar ${/tar\)?\s+([\d.]+)/.exec(t.stdout)?.[1] ?? "?"}, zstd ${/v([\d.]+)/.exec(z.stdout)?.[1] ?? "?"}`;
+  },
+  open(s, ctx) {
+    return {
+      async init() {
+        return null;
+      },
+      async backup(kind, sourceDir) {
+        let prev: string[] = [];
+        if (kind === "incremental") {
+          const { ls, backups } = await listBackups(ctx);
+          if (ls.failed) return ls;
+          const base = backups.at(-1);
+          if (!base) throw new Error("tar-zstd: an incremental backup needs an earlier backup in the repository; there is none");
+          prev = [`${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`];
+        }
+        const out = `${ctx.repoDir}/${backupName(kind, Date.now(), "")}`;
+        return runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, out, String(s.level), ...prev] }, parseTarZstdStats);
+      },
+      async restore(destDir, opts) {
+        const { ls, backups } = await listBackups(ctx);
+        if (ls.failed) return ls;
+        const chain = restoreChain(backups, opts?.at).map((b) => `${ctx.repoDir}/${b.id}`);
+        return runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain] });
+      },
+      check(deep) {
+        return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", command: "bash", args: ["-c", CHECK(deep), "tar-zstd-check", ctx.repoDir] });
+      },
+      list() {
+        return runTool(ctx, { label: "tar-zstd-ls", command: "ls", args: ["-l", "--", ctx.repoDir] });
+      },
+    };
+  },
+});
