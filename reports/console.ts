@@ -18,7 +18,7 @@ export function createConsoleReporter(write: (s: string) => void = (s) => proces
   return {
     name: "console",
     onEnd(results, outDir) {
-      write(`\n${renderSummary(results)}\nreport: ${outDir}/report.md\n`);
+      write(`\n${renderSummary(results)}\nmarkdown: ${outDir}/report.md\nreport: ${outDir}/index.html\n`);
     },
   };
 }

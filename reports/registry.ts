@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createConsoleReporter } from "./console.ts";
+import { htmlReporter } from "./html.ts";
 import { jsonReporter } from "./json.ts";
 import { junitReporter } from "./junit.ts";
 import { markdownReporter } from "./markdown.ts";
@@ -11,14 +12,18 @@ export const REPORTERS: Record<string, () => Reporter> = {
   json: () => jsonReporter,
   markdown: () => markdownReporter,
   junit: () => junitReporter,
+  html: () => htmlReporter,
   console: () => createConsoleReporter(),
 };
 
 /** File reporters always run (results.json is the contract); these are added by default. */
-export const DEFAULT_REPORTERS = ["json", "markdown", "junit", "console"];
+export const DEFAULT_REPORTERS = ["json", "markdown", "junit", "html", "console"];
+
+/** The run folder's files (DESIGN.md: results.json, report.md, index.html, junit.xml) are always written. */
+export const FILE_REPORTERS = ["json", "markdown", "junit", "html"];
 
 export async function resolveReporters(names: string[]): Promise<Reporter[]> {
-  const wanted = [...new Set(["json", ...names])];
+  const wanted = [...new Set([...FILE_REPORTERS, ...names])];
   const out: Reporter[] = [];
   for (const name of wanted) {
     const make = REPORTERS[name];

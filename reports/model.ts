@@ -1,0 +1,104 @@
+// The HTML report's data model, computed from results.json alone before anything is rendered
+// (as Playwright's HTML report does): the templates only lay it out.
+import type { RunResult } from "../harness/runner/result.ts";
+import type { ResultsFile } from "../harness/runner/results-file.ts";
+import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
+import { rpoPoints, throughputGroups, timelineRuns } from "./chart-data.ts";
+import { OUTCOME_MARK } from "./format.ts";
+import { runModel, toneOf, type RunModel } from "./run-model.ts";
+import { rpoChart } from "./svg/rpo-chart.ts";
+import { throughputChart } from "./svg/throughput-chart.ts";
+import { timelineChart } from "./svg/timeline-chart.ts";
+import { toolsTables, type ToolsTable } from "./tools-table.ts";
+import { verdictOf, type Verdict } from "./verdict.ts";
+
+export interface Cell {
+  text: string;
+  /** What the column sorts by; "" sorts last. */
+  sort: string | number;
+  tone?: string;
+  title?: string;
+  numeric?: boolean;
+  /** Long text that may wrap (the tool's settings). */
+  wrap?: boolean;
+  /** A second, smaller line. */
+  sub?: string;
+}
+
+export interface Column {
+  label: string;
+  title: string;
+  numeric: boolean;
+}
+
+export interface ReportModel {
+  title: string;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  elapsed: string;
+  verdict: Verdict;
+  columns: Column[];
+  rows: { id: string; tone: string; cells: Cell[] }[];
+  charts: { throughput: string | null; timeline: string | null; rpo: string | null };
+  toolsTables: ToolsTable[];
+  runs: RunModel[];
+  environment: { name: string; value: string }[];
+  scenarios: { name: string; file: string; sha256: string }[];
+  command: string;
+}
+
+const num = (v: number | null, fmt: (n: number) => string): Cell => (v === null || !Number.isFinite(v) ? { text: "–", sort: "" } : { text: fmt(v), sort: v });
+
+const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
+  ["#", "run number", true, (r) => ({ text: String(r.index + 1), sort: r.index + 1 })],
+  ["scenario · tool · settings", "scenario, then the tool and the settings that differ from its defaults", false, (r) => ({ wrap: true, text: r.scenario, sub: `${r.label}${r.repeat > 1 ? ` (repeat ${r.repeat})` : ""}`, sort: `${r.scenario} ${r.label} ${String(r.repeat).padStart(4, "0")}` })],
+  ["outcome", "outcome (expected in the tooltip)", false, (r) => ({ text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " ✗"}`, sort: `${r.passed ? 1 : 0}${r.outcome}`, tone: toneOf(r), title: `expected ${r.expected.join(" or ")}: ${r.reason}` })],
+  ["RTO", "fault to first passing health check after restore", true, (r) => num(r.metrics.rtoMs, formatDuration)],
+  ["RPO", "fault back to the newest write that survived", true, (r) => num(r.metrics.rpoMs, formatDuration)],
+  ["downtime", "services down for backups", true, (r) => num(r.metrics.downtimeMs, formatDuration)],
+  ["backup rate", "source bytes / backup wall time", true, (r) => num(r.metrics.backupThroughputBps, formatRate)],
+  ["restore rate", "source bytes / restore wall time", true, (r) => num(r.metrics.restoreThroughputBps, formatRate)],
+  ["source", "size of the protected data", true, (r) => num(r.metrics.sourceBytes, formatBytes)],
+  ["repo", "size of the backup repository", true, (r) => num(r.metrics.repoBytes, formatBytes)],
+  ["peak RSS", "peak resident memory of the tool's process tree", true, (r) => num(r.metrics.peakRssBytes, formatBytes)],
+  ["CPU", "CPU time of the tool's process tree", true, (r) => num(r.metrics.cpuMs, formatDuration)],
+];
+
+function environmentRows(results: ResultsFile): { name: string; value: string }[] {
+  const e = results.environment;
+  return [
+    { name: "drdrill", value: e.drdrill },
+    { name: "node", value: e.node },
+    { name: "OS", value: `${e.os} (kernel ${e.kernel}, ${e.arch})` },
+    { name: "machine", value: `${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory` },
+    ...Object.entries(e.target).map(([k, v]) => ({ name: `target ${k}`, value: v })),
+    ...Object.entries(e.tools).map(([k, v]) => ({ name: k, value: v })),
+  ];
+}
+
+export function buildReportModel(results: ResultsFile): ReportModel {
+  const points = rpoPoints(results.results);
+  const swept = new Set(points.map((p) => p.intervalMs)).size > 1;
+  const elapsedMs = Date.parse(results.finishedAt) - Date.parse(results.startedAt);
+  return {
+    title: `drdrill report ${results.runId}`,
+    runId: results.runId,
+    startedAt: results.startedAt,
+    finishedAt: results.finishedAt,
+    elapsed: formatDuration(Number.isFinite(elapsedMs) ? elapsedMs : null),
+    verdict: verdictOf(results),
+    columns: COLUMNS.map(([label, title, numeric]) => ({ label, title, numeric })),
+    rows: results.results.map((r) => ({ id: `run-${r.index + 1}`, tone: toneOf(r), cells: COLUMNS.map(([, , numeric, cell]) => ({ ...cell(r), numeric })) })),
+    charts: {
+      throughput: throughputChart(throughputGroups(results.results)),
+      timeline: timelineChart(timelineRuns(results.results)),
+      rpo: swept ? rpoChart(points) : null,
+    },
+    toolsTables: toolsTables(results.comparison),
+    runs: results.results.map((r) => runModel(r, results.results.length)),
+    environment: environmentRows(results),
+    scenarios: results.scenarios,
+    command: `drdrill ${results.argv.join(" ")}`,
+  };
+}
