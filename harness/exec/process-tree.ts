@@ -38,13 +38,19 @@ export function treeRssBytes(pid: number): number {
 /** Polls the tree's RSS until stopped; `peak` holds the largest sum seen. */
 export function startRssSampler(pid: number, intervalMs = 250): { stop(): number } {
   let peak = treeRssBytes(pid);
-  const timer = setInterval(() => {
-    peak = Math.max(peak, treeRssBytes(pid));
-  }, intervalMs);
-  timer.unref();
+  let timer: NodeJS.Timeout;
+  // Sample early too (20, 60, 140 ms...), so a short command is not measured as its bash wrapper only.
+  const tick = (delay: number) => {
+    timer = setTimeout(() => {
+      peak = Math.max(peak, treeRssBytes(pid));
+      tick(Math.min(intervalMs, delay * 2));
+    }, delay);
+    timer.unref();
+  };
+  tick(20);
   return {
     stop() {
-      clearInterval(timer);
+      clearTimeout(timer);
       return peak;
     },
   };

@@ -55,6 +55,8 @@ export default defineFault({
         on: "restore",
         stagingParent: mnt,
         onToolStart(pid) {
+          // A tool call may start helper commands first: watch the newest one.
+          clearInterval(timer);
           timer = setInterval(() => {
             void freeBytes(mnt).then(({ free }) => {
               if (free > FULL_BYTES) return void (fullSince = null);

@@ -29,6 +29,8 @@ export default defineFault({
       armed: {
         on: "backup",
         onToolStart(pid) {
+          // A tool call may start helper commands first: watch the newest one.
+          clearInterval(timer);
           const started = Date.now();
           timer = setInterval(() => {
             const read = treeMaxReadBytes(pid);

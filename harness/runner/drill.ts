@@ -294,8 +294,10 @@ export class Drill {
 
   /** A backup killed mid-way, as a crash would leave it (stale locks, partial volumes). */
   async crashBackup(afterMs: number): Promise<ToolRun> {
-    let timer: NodeJS.Timeout | undefined;
-    this.onSpawn = (pid) => (timer = setTimeout(() => killGroup(pid, "SIGKILL"), afterMs));
+    // An adapter may run helper commands first; the crash hits whichever runs `afterMs` after the call began.
+    let current = 0;
+    this.onSpawn = (pid) => (current = pid);
+    const timer = setTimeout(() => current && killGroup(current, "SIGKILL"), afterMs);
     try {
       const run = await this.call("other", (s) => s.backup(this.backups.length > 0 ? "incremental" : "full", this.target!.dataDir.exec));
       this.calls.record("other", { ...run, label: `${run.label}-crashed` });
@@ -316,6 +318,8 @@ export class Drill {
   /** The manifest a restore should reproduce: that of the newest backup taken at or before `at`. */
   reference(at?: string): Manifest | undefined {
     if (!at) return this.backups.at(-1)?.manifest;
+    const nth = /^backup:(\d+)$/.exec(at);
+    if (nth) return this.backups[Number(nth[1]) - 1]?.manifest;
     const t = Date.parse(at);
     return this.backups.filter((b) => b.wallMs <= t).at(-1)?.manifest;
   }
@@ -333,6 +337,7 @@ export class Drill {
     this.facts.restoreSucceeded = !run.failed;
     const expected = this.reference(at);
     if (expected) await this.phase("inspect", () => inspectRestore(this, expected, staging));
+    else this.facts.toolFailure ??= `no backup was taken at or before ${at ?? "now"}: the restored tree cannot be verified`;
     // A careful operator does not put a tree the tool called broken into production.
     if (run.failed) return false;
     await this.phase("replace", () => target.replaceData(staging));

@@ -2,6 +2,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { buildManifest, manifestDigest } from "../../harness/runner/manifest.ts";
 import { allFiles, drdrill, journalEvents, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
@@ -45,6 +46,26 @@ describe("seed drill on the local target", () => {
     expect(r.all).not.toContain(MARKER);
     // the target's data and backups are removed afterwards; the reports and logs stay
     await expect(stat(join(out, "work"))).rejects.toThrow();
+  });
+});
+
+describe("a copy of a real tree", () => {
+  it("dataset.copyFrom drills a copy; the original is never touched", async () => {
+    const dir = await tmp();
+    const original = join(dir, "original");
+    await mkdir(join(original, "src/sub"), { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(join(original, "src/sub", `f${i}.c`), `int f${i}(void) { return ${i}; }\n`.repeat(200));
+    const before = await buildManifest(original);
+    const file = join(dir, "copy.yaml");
+    await writeFile(file, `name: copy\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { ransomware: { fraction: 1 } }\n  - restore: latest\n  - verify: [files, services]\n`);
+    const out = join(dir, "run");
+    const r = await drdrill(["run", file, "--out", out]);
+    expect(r.exitCode, r.all).toBe(0);
+    const run = (await readJson(join(out, "results.json"))).results[0];
+    expect(run.outcome).toBe("recovered");
+    expect(run.faults[0].effects.filesEncrypted).toBe(21); // the 20 files and the load writer's journal
+    expect(run.verification.filesChecked).toBe(20);
+    expect(manifestDigest(await buildManifest(original))).toBe(manifestDigest(before));
   });
 });
 

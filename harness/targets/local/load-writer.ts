@@ -1,6 +1,7 @@
 // The local target's "service": appends timestamped, sequence-numbered records to a journal file in
 // the data directory, like a database's log. Run as its own process: node --import tsx load-writer.ts FILE MS
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 export interface LoadRecord {
   seq: number;
@@ -26,6 +27,8 @@ export function readLoadRecords(text: string): { records: LoadRecord[]; intact: 
 }
 
 function main(file: string, intervalMs: number): void {
+  // A copied tree (dataset.copyFrom) may lack the folder; made at start only, never after a disaster.
+  mkdirSync(dirname(file), { recursive: true });
   let seq = 0;
   try {
     const { records } = readLoadRecords(readFileSync(file, "utf8"));
