@@ -1,9 +1,8 @@
 // delete-files: deletes a seeded random fraction of the files under the data directory.
 import { rm } from "node:fs/promises";
 import { z } from "zod";
-import { lexicalPathProblems } from "./confine.ts";
 import { defineFault } from "./fault.ts";
-import { listFiles, pickSeeded } from "./pick.ts";
+import { folderProblems, pickFraction } from "./pick.ts";
 
 export default defineFault({
   name: "delete-files",
@@ -16,11 +15,9 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered"],
-  validate: (p) => lexicalPathProblems(p.under).map((message) => ({ field: "under", message })),
+  validate: (p) => folderProblems("under", p.under),
   async inject(p, ctx) {
-    const root = await ctx.confine(ctx.dataDir, p.under);
-    const files = await listFiles(root);
-    const victims = pickSeeded(files, Math.max(1, Math.round(files.length * p.fraction)), `delete-files:${p.seed}`);
+    const { root, files, victims } = await pickFraction(ctx, p.under, p.fraction, `delete-files:${p.seed}`);
     for (const v of victims) await rm(await ctx.confine(root, v.rel), { force: true });
     return { effects: { filesDeleted: victims.length, of: files.length, bytesDeleted: victims.reduce((s, v) => s + v.size, 0), examples: victims.slice(0, 5).map((v) => v.rel) } };
   },

@@ -6,9 +6,8 @@ import { open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setImmediate as yieldToOthers } from "node:timers/promises";
 import { z } from "zod";
-import { lexicalPathProblems } from "./confine.ts";
 import { defineFault } from "./fault.ts";
-import { listFiles, pickSeeded } from "./pick.ts";
+import { folderProblems, listFiles, pickSeeded } from "./pick.ts";
 
 const CHUNK = 16 * 1024;
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
@@ -34,7 +33,7 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered", "detected"],
-  validate: (p) => lexicalPathProblems(p.under).map((message) => ({ field: "under", message })),
+  validate: (p) => folderProblems("under", p.under),
   async inject(p, ctx) {
     const candidates = (await listFiles(ctx.dataDir, p.under)).filter((f) => f.size >= 4096 && f.size <= 8 << 20);
     const chosen = pickSeeded(candidates, p.files, `mutate:${p.seed}`);

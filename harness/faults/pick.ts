@@ -2,6 +2,8 @@
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createRng } from "../targets/local/prng.ts";
+import { lexicalPathProblems } from "./confine.ts";
+import type { FaultContext } from "./fault.ts";
 
 /** Regular files under `root` (relative paths, sorted), optionally only below `under`. */
 export async function listFiles(root: string, under = "."): Promise<{ rel: string; size: number }[]> {
@@ -29,4 +31,16 @@ export function pickSeeded<T>(items: T[], count: number, seed: string): T[] {
 
 export function seededInt(seed: string, maxExclusive: number): number {
   return Math.floor(createRng(seed)() * maxExclusive);
+}
+
+/** A seeded fraction (at least one) of the files under `under` in the data directory. */
+export async function pickFraction(ctx: FaultContext, under: string, fraction: number, seed: string) {
+  const root = await ctx.confine(ctx.dataDir, under);
+  const files = await listFiles(root);
+  return { root, files, victims: pickSeeded(files, Math.max(1, Math.round(files.length * fraction)), seed) };
+}
+
+/** Validation of a fault's folder parameter: relative, inside the data directory. */
+export function folderProblems(field: string, rel: string): { field: string; message: string }[] {
+  return lexicalPathProblems(rel).map((message) => ({ field, message }));
 }

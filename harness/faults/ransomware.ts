@@ -2,9 +2,8 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { z } from "zod";
-import { lexicalPathProblems } from "./confine.ts";
 import { defineFault } from "./fault.ts";
-import { listFiles, pickSeeded } from "./pick.ts";
+import { folderProblems, pickFraction } from "./pick.ts";
 
 export default defineFault({
   name: "ransomware",
@@ -18,11 +17,9 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered"],
-  validate: (p) => lexicalPathProblems(p.under).map((message) => ({ field: "under", message })),
+  validate: (p) => folderProblems("under", p.under),
   async inject(p, ctx) {
-    const root = await ctx.confine(ctx.dataDir, p.under);
-    const files = await listFiles(root);
-    const victims = pickSeeded(files, Math.max(1, Math.round(files.length * p.fraction)), `ransomware:${p.seed}`);
+    const { root, files, victims } = await pickFraction(ctx, p.under, p.fraction, `ransomware:${p.seed}`);
     const key = randomBytes(32); // never kept: these bytes are gone for good
     let bytes = 0;
     for (const v of victims) {
