@@ -35,14 +35,25 @@ tools() {
   apt_install duplicity gnupg restic borgbackup zstd attr
 }
 
+docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+# Docker engine from Debian's packages (docker.io) and debootstrap (the lab image's base is built
+# without a registry). If no daemon answers, start one: through the init system when there is one,
+# else dockerd in the background; then wait for it, and say where its log is if it never answers.
 docker_engine() {
   apt_install docker.io debootstrap
-  if ! docker info >/dev/null 2>&1; then
-    say "starting dockerd"
-    as_root sh -c 'nohup dockerd >/var/log/drdrill-dockerd.log 2>&1 &'
-    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-    docker info >/dev/null 2>&1 || { echo "setup: dockerd did not start; see /var/log/drdrill-dockerd.log" >&2; return 1; }
+  docker_answers && return 0
+  say "starting dockerd"
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+    as_root systemctl start docker || true
   fi
+  if ! docker_answers && ! pgrep -x dockerd >/dev/null; then
+    as_root sh -c 'nohup dockerd >/var/log/drdrill-dockerd.log 2>&1 &'
+  fi
+  for _ in $(seq 1 60); do docker_answers && return 0; sleep 1; done
+  echo "setup: dockerd did not answer within 60 s; the end of /var/log/drdrill-dockerd.log:" >&2
+  as_root tail -n 15 /var/log/drdrill-dockerd.log >&2 || true
+  return 1
 }
 
 browser() {

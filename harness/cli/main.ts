@@ -1,4 +1,4 @@
-// The drdrill command line (DESIGN.md): run, validate, list, schema, report.
+// The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge.
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
@@ -16,6 +16,10 @@ import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import { createLineProgress, createTtyProgress } from "./progress.ts";
+import { compareCommand, DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD, type CompareCliOptions } from "./compare.ts";
+import { snapshotScenarios, writeEvidenceBundle } from "./evidence.ts";
+import { mergeCommand } from "./merge.ts";
+import { registerLabCommands } from "./lab.ts";
 
 interface RunOptions {
   target?: string;
@@ -27,6 +31,8 @@ interface RunOptions {
   reporter?: string[];
   shard?: string;
   keep?: boolean;
+  evidence?: boolean;
+  warmup?: boolean;
 }
 
 const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
@@ -78,6 +84,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
   });
   if (plans.length === 0) throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
   const outDir = resolve(o.out ?? defaultOutDir());
+  if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
     argv,
     scenarios,
@@ -87,9 +94,11 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
     ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
     keep: Boolean(o.keep),
+    warmup: Boolean(o.warmup),
     reporters: await resolveReporters(o.reporter ?? DEFAULT_REPORTERS),
     progress: progressFor(),
   });
+  if (o.evidence) process.stdout.write(`evidence: ${await writeEvidenceBundle(outDir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`);
   return results.exitCode;
 }
 
@@ -110,7 +119,7 @@ function listCommand(what: string): number {
     for (const f of Object.values(FAULTS)) {
       const schema = z.toJSONSchema(f.params as z.ZodType, { io: "input" }) as { properties?: Record<string, { type?: string; description?: string }> };
       const params = Object.entries(schema.properties ?? {}).map(([k, v]) => `${k}${v.type ? `: ${v.type}` : ""}`).join(", ");
-      out.push(`  ${f.name.padEnd(22)} expect ${f.expect.join("|").padEnd(10)} { ${params} }  ${f.description}`);
+      out.push(`  ${f.name.padEnd(22)} expect ${f.expect.join("|").padEnd(19)} { ${params} }  ${f.description}`);
     }
   }
   if (what === "tools" || what === "all") {
@@ -148,9 +157,11 @@ export async function main(argv: string[]): Promise<number> {
     .option("--repeat <n>", "runs per scenario and tool")
     .option("--timeout <duration>", "bound on every tool call, e.g. 10m")
     .option("--out <dir>", "run folder (default drdrill-runs/<time>)")
-    .option("--reporter <name...>", "reporters: json, markdown, junit, console, or a module path")
+    .option("--reporter <name...>", "reporters: json, markdown, junit, html, console, or a module path (the file reporters always run)")
     .option("--shard <i/n>", "run slice i of n")
     .option("--keep", "keep the target's data and the backups after the run")
+    .option("--evidence", "also write evidence-<runId>.tar.gz: results, journal, logs, scenario files, SUMMARY.md")
+    .option("--warmup", "run each scenario's tools and settings once first, not counted")
     .action(async (paths: string[], o: RunOptions) => {
       code = await runCommand(paths, o, argv);
     });
@@ -185,9 +196,34 @@ export async function main(argv: string[]): Promise<number> {
     .command("report")
     .description("Re-render the reports of a finished run folder")
     .argument("<dir>")
-    .action(async (dir: string) => {
+    .option("--evidence", "also write the run's evidence bundle (tar.gz)")
+    .action(async (dir: string, o: { evidence?: boolean }) => {
       await reportCommand(dir);
+      if (o.evidence) process.stdout.write(`evidence: ${await writeEvidenceBundle(dir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`);
     });
+
+  program
+    .command("compare")
+    .description("Regression between two run folders, as Markdown (exit 1 on a regression)")
+    .argument("<base>")
+    .argument("<new>")
+    .option("--threshold <percent>", "relative change that counts", DEFAULT_THRESHOLD)
+    .option("--min-change <duration>", "changes in time below this are timing noise", DEFAULT_MIN_CHANGE)
+    .option("--out <file>", "also write the Markdown to this file")
+    .action(async (base: string, next: string, o: CompareCliOptions) => {
+      code = await compareCommand(base, next, o);
+    });
+
+  program
+    .command("merge")
+    .description("Merge sharded run folders into one and re-render its reports")
+    .argument("<dirs...>")
+    .requiredOption("--out <dir>", "the merged run folder (new)")
+    .action(async (dirs: string[], o: { out: string }) => {
+      code = await mergeCommand(dirs, o.out, argv);
+    });
+
+  registerLabCommands(program, (c) => (code = c));
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -34,6 +34,7 @@ export type JournalEvent = Base &
     | { type: "manifest"; files: number; bytes: number; digest: string }
     | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown> }
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
+    | { type: "target"; name: string; info: Record<string, string> }
     | { type: "health"; ok: boolean; detail: string }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
     | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown> }

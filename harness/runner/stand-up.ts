@@ -16,6 +16,7 @@ export async function standUp(drill: Drill): Promise<void> {
   await mkdir(drill.logDir, { recursive: true });
   drill.target = await drill.phase("prepare", () => targetDef.start({ workDir: drill.workDir, journal: drill.journal, secrets: drill.env.secrets, logDir: drill.logDir, mode: s.mode, settings: s.targetSettings?.[drill.targetName] }));
   const target = drill.target;
+  drill.journal.emit("target", { name: target.name, info: target.describe() });
   const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", adapter.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")] });
   const missing = which.stdout.trim();
   if (missing) throw new EnvironmentError(`${drill.plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it (see README: ci/setup.sh tools)`);

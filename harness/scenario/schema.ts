@@ -5,6 +5,7 @@ import { OBJECTIVE_METRIC_NAMES, type ObjectiveMetric } from "../objectives/metr
 import { parseThreshold } from "../objectives/parse.ts";
 import { OUTCOMES } from "../outcome.ts";
 import { ATTRIBUTES } from "../runner/verify.ts";
+import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 
@@ -40,7 +41,9 @@ const faultShape = Object.fromEntries(
   Object.values(FAULTS).map((f) => [
     f.name,
     (f.params as z.ZodType).superRefine((p, ctx) => {
-      for (const problem of f.validate?.(p) ?? []) ctx.addIssue({ code: "custom", message: problem, path: ["path"] });
+      for (const problem of f.validate?.(p) ?? []) {
+        ctx.addIssue({ code: "custom", message: problem.message, path: problem.field ? problem.field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [] });
+      }
     }).describe(f.description),
   ]),
 ) as Record<string, z.ZodType>;
@@ -60,6 +63,15 @@ export const stepSchema = exactlyOne(
       .union([z.literal("latest"), z.object({ at: z.string().describe("ISO 8601 time, or 'backup:N' for the Nth backup.") }).strict()])
       .describe("Restore into an empty directory, put it in place, start the services."),
     verify: z.array(z.enum(["files", "services"])).min(1).describe("What must hold for 'recovered'."),
+    schedule: z
+      .object({
+        for: durationText.describe("How long the load writer runs while backups are taken."),
+        every: durationText.optional().describe("Backup interval; default: the scenario's sweep.every."),
+        backup: z.enum(["full", "incremental"]).default("incremental"),
+        jitter: z.boolean().default(true).describe("Let the disaster strike at a seeded random point of the last interval."),
+      })
+      .strict()
+      .describe("Backups every interval while the load writer runs (achieved RPO vs interval)."),
   },
   "step",
 );
@@ -96,12 +108,23 @@ export const scenarioSchema = z
       .default({ size: "50MB", seed: 1 }),
     mode: z.enum(["cold", "hot"]).default("cold").describe("cold: stop services for the backup; hot: keep them running."),
     target: z.enum(["local", "lab", "ssh", "multipass"]).optional(),
+    targetSettings: z
+      .object(Object.fromEntries(Object.values(TARGETS).flatMap((t) => (t.settings ? [[t.name, t.settings.optional()]] : []))))
+      .strict()
+      .optional()
+      .describe("Settings per target, used when the run is on that target: { lab: { restoreOnto: fresh-node } }."),
     tools: z.array(toolEntrySchema).min(1),
     steps: z.array(stepSchema).min(1),
     expect: expectSchema.optional().describe("Outcome(s) that pass; default: what the faults declare, else recovered."),
     objectives: objectivesSchema.default({}),
     require: z.array(z.enum(ATTRIBUTES)).default([]).describe("Metadata that must survive for 'recovered'."),
     repeat: z.number().int().min(1).max(100).default(1),
+    sweep: z
+      .object({ every: z.array(durationText).min(1).describe("Backup intervals: one run per value, e.g. [5s, 15s, 60s].") })
+      .strict()
+      .optional()
+      .describe("Vary the schedule step's backup interval across runs."),
+    warmup: z.boolean().default(false).describe("Run each tool and settings once first, not counted (like hyperfine --warmup)."),
     timeout: durationText.optional().describe("Bound on every single tool call."),
   })
   .strict()
@@ -111,6 +134,13 @@ export const scenarioSchema = z
     steps.forEach((st, i) => {
       if ("restore" in st && (firstBackup < 0 || firstBackup > i)) {
         ctx.addIssue({ code: "custom", message: "restore comes before any backup", path: ["steps", i, "restore"] });
+      }
+      const sched = st.schedule as { every?: string; backup?: string } | undefined;
+      if (sched && !sched.every && !s.sweep) {
+        ctx.addIssue({ code: "custom", message: "a schedule needs `every`, or the scenario's sweep.every", path: ["steps", i, "schedule", "every"] });
+      }
+      if (sched && sched.backup !== "full" && (firstBackup < 0 || firstBackup >= i)) {
+        ctx.addIssue({ code: "custom", message: "scheduled incremental backups need a full backup before them", path: ["steps", i, "schedule"] });
       }
       if (st.backup === "incremental" && (firstBackup < 0 || firstBackup >= i)) {
         ctx.addIssue({ code: "custom", message: "an incremental backup needs a full backup before it", path: ["steps", i, "backup"] });

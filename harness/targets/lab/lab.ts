@@ -1,0 +1,221 @@
+// The `lab` target: MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB,
+// RabbitMQ) in a container started with testcontainers. Its data directory is the container's
+// $SNAP_COMMON, bind-mounted from the run's folder; the tools run inside the container, with the
+// archives on a host-mounted folder; `snap stop|start microstack` quiesce and resume it; health is
+// checked through the OpenStack API; a load writer commits rows to MariaDB for the achieved RPO.
+import { execa } from "execa";
+import { appendFile, chmod, copyFile, mkdir, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { SNAP_COMMON } from "../../lab/names.ts";
+import { removeOrphans } from "../../lab/labels.ts";
+import { EnvironmentError } from "../../runner/errors.ts";
+import { buildManifest } from "../../runner/manifest.ts";
+import type { DatasetSpec, HealthResult, LoadSurvivor, PathPair, StartedTarget, Target, TargetOptions } from "../target.ts";
+import { DockerExecutor } from "./docker-executor.ts";
+import { prepareHotCopy, useHotCopy } from "./hot-backup.ts";
+import { LOAD_TABLE_SQL, LoadWriter } from "./load-writer.ts";
+import { moveContents } from "./move-contents.ts";
+import { RUN_MOUNT, startNode, type LabNode } from "./node.ts";
+import { runHealth, runSeed, type SeedResult } from "./openstack-scripts.ts";
+import { labSettings, type LabSettings } from "./settings.ts";
+import { manifestExcludes } from "./volatile.ts";
+
+const SCRIPTS = fileURLToPath(new URL("./scripts/", import.meta.url));
+const HEALTH_WAIT_S = 120;
+
+class StartedLabTarget implements StartedTarget {
+  readonly name = "lab";
+  readonly exec: DockerExecutor;
+  readonly dataDir: PathPair;
+  readonly repoDir: PathPair;
+  readonly toolDir: PathPair;
+  readonly #bin: PathPair;
+  readonly #ctl: PathPair;
+  readonly #writer: LoadWriter;
+  readonly #excludes: string[];
+  #node: LabNode;
+  #up = true;
+  #startError: string | null = null;
+  #seeded: SeedResult | null = null;
+  #oldToken: string | null = null;
+  #staging = 0;
+  #swapped = false;
+  #freshNodeOldToken: number | null = null;
+  #hotCopyUsed = false;
+  #seedChecked = false;
+  #restored = false;
+
+  constructor(
+    private readonly root: string,
+    node: LabNode,
+    private readonly opts: TargetOptions,
+    private readonly settings: LabSettings,
+  ) {
+    this.#node = node;
+    const at = (rel: string): PathPair => ({ host: join(root, rel), exec: join(RUN_MOUNT, rel) });
+    this.dataDir = { host: join(root, "common"), exec: SNAP_COMMON };
+    this.repoDir = at("repo");
+    this.toolDir = at("tool");
+    this.#bin = at("bin");
+    this.#ctl = at("ctl");
+    this.exec = new DockerExecutor(node.exec, opts.logDir, opts.secrets, this.#ctl);
+    this.#writer = new LoadWriter(this.#bin, this.#ctl);
+    this.#excludes = manifestExcludes(opts.mode);
+  }
+
+  /** A line in the target's own log (logs/run-N/lab-target.log): what it did to the lab, when. */
+  async note(text: string): Promise<void> {
+    await appendFile(join(this.opts.logDir, "lab-target.log"), `${new Date().toISOString()} ${this.opts.secrets.redact(text)}\n`);
+  }
+
+  async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<{ bytes: number; files: number }> {
+    if (dataset.copyFrom) throw new EnvironmentError("the lab target is seeded through the OpenStack API; dataset.copyFrom is not supported");
+    const table = await this.exec.run({ label: "lab-load-table", command: "microstack.mysql", args: ["-e", LOAD_TABLE_SQL], timeoutMs: 60_000 });
+    if (table.failed) throw new Error(`creating the load writer's table failed: ${table.stderr.trim()}`);
+    this.#seeded = await runSeed(this.exec, this.#bin.exec, { sizeBytes: dataset.sizeBytes, seed: dataset.seed, projects: this.settings.projects }, onProgress);
+    this.#oldToken = await this.#issueToken();
+    await this.note(`seeded ${this.#seeded.projects.length} projects, ${this.#seeded.users.length} users, ${this.#seeded.images.length} images (${this.#seeded.bytes} bytes); issued the pre-disaster token`);
+    return { bytes: this.#seeded.bytes, files: this.#seeded.images.length };
+  }
+
+  /** A Keystone token, read without logging it and kept as a secret (redacted everywhere). */
+  async #issueToken(): Promise<string> {
+    const r = await execa("docker", ["exec", this.#node.exec.name, "microstack.openstack", "token", "issue", "-f", "value", "-c", "id"], { reject: false, stdin: "ignore", encoding: "utf8" });
+    const token = String(r.stdout ?? "").trim();
+    if (r.exitCode !== 0 || !token) throw new Error("openstack token issue failed after seeding");
+    this.opts.secrets.add(token);
+    return token;
+  }
+
+  servicesRunning(): boolean {
+    return this.#up;
+  }
+
+  async quiesce(): Promise<void> {
+    await this.#writer.stop(this.#node.exec);
+    const r = await this.exec.run({ label: "lab-snap-stop", command: "snap", args: ["stop", "microstack"], timeoutMs: 180_000 });
+    this.#up = false;
+    if (r.failed) await this.note(`snap stop microstack: exit ${r.exitCode} (${r.stderr.trim().split("\n").at(-1) ?? ""})`);
+  }
+
+  async resume(): Promise<void> {
+    const r = await this.exec.run({ label: "lab-snap-start", command: "snap", args: ["start", "microstack"], timeoutMs: 300_000 });
+    this.#up = true;
+    // A failed start after a bad restore is the drill's result, not the harness's error: health says it.
+    this.#startError = r.failed ? `snap start microstack failed: ${r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`}` : null;
+    if (!r.failed && this.#seeded) await this.#writer.start(this.#node.exec);
+  }
+
+  async health(): Promise<HealthResult> {
+    if (this.#startError) return { ok: false, detail: this.#startError };
+    // Every image is downloaded and hashed on the first check (after seeding) and on every check
+    // after a restore; in between (services back after a cold backup, nothing restored) Glance's
+    // records suffice, so the downtime measured is not the time it takes to download the dataset.
+    const download = !this.#seedChecked || this.#restored;
+    const a = await runHealth(this.exec, this.#bin.exec, { expect: this.#seeded ? { ...this.#seeded, loadTable: true } : null, oldToken: this.#oldToken, waitS: HEALTH_WAIT_S, download });
+    if (a.ok) this.#seedChecked = true;
+    if (!this.#swapped) return { ok: a.ok, detail: a.detail };
+    const before = this.#freshNodeOldToken;
+    const proof = `fresh node: the pre-disaster token got HTTP ${before ?? "?"} before the restore`;
+    if (before === 200) return { ok: false, detail: `${proof}, so the node was not fresh and the restore proves nothing; ${a.detail}` };
+    return { ok: a.ok, detail: `${a.detail}; ${proof}` };
+  }
+
+  async prepareHotBackup(): Promise<void> {
+    await prepareHotCopy(this.exec);
+  }
+
+  manifest(dir: PathPair = this.dataDir) {
+    return buildManifest(dir.host, { exclude: this.#excludes });
+  }
+
+  async loadSurvivor(): Promise<LoadSurvivor> {
+    // Only the database is needed to read it; `snap start microstack` brings up the rest.
+    const r = await this.exec.run({ label: "lab-start-mysqld", command: "snap", args: ["start", "microstack.mysqld"], timeoutMs: 180_000 });
+    if (r.failed) return { newestWallMs: null, newestSeq: null };
+    return LoadWriter.newest(this.exec);
+  }
+
+  async stagingDir(onHost?: string): Promise<PathPair> {
+    // A fault's own filesystem (disk-full's small tmpfs) mounted on the host after the container
+    // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
+    if (onHost) throw new EnvironmentError(`the lab target cannot restore onto ${onHost}: a folder mounted after the container started is not visible inside it`);
+    if (this.settings.restoreOnto === "fresh-node" && !this.#swapped) await this.#replaceNode();
+    const dir = `staging-${++this.#staging}`;
+    await rm(join(this.root, dir), { recursive: true, force: true });
+    await mkdir(join(this.root, dir));
+    return { host: join(this.root, dir, "common"), exec: join(RUN_MOUNT, dir, "common") };
+  }
+
+  /** The node is lost: a new container, freshly initialised (new keys and passwords), takes its place. */
+  async #replaceNode(): Promise<void> {
+    await this.#node.container.remove();
+    await this.note(`node lost: removed ${this.#node.container.name}`);
+    for (const dir of [this.dataDir.host, this.toolDir.host]) {
+      for (const name of await readdir(dir)) await rm(join(dir, name), { recursive: true, force: true });
+    }
+    this.#node = await startNode({ runDir: this.root, dataDir: this.dataDir.host, fresh: true });
+    this.exec.use(this.#node.exec);
+    this.#swapped = true;
+    await this.note(`fresh node ${this.#node.container.name}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`);
+    const probe = await runHealth(this.exec, this.#bin.exec, { expect: null, oldToken: this.#oldToken, waitS: 30, only: "old-token" });
+    this.#freshNodeOldToken = typeof probe.checks.oldToken === "number" ? probe.checks.oldToken : null;
+    await this.note(`fresh node, before the restore: pre-disaster token -> HTTP ${this.#freshNodeOldToken ?? "?"}`);
+    await this.quiesce();
+  }
+
+  async replaceData(staging: PathPair): Promise<void> {
+    const moved = await moveContents(staging.host, this.dataDir.host);
+    this.#restored = true;
+    await rm(join(staging.host, ".."), { recursive: true, force: true });
+    let line = `restored tree (${moved} top-level entries) moved into ${SNAP_COMMON}`;
+    if (this.opts.mode === "hot" && (await useHotCopy(this.dataDir.host))) {
+      this.#hotCopyUsed = true;
+      line += "; hot mode: the consistent mariabackup copy replaced the live InnoDB files (lib/mysql)";
+    }
+    await this.note(line);
+  }
+
+  describe(): Record<string, string> {
+    return {
+      kind: "lab",
+      image: this.#node.container.image,
+      container: this.#node.container.name,
+      dataDir: `${SNAP_COMMON} (host: ${this.dataDir.host})`,
+      services: "keystone, glance, placement, mariadb, rabbitmq, memcached (snap stop/start microstack)",
+      restoreOnto: this.settings.restoreOnto,
+      manifestExcludes: this.#excludes.length > 0 ? this.#excludes.join(", ") : "none",
+      ...(this.#swapped ? { freshNodeOldTokenBefore: String(this.#freshNodeOldToken) } : {}),
+      ...(this.opts.mode === "hot" ? { hotCopy: this.#hotCopyUsed ? "mariabackup copy used after restore" : "mariabackup copy taken before each backup" } : {}),
+    };
+  }
+
+  async stop(): Promise<void> {
+    await this.#node.container.remove();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}
+
+export const labTarget: Target = {
+  name: "lab",
+  description: "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
+  settings: labSettings,
+  async start(opts: TargetOptions): Promise<StartedTarget> {
+    const settings = labSettings.parse(opts.settings ?? {});
+    const root = join(opts.workDir, "target");
+    for (const d of ["common", "repo", "tool", "bin", "ctl"]) await mkdir(join(root, d), { recursive: true });
+    for (const f of await readdir(SCRIPTS)) {
+      await copyFile(join(SCRIPTS, f), join(root, "bin", f));
+      await chmod(join(root, "bin", f), 0o755);
+    }
+    await removeOrphans();
+    const node = await startNode({ runDir: root, dataDir: join(root, "common"), fresh: false });
+    const t = new StartedLabTarget(root, node, opts, settings);
+    await t.note(`started ${node.container.name} from ${node.container.image}: ${node.container.readyLine} after ${Math.round(node.container.readyMs)} ms`);
+    return t;
+  },
+};

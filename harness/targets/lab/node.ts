@@ -1,0 +1,30 @@
+// One lab node: a container started from the lab image with the run's folder on /drdrill and the
+// data directory bind-mounted on $SNAP_COMMON, plus what the executor needs to reach its processes.
+import { docker } from "../../lab/docker.ts";
+import { startLabContainer, type LabContainer } from "../../lab/container.ts";
+import { SNAP_COMMON } from "../../lab/names.ts";
+import { ContainerProcs } from "./container-procs.ts";
+import type { ExecContainer } from "./docker-executor.ts";
+
+/** Where the run's folder appears inside the container. */
+export const RUN_MOUNT = "/drdrill";
+
+export interface LabNode {
+  container: LabContainer;
+  exec: ExecContainer;
+  /** Initialised at boot with new keys and passwords (rather than the baked cloud, or existing data). */
+  fresh: boolean;
+}
+
+export async function startNode(opts: { runDir: string; dataDir: string; fresh: boolean }): Promise<LabNode> {
+  const container = await startLabContainer({
+    role: "target",
+    fresh: opts.fresh,
+    mounts: [
+      { source: opts.runDir, target: RUN_MOUNT },
+      { source: opts.dataDir, target: SNAP_COMMON },
+    ],
+  });
+  const pid = Number((await docker(["inspect", "-f", "{{.State.Pid}}", container.id])).stdout.trim());
+  return { container, exec: { name: container.name, procs: new ContainerProcs(pid) }, fresh: opts.fresh };
+}

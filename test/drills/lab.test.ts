@@ -1,0 +1,134 @@
+// The lab target as a user sees it: real OpenStack services (Keystone, Glance, Placement, MariaDB,
+// RabbitMQ) in a container; the seed drill cold and hot, a restore onto a fresh node, a corrupt
+// archive, a wrong passphrase, Ctrl-C; and no container left behind (`docker ps -a --filter label=drdrill`).
+// `npm test` builds the image first (drdrill lab build); DRDRILL_SKIP_LAB=1 skips this suite.
+import { execa, execaSync } from "execa";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { allFiles, drdrill, journalEvents, readJson } from "../helpers/cli.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const MARKER = "drdrill-lab-marker-passphrase-51c9";
+const DRILL_MS = 900_000;
+
+async function labContainers(): Promise<string[]> {
+  const r = await execa("docker", ["ps", "-aq", "--filter", "label=drdrill"], { reject: false });
+  return String(r.stdout).split("\n").filter(Boolean);
+}
+
+async function removeLabContainers(): Promise<void> {
+  const ids = await labContainers();
+  if (ids.length > 0) await execa("docker", ["rm", "-f", "-v", ...ids], { reject: false });
+}
+
+// If the suite itself is interrupted, its containers go too (drdrill removes its own on Ctrl-C).
+process.once("exit", () => {
+  execaSync("sh", ["-c", 'ids=$(docker ps -aq --filter label=drdrill); [ -z "$ids" ] || docker rm -f -v $ids'], { reject: false, stdio: "ignore" });
+});
+
+async function runLab(scenario: string, env: Record<string, string> = {}) {
+  const out = join(await tmp("drdrill-lab-"), "run");
+  const r = await drdrill(["run", `scenarios/lab/${scenario}`, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER, ...env }, timeoutMs: DRILL_MS });
+  const left = await labContainers();
+  const results = await readJson(join(out, "results.json")).catch(() => null);
+  return { r, out, results, run: results?.results?.[0], left };
+}
+
+/** The detail of the last health check the drill recorded (what a user reads in the journal). */
+async function lastHealth(out: string): Promise<string> {
+  return (await journalEvents(out)).filter((e) => e.type === "health").at(-1)?.detail ?? "";
+}
+
+describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack services in a container", () => {
+  beforeAll(async () => {
+    const status = await drdrill(["lab", "status"]);
+    expect(status.exitCode, status.all).toBe(0);
+    expect(status.stdout, "run `node bin/drdrill.js lab build` first (npm test does)").toMatch(/^image \S+: built/m);
+    await removeLabContainers(); // left by an earlier, interrupted suite
+  });
+  afterEach(removeLabContainers);
+  afterAll(async () => {
+    await removeLabContainers();
+    expect(await labContainers()).toEqual([]);
+  });
+
+  it("seed drill, cold: recovered with app-level checks; RTO, RPO, downtime and throughput reported", { timeout: DRILL_MS }, async () => {
+    const { r, out, run, left } = await runLab("seed-lab.yaml");
+    expect(r.exitCode, r.all).toBe(0);
+    expect(left, "containers left behind").toEqual([]);
+    expect(run).toMatchObject({ scenario: "seed-lab", tool: "duplicity", target: "lab", mode: "cold", outcome: "recovered", passed: true });
+    for (const m of ["rtoMs", "rpoMs", "downtimeMs", "backupMs", "restoreMs", "backupThroughputBps", "restoreThroughputBps", "repoBytes"]) {
+      expect(run.metrics[m], m).toBeGreaterThan(0);
+    }
+    expect(run.metrics.sourceBytes).toBeGreaterThan(40_000_000); // the images plus the services' state
+    expect(run.verification).toMatchObject({ mismatchCount: 0 });
+    expect(run.verification.filesChecked).toBeGreaterThan(100);
+    expect(run.toolCalls.find((c: any) => c.kind === "backup").command).toMatch(/^docker exec -e PASSPHRASE drdrill-lab-\S+ duplicity full /);
+    const health = await lastHealth(out);
+    expect(health).toContain("token issue OK");
+    expect(health).toContain("3 projects and 3 users present");
+    expect(health).toMatch(/\d+ images \(40\.0 MB\) download with their sha256 and Glance checksum/);
+    expect(health).toContain("pre-disaster token valid (HTTP 200)");
+    expect(health).toMatch(/database holds \d+ load rows/);
+    const labLog = await readFile(join(out, "logs", "run-001", "lab-target.log"), "utf8");
+    expect(labLog).toMatch(/MICROSTACK-LAB READY/);
+    expect(r.stdout).toMatch(/PASS\s+seed-lab .*recovered\s+RTO [\d.]+ s\s+RPO [\d.]+ s/);
+    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+    expect(r.all).not.toContain(MARKER);
+  });
+
+  it("seed drill, hot: services stay up, a mariabackup copy makes the database consistent", { timeout: DRILL_MS }, async () => {
+    const { r, out, run, left } = await runLab("seed-lab-hot.yaml");
+    expect(r.exitCode, r.all).toBe(0);
+    expect(left).toEqual([]);
+    expect(run).toMatchObject({ mode: "hot", outcome: "recovered", passed: true });
+    expect(run.metrics.downtimeMs).toBe(0);
+    expect(run.metrics.rpoMs).toBeGreaterThan(0);
+    expect(run.phases.find((p: any) => p.name === "quiesce" && p.detail === "hot: consistent dump")).toBeTruthy();
+    const labLog = await readFile(join(out, "logs", "run-001", "lab-target.log"), "utf8");
+    expect(labLog).toContain("the consistent mariabackup copy replaced the live InnoDB files");
+    expect(await lastHealth(out)).toMatch(/database holds [1-9]\d* load rows/);
+  });
+
+  it("restore onto a fresh node: the old token is refused before the restore, accepted after", { timeout: DRILL_MS }, async () => {
+    const { r, out, run, left } = await runLab("fresh-node.yaml");
+    expect(r.exitCode, r.all).toBe(0);
+    expect(left).toEqual([]);
+    expect(run).toMatchObject({ scenario: "lab-fresh-node", outcome: "recovered", passed: true });
+    const health = await lastHealth(out);
+    expect(health).toContain("pre-disaster token valid (HTTP 200)");
+    expect(health).toContain("fresh node: the pre-disaster token got HTTP 401 before the restore");
+    const labLog = await readFile(join(out, "logs", "run-001", "lab-target.log"), "utf8");
+    expect(labLog).toMatch(/fresh node drdrill-lab-\S+: MICROSTACK-LAB READY \(fresh state/);
+  });
+
+  it("a corrupt archive is detected, and nothing broken is put in place", { timeout: DRILL_MS }, async () => {
+    const { r, run, left } = await runLab("corrupt-archive.yaml");
+    expect(r.exitCode, r.all).toBe(0);
+    expect(left).toEqual([]);
+    expect(run).toMatchObject({ scenario: "lab-corrupt-archive", outcome: "detected", passed: true });
+    expect(run.phases.map((p: any) => p.name)).not.toContain("replace");
+  });
+
+  it("a wrong passphrase is detected", { timeout: DRILL_MS }, async () => {
+    const { r, run, left } = await runLab("wrong-passphrase.yaml");
+    expect(r.exitCode, r.all).toBe(0);
+    expect(left).toEqual([]);
+    expect(run).toMatchObject({ scenario: "lab-wrong-passphrase", outcome: "detected", passed: true });
+    expect(run.reason).toMatch(/duplicity-restore/);
+  });
+
+  it("Ctrl-C during a lab drill: exit 130, the container is removed", { timeout: DRILL_MS }, async () => {
+    const out = join(await tmp("drdrill-lab-"), "run");
+    const child = drdrill(["run", "scenarios/lab/seed-lab.yaml", "--out", out], { timeoutMs: DRILL_MS });
+    // wait until the container runs and the drill is seeding it
+    for (let i = 0; i < 600 && !(await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "")).includes('"phase":"seed"'); i++) await sleep(500);
+    expect((await labContainers()).length).toBe(1);
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(130);
+    expect(await labContainers()).toEqual([]);
+  });
+});
