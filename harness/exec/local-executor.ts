@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { killGroup, trackGroup, untrackGroup } from "./live-groups.ts";
+import { commandResult } from "./command-result.ts";
 import { LogSink } from "./log-sink.ts";
 import { startRssSampler } from "./process-tree.ts";
 import { displayCommand } from "./quote.ts";
@@ -94,30 +95,7 @@ export class LocalExecutor implements CommandExecutor {
     await rm(timesFile, { force: true });
     const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
 
-    let exitCode = typeof res.exitCode === "number" ? res.exitCode : null;
-    let signal: string | null = res.signal ?? null;
-    if (exitCode !== null && exitCode > 128 && exitCode < 160 && signal === null) {
-      signal = `signal ${exitCode - 128}`;
-    }
-    if (timedOut && exitCode === 0) exitCode = null;
-    return {
-      label: spec.label,
-      command: this.secrets.redact(displayCommand(spec.command, spec.args, spec.secretEnv)),
-      exitCode,
-      signal,
-      failed: timedOut || exitCode !== 0,
-      timedOut,
-      interrupted: Boolean(res.isCanceled) || signal === "SIGINT",
-      startedAt,
-      startMs,
-      endMs,
-      durationMs: endMs - startMs,
-      stdoutPath: `${base}.stdout.log`,
-      stderrPath: `${base}.stderr.log`,
-      stdout,
-      stderr,
-      peakRssBytes,
-      cpuMs,
-    };
+    const shown = this.secrets.redact(displayCommand(spec.command, spec.args, spec.secretEnv));
+    return commandResult({ spec, shown, res, timedOut, startedAt, startMs, endMs, base, stdout, stderr, peakRssBytes, cpuMs });
   }
 }

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseBashTimes } from "../../exec/local-executor.ts";
 import { killGroup, trackGroup, untrackGroup } from "../../exec/live-groups.ts";
+import { commandResult } from "../../exec/command-result.ts";
 import { LogSink } from "../../exec/log-sink.ts";
 import { startRssSampler } from "../../exec/process-tree.ts";
 import { displayCommand, shellQuote } from "../../exec/quote.ts";
@@ -147,29 +148,7 @@ export class DockerExecutor implements CommandExecutor {
     await Promise.all([rm(timesFile, { force: true }), rm(pidFile, { force: true })]);
     const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
 
-    let exitCode = typeof res.exitCode === "number" ? res.exitCode : null;
-    let signal: string | null = res.signal ?? null;
-    if (exitCode !== null && exitCode > 128 && exitCode < 160 && signal === null) signal = `signal ${exitCode - 128}`;
-    if (timedOut) exitCode = null; // killed by the harness, as LocalExecutor reports it
-    const shown = `docker exec ${Object.keys(spec.env ?? {}).map((k) => `-e ${k} `).join("")}${shellQuote(c.name)} ${displayCommand(spec.command, spec.args)}`;
-    return {
-      label: spec.label,
-      command: this.secrets.redact(shown),
-      exitCode,
-      signal,
-      failed: timedOut || exitCode !== 0,
-      timedOut,
-      interrupted: Boolean(res.isCanceled) || signal === "SIGINT",
-      startedAt,
-      startMs,
-      endMs,
-      durationMs: endMs - startMs,
-      stdoutPath: `${base}.stdout.log`,
-      stderrPath: `${base}.stderr.log`,
-      stdout,
-      stderr,
-      peakRssBytes,
-      cpuMs,
-    };
+    const shown = this.secrets.redact(`docker exec ${Object.keys(spec.env ?? {}).map((k) => `-e ${k} `).join("")}${shellQuote(c.name)} ${displayCommand(spec.command, spec.args)}`);
+    return commandResult({ spec, shown, res, timedOut, startedAt, startMs, endMs, base, stdout, stderr, peakRssBytes, cpuMs });
   }
 }
