@@ -7,7 +7,7 @@ import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { killGroup, trackGroup, untrackGroup } from "./live-groups.ts";
 import { commandResult } from "./command-result.ts";
-import { LogSink } from "./log-sink.ts";
+import { LogSink, pipeOutput } from "./log-sink.ts";
 import { startRssSampler } from "./process-tree.ts";
 import { displayCommand } from "./quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec } from "./types.ts";
@@ -61,14 +61,7 @@ export class LocalExecutor implements CommandExecutor {
     }
     const sampler = pid !== undefined ? startRssSampler(pid) : undefined;
 
-    child.stdout?.on("data", (d: Buffer | string) => {
-      const clean = out.write(d.toString());
-      if (clean) spec.onOutput?.("stdout", clean);
-    });
-    child.stderr?.on("data", (d: Buffer | string) => {
-      const clean = err.write(d.toString());
-      if (clean) spec.onOutput?.("stderr", clean);
-    });
+    pipeOutput(child, { stdout: out, stderr: err }, spec.onOutput);
 
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;

@@ -40,3 +40,19 @@ export class LogSink {
     return this.#tail;
   }
 }
+
+type Readable = { on(event: "data", fn: (d: Buffer | string) => void): unknown } | null | undefined;
+
+/** Feeds a child's stdout and stderr into their sinks, passing the redacted text on as it comes. */
+export function pipeOutput(
+  child: { stdout?: Readable; stderr?: Readable },
+  sinks: { stdout: LogSink; stderr: LogSink },
+  onOutput?: (stream: "stdout" | "stderr", text: string) => void,
+): void {
+  for (const stream of ["stdout", "stderr"] as const) {
+    child[stream]?.on("data", (d) => {
+      const clean = sinks[stream].write(d.toString());
+      if (clean) onOutput?.(stream, clean);
+    });
+  }
+}

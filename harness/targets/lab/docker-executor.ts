@@ -9,7 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseBashTimes } from "../../exec/local-executor.ts";
 import { killGroup, trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { commandResult } from "../../exec/command-result.ts";
-import { LogSink } from "../../exec/log-sink.ts";
+import { LogSink, pipeOutput } from "../../exec/log-sink.ts";
 import { startRssSampler } from "../../exec/process-tree.ts";
 import { displayCommand, shellQuote } from "../../exec/quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec } from "../../exec/types.ts";
@@ -95,14 +95,7 @@ export class DockerExecutor implements CommandExecutor {
     const clientPid = child.pid;
     if (clientPid !== undefined) trackGroup(clientPid);
     let done = false;
-    child.stdout?.on("data", (d: Buffer | string) => {
-      const clean = out.write(d.toString());
-      if (clean) spec.onOutput?.("stdout", clean);
-    });
-    child.stderr?.on("data", (d: Buffer | string) => {
-      const clean = err.write(d.toString());
-      if (clean) spec.onOutput?.("stderr", clean);
-    });
+    pipeOutput(child, { stdout: out, stderr: err }, spec.onOutput);
 
     // Once the leader inside has written its pid: its host pid (also its group id as the host sees
     // it) goes to onSpawn, so faults can watch or kill the command; and its tree's RSS is sampled.
