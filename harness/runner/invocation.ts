@@ -155,7 +155,11 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
     arch: arch(),
     cpus: cpus().length,
     memoryBytes: totalmem(),
-    target: { kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.targetName ?? "local") },
+    // What the target said of itself (image, container, data directory...), from the first run.
+    target: {
+      ...(journal.events().find((e) => e.type === "target") as { info?: Record<string, string> } | undefined)?.info,
+      kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.targetName ?? "local"),
+    },
     tools: versions,
   };
   const outcomes: Record<string, number> = {};
