@@ -19,7 +19,7 @@ async function fakeBin(dir: string, script: string): Promise<string> {
 describe("seed drill on the local target", () => {
   it("recovers, measures and reports; the passphrase appears nowhere", async () => {
     const out = join(await tmp(), "run");
-    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "8MB", "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "8MB", "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
     expect(r.exitCode, r.all).toBe(0);
     const results = await readJson(join(out, "results.json"));
     expect(results.schemaVersion).toBe(1);
@@ -104,7 +104,7 @@ describe("hangs and interruptions", () => {
     const bin = await fakeBin(dir, `#!/bin/sh\nif [ "$1" = restore ]; then sleep 600 & echo $! > ${pidFile}; wait; fi\nexec /usr/bin/duplicity "$@"\n`);
     const out = join(dir, "run");
     const started = Date.now();
-    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "4MB", "--timeout", "4s", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--timeout", "4s", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
     expect(Date.now() - started).toBeLessThan(120_000);
     expect(r.exitCode, r.all).toBe(1);
     const run = (await readJson(join(out, "results.json"))).results[0];

@@ -15,7 +15,7 @@ describe("evidence bundle", () => {
   it("drdrill run --evidence packs what a marker needs, and never the passphrase", async () => {
     const d = await tmp();
     const out = join(d, "run");
-    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "4MB", "--out", out, "--evidence"], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--out", out, "--evidence"], { env: { DRDRILL_PASSPHRASE: MARKER } });
     expect(r.exitCode, r.all).toBe(0);
     const results = await readJson(join(out, "results.json"));
     const archive = join(out, `evidence-${results.runId}.tar.gz`);

@@ -45,7 +45,7 @@ describe("fault catalogue (duplicity, local target)", () => {
     );
     await chmod(join(bin, "duplicity"), 0o755);
     const out = join(dir, "run");
-    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "4MB", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
     expect(r.exitCode, r.all).toBe(1);
     const run = (await readJson(join(out, "results.json"))).results[0];
     expect(run.outcome).toBe("silent-corruption");

@@ -32,7 +32,7 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in a browser (install wi
 
   it("shows the verdict, the runs table, the throughput chart and the phase timeline, offline", async () => {
     await rm(OUT, { recursive: true, force: true });
-    const r = await drdrill(["run", "scenarios/seed", "--tool", "duplicity", "--size", "8MB", "--repeat", "2", "--out", OUT]);
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "8MB", "--repeat", "2", "--out", OUT]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout.trim().split("\n").at(-1)).toBe(`report: ${OUT}/index.html`);
 
