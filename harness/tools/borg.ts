@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { CommandSpec } from "../exec/types.ts";
 import { borgArchiveName, borgLogMessage, parseBorgCreate, parseBorgList } from "./borg-output.ts";
 import { pickBackup } from "./pick-backup.ts";
-import { runTool } from "./run-tool.ts";
+import { probeVersion, runTool } from "./run-tool.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
@@ -54,10 +54,7 @@ export default defineTool({
   binaries: ["borg"],
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
-  async version(exec) {
-    const r = await exec.run({ label: "borg-version", command: "borg", args: ["--version"] });
-    return /borg\s+([\w.+-]+)/.exec(r.stdout)?.[1] ?? "unknown";
-  },
+  version: (exec) => probeVersion(exec, "borg", ["--version"], /borg\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
       init() {

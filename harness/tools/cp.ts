@@ -1,7 +1,7 @@
 // Reference: `cp -a` of the whole tree into the repository and back: the physical limit of this disk, full copies only.
 import { z } from "zod";
 import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
-import { runTool } from "./run-tool.ts";
+import { probeVersion, runTool } from "./run-tool.ts";
 import { defineTool } from "./tool.ts";
 
 const settings = z.object({}).strict();
@@ -26,10 +26,7 @@ export default defineTool({
   binaries: ["bash", "cp", "mv"],
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
-  async version(exec) {
-    const r = await exec.run({ label: "cp-version", command: "cp", args: ["--version"] });
-    return /cp \(GNU coreutils\) ([\d.]+)/.exec(r.stdout)?.[1] ?? r.stdout.split("\n")[0]?.trim() ?? "unknown";
-  },
+  version: (exec) => probeVersion(exec, "cp", ["--version"], /cp \(GNU coreutils\) ([\d.]+)/),
   open(_s, ctx) {
     return {
       async init() {

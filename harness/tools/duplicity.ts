@@ -1,7 +1,7 @@
 // Duplicity adapter: GnuPG-encrypted (or plain) volumes in a file:// destination, as the seed drill did.
 import { z } from "zod";
 import { defineTool, type ToolContext } from "./tool.ts";
-import { runTool } from "./run-tool.ts";
+import { probeVersion, runTool } from "./run-tool.ts";
 
 const settings = z
   .object({
@@ -54,10 +54,7 @@ export default defineTool({
   binaries: ["duplicity", "gpg"],
   settings,
   fidelity: { mtimePrecisionMs: 1000, symlinkMtime: false, hardlinks: false, xattrs: false },
-  async version(exec) {
-    const r = await exec.run({ label: "duplicity-version", command: "duplicity", args: ["--version"] });
-    return r.stdout.trim().replace(/^duplicity\s+/, "") || "unknown";
-  },
+  version: (exec) => probeVersion(exec, "duplicity", ["--version"], /duplicity\s+([\w.+-]+)/),
   open(s, ctx) {
     const url = `file://${ctx.repoDir}`;
     return {

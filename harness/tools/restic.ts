@@ -1,7 +1,7 @@
 // restic 0.14 adapter: content-addressed, encrypted repository; snapshots chosen by time for --at restores.
 import { z } from "zod";
 import type { CommandSpec } from "../exec/types.ts";
-import { runTool } from "./run-tool.ts";
+import { probeVersion, runTool } from "./run-tool.ts";
 import { pickBackup } from "./pick-backup.ts";
 import { parseResticProgress, parseResticSnapshots, parseResticSummary } from "./restic-output.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
@@ -48,10 +48,7 @@ export default defineTool({
   binaries: ["restic"],
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
-  async version(exec) {
-    const r = await exec.run({ label: "restic-version", command: "restic", args: ["version"] });
-    return /restic\s+([\w.+-]+)/.exec(r.stdout)?.[1] ?? "unknown";
-  },
+  version: (exec) => probeVersion(exec, "restic", ["version"], /restic\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
       init() {

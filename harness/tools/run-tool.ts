@@ -1,5 +1,5 @@
 // Helpers shared by the adapters: run one tool command and turn its output into a ToolRun.
-import type { CommandSpec } from "../exec/types.ts";
+import type { CommandExecutor, CommandSpec } from "../exec/types.ts";
 import type { ToolContext, ToolRun } from "./tool.ts";
 
 const ERROR_LINE = /(error|fatal|failed|mismatch|incorrect|wrong|denied|no space|corrupt|missing|bad session key)/i;
@@ -38,4 +38,10 @@ export async function runTool(
       ? errorMessage(res.stderr, res.stdout) ?? `exit code ${res.exitCode}`
       : undefined;
   return { ...res, ...(stats ? { stats } : {}), ...(message ? { message } : {}), ...(said ? { reportedError: said } : {}) };
+}
+
+/** A tool's version: the first match of `pattern` in what `command args` prints, else its first line. */
+export async function probeVersion(exec: CommandExecutor, command: string, args: string[], pattern: RegExp): Promise<string> {
+  const r = await exec.run({ label: `${command}-version`, command, args });
+  return pattern.exec(r.stdout)?.[1] ?? (r.stdout.split("\n")[0]?.trim() || "unknown");
 }
