@@ -2,15 +2,16 @@
 // logs to files, and CPU time (bash `times`) and peak RSS (sampled) of the process tree.
 import { execa } from "execa";
 import { readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { killGroup, trackGroup, untrackGroup } from "./live-groups.ts";
 import { commandResult } from "./command-result.ts";
 import { LogSink, pipeOutput } from "./log-sink.ts";
-import { startRssSampler } from "./process-tree.ts";
+import { startRssSampler, treeMaxReadBytes } from "./process-tree.ts";
 import { displayCommand } from "./quote.ts";
-import type { CommandExecutor, CommandResult, CommandSpec } from "./types.ts";
+import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from "./types.ts";
 
 // The wrapper runs the tool as a child (not exec) so it can report the tree's CPU time afterwards.
 const WRAPPER = `"$@"; rc=$?; times > "$DRDRILL_TIMES_FILE"; exit $rc`;
@@ -27,6 +28,16 @@ export function parseBashTimes(text: string): number | null {
   return Math.round(parts.reduce((sum, p) => sum + (Number(p[1]) * 60 + Number(p[2])) * 1000, 0));
 }
 
+/** A process group of this host. */
+export function localGroup(pid: number): ProcessHandle {
+  return {
+    pid,
+    hostPid: pid,
+    kill: async (signal) => void killGroup(pid, signal),
+    readBytes: async () => treeMaxReadBytes(pid),
+  };
+}
+
 export class LocalExecutor implements CommandExecutor {
   readonly where = "local";
 
@@ -37,10 +48,11 @@ export class LocalExecutor implements CommandExecutor {
 
   async run(spec: CommandSpec): Promise<CommandResult> {
     const id = String(++counter).padStart(3, "0");
-    const base = join(this.logDir, `${id}-${spec.label}`);
+    const logged = spec.log !== false;
+    const base = logged ? join(this.logDir, `${id}-${spec.label}`) : join(tmpdir(), `drdrill-${process.pid}-${id}`);
     const timesFile = `${base}.times`;
-    const out = new LogSink(`${base}.stdout.log`, (s) => this.secrets.redact(s));
-    const err = new LogSink(`${base}.stderr.log`, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
     const startedAt = new Date().toISOString();
@@ -50,14 +62,14 @@ export class LocalExecutor implements CommandExecutor {
       env: { ...spec.env, DRDRILL_TIMES_FILE: timesFile },
       detached: true,
       reject: false,
-      stdin: "ignore",
+      ...(spec.input !== undefined ? { input: spec.input } : { stdin: "ignore" as const }),
       buffer: false,
       encoding: "utf8",
     });
     const pid = child.pid;
     if (pid !== undefined) {
       trackGroup(pid);
-      spec.onSpawn?.(pid);
+      spec.onSpawn?.(localGroup(pid));
     }
     const sampler = pid !== undefined ? startRssSampler(pid) : undefined;
 

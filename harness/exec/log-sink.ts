@@ -4,13 +4,14 @@ import { createWriteStream, type WriteStream } from "node:fs";
 const TAIL_BYTES = 64 * 1024;
 
 export class LogSink {
-  readonly #file: WriteStream;
+  readonly #file: WriteStream | null;
   readonly #redact: (s: string) => string;
   #pending = "";
   #tail = "";
 
-  constructor(path: string, redact: (s: string) => string) {
-    this.#file = createWriteStream(path, { flags: "a" });
+  /** `path` null: keep the tail only, write no file. */
+  constructor(path: string | null, redact: (s: string) => string) {
+    this.#file = path === null ? null : createWriteStream(path, { flags: "a" });
     this.#redact = redact;
   }
 
@@ -28,7 +29,7 @@ export class LogSink {
 
   #emit(text: string): string {
     const clean = this.#redact(text);
-    this.#file.write(clean);
+    this.#file?.write(clean);
     this.#tail = (this.#tail + clean).slice(-TAIL_BYTES);
     return clean;
   }
@@ -36,7 +37,8 @@ export class LogSink {
   async close(): Promise<string> {
     if (this.#pending) this.#emit(this.#pending);
     this.#pending = "";
-    await new Promise<void>((resolve) => this.#file.end(resolve));
+    const file = this.#file;
+    if (file) await new Promise<void>((resolve) => file.end(resolve));
     return this.#tail;
   }
 }

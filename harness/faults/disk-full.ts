@@ -5,7 +5,6 @@ import { mkdir, rm, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import { execa } from "execa";
 import { z } from "zod";
-import { killGroup } from "../exec/live-groups.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import { defineFault } from "./fault.ts";
 
@@ -54,7 +53,7 @@ export default defineFault({
       armed: {
         on: "restore",
         stagingParent: mnt,
-        onToolStart(pid) {
+        onToolStart(group) {
           // A tool call may start helper commands first: watch the newest one.
           clearInterval(timer);
           timer = setInterval(() => {
@@ -63,7 +62,7 @@ export default defineFault({
               fullSince ??= Date.now();
               if (Date.now() - fullSince >= stallMs && !killedByHarness) {
                 killedByHarness = true;
-                killGroup(pid, "SIGKILL");
+                void group.kill("SIGKILL");
               }
             }, () => {});
           }, POLL_MS);

@@ -2,6 +2,7 @@
 // A fault strikes at its step, or arms itself for the next backup or restore (a crash mid-backup,
 // files changing under a hot backup, a full disk under a restore).
 import type { z } from "zod";
+import type { ProcessHandle } from "../exec/types.ts";
 import type { Outcome } from "../outcome.ts";
 import type { ToolRun } from "../tools/tool.ts";
 
@@ -45,8 +46,8 @@ export interface Judgement {
 export interface ArmedFault {
   /** Which tool call it acts on. */
   on: "backup" | "restore";
-  /** Called with the tool's process-group leader once the call it acts on started. */
-  onToolStart?(pid: number): void;
+  /** Called with the tool's process group once the call it acts on started. */
+  onToolStart?(group: ProcessHandle): void;
   /** Called after that call ended; returns what happened, for the journal and the report. */
   finish(run: ToolRun): Promise<{ effects: Record<string, unknown>; consumedFailure?: boolean; detectedBy?: string; retry?: boolean }>;
   /** Paths (relative to the data directory) left out of the strict comparison and judged instead. */

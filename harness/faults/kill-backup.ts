@@ -1,8 +1,6 @@
 // kill-backup: SIGKILLs the backup's whole process group part-way (a crash or power loss), then the
 // drill runs the same backup again: does the tool resume or restart, and does restore still work?
 import { z } from "zod";
-import { killGroup } from "../exec/live-groups.ts";
-import { treeMaxReadBytes } from "../exec/process-tree.ts";
 import { parseDuration } from "../util/units.ts";
 import { defineFault } from "./fault.ts";
 
@@ -28,17 +26,22 @@ export default defineFault({
       effects: { armed: "next backup", ...(afterMs !== undefined ? { afterMs } : { atFraction: p.at, atReadBytes: threshold }) },
       armed: {
         on: "backup",
-        onToolStart(pid) {
+        onToolStart(group) {
           // A tool call may start helper commands first: watch the newest one.
           clearInterval(timer);
           const started = Date.now();
+          let busy = false;
           timer = setInterval(() => {
-            const read = treeMaxReadBytes(pid);
-            const due = afterMs !== undefined ? Date.now() - started >= afterMs : read >= threshold;
-            if (!due) return;
-            clearInterval(timer);
-            killed = { afterMs: Date.now() - started, readBytes: read };
-            killGroup(pid, "SIGKILL");
+            if (busy || killed) return;
+            busy = true;
+            void group.readBytes().then(async (read) => {
+              busy = false;
+              const due = afterMs !== undefined ? Date.now() - started >= afterMs : read >= threshold;
+              if (!due || killed) return;
+              clearInterval(timer);
+              killed = { afterMs: Date.now() - started, readBytes: read };
+              await group.kill("SIGKILL");
+            }, () => (busy = false));
           }, POLL_MS);
         },
         async finish(run) {

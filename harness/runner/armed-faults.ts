@@ -1,6 +1,7 @@
 // Faults waiting for the next backup or restore: they see the tool start, judge what it did,
 // may excuse a failure they caused, and are always disposed of at the end.
 import type { ArmedFault, Judgement } from "../faults/fault.ts";
+import type { ProcessHandle } from "../exec/types.ts";
 import type { ToolRun } from "../tools/tool.ts";
 
 export interface ArmedEntry {
@@ -27,8 +28,8 @@ export class ArmedFaults {
     return this.all.filter((a) => !a.done && a.fault.on === on);
   }
 
-  onToolStart(on: "backup" | "restore", pid: number): void {
-    for (const a of this.pending(on)) a.fault.onToolStart?.(pid);
+  onToolStart(on: "backup" | "restore", group: ProcessHandle): void {
+    for (const a of this.pending(on)) a.fault.onToolStart?.(group);
   }
 
   stagingParent(): string | undefined {

@@ -3,8 +3,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { killGroup } from "../exec/live-groups.ts";
-import type { CommandExecutor } from "../exec/types.ts";
+import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
 import { confine } from "../faults/confine.ts";
 import type { DrillState } from "../faults/fault.ts";
 import { FAULTS } from "../faults/registry.ts";
@@ -64,7 +63,7 @@ export class Drill {
   state: DrillState;
   /** The kind of tool call running now: decides the passphrase and which armed faults watch it. */
   current: ToolCallKind = "other";
-  onSpawn: ((pid: number) => void) | null = null;
+  onSpawn: ((group: ProcessHandle) => void) | null = null;
   seededBytes = 0;
   readonly logDir: string;
   readonly workDir: string;
@@ -153,10 +152,10 @@ export class Drill {
       run: (spec) =>
         inner.run({
           ...spec,
-          onSpawn: (pid) => {
-            spec.onSpawn?.(pid);
-            this.onSpawn?.(pid);
-            if (this.current === "backup" || this.current === "restore") this.armed.onToolStart(this.current, pid);
+          onSpawn: (group) => {
+            spec.onSpawn?.(group);
+            this.onSpawn?.(group);
+            if (this.current === "backup" || this.current === "restore") this.armed.onToolStart(this.current, group);
           },
         }),
     };
@@ -295,9 +294,9 @@ export class Drill {
   /** A backup killed mid-way, as a crash would leave it (stale locks, partial volumes). */
   async crashBackup(afterMs: number): Promise<ToolRun> {
     // An adapter may run helper commands first; the crash hits whichever runs `afterMs` after the call began.
-    let current = 0;
-    this.onSpawn = (pid) => (current = pid);
-    const timer = setTimeout(() => current && killGroup(current, "SIGKILL"), afterMs);
+    let current: ProcessHandle | null = null;
+    this.onSpawn = (group) => (current = group);
+    const timer = setTimeout(() => void current?.kill("SIGKILL"), afterMs);
     try {
       const run = await this.call("other", (s) => s.backup(this.backups.length > 0 ? "incremental" : "full", this.target!.dataDir.exec));
       this.calls.record("other", { ...run, label: `${run.label}-crashed` });

@@ -53,7 +53,8 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("DockerExecutor (commands 
       args: ["-c", `sleep 1; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`],
       env: { PASSPHRASE: SECRET },
       secretEnv: ["PASSPHRASE"],
-      onSpawn: (p) => {
+      onSpawn: (g) => {
+        const p = g.hostPid!;
         hostPid = p;
         // the command's group leader, as the host sees it: what ps on the host would show
         seen = Promise.all([readFile(`/proc/${p}/cmdline`, "utf8"), readFile(`/proc/${p}/environ`, "utf8")]).then(([cmdline, environ]) => ({ cmdline, environ }));

@@ -10,7 +10,7 @@ import { parseBashTimes } from "../../exec/local-executor.ts";
 import { killGroup, trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { commandResult } from "../../exec/command-result.ts";
 import { LogSink, pipeOutput } from "../../exec/log-sink.ts";
-import { startRssSampler } from "../../exec/process-tree.ts";
+import { startRssSampler, treeMaxReadBytes } from "../../exec/process-tree.ts";
 import { displayCommand, shellQuote } from "../../exec/quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec } from "../../exec/types.ts";
 import { monoMs } from "../../util/clock.ts";
@@ -77,21 +77,23 @@ export class DockerExecutor implements CommandExecutor {
   async run(spec: CommandSpec): Promise<CommandResult> {
     const c = this.#c;
     const id = `${process.pid}-${String(++counter).padStart(3, "0")}`;
+    const logged = spec.log !== false;
     const base = join(this.logDir, `${String(counter).padStart(3, "0")}-${spec.label}`);
     const files = { pid: `${id}.pid`, times: `${id}.times` };
-    const out = new LogSink(`${base}.stdout.log`, (s) => this.secrets.redact(s));
-    const err = new LogSink(`${base}.stderr.log`, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
     const env: Record<string, string> = { ...spec.env, DRDRILL_PID_FILE: join(this.ctl.exec, files.pid), DRDRILL_TIMES_FILE: join(this.ctl.exec, files.times) };
     const envFlags = Object.keys(env).flatMap((k) => ["-e", k]);
-    const args = ["exec", ...envFlags, ...(spec.cwd ? ["-w", spec.cwd] : []), c.name, "sh", "-c", LAUNCH, WRAPPER, "drdrill-wrap", spec.command, ...spec.args];
+    const args = ["exec", ...(spec.input !== undefined ? ["-i"] : []), ...envFlags, ...(spec.cwd ? ["-w", spec.cwd] : []), c.name, "sh", "-c", LAUNCH, WRAPPER, "drdrill-wrap", spec.command, ...spec.args];
     const pidFile = join(this.ctl.host, files.pid);
     const timesFile = join(this.ctl.host, files.times);
 
     const startedAt = new Date().toISOString();
     const startMs = monoMs();
-    const child = execa("docker", args, { env, detached: true, reject: false, stdin: "ignore", buffer: false, encoding: "utf8" });
+    const stdin = spec.input !== undefined ? { input: spec.input } : { stdin: "ignore" as const };
+    const child = execa("docker", args, { env, detached: true, reject: false, ...stdin, buffer: false, encoding: "utf8" });
     const clientPid = child.pid;
     if (clientPid !== undefined) trackGroup(clientPid);
     let done = false;
@@ -104,7 +106,13 @@ export class DockerExecutor implements CommandExecutor {
         const pgid = await this.#innerPgid(pidFile);
         const [hostPid] = pgid !== null ? await c.procs.find(pgid, "pid") : [];
         if (hostPid !== undefined) {
-          spec.onSpawn?.(hostPid);
+          const innerPgid = pgid!;
+          spec.onSpawn?.({
+            pid: innerPgid,
+            hostPid,
+            kill: async (signal) => void (await this.#killInner(c, pidFile, signal)),
+            readBytes: async () => treeMaxReadBytes(hostPid),
+          });
           return startRssSampler(hostPid);
         }
         await sleep(20);
