@@ -4,7 +4,7 @@ import { execa } from "execa";
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildManifest } from "../harness/runner/manifest.ts";
+import { buildManifest } from "../harness/verify/build-manifest.ts";
 import { generateDataset } from "../harness/targets/local/generator.ts";
 import { parseSize } from "../harness/util/units.ts";
 import type { BenchModule } from "./run.ts";

@@ -1,7 +1,7 @@
 // What the HTML report's charts show, taken from results.json: throughput per group, each run's
 // phases with its RTO and downtime spans, and RPO against the backup interval when one was swept.
-import { HARNESS_PHASES } from "../harness/runner/journal-types.ts";
-import type { RunResult } from "../harness/runner/result.ts";
+import { HARNESS_PHASES } from "../harness/model/journal-events.ts";
+import type { RunResult } from "../harness/model/result.ts";
 import { formatDuration, parseDuration } from "../harness/util/units.ts";
 import type { RpoPoint } from "./svg/rpo-chart.ts";
 import type { ThroughputGroup } from "./svg/throughput-chart.ts";

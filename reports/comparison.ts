@@ -1,15 +1,12 @@
 // The "Comparison" section of report.md: per scenario, one row per tool + settings with each metric's
 // median, spread, ratio to the best and the winner; then the warnings about spread and outliers.
 import type { Comparison, GroupComparison, MetricInfo, ScenarioComparison } from "../harness/metrics/comparison.ts";
-import type { WarmupRun } from "../harness/runner/results-file.ts";
-import { escapeMd, formatBytes, formatDuration, formatRate } from "./format.ts";
+import type { WarmupRun } from "../harness/model/results-file.ts";
+import { formatMetricValue } from "../harness/model/metrics.ts";
+import { escapeMd } from "./format.ts";
 
 export function formatMetric(unit: MetricInfo["unit"], v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return "-";
-  if (unit === "Bps") return formatRate(v);
-  if (unit === "bytes") return formatBytes(v);
-  if (unit === "ms") return formatDuration(v);
-  return v.toFixed(2);
+  return formatMetricValue(unit, v);
 }
 
 function cell(g: GroupComparison, m: MetricInfo): string {

@@ -1,7 +1,7 @@
 // The summary printed at the end of `drdrill run`: one line per run and where the reports are.
-import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
 import { formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
-import type { Reporter } from "./reporter.ts";
+import type { Reporter } from "../harness/model/reporter.ts";
 
 export function renderSummary(results: ResultsFile): string {
   const lines = results.results.map((r) => {

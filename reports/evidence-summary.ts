@@ -1,7 +1,7 @@
 // SUMMARY.md of an evidence bundle: what a marker needs to see that the drill really ran and what
 // it measured, with wall-clock timestamps from the journal. Pure function of its inputs.
-import type { JournalEvent } from "../harness/runner/journal-types.ts";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { JournalEvent } from "../harness/model/journal-events.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
 import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
 import { escapeMd, OUTCOME_MARK } from "./format.ts";
 import { formatMetric } from "./run-model.ts";

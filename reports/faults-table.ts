@@ -1,6 +1,6 @@
 // The "Faults" section of report.md: per run with a fault, what was broken, the outcome, what the
 // tool (or the harness) said, RTO and RPO.
-import type { RunResult } from "../harness/runner/result.ts";
+import type { RunResult } from "../harness/model/result.ts";
 import { escapeMd, formatDuration, OUTCOME_MARK } from "./format.ts";
 
 function said(r: RunResult): string {

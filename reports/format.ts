@@ -1,5 +1,5 @@
 // Shared formatting for reports: metric cells, outcome marks, run labels.
-import type { RunResult } from "../harness/runner/result.ts";
+import type { RunResult } from "../harness/model/result.ts";
 export { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
 
 export const OUTCOME_MARK: Record<string, string> = {

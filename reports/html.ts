@@ -5,9 +5,9 @@ import { writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
 import { buildReportModel, type ReportModel } from "./model.ts";
-import type { Reporter } from "./reporter.ts";
+import type { Reporter } from "../harness/model/reporter.ts";
 import { PHASE_COLORS } from "./svg/palette.ts";
 
 const TEMPLATES = fileURLToPath(new URL("./templates/", import.meta.url));

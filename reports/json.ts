@@ -1,7 +1,7 @@
 // results.json: the machine-readable contract (schemaVersion 1).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Reporter } from "./reporter.ts";
+import type { Reporter } from "../harness/model/reporter.ts";
 
 export const jsonReporter: Reporter = {
   name: "json",

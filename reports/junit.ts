@@ -1,9 +1,9 @@
 // junit.xml: one testsuite per scenario, one testcase per run, for CI dashboards.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunResult } from "../harness/runner/result.ts";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
-import type { Reporter } from "./reporter.ts";
+import type { RunResult } from "../harness/model/result.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
+import type { Reporter } from "../harness/model/reporter.ts";
 
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 

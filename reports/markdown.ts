@@ -2,13 +2,13 @@
 // the exact commands run, phases and the environment.
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { RunResult } from "../harness/runner/result.ts";
+import type { RunResult } from "../harness/model/result.ts";
 import { compareRuns } from "../harness/metrics/comparison.ts";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
-import type { Reporter } from "./reporter.ts";
+import type { Reporter } from "../harness/model/reporter.ts";
 
 function verdict(results: ResultsFile): string {
   const { runs, passed } = results.summary;

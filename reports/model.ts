@@ -1,8 +1,9 @@
 // The HTML report's data model, computed from results.json alone before anything is rendered
 // (as Playwright's HTML report does): the templates only lay it out.
-import type { RunResult } from "../harness/runner/result.ts";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
-import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
+import type { RunResult } from "../harness/model/result.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
+import { formatMetricValue, RUN_METRICS } from "../harness/model/metrics.ts";
+import { formatBytes, formatDuration } from "../harness/util/units.ts";
 import { rpoPoints, throughputGroups, timelineRuns } from "./chart-data.ts";
 import { OUTCOME_MARK } from "./format.ts";
 import { runModel, toneOf, type RunModel } from "./run-model.ts";
@@ -54,15 +55,13 @@ const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
   ["#", "run number", true, (r) => ({ text: String(r.index + 1), sort: r.index + 1 })],
   ["scenario · tool · settings", "scenario, then the tool and the settings that differ from its defaults", false, (r) => ({ wrap: true, text: r.scenario, sub: `${r.label}${r.repeat > 1 ? ` (repeat ${r.repeat})` : ""}`, sort: `${r.scenario} ${r.label} ${String(r.repeat).padStart(4, "0")}` })],
   ["outcome", "outcome (expected in the tooltip)", false, (r) => ({ text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " ✗"}`, sort: `${r.passed ? 1 : 0}${r.outcome}`, tone: toneOf(r), title: `expected ${r.expected.join(" or ")}: ${r.reason}` })],
-  ["RTO", "fault to first passing health check after restore", true, (r) => num(r.metrics.rtoMs, formatDuration)],
-  ["RPO", "fault back to the newest write that survived", true, (r) => num(r.metrics.rpoMs, formatDuration)],
-  ["downtime", "services down for backups", true, (r) => num(r.metrics.downtimeMs, formatDuration)],
-  ["backup rate", "source bytes / backup wall time", true, (r) => num(r.metrics.backupThroughputBps, formatRate)],
-  ["restore rate", "source bytes / restore wall time", true, (r) => num(r.metrics.restoreThroughputBps, formatRate)],
-  ["source", "size of the protected data", true, (r) => num(r.metrics.sourceBytes, formatBytes)],
-  ["repo", "size of the backup repository", true, (r) => num(r.metrics.repoBytes, formatBytes)],
-  ["peak RSS", "peak resident memory of the tool's process tree", true, (r) => num(r.metrics.peakRssBytes, formatBytes)],
-  ["CPU", "CPU time of the tool's process tree", true, (r) => num(r.metrics.cpuMs, formatDuration)],
+  // Every metric the catalogue puts in the runs table, in its order.
+  ...RUN_METRICS.filter((m) => m.column).map((m): [string, string, boolean, (r: RunResult) => Cell] => [
+    "short" in m && m.short ? m.short : m.label,
+    m.title,
+    true,
+    (r) => num(r.metrics[m.key], (v) => formatMetricValue(m.unit, v)),
+  ]),
 ];
 
 function environmentRows(results: ResultsFile): { name: string; value: string }[] {

@@ -6,7 +6,7 @@ import { htmlReporter } from "./html.ts";
 import { jsonReporter } from "./json.ts";
 import { junitReporter } from "./junit.ts";
 import { markdownReporter } from "./markdown.ts";
-import type { Reporter } from "./reporter.ts";
+import type { Reporter } from "../harness/model/reporter.ts";
 
 export const REPORTERS: Record<string, () => Reporter> = {
   json: () => jsonReporter,

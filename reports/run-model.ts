@@ -1,6 +1,6 @@
 // One run's section of the HTML report: outcome, objectives, each fault and the tool's answer,
 // verification, the commands with their logs, and phases. Computed from results.json alone.
-import type { RunResult, ToolCallRecord } from "../harness/runner/result.ts";
+import type { RunResult, ToolCallRecord } from "../harness/model/result.ts";
 import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
 import { OUTCOME_MARK } from "./format.ts";
 import { expectationMet } from "./verdict.ts";

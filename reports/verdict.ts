@@ -1,7 +1,7 @@
 // The verdict of a finished invocation, as the HTML report's banner shows it: passed, or which
 // runs failed their expectation, missed an objective, or could not run.
-import type { RunResult } from "../harness/runner/result.ts";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { RunResult } from "../harness/model/result.ts";
+import type { ResultsFile } from "../harness/model/results-file.ts";
 
 export type VerdictStatus = "passed" | "failed" | "error" | "interrupted" | "empty";
 

@@ -4,7 +4,7 @@ import { writeFile } from "node:fs/promises";
 import { compareResults } from "../compare/compare-results.ts";
 import { renderComparisonMarkdown } from "../compare/render-markdown.ts";
 import { EXIT } from "../runner/invocation.ts";
-import { InputError, type InputIssue } from "../scenario/errors.ts";
+import { InputError, type InputIssue } from "../model/errors.ts";
 import { parseDuration } from "../util/units.ts";
 import { tryReadRunFolder, type RunFolder } from "./run-folder.ts";
 

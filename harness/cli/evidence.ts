@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { renderEvidenceSummary, type ScenarioEvidence } from "../../reports/evidence-summary.ts";
-import type { RunResult } from "../runner/result.ts";
+import type { RunResult } from "../model/result.ts";
 import { REDACTED } from "../util/secrets.ts";
 import { readJournal } from "./journal-file.ts";
 import { readRunFolder } from "./run-folder.ts";

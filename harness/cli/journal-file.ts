@@ -1,6 +1,6 @@
 // Reads a run folder's journal.jsonl back into events (a torn or foreign line is skipped).
 import { readFile } from "node:fs/promises";
-import type { JournalEvent } from "../runner/journal-types.ts";
+import type { JournalEvent } from "../model/journal-events.ts";
 
 export async function readJournal(path: string): Promise<JournalEvent[]> {
   const text = await readFile(path, "utf8").catch(() => "");

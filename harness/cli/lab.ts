@@ -7,7 +7,7 @@ import { listLabContainers, removeAllLabContainers, removeContainers } from "../
 import { requireDocker } from "../lab/docker.ts";
 import { SNAP_COMMON } from "../lab/names.ts";
 import { labStatus } from "../lab/status.ts";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 
 const MANUAL_NAME = "drdrill-lab";
 const say = (line: string) => process.stderr.write(`lab: ${line}\n`);

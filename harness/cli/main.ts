@@ -7,9 +7,9 @@ import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/re
 import { FAULTS } from "../faults/registry.ts";
 import { EXIT, runInvocation } from "../runner/invocation.ts";
 import { planRuns } from "../runner/plan.ts";
-import type { ResultsFile } from "../runner/results-file.ts";
-import { silentProgress } from "../runner/progress.ts";
-import { formatIssue, InputError, type InputIssue } from "../scenario/errors.ts";
+import type { ResultsFile } from "../model/results-file.ts";
+import { silentProgress } from "../model/progress.ts";
+import { formatIssue, InputError, type InputIssue } from "../model/errors.ts";
 import { loadScenarios } from "../scenario/load.ts";
 import { scenarioJsonSchema } from "../scenario/schema.ts";
 import { TARGETS } from "../targets/registry.ts";

@@ -1,5 +1,5 @@
 // Progress renderers: a live status line on a TTY (phase, bytes, elapsed), one line per phase in CI.
-import type { Progress } from "../runner/progress.ts";
+import type { Progress } from "../model/progress.ts";
 import { formatBytes, formatDuration } from "../util/units.ts";
 
 export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Progress {

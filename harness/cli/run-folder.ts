@@ -2,8 +2,8 @@
 // or unreadable file, or one from a newer drdrill, is bad input (exit 2).
 import { readFile, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { SCHEMA_VERSION, type ResultsFile } from "../runner/results-file.ts";
-import { InputError, type InputIssue } from "../scenario/errors.ts";
+import { SCHEMA_VERSION, type ResultsFile } from "../model/results-file.ts";
+import { InputError, type InputIssue } from "../model/errors.ts";
 
 export interface RunFolder {
   /** The folder the results.json is in. */

@@ -1,7 +1,7 @@
 // Matches the runs of two results.json files by group (scenario, tool, settings) and judges each
 // metric's change and each group's pass rate. Pure function of the two files.
-import type { RunResult } from "../runner/result.ts";
-import type { ResultsFile } from "../runner/results-file.ts";
+import type { RunResult } from "../model/result.ts";
+import type { ResultsFile } from "../model/results-file.ts";
 import { judgeChange, type Judgement, type JudgeOptions } from "./judge.ts";
 import { COMPARED_METRICS, type MetricKind } from "./metric-kinds.ts";
 import { spreadOf, type Spread } from "./spread.ts";

@@ -1,9 +1,8 @@
-// The metrics `drdrill compare` weighs: which way is better, how to print them, and whether the
-// timing-noise floor applies (it does to times, and to rates through the time they stand for).
-import type { Metrics } from "../metrics/compute.ts";
-import { formatBytes, formatDuration, formatRate } from "../util/units.ts";
+// The metrics `drdrill compare` weighs, from the metric catalogue: which way is better, how to print
+// them, and whether the timing-noise floor applies (to times, and to rates through the time they stand for).
+import { formatMetricValue, RUN_METRICS, type MetricKey } from "../model/metrics.ts";
 
-export type MetricName = keyof Metrics;
+export type MetricName = MetricKey;
 
 export interface MetricKind {
   name: MetricName;
@@ -13,20 +12,11 @@ export interface MetricKind {
   format(v: number): string;
 }
 
-const time = (name: MetricName, label: string): MetricKind => ({ name, label, better: "lower", unit: "ms", format: formatDuration });
-const bytes = (name: MetricName, label: string): MetricKind => ({ name, label, better: "lower", unit: "bytes", format: formatBytes });
-const rate = (name: MetricName, label: string): MetricKind => ({ name, label, better: "higher", unit: "rate", format: formatRate });
-
-/** In the order a reader looks for them; sourceBytes is the input, not a result, so it is not judged. */
-export const COMPARED_METRICS: MetricKind[] = [
-  time("rtoMs", "RTO"),
-  time("rpoMs", "RPO"),
-  time("downtimeMs", "downtime"),
-  rate("backupThroughputBps", "backup rate"),
-  rate("restoreThroughputBps", "restore rate"),
-  time("backupMs", "backup time"),
-  time("restoreMs", "restore time"),
-  bytes("repoBytes", "repo size"),
-  bytes("peakRssBytes", "peak RSS"),
-  time("cpuMs", "CPU time"),
-];
+/** In the catalogue's order; sourceBytes is the input, not a result, so it is not judged. */
+export const COMPARED_METRICS: MetricKind[] = RUN_METRICS.filter((m) => m.judged && m.better !== null).map((m) => ({
+  name: m.key,
+  label: m.label,
+  better: m.better!,
+  unit: m.unit === "Bps" ? "rate" : m.unit === "ms" ? "ms" : "bytes",
+  format: (v: number) => formatMetricValue(m.unit, v),
+}));

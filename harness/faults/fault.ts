@@ -3,7 +3,7 @@
 // files changing under a hot backup, a full disk under a restore).
 import type { z } from "zod";
 import type { ProcessHandle } from "../exec/types.ts";
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
 import type { ToolRun } from "../tools/tool.ts";
 
 /** What a fault may change about the drill besides files. */

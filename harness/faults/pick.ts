@@ -1,7 +1,7 @@
 // Seeded choices of files for faults: the same seed breaks the same files every time.
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { createRng } from "../targets/local/prng.ts";
+import { createRng } from "../util/prng.ts";
 import { lexicalPathProblems } from "./confine.ts";
 import type { FaultContext } from "./fault.ts";
 

@@ -4,7 +4,7 @@ import { execa } from "execa";
 import { createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { docker, imageExists, imageTags, requireDocker } from "./docker.ts";
 import { hostDebianMirrors } from "./mirror.ts";

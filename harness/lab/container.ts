@@ -2,7 +2,7 @@
 // labelled for removal by label, and waits until MicroStack answers, with a timeout that says
 // what it waited for and shows the container's last log lines.
 import type { Readable } from "node:stream";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { requireLabImage } from "./build.ts";
 import { docker } from "./docker.ts";

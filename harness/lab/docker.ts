@@ -1,6 +1,6 @@
 // The docker CLI, for what testcontainers does not do (builds, removal by label, inspection).
 import { execa } from "execa";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 
 export interface DockerResult {
   exitCode: number;

@@ -1,7 +1,10 @@
 // The comparison of tools and settings: per scenario and (tool + settings) group, the statistics of each
 // metric over the counted runs, its ratio to the best group's median, and the winner per metric. Pure.
-import type { Metrics } from "./compute.ts";
-import { DEFAULT_LIMITS, describe, spreadWarnings, type SampleStats, type SpreadLimits } from "./statistics.ts";
+import type { Comparison, ComparedMetric, GroupComparison, MetricComparison, MetricInfo, ScenarioComparison } from "../model/comparison.ts";
+import { REPO_RATIO, RUN_METRICS, type Metrics } from "../model/metrics.ts";
+import { DEFAULT_LIMITS, describe, spreadWarnings, type SpreadLimits } from "./statistics.ts";
+
+export type { Comparison, ComparedMetric, GroupComparison, MetricComparison, MetricInfo, ScenarioComparison };
 
 /** What the comparison reads of a run (a RunResult has all of it). */
 export interface ComparableRun {
@@ -17,57 +20,8 @@ export interface ComparableRun {
   metrics: Metrics;
 }
 
-export const COMPARED_METRICS = [
-  { key: "backupThroughputBps", label: "backup rate", better: "higher", unit: "Bps" },
-  { key: "restoreThroughputBps", label: "restore rate", better: "higher", unit: "Bps" },
-  { key: "repoBytes", label: "repository", better: "lower", unit: "bytes" },
-  { key: "repoRatio", label: "repo / source", better: "lower", unit: "ratio" },
-  { key: "rtoMs", label: "RTO", better: "lower", unit: "ms" },
-  { key: "rpoMs", label: "RPO", better: "lower", unit: "ms" },
-  { key: "peakRssBytes", label: "peak RSS", better: "lower", unit: "bytes" },
-  { key: "cpuMs", label: "CPU time", better: "lower", unit: "ms" },
-] as const;
-
-export type ComparedMetric = (typeof COMPARED_METRICS)[number]["key"];
-export type MetricInfo = (typeof COMPARED_METRICS)[number];
-
-export interface MetricComparison {
-  stats: SampleStats | null;
-  /** How many times worse the median is than the best group's (1 = best); null when not measured. */
-  ratioToBest: number | null;
-  winner: boolean;
-  /** Indexes of the runs whose value is an outlier (modified z-score). */
-  outlierRuns: number[];
-  /** Spread and outlier warnings (statistics.ts), each naming the limit it exceeded. */
-  warnings: string[];
-}
-
-export interface GroupComparison {
-  group: string;
-  tool: string;
-  label: string;
-  settings: Record<string, unknown>;
-  runs: number;
-  passed: number;
-  outcomes: Record<string, number>;
-  metrics: Record<ComparedMetric, MetricComparison>;
-}
-
-export interface ScenarioComparison {
-  scenario: string;
-  groups: GroupComparison[];
-  /** Labels of the group(s) with the best median, per metric that at least two groups measured. */
-  winners: Partial<Record<ComparedMetric, string[]>>;
-  /** True when the winner's min-max range overlaps the runner-up's (both with 2+ runs): not a clear win. */
-  withinSpread: Partial<Record<ComparedMetric, boolean>>;
-  notes: string[];
-}
-
-export interface Comparison {
-  metrics: MetricInfo[];
-  limits: SpreadLimits;
-  scenarios: ScenarioComparison[];
-}
+/** The metrics the comparison weighs: those the catalogue marks `compared`, and repo / source. */
+export const COMPARED_METRICS: MetricInfo[] = [...RUN_METRICS.filter((m) => m.compared), REPO_RATIO].map((m) => ({ key: m.key as ComparedMetric, label: m.label, better: m.better as "lower" | "higher", unit: m.unit }));
 
 function value(r: ComparableRun, key: ComparedMetric): number | null {
   if (key !== "repoRatio") return r.metrics[key];

@@ -1,23 +1,12 @@
 // All metrics of one run (DESIGN.md names), as pure functions of its journal events.
-import type { JournalEvent } from "../runner/journal-types.ts";
+import type { JournalEvent } from "../model/journal-events.ts";
 import { downtimeMs } from "./downtime.ts";
 import { round } from "./phases.ts";
 import { rpoMs } from "./rpo.ts";
 import { rtoMs } from "./rto.ts";
+import type { Metrics } from "../model/metrics.ts";
 
-export interface Metrics {
-  rtoMs: number | null;
-  rpoMs: number | null;
-  downtimeMs: number | null;
-  backupMs: number | null;
-  restoreMs: number | null;
-  sourceBytes: number | null;
-  repoBytes: number | null;
-  backupThroughputBps: number | null;
-  restoreThroughputBps: number | null;
-  peakRssBytes: number | null;
-  cpuMs: number | null;
-}
+export type { Metrics };
 
 type ToolCall = Extract<JournalEvent, { type: "tool-call" }>;
 
@@ -25,7 +14,7 @@ export function computeMetrics(events: JournalEvent[]): Metrics {
   const calls = events.filter((e): e is ToolCall => e.type === "tool-call");
   const backups = calls.filter((c) => c.kind === "backup" && c.exitCode === 0);
   // The throughput of a backup is that of a full one; an incremental only when there is no full.
-  const backup = backups.findLast((c) => /full/.test(c.label)) ?? backups.at(-1);
+  const backup = backups.findLast((c) => (c.backupKind ?? (/full/.test(c.label) ? "full" : "incremental")) === "full") ?? backups.at(-1);
   const restore = calls.findLast((c) => c.kind === "restore" && c.exitCode === 0);
   const dataset = events.findLast((e) => e.type === "dataset");
   const manifest = events.find((e) => e.type === "manifest");

@@ -1,6 +1,6 @@
 // The disaster a drill recovers from: the last fault injected before the first restore after a fault.
 // (A fault armed for a backup strikes earlier; the data is lost later, when the last fault hits.)
-import type { JournalEvent } from "../runner/journal-types.ts";
+import type { JournalEvent } from "../model/journal-events.ts";
 
 export type FaultEvent = Extract<JournalEvent, { type: "fault-injected" }>;
 

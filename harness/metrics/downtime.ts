@@ -1,6 +1,6 @@
 // Downtime for backups: how long the services were down before the fault (cold backups stop them),
 // less the harness's own measuring while they were down.
-import { HARNESS_PHASES, type JournalEvent } from "../runner/journal-types.ts";
+import { HARNESS_PHASES, type JournalEvent } from "../model/journal-events.ts";
 import { disaster } from "./disaster.ts";
 import { round, timeIn } from "./phases.ts";
 

@@ -1,5 +1,5 @@
 // Phases of one run from its journal: name, start and end (ms since the run started).
-import type { JournalEvent, PhaseName } from "../runner/journal-types.ts";
+import type { JournalEvent, PhaseName } from "../model/journal-events.ts";
 
 export interface Phase {
   name: PhaseName;

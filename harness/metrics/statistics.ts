@@ -1,35 +1,9 @@
 // Statistics of repeated measurements, as hyperfine reports them: median, mean, min, max, standard
 // deviation, outliers by modified z-score (MAD), and a warning when the spread is too wide to compare.
 
-export interface SampleStats {
-  n: number;
-  min: number;
-  max: number;
-  median: number;
-  mean: number;
-  /** Sample standard deviation (n - 1); 0 for one value. */
-  sd: number;
-  /** Median absolute deviation from the median (unscaled). */
-  mad: number;
-  /** sd / |mean|: the coefficient of variation; 0 when the mean is 0. */
-  rsd: number;
-  /** (max - min) / |median|; 0 when the median is 0. */
-  rangeRatio: number;
-  /** Positions in the input of the values whose |modified z-score| exceeds the limit (needs n >= 3). */
-  outliers: number[];
-}
+import type { SampleStats, SpreadLimits } from "../model/comparison.ts";
 
-/** When the spread is "too wide to compare": either limit exceeded (with at least `minN` values). */
-export interface SpreadLimits {
-  /** Largest coefficient of variation (sd / mean) still comparable; default 0.10 (10 %). */
-  maxRsd: number;
-  /** Largest (max - min) / median still comparable; default 0.25 (25 %). */
-  maxRangeRatio: number;
-  /** |0.6745 (x - median) / MAD| above this is an outlier (Iglewicz and Hoaglin; hyperfine): 3.5. */
-  outlierZ: number;
-  /** ... and only when it differs from the median by more than this share of it; default 0.01 (1 %). */
-  minRelativeDeviation: number;
-}
+export type { SampleStats, SpreadLimits };
 
 export const DEFAULT_LIMITS: SpreadLimits = { maxRsd: 0.1, maxRangeRatio: 0.25, outlierZ: 3.5, minRelativeDeviation: 0.01 };
 

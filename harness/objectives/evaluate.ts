@@ -1,13 +1,7 @@
 // Evaluates thresholds against measured values: pure functions, no I/O.
-import { OBJECTIVE_METRICS } from "./metrics.ts";
+import { OBJECTIVE_METRICS } from "../model/metrics.ts";
+import type { ObjectiveResult } from "../model/result.ts";
 import type { Comparator, Threshold } from "./parse.ts";
-
-export interface ObjectiveResult {
-  metric: string;
-  threshold: string;
-  value: number | null;
-  passed: boolean;
-}
 
 export function compare(a: number, op: Comparator, b: number): boolean {
   switch (op) {
@@ -44,7 +38,7 @@ export function aggregate(values: number[], agg: Threshold["aggregate"]): number
  * hold for every run; a missing value (the metric could not be measured) fails the objective.
  */
 export function evaluateThreshold(t: Threshold, values: (number | null | undefined)[]): ObjectiveResult {
-  const field = OBJECTIVE_METRICS[t.metric].field;
+  const field = OBJECTIVE_METRICS[t.metric]!.key;
   const present = values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
   if (present.length < values.length || present.length === 0) {
     return { metric: field, threshold: t.source, value: null, passed: false };

@@ -1,12 +1,13 @@
 // The threshold grammar, k6-style: "[aggregate] op value[unit]", e.g. "< 10m", "p95 < 5m", ">= 20MB/s".
 import { parseDuration, parseRate, parseSize } from "../util/units.ts";
-import { OBJECTIVE_METRICS, type ObjectiveMetric } from "./metrics.ts";
+import { OBJECTIVE_METRICS } from "../model/metrics.ts";
 
 export type Comparator = "<" | "<=" | ">" | ">=" | "==" | "!=";
 export type Aggregate = "each" | "min" | "max" | "mean" | "median" | `p${number}`;
 
 export interface Threshold {
-  metric: ObjectiveMetric;
+  /** The objective name (rto, rpo, backupThroughput...). */
+  metric: string;
   /** The text as written in the scenario. */
   source: string;
   aggregate: Aggregate;
@@ -17,10 +18,12 @@ export interface Threshold {
 
 const GRAMMAR = /^\s*(?:(p\d{1,2}(?:\.\d+)?|min|max|avg|mean|med|median)\s*)?(<=|>=|==|!=|<|>)\s*(.+?)\s*$/;
 
-export function parseThreshold(metric: ObjectiveMetric, source: string): Threshold | string {
+export function parseThreshold(metric: string, source: string): Threshold | string {
+  const def = OBJECTIVE_METRICS[metric];
+  if (!def) return `"${metric}" is not an objective (known: ${Object.keys(OBJECTIVE_METRICS).join(", ")})`;
   const m = GRAMMAR.exec(source);
   if (!m) return `"${source}" is not a threshold; write e.g. "< 10m", "p95 <= 5m" or ">= 20MB/s"`;
-  const kind = OBJECTIVE_METRICS[metric].kind;
+  const kind = def.unit === "ms" ? "duration" : def.unit === "Bps" ? "rate" : "size";
   const raw = m[3]!;
   const value = kind === "duration" ? parseDuration(raw) : kind === "rate" ? parseRate(raw) : parseSize(raw);
   if (value === undefined) {

@@ -1,5 +1,5 @@
 // Decides a run's outcome from what happened (DESIGN.md's five outcomes); a pure function.
-import type { Outcome } from "../outcome.ts";
+import type { Outcome } from "../model/outcome.ts";
 
 export interface DrillFacts {
   /** The harness or its environment failed (not a verdict on the tool). */

@@ -2,8 +2,8 @@
 // mid-backup are left out and judged by that fault), and record what was found.
 import { TOOLS } from "../tools/registry.ts";
 import type { Drill } from "./drill.ts";
-import { withoutPaths, type Manifest } from "./manifest.ts";
-import { compareManifests } from "./verify.ts";
+import { withoutPaths, type Manifest } from "../verify/build-manifest.ts";
+import { compareManifests } from "../verify/compare-manifests.ts";
 
 /** Compares the restored tree with the manifest; files a fault changed mid-backup are judged by it. */
 export async function inspectRestore(drill: Drill, expected: Manifest, staging: { host: string; exec: string }): Promise<void> {

@@ -5,19 +5,19 @@ import { readFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { arch, cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
-import { ReporterMux, type Reporter } from "../../reports/reporter.ts";
+import { ReporterMux, type Reporter } from "../model/reporter.ts";
 import { killAllGroups } from "../exec/live-groups.ts";
 import { compareRuns } from "../metrics/comparison.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { SecretStore } from "../util/secrets.ts";
 import { runDrill } from "./run-drill.ts";
-import { InterruptedError } from "./errors.ts";
-import { Journal } from "./journal.ts";
+import { InterruptedError } from "../model/errors.ts";
+import { Journal } from "../journal/journal.ts";
 import { applyObjectives } from "./objectives.ts";
 import type { RunPlan } from "./plan.ts";
-import type { Progress } from "./progress.ts";
-import type { RunResult } from "./result.ts";
-import { SCHEMA_VERSION, type Environment, type ResultsFile, type WarmupRun } from "./results-file.ts";
+import type { Progress } from "../model/progress.ts";
+import type { RunResult } from "../model/result.ts";
+import { SCHEMA_VERSION, type Environment, type ResultsFile, type WarmupRun } from "../model/results-file.ts";
 
 export interface InvocationOptions {
   argv: string[];

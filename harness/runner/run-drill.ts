@@ -3,9 +3,9 @@ import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
 import { decideOutcome } from "./decide-outcome.ts";
 import { Drill, type DrillEnv } from "./drill.ts";
-import { InterruptedError } from "./errors.ts";
+import { InterruptedError } from "../model/errors.ts";
 import type { RunPlan } from "./plan.ts";
-import type { RunResult } from "./result.ts";
+import type { RunResult } from "../model/result.ts";
 
 /** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
 export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {

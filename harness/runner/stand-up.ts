@@ -6,7 +6,7 @@ import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import { DEFAULT_TIMEOUT_MS, type Drill } from "./drill.ts";
-import { EnvironmentError } from "./errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 
 export async function standUp(drill: Drill): Promise<void> {
   const s = drill.plan.loaded.scenario;

@@ -1,9 +1,9 @@
 // Records each tool call in the journal and in the run's result (paths relative to the run folder).
 import { relative } from "node:path";
 import type { ToolRun } from "../tools/tool.ts";
-import type { Journal } from "./journal.ts";
-import type { ToolCallKind } from "./journal-types.ts";
-import type { ToolCallRecord } from "./result.ts";
+import type { Journal } from "../journal/journal.ts";
+import type { ToolCallKind } from "../model/journal-events.ts";
+import type { ToolCallRecord } from "../model/result.ts";
 
 export class ToolCallLog {
   readonly calls: ToolCallRecord[] = [];

@@ -4,10 +4,9 @@ import { join, relative } from "node:path";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
 import { FAULTS } from "../faults/registry.ts";
-import type { ObjectiveMetric } from "../objectives/metrics.ts";
 import { parseThreshold, type Threshold } from "../objectives/parse.ts";
-import type { Outcome } from "../outcome.ts";
-import { formatPath, InputError, type InputIssue } from "./errors.ts";
+import type { Outcome } from "../model/outcome.ts";
+import { formatPath, InputError, type InputIssue } from "../model/errors.ts";
 import { scenarioSchema, type Scenario } from "./schema.ts";
 
 export interface LoadedScenario {
@@ -77,7 +76,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
   const result = scenarioSchema.safeParse(doc.toJS() ?? {});
   if (!result.success) throw new InputError(zodIssues(file, doc, lc, result.error));
   const scenario = result.data;
-  const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m as ObjectiveMetric, t as string) as Threshold);
+  const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m, t as string) as Threshold);
   return { file, text, scenario, thresholds, expected: expectedOutcomes(scenario) };
 }
 

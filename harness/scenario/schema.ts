@@ -1,10 +1,10 @@
 // The scenario file schema: one zod schema is the validator, the TypeScript types and the JSON Schema.
 import { z } from "zod";
 import { FAULTS } from "../faults/registry.ts";
-import { OBJECTIVE_METRIC_NAMES, type ObjectiveMetric } from "../objectives/metrics.ts";
+import { OBJECTIVE_NAMES } from "../model/metrics.ts";
 import { parseThreshold } from "../objectives/parse.ts";
-import { OUTCOMES } from "../outcome.ts";
-import { ATTRIBUTES } from "../runner/verify.ts";
+import { OUTCOMES } from "../model/outcome.ts";
+import { ATTRIBUTES } from "../model/verification.ts";
 import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
@@ -84,10 +84,10 @@ export const toolEntrySchema = z.preprocess(
 const expectSchema = z.union([z.enum(OUTCOMES), z.array(z.enum(OUTCOMES)).min(1)]);
 
 const objectivesSchema = z
-  .partialRecord(z.enum(OBJECTIVE_METRIC_NAMES as [ObjectiveMetric, ...ObjectiveMetric[]]), z.string())
+  .partialRecord(z.enum(OBJECTIVE_NAMES as [string, ...string[]]), z.string())
   .superRefine((obj, ctx) => {
     for (const [metric, text] of Object.entries(obj)) {
-      const t = parseThreshold(metric as ObjectiveMetric, text as string);
+      const t = parseThreshold(metric, text as string);
       if (typeof t === "string") ctx.addIssue({ code: "custom", message: t, path: [metric] });
     }
   })

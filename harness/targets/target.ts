@@ -1,8 +1,8 @@
 // The interface of a protected system: where its data is, how to stop/start it, seed it and check it.
 import type { z } from "zod";
 import type { CommandExecutor } from "../exec/types.ts";
-import type { Manifest } from "../runner/manifest.ts";
-import type { Journal } from "../runner/journal.ts";
+import type { Manifest } from "../verify/build-manifest.ts";
+import type { Journal } from "../journal/journal.ts";
 import type { SecretStore } from "../util/secrets.ts";
 
 /** One location seen from both sides: the harness (host) and the executor (where tools run). */

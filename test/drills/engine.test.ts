@@ -2,7 +2,7 @@
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildManifest, manifestDigest } from "../../harness/runner/manifest.ts";
+import { buildManifest, manifestDigest } from "../../harness/verify/build-manifest.ts";
 import { allFiles, drdrill, journalEvents, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 

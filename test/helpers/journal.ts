@@ -1,5 +1,5 @@
 // Builds journals by hand for metric tests: events at given times (ms), wall clock = t0 + t.
-import type { JournalEvent } from "../../harness/runner/journal-types.ts";
+import type { JournalEvent } from "../../harness/model/journal-events.ts";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 

@@ -9,8 +9,8 @@ import { judgeChange } from "../../harness/compare/judge.ts";
 import { COMPARED_METRICS } from "../../harness/compare/metric-kinds.ts";
 import { renderComparisonMarkdown } from "../../harness/compare/render-markdown.ts";
 import { spreadOf } from "../../harness/compare/spread.ts";
-import type { ResultsFile } from "../../harness/runner/results-file.ts";
-import { InputError } from "../../harness/scenario/errors.ts";
+import type { ResultsFile } from "../../harness/model/results-file.ts";
+import { InputError } from "../../harness/model/errors.ts";
 import { tmp } from "../helpers/tmp.ts";
 import { repeats, resultsFile, run } from "./report-fixture.ts";
 

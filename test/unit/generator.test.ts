@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildManifest, manifestDigest } from "../../harness/runner/manifest.ts";
+import { buildManifest, manifestDigest } from "../../harness/verify/build-manifest.ts";
 import { generateDataset } from "../../harness/targets/local/generator.ts";
 import { tmp } from "../helpers/tmp.ts";
 

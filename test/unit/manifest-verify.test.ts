@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { cp, link, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildManifest } from "../../harness/runner/manifest.ts";
-import { compareManifests } from "../../harness/runner/verify.ts";
+import { buildManifest } from "../../harness/verify/build-manifest.ts";
+import { compareManifests } from "../../harness/verify/compare-manifests.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 const exact = { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true };

@@ -1,6 +1,6 @@
 // Hand-built results.json content for report and compare tests: a seed-drill run as drdrill writes it.
-import type { RunResult } from "../../harness/runner/result.ts";
-import type { ResultsFile } from "../../harness/runner/results-file.ts";
+import type { RunResult } from "../../harness/model/result.ts";
+import type { ResultsFile } from "../../harness/model/results-file.ts";
 import type { Metrics } from "../../harness/metrics/compute.ts";
 
 export const METRICS: Metrics = {

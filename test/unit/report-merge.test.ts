@@ -5,9 +5,9 @@ import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { mergeCommand } from "../../harness/cli/merge.ts";
-import type { RunResult } from "../../harness/runner/result.ts";
-import type { ResultsFile } from "../../harness/runner/results-file.ts";
-import { InputError } from "../../harness/scenario/errors.ts";
+import type { RunResult } from "../../harness/model/result.ts";
+import type { ResultsFile } from "../../harness/model/results-file.ts";
+import { InputError } from "../../harness/model/errors.ts";
 import { tmp } from "../helpers/tmp.ts";
 import { resultsFile, run } from "./report-fixture.ts";
 

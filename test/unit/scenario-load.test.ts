@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../harness/scenario/errors.ts";
+import { InputError } from "../../harness/model/errors.ts";
 import { loadScenarios, parseScenario } from "../../harness/scenario/load.ts";
 
 const issuesOf = (file: string, text: string) => {

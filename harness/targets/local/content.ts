@@ -1,6 +1,6 @@
 // Kinds of file content with realistic compressibility: random (compressed images), zeros
 // (sparse-ish disks), log text, config text and low-entropy binary (database pages).
-import { createByteStream } from "./prng.ts";
+import { createByteStream } from "../../util/prng.ts";
 
 const WORDS = (
   "nova neutron keystone glance cinder placement rabbitmq mysql compute scheduler conductor api " +

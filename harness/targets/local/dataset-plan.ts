@@ -1,5 +1,5 @@
 // The layout of a MicroStack-shaped data directory ($SNAP_COMMON) of a given size, decided by a seed.
-import { createRng, intBetween, pick } from "./prng.ts";
+import { createRng, intBetween, pick } from "../../util/prng.ts";
 import type { ContentKind } from "./content.ts";
 
 export type Mix = Partial<Record<ContentKind, number>>;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { chunk, type ContentKind } from "./content.ts";
 import { planDataset, type Mix } from "./dataset-plan.ts";
-import { createByteStream, createRng } from "./prng.ts";
+import { createByteStream, createRng } from "../../util/prng.ts";
 
 const CHUNK = 1 << 20;
 const KINDS: ContentKind[] = ["random", "zero", "text", "low"];

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LocalExecutor } from "../../exec/local-executor.ts";
 import { trackGroup, untrackGroup } from "../../exec/live-groups.ts";
-import { buildManifest } from "../../runner/manifest.ts";
+import { buildManifest } from "../../verify/build-manifest.ts";
 import type { DatasetSpec, HealthResult, LoadSurvivor, PathPair, StartedTarget, Target, TargetOptions } from "../target.ts";
 import { generateDataset } from "./generator.ts";
 import { readLoadRecords } from "./load-writer.ts";

@@ -1,9 +1,8 @@
 // One run's entry in results.json (DESIGN.md): what ran, how it ended, what was measured.
-import type { Metrics } from "../metrics/compute.ts";
-import type { Phase } from "../metrics/phases.ts";
-import type { ObjectiveResult } from "../objectives/evaluate.ts";
-import type { Outcome } from "../outcome.ts";
-import type { AttributeFidelity, Mismatch } from "./verify.ts";
+import type { Metrics } from "./metrics.ts";
+import type { Outcome } from "./outcome.ts";
+import type { AttributeFidelity, Mismatch } from "./verification.ts";
+import type { PhaseName } from "./journal-events.ts";
 
 export interface ToolCallRecord {
   kind: string;
@@ -26,6 +25,29 @@ export interface FaultRecord {
   atMs: number;
 }
 
+export interface Phase {
+  name: PhaseName;
+  startMs: number;
+  endMs: number;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface ObjectiveResult {
+  metric: string;
+  threshold: string;
+  value: number | null;
+  passed: boolean;
+}
+
+export interface RunVerification {
+  filesChecked: number;
+  entriesChecked: number;
+  mismatchCount: number;
+  mismatches: Mismatch[];
+  fidelity: Record<string, AttributeFidelity> | null;
+}
+
 export interface RunResult {
   index: number;
   scenario: string;
@@ -45,13 +67,7 @@ export interface RunResult {
   passed: boolean;
   metrics: Metrics;
   objectives: ObjectiveResult[];
-  verification: {
-    filesChecked: number;
-    entriesChecked: number;
-    mismatchCount: number;
-    mismatches: Mismatch[];
-    fidelity: Record<string, AttributeFidelity> | null;
-  } | null;
+  verification: RunVerification | null;
   phases: Phase[];
   toolCalls: ToolCallRecord[];
   faults: FaultRecord[];

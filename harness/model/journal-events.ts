@@ -29,7 +29,9 @@ export type JournalEvent = Base &
     | { type: "dataset"; bytes: number; files: number }
     | { type: "tool-call"; kind: ToolCallKind; label: string; command: string; exitCode: number | null; signal: string | null;
         timedOut: boolean; startT: number; endT: number; durationMs: number; peakRssBytes: number | null;
-        cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number> }
+        cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number>;
+        /** For backups: what the scenario asked for (a full or an incremental). */
+        backupKind?: "full" | "incremental" }
     | { type: "repo-size"; bytes: number }
     | { type: "manifest"; files: number; bytes: number; digest: string }
     | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown> }

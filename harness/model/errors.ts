@@ -1,4 +1,4 @@
-// A located problem in an input file, and the error that carries all of them at once.
+// The errors that decide an exit code: invalid input (2, nothing ran), the environment (3), an interrupt (130).
 
 export interface InputIssue {
   file: string;
@@ -28,4 +28,17 @@ export function formatPath(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(p)}` : String(p);
   }
   return out;
+}
+
+/** Something the drill needs is missing where it runs (a tool, Docker, KVM): not a verdict on the tool. Exit code 3. */
+export class EnvironmentError extends Error {
+  override name = "EnvironmentError";
+}
+
+/** Ctrl-C or SIGTERM: cleanup ran. Exit code 130. */
+export class InterruptedError extends Error {
+  override name = "InterruptedError";
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}`);
+  }
 }

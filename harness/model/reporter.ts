@@ -1,6 +1,6 @@
 // The reporter plug-in interface: optional hooks, each reporter one file, called through a multiplexer.
-import type { RunResult } from "../harness/runner/result.ts";
-import type { ResultsFile } from "../harness/runner/results-file.ts";
+import type { RunResult } from "./result.ts";
+import type { ResultsFile } from "./results-file.ts";
 
 export interface Reporter {
   name: string;

@@ -2,7 +2,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
-import type { EventData, JournalEvent, JournalEventType } from "./journal-types.ts";
+import type { EventData, JournalEvent, JournalEventType } from "../model/journal-events.ts";
 
 export class Journal {
   readonly #fd: number | null;

@@ -1,37 +1,14 @@
 // Compares a restored tree's manifest with the one taken at backup: content and type strictly,
 // metadata per attribute at the tool's stated precision (reported as fidelity).
-import type { ToolFidelity } from "../tools/tool.ts";
-import type { Manifest, ManifestEntry } from "./manifest.ts";
+import type { Manifest, ManifestEntry } from "../model/manifest.ts";
+import { ATTRIBUTES, type Attribute, type AttributeFidelity, type Mismatch, type MismatchKind, type Verification } from "../model/verification.ts";
 
-export const ATTRIBUTES = ["mode", "owner", "mtime", "hardlinks", "xattrs"] as const;
-export type Attribute = (typeof ATTRIBUTES)[number];
-
-export type MismatchKind = "missing" | "extra" | "type" | "content" | "link" | Attribute;
-
-export interface Mismatch {
-  path: string;
-  kind: MismatchKind;
-  expected?: string;
-  actual?: string;
-}
-
-export interface AttributeFidelity {
-  checked: number;
-  kept: number;
-  /** The precision the comparison allowed (mtime only). */
-  precisionMs?: number;
-  required: boolean;
-}
-
-export interface Verification {
-  filesChecked: number;
-  entriesChecked: number;
-  /** Content-level differences (always count) and differences in required attributes. */
-  mismatches: Mismatch[];
-  mismatchCount: number;
-  contentOk: boolean;
-  requiredOk: boolean;
-  fidelity: Record<Attribute, AttributeFidelity>;
+/** What a tool keeps of a file besides its content, as measured (shared/FACTS.md). */
+export interface Fidelity {
+  mtimePrecisionMs: number;
+  symlinkMtime: boolean;
+  hardlinks: boolean;
+  xattrs: boolean;
 }
 
 const MAX_LISTED = 100;
@@ -52,7 +29,7 @@ function xattrsEqual(e: ManifestEntry, a: ManifestEntry): boolean {
 export function compareManifests(
   expected: Manifest,
   actual: Manifest,
-  fidelity: ToolFidelity,
+  fidelity: Fidelity,
   required: readonly Attribute[] = [],
 ): Verification {
   const mismatches: Mismatch[] = [];
@@ -74,6 +51,7 @@ export function compareManifests(
   };
 
   let filesChecked = 0;
+  let filesIdentical = 0;
   let entriesChecked = 0;
   for (const [rel, e] of Object.entries(expected.entries)) {
     const a = actual.entries[rel];
@@ -87,6 +65,7 @@ export function compareManifests(
       add({ path: rel, kind: "type", expected: e.type, actual: a.type });
       continue;
     }
+    if (e.type === "file" && a.sha256 === e.sha256 && a.size === e.size) filesIdentical++;
     if (e.type === "file" && (a.sha256 !== e.sha256 || a.size !== e.size)) {
       add({ path: rel, kind: "content", expected: `${e.size} B sha256 ${e.sha256?.slice(0, 12)}`, actual: `${a.size} B sha256 ${a.sha256?.slice(0, 12)}` });
     }
@@ -107,6 +86,7 @@ export function compareManifests(
   return {
     filesChecked,
     entriesChecked,
+    filesIdentical,
     mismatches,
     mismatchCount: count,
     contentOk: contentCount === 0,

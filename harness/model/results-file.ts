@@ -1,5 +1,5 @@
 // The shape of results.json (schemaVersion 1): the contract other scripts and reporters read.
-import type { Comparison } from "../metrics/comparison.ts";
+import type { Comparison } from "./comparison.ts";
 import type { RunResult } from "./result.ts";
 
 export const SCHEMA_VERSION = 1;

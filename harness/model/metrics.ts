@@ -1,0 +1,71 @@
+// The one catalogue of what drdrill measures: each metric's results.json name, label, unit, which
+// way is better, its objective name, and whether the tools comparison and `drdrill compare` weigh it.
+// Results, objectives, the comparison, compare and the reports all derive from this list.
+import { formatBytes, formatDuration, formatRate } from "../util/units.ts";
+
+export type MetricUnit = "ms" | "bytes" | "Bps" | "ratio" | "count";
+
+export interface MetricDef<K extends string = string> {
+  key: K;
+  label: string;
+  /** A shorter heading for narrow tables; default the label. */
+  short?: string;
+  /** One line for tooltips and the README. */
+  title: string;
+  unit: MetricUnit;
+  /** null: an input of the run (the data's size), never judged. */
+  better: "lower" | "higher" | null;
+  /** The name a scenario's `objectives` use, when it can have one. */
+  objective?: string;
+  /** In the tools comparison (per tool and settings: median, spread, ratio to the best). */
+  compared: boolean;
+  /** Weighed by `drdrill compare` for regressions. */
+  judged: boolean;
+  /** In the report's runs table. */
+  column: boolean;
+}
+
+const def = <K extends string>(d: MetricDef<K>) => d;
+
+/** Metrics measured for every run (results[].metrics), in the order a reader looks for them. */
+export const RUN_METRICS = [
+  def({ key: "rtoMs", label: "RTO", title: "fault to first passing health check after restore", unit: "ms", better: "lower", objective: "rto", compared: true, judged: true, column: true }),
+  def({ key: "rpoMs", label: "RPO", title: "fault back to the newest write that survived", unit: "ms", better: "lower", objective: "rpo", compared: true, judged: true, column: true }),
+  def({ key: "downtimeMs", label: "downtime", title: "services down for backups", unit: "ms", better: "lower", objective: "downtime", compared: false, judged: true, column: true }),
+  def({ key: "backupThroughputBps", label: "backup rate", title: "source bytes / backup wall time", unit: "Bps", better: "higher", objective: "backupThroughput", compared: true, judged: true, column: true }),
+  def({ key: "restoreThroughputBps", label: "restore rate", title: "source bytes / restore wall time", unit: "Bps", better: "higher", objective: "restoreThroughput", compared: true, judged: true, column: true }),
+  def({ key: "backupMs", label: "backup time", title: "wall time of the (full) backup command", unit: "ms", better: "lower", objective: "backupTime", compared: false, judged: true, column: false }),
+  def({ key: "restoreMs", label: "restore time", title: "wall time of the restore command", unit: "ms", better: "lower", objective: "restoreTime", compared: false, judged: true, column: false }),
+  def({ key: "sourceBytes", label: "source", title: "size of the protected data", unit: "bytes", better: null, compared: false, judged: false, column: true }),
+  def({ key: "repoBytes", label: "repository", short: "repo", title: "size of the backup repository", unit: "bytes", better: "lower", objective: "repoSize", compared: true, judged: true, column: true }),
+  def({ key: "peakRssBytes", label: "peak RSS", title: "peak resident memory of the tool's process tree", unit: "bytes", better: "lower", objective: "peakRss", compared: true, judged: true, column: true }),
+  def({ key: "cpuMs", label: "CPU time", short: "CPU", title: "CPU time of the tool's process tree", unit: "ms", better: "lower", objective: "cpu", compared: true, judged: true, column: true }),
+] as const;
+
+export type MetricKey = (typeof RUN_METRICS)[number]["key"];
+
+/** One run's metrics (results[].metrics): null where a metric could not be measured. */
+export type Metrics = Record<MetricKey, number | null>;
+
+/** Derived from two metrics for the comparison only: repository size per source byte. */
+export const REPO_RATIO = def({ key: "repoRatio", label: "repo / source", title: "repository bytes per source byte", unit: "ratio", better: "lower", compared: true, judged: false, column: false });
+
+export function formatMetricValue(unit: MetricUnit, v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "-";
+  if (unit === "Bps") return formatRate(v);
+  if (unit === "bytes") return formatBytes(v);
+  if (unit === "ms") return formatDuration(v);
+  if (unit === "count") return String(Math.round(v));
+  return v.toFixed(2);
+}
+
+export function metricDef(key: string): MetricDef | undefined {
+  return [...RUN_METRICS, REPO_RATIO].find((m) => m.key === key);
+}
+
+/** The objectives a scenario can set: objective name -> metric. */
+export const OBJECTIVE_METRICS: Record<string, MetricDef<MetricKey>> = Object.fromEntries(
+  RUN_METRICS.filter((m) => "objective" in m && m.objective).map((m) => [(m as MetricDef).objective!, m as MetricDef<MetricKey>]),
+);
+
+export const OBJECTIVE_NAMES = Object.keys(OBJECTIVE_METRICS);
