@@ -24,7 +24,7 @@ describe("renderComparison", () => {
     ]), [{ index: 100_000, group: "compare-tools :: tar-zstd level=3", outcome: "recovered", reason: "" }]).join("\n");
     expect(text).toContain("## Comparison");
     expect(text).toContain("Warm-up runs, not counted: compare-tools :: tar-zstd level=3: recovered (logs/run-100001)");
-    expect(text).toContain("| tool / settings | runs | outcomes | RTO (lower is better) | RPO (lower is better) | backup rate (higher is better) |");
+    expect(text).toContain("| tool / settings | runs | outcomes | RTO (lower is better) | backup rate (higher is better) |");
     expect(text).toMatch(/\| tar-zstd level=3 \| 3 \| 3 recovered \| \*\*58\.0 MB\/s\*\* ±[\d.]+ MB\/s \*\*best\*\* \(!\) \|/);
     expect(text).toMatch(/\| restic compression=auto \| 3 \| 3 recovered \| 20\.5 MB\/s ±[\d.]+ KB\/s ×2\.83 \|/);
     expect(text).toContain("RTO: tar-zstd level=3");
