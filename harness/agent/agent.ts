@@ -1,0 +1,80 @@
+// Runs drdrill's agent (drdrill-agent.py) where a target's files are, through that target's executor:
+// one JSON request on stdin, JSON lines back. Every file operation of a drill goes through here.
+import { fileURLToPath } from "node:url";
+import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
+
+/** The agent's source in this checkout (targets copy it where their commands run). */
+export const AGENT_SOURCE = fileURLToPath(new URL("./drdrill-agent.py", import.meta.url));
+
+export interface AgentOptions {
+  exec: CommandExecutor;
+  /** The agent script's path as the executor sees it. */
+  script: string;
+  /** The Python interpreter there; default python3. */
+  python?: string;
+  /** Bound on one call (a manifest of a big tree takes a while); default 30 min. */
+  timeoutMs?: number;
+}
+
+/** The agent refused a path (it leaves the root) or failed; `refused` tells which. */
+export class AgentError extends Error {
+  override name = "AgentError";
+  constructor(
+    message: string,
+    readonly refused: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  /** Every line before the final answer, parsed. */
+  onLine?: (line: Record<string, unknown>) => void;
+  onSpawn?: (group: ProcessHandle) => void;
+  timeoutMs?: number;
+}
+
+export class Agent {
+  constructor(readonly opts: AgentOptions) {}
+
+  get where(): string {
+    return this.opts.exec.where;
+  }
+
+  async call<T>(op: string, request: Record<string, unknown>, call: CallOptions = {}): Promise<T> {
+    let pending = "";
+    let final: { ok: boolean; result?: T; error?: string; refused?: boolean } | null = null;
+    const take = (line: string) => {
+      if (!line) return;
+      let obj: Record<string, unknown>;
+      try {
+        obj = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      if ("ok" in obj) final = obj as typeof final;
+      else call.onLine?.(obj);
+    };
+    const run = await this.opts.exec.run({
+      label: `agent-${op}`,
+      command: this.opts.python ?? "python3",
+      args: ["-I", "-B", this.opts.script],
+      input: `${JSON.stringify({ op, ...request })}\n`,
+      log: false,
+      timeoutMs: call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000,
+      ...(call.onSpawn ? { onSpawn: call.onSpawn } : {}),
+      onOutput: (stream, text) => {
+        if (stream !== "stdout") return;
+        const lines = (pending + text).split("\n");
+        pending = lines.pop() ?? "";
+        for (const l of lines) take(l);
+      },
+    });
+    take(pending);
+    const answer = final as { ok: boolean; result?: T; error?: string; refused?: boolean } | null;
+    if (answer?.ok) return answer.result as T;
+    if (answer) throw new AgentError(`${op}: ${answer.error}`, Boolean(answer.refused));
+    const why = run.notStarted ? run.message : run.timedOut ? "timed out" : run.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${run.exitCode}`;
+    throw new AgentError(`${op} on ${this.where}: the agent gave no answer (${why})`, false);
+  }
+}

@@ -1,0 +1,176 @@
+// One directory of a target, seen where it lives, that drdrill may read and change but never leave:
+// every call is an agent operation confined to it (no symlink followed, no other file system entered,
+// no hard link with a name outside touched), and every refusal is reported, not skipped.
+import type { ProcessHandle } from "../exec/types.ts";
+import type { EntryType, Manifest, ManifestEntry } from "../model/manifest.ts";
+import type { Agent } from "./agent.ts";
+
+export interface FileInfo {
+  path: string;
+  size: number;
+  /** Names of this file that lie outside the directory (a hard link leading out): it will be refused. */
+  outsideLinks?: number;
+}
+
+export interface Refusal {
+  path: string;
+  reason: string;
+}
+
+/** What a changing operation did: how many paths, entries and bytes it touched, and what it refused. */
+export interface TouchReport {
+  touched: number;
+  entries: number;
+  bytes: number;
+  refused: Refusal[];
+  refusedCount: number;
+  examples: string[];
+}
+
+export type PatchItem =
+  | { path: string; offset: number; length: number; mode: "overwrite"; byte?: number }
+  | { path: string; offset: number; length: number; mode: "flip" }
+  | { path: string; truncate: number };
+
+export type StatResult = { type: EntryType; size: number } | { refused: string } | null;
+
+export interface Mutation {
+  /** sha256 of every version each file has had (the original first). */
+  readonly versions: Map<string, Set<string>>;
+  /** Resolves once the first rewrite is about to start. */
+  readonly started: Promise<void>;
+  stop(): Promise<{ rewrites: number; refused: Refusal[] }>;
+}
+
+type RawEntry = [string, EntryType, number, number, number, number, string, string | null, string | null, Record<string, string> | null, string?];
+
+export class ConfinedDir {
+  constructor(
+    readonly agent: Agent,
+    /** Absolute path where the agent runs. */
+    readonly path: string,
+    /** What it is, for messages: "data directory", "backup destination". */
+    readonly label: string,
+  ) {}
+
+  get where(): string {
+    return `${this.label} ${this.path} (${this.agent.where})`;
+  }
+
+  #call<T>(op: string, req: Record<string, unknown>, opts?: Parameters<Agent["call"]>[2]): Promise<T> {
+    return this.agent.call<T>(op, { root: this.path, ...req }, opts);
+  }
+
+  /** A sub-directory as its own confined directory (which must exist when it is used). */
+  sub(rel: string, label = this.label): ConfinedDir {
+    return new ConfinedDir(this.agent, rel === "." ? this.path : `${this.path}/${rel}`, label);
+  }
+
+  /** Every entry (files hashed), without the excluded paths; `under` gives a manifest of a sub-tree. */
+  async manifest(opts: { exclude?: string[]; under?: string; xattrs?: boolean } = {}): Promise<Manifest> {
+    const entries: Record<string, ManifestEntry> = {};
+    const r = await this.#call<{ files: number; bytes: number; xattrsRead: boolean }>(
+      "manifest",
+      { exclude: opts.exclude ?? [], under: opts.under ?? ".", xattrs: opts.xattrs ?? true },
+      {
+        onLine: (line) => {
+          const e = line.e as RawEntry | undefined;
+          if (!e) return;
+          const [rel, type, size, mode, uid, gid, mtimeNs, link, hardlinkOf, xattrs, sha256] = e;
+          const entry: ManifestEntry = { type, size, mode, uid, gid, mtimeNs };
+          if (link !== null) entry.link = link;
+          if (hardlinkOf !== null) entry.hardlinkOf = hardlinkOf;
+          if (xattrs) entry.xattrs = xattrs;
+          if (sha256 !== undefined) entry.sha256 = sha256;
+          entries[rel] = entry;
+        },
+      },
+    );
+    const root = opts.under && opts.under !== "." ? `${this.path}/${opts.under}` : this.path;
+    return { root, takenAt: new Date().toISOString(), entries, files: r.files, bytes: r.bytes, xattrsRead: r.xattrsRead };
+  }
+
+  /** Regular files under `under`, sorted; symlinks and other file systems are listed as skipped. */
+  async list(under = "."): Promise<{ files: FileInfo[]; skipped: Refusal[]; skippedCount: number }> {
+    const files: FileInfo[] = [];
+    const r = await this.#call<{ skipped: Refusal[]; skippedCount: number }>("list", { under }, { onLine: (l) => l.f && files.push(l.f as FileInfo) });
+    return { files, skipped: r.skipped, skippedCount: r.skippedCount };
+  }
+
+  async stat(paths: string[]): Promise<Record<string, StatResult>> {
+    return (await this.#call<{ stat: Record<string, StatResult> }>("stat", { paths })).stat;
+  }
+
+  async hash(paths: string[]): Promise<{ digests: Record<string, string | null>; refused: Refusal[] }> {
+    return this.#call("hash", { paths });
+  }
+
+  /** Apparent size of the regular files (hard links counted once); 0 when the directory is missing. */
+  async size(): Promise<{ bytes: number; files: number }> {
+    return this.#call<{ bytes: number; files: number }>("size", {}).catch((e: Error) => {
+      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0 };
+      throw e;
+    });
+  }
+
+  async read(path: string, maxBytes = 64 << 20): Promise<Buffer | null> {
+    const r = await this.#call<{ content: string | null }>("read", { path, maxBytes });
+    return r.content === null ? null : Buffer.from(r.content, "base64");
+  }
+
+  async write(path: string, content: string | Buffer, opts: { mode?: number; parents?: boolean; append?: boolean } = {}): Promise<void> {
+    await this.#call("write", { path, content: Buffer.from(content).toString("base64"), ...opts });
+  }
+
+  async mkdir(path: string, opts: { mode?: number; existOk?: boolean; create?: boolean } = {}): Promise<void> {
+    await this.#call("mkdir", { path, ...opts });
+  }
+
+  /** Deletes files or trees; "." empties the directory itself and keeps it. */
+  delete(paths: string[], opts: { retries?: number } = {}): Promise<TouchReport> {
+    return this.#call("delete", { paths, ...opts });
+  }
+
+  patch(items: PatchItem[]): Promise<TouchReport & { items: Record<string, unknown>[] }> {
+    return this.#call("patch", { items });
+  }
+
+  /** Ransomware: each file's bytes under a random, discarded keystream, renamed to NAME+extension. */
+  encrypt(paths: string[], extension: string): Promise<TouchReport> {
+    return this.#call("encrypt", { paths, extension });
+  }
+
+  /** Puts the tree `from` in place of `to` (both inside); `contents` keeps `to` itself (a mount point). */
+  replace(from: string, to: string, opts: { contents?: boolean } = {}): Promise<TouchReport & { mode: string }> {
+    return this.#call("replace", { from, to, ...opts });
+  }
+
+  /** Keeps rewriting the files in place (chunk by chunk) until stopped; every version's hash is kept. */
+  mutate(files: { path: string; size: number }[], stopFile: { dir: ConfinedDir; name: string }): Mutation {
+    const versions = new Map<string, Set<string>>(files.map((f) => [f.path, new Set<string>()]));
+    let markStarted!: () => void;
+    const started = new Promise<void>((r) => (markStarted = r));
+    let group: ProcessHandle | null = null;
+    const done = this.#call<{ rewrites: number; refused: Refusal[] }>(
+      "mutate",
+      { files, stopFile: `${stopFile.dir.path}/${stopFile.name}` },
+      {
+        onLine: (l) => {
+          const v = l.v as { path: string; sha256: string } | undefined;
+          if (v) versions.get(v.path)?.add(v.sha256);
+          if (l.started) markStarted();
+        },
+        onSpawn: (g) => (group = g),
+      },
+    );
+    done.finally(markStarted).catch(() => {});
+    return {
+      versions,
+      started,
+      async stop() {
+        await stopFile.dir.write(stopFile.name, "stop\n").catch(async () => group?.kill("SIGKILL"));
+        return done;
+      },
+    };
+  }
+}
