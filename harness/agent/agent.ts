@@ -1,10 +1,14 @@
 // Runs drdrill's agent (drdrill-agent.py) where a target's files are, through that target's executor:
 // one JSON request on stdin, JSON lines back. Every file operation of a drill goes through here.
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
 
 /** The agent's source in this checkout (targets copy it where their commands run). */
 export const AGENT_SOURCE = fileURLToPath(new URL("./drdrill-agent.py", import.meta.url));
+
+/** The system's Python on this machine: a version manager's shim on PATH costs ~0.5 s a start. */
+export const LOCAL_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
 export interface AgentOptions {
   exec: CommandExecutor;
@@ -58,7 +62,8 @@ export class Agent {
     const run = await this.opts.exec.run({
       label: `agent-${op}`,
       command: this.opts.python ?? "python3",
-      args: ["-I", "-B", this.opts.script],
+      // Isolated (no environment, no user site), no .pyc files, no site module: the standard library only.
+      args: ["-I", "-B", "-S", this.opts.script],
       input: `${JSON.stringify({ op, ...request })}\n`,
       log: false,
       timeoutMs: call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000,

@@ -1,6 +1,6 @@
 // The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge.
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { z } from "zod";
 import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/registry.ts";
@@ -11,7 +11,9 @@ import type { ResultsFile } from "../model/results-file.ts";
 import { silentProgress } from "../model/progress.ts";
 import { formatIssue, InputError, type InputIssue } from "../model/errors.ts";
 import { loadScenarios } from "../scenario/load.ts";
-import { scenarioJsonSchema } from "../scenario/schema.ts";
+import { LIMITS, scenarioJsonSchema } from "../scenario/schema.ts";
+import { durationProblem } from "../util/zod-units.ts";
+import { takeRunFolder } from "./out-dir.ts";
 import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
@@ -31,6 +33,7 @@ interface RunOptions {
   reporter?: string[];
   shard?: string;
   keep?: boolean;
+  replace?: boolean;
   evidence?: boolean;
   warmup?: boolean;
 }
@@ -45,9 +48,10 @@ function checkRunOptions(o: RunOptions): { sizeBytes?: number; timeoutMs?: numbe
   const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
   if (o.size !== undefined && sizeBytes === undefined) issues.push(argIssue("--size", `"${o.size}" is not a size (e.g. 50MB, 3.34GB)`));
   const timeoutMs = o.timeout !== undefined ? parseDuration(o.timeout) : undefined;
-  if (o.timeout !== undefined && !timeoutMs) issues.push(argIssue("--timeout", `"${o.timeout}" is not a duration (e.g. 90s, 10m)`));
+  const timeoutWhy = o.timeout !== undefined ? durationProblem(o.timeout, { minMs: LIMITS.timeoutMinMs }) : undefined;
+  if (timeoutWhy) issues.push(argIssue("--timeout", `"${o.timeout}": ${timeoutWhy}`));
   const repeat = o.repeat !== undefined ? Number(o.repeat) : undefined;
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number >= 1`));
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > LIMITS.repeatMax)) issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number from 1 to ${LIMITS.repeatMax}`));
   let shard: { index: number; count: number } | undefined;
   if (o.shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(o.shard);
@@ -61,10 +65,6 @@ function checkRunOptions(o: RunOptions): { sizeBytes?: number; timeoutMs?: numbe
     ...(repeat !== undefined ? { repeat } : {}),
     ...(shard ? { shard } : {}),
   };
-}
-
-function defaultOutDir(): string {
-  return join("drdrill-runs", new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, ""));
 }
 
 function progressFor(): ReturnType<typeof createTtyProgress> {
@@ -83,7 +83,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.shard ? { shard: checked.shard } : {}),
   });
   if (plans.length === 0) throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
-  const outDir = resolve(o.out ?? defaultOutDir());
+  const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
     argv,
@@ -160,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--reporter <name...>", "reporters: json, markdown, junit, html, console, or a module path (the file reporters always run)")
     .option("--shard <i/n>", "run slice i of n")
     .option("--keep", "keep the target's data and the backups after the run")
+    .option("--replace", "--out names a finished run: replace it")
     .option("--evidence", "also write evidence-<runId>.tar.gz: results, journal, logs, scenario files, SUMMARY.md")
     .option("--warmup", "run each scenario's tools and settings once first, not counted")
     .action(async (paths: string[], o: RunOptions) => {

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { cp, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { resolveReporters } from "../../reports/registry.ts";
-import { ReporterMux } from "../model/reporter.ts";
+import { ReporterMux } from "../runner/reporter-mux.ts";
 import { compareRuns } from "../metrics/comparison.ts";
 import { exitCodeFor } from "../runner/invocation.ts";
 import type { JournalEvent } from "../model/journal-events.ts";

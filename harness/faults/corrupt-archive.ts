@@ -1,9 +1,8 @@
 // corrupt-archive: flips bytes in one archive volume (a duplicity volume, restic pack, borg segment).
-import { open } from "node:fs/promises";
-import { join } from "node:path";
 import { z } from "zod";
 import { chooseVolume } from "./archive-volumes.ts";
 import { defineFault } from "./fault.ts";
+import { trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "corrupt-archive",
@@ -16,18 +15,10 @@ export default defineFault({
     .strict(),
   expect: ["detected"],
   async inject(p, ctx) {
-    const v = await chooseVolume(ctx.repoDir, ctx.tool, p.volume, ctx.seed);
+    const v = await chooseVolume(ctx.repo, ctx.tool, p.volume, ctx.seed);
     const offset = Math.max(0, Math.floor(v.size / 2) - Math.floor(p.bytes / 2));
     const n = Math.min(p.bytes, v.size - offset);
-    const fh = await open(join(ctx.repoDir, v.rel), "r+");
-    try {
-      const buf = Buffer.alloc(n);
-      await fh.read(buf, 0, n, offset);
-      for (let i = 0; i < n; i++) buf[i] = buf[i]! ^ 0xff;
-      await fh.write(buf, 0, n, offset);
-    } finally {
-      await fh.close();
-    }
-    return { effects: { volume: v.rel, volumes: v.of, volumeBytes: v.size, offset, bytesFlipped: n } };
+    const r = await ctx.repo.patch([{ path: v.path, offset, length: n, mode: "flip" }]);
+    return { effects: { volume: v.path, volumes: v.of, volumeBytes: v.size, offset, bytesFlipped: r.bytes, ...trapsMet(r.refused) } };
   },
 });

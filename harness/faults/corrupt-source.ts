@@ -1,9 +1,8 @@
 // corrupt-source: overwrites bytes inside chosen files of the protected data (e.g. MariaDB's files).
-import { open } from "node:fs/promises";
 import { z } from "zod";
 import { lexicalPathProblems } from "./confine.ts";
 import { defineFault } from "./fault.ts";
-import { listFiles, pickSeeded, seededInt } from "./pick.ts";
+import { pickSeeded, seededInt, trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "corrupt-source",
@@ -22,22 +21,26 @@ export default defineFault({
     ...(p.paths ?? []).flatMap((path, i) => lexicalPathProblems(path).map((message) => ({ field: `paths.${i}`, message }))),
     ...lexicalPathProblems(p.under).map((message) => ({ field: "under", message })),
   ],
+  paths: (p) =>
+    p.paths
+      ? p.paths.map((path, i) => ({ root: "data" as const, path, kind: "any" as const, field: `paths[${i}]` }))
+      : [{ root: "data", path: p.under, kind: "dir", field: "under" }],
   async inject(p, ctx) {
-    const chosen = p.paths ?? pickSeeded((await listFiles(ctx.dataDir, p.under)).filter((f) => f.size > 0), p.files, `corrupt-source:${p.seed}`).map((f) => f.rel);
-    const touched: { path: string; offset: number; bytes: number }[] = [];
-    for (const rel of chosen) {
-      const fh = await open(await ctx.confine(ctx.dataDir, rel), "r+");
-      try {
-        const size = (await fh.stat()).size;
-        const n = Math.min(p.bytes, size);
-        const offset = seededInt(`${p.seed}:${rel}`, Math.max(1, size - n));
-        const garbage = Buffer.alloc(n, 0xde);
-        await fh.write(garbage, 0, n, offset);
-        touched.push({ path: rel, offset, bytes: n });
-      } finally {
-        await fh.close();
-      }
+    let chosen: { path: string; size: number }[];
+    let skipped: { path: string; reason: string }[] = [];
+    if (p.paths) {
+      const st = await ctx.data.stat(p.paths);
+      chosen = p.paths.map((path) => ({ path, size: (st[path] && "size" in st[path]! ? (st[path] as { size: number }).size : 0) }));
+    } else {
+      const listed = await ctx.data.list(p.under);
+      skipped = listed.skipped;
+      chosen = pickSeeded(listed.files.filter((f) => f.size > 0), p.files, `corrupt-source:${p.seed}`);
     }
-    return { effects: { files: touched } };
+    const items = chosen.map((f) => {
+      const n = Math.min(p.bytes, f.size);
+      return { path: f.path, offset: seededInt(`${p.seed}:${f.path}`, Math.max(1, f.size - n)), length: n, mode: "overwrite" as const, byte: 0xde };
+    });
+    const r = await ctx.data.patch(items);
+    return { effects: { files: r.items, ...trapsMet(r.refused, skipped) } };
   },
 });

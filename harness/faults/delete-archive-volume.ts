@@ -1,9 +1,8 @@
 // delete-archive-volume: removes one archive volume from the backup destination.
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { z } from "zod";
 import { chooseVolume } from "./archive-volumes.ts";
 import { defineFault } from "./fault.ts";
+import { trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "delete-archive-volume",
@@ -11,8 +10,8 @@ export default defineFault({
   params: z.object({ volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end.") }).strict(),
   expect: ["detected"],
   async inject(p, ctx) {
-    const v = await chooseVolume(ctx.repoDir, ctx.tool, p.volume, ctx.seed);
-    await rm(join(ctx.repoDir, v.rel));
-    return { effects: { volume: v.rel, volumes: v.of, bytes: v.size } };
+    const v = await chooseVolume(ctx.repo, ctx.tool, p.volume, ctx.seed);
+    const r = await ctx.repo.delete([v.path]);
+    return { effects: { volume: v.path, volumes: v.of, bytes: v.size, ...trapsMet(r.refused) } };
   },
 });

@@ -1,8 +1,7 @@
 // delete-files: deletes a seeded random fraction of the files under the data directory.
-import { rm } from "node:fs/promises";
 import { z } from "zod";
 import { defineFault } from "./fault.ts";
-import { folderProblems, pickFraction } from "./pick.ts";
+import { folderProblems, pickFraction, trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "delete-files",
@@ -16,9 +15,10 @@ export default defineFault({
     .strict(),
   expect: ["recovered"],
   validate: (p) => folderProblems("under", p.under),
+  paths: (p) => [{ root: "data", path: p.under, kind: "dir", field: "under" }],
   async inject(p, ctx) {
-    const { root, files, victims } = await pickFraction(ctx, p.under, p.fraction, `delete-files:${p.seed}`);
-    for (const v of victims) await rm(await ctx.confine(root, v.rel), { force: true });
-    return { effects: { filesDeleted: victims.length, of: files.length, bytesDeleted: victims.reduce((s, v) => s + v.size, 0), examples: victims.slice(0, 5).map((v) => v.rel) } };
+    const { files, victims, skipped } = await pickFraction(ctx.data, p.under, p.fraction, `delete-files:${p.seed}`);
+    const r = await ctx.data.delete(victims.map((v) => v.path));
+    return { effects: { filesDeleted: r.touched, of: files.length, bytesDeleted: r.bytes, examples: r.examples, ...trapsMet(r.refused, skipped) } };
   },
 });

@@ -1,20 +1,13 @@
-// disk-full: the next restore goes onto a filesystem too small for the data (a size-limited tmpfs the
-// harness mounts and always unmounts). A restore that stalls on the full filesystem is killed by the
-// harness, which says so; a later restore after space is freed must still recover.
-import { mkdir, rm, statfs } from "node:fs/promises";
-import { join } from "node:path";
-import { execa } from "execa";
+// disk-full: the next restore goes onto a file system too small for the data (a size-limited tmpfs
+// the target mounts and always unmounts). A restore that stalls on the full file system is killed
+// by the harness, which says so; a later restore after space is freed must still recover.
 import { z } from "zod";
+import { EnvironmentError } from "../model/errors.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import { defineFault } from "./fault.ts";
 
 const POLL_MS = 200;
 const FULL_BYTES = 256 * 1024;
-
-async function freeBytes(dir: string): Promise<{ free: number; total: number }> {
-  const s = await statfs(dir);
-  return { free: s.bavail * s.bsize, total: s.blocks * s.bsize };
-}
 
 export default defineFault({
   name: "disk-full",
@@ -31,51 +24,48 @@ export default defineFault({
     ...(parseDuration(p.stalledFor) === undefined ? [{ field: "stalledFor", message: `"${p.stalledFor}" is not a duration` }] : []),
   ],
   async inject(p, ctx) {
-    if (process.getuid?.() !== 0) throw new Error("disk-full needs root to mount a size-limited tmpfs");
+    if (!ctx.smallFilesystem) throw new EnvironmentError("disk-full: this target cannot mount a small file system for the restore");
     const sizeBytes = p.size !== undefined ? parseSize(p.size)! : Math.max(1 << 20, Math.floor(ctx.sourceBytes / 2));
-    const mnt = join(ctx.workDir, "small-fs");
-    await mkdir(mnt, { recursive: true });
-    await execa("mount", ["-t", "tmpfs", "-o", `size=${Math.ceil(sizeBytes / 4096) * 4096},mode=0755`, "drdrill-disk-full", mnt]);
-    let mounted = true;
+    const fs = await ctx.smallFilesystem(sizeBytes);
     const stallMs = parseDuration(p.stalledFor)!;
     let timer: NodeJS.Timeout | undefined;
     let killedByHarness = false;
     let fullSince: number | null = null;
-    const unmount = async () => {
-      clearInterval(timer);
-      if (!mounted) return;
-      await execa("umount", ["-l", mnt], { reject: false });
-      mounted = false;
-      await rm(mnt, { recursive: true, force: true });
-    };
     return {
       effects: { restoreFilesystemBytes: sizeBytes, dataBytes: ctx.sourceBytes },
       armed: {
         on: "restore",
-        stagingParent: mnt,
+        stagingOn: fs,
         onToolStart(group) {
           // A tool call may start helper commands first: watch the newest one.
           clearInterval(timer);
+          let busy = false;
           timer = setInterval(() => {
-            void freeBytes(mnt).then(({ free }) => {
-              if (free > FULL_BYTES) return void (fullSince = null);
+            if (busy) return;
+            busy = true;
+            void fs.usage().then(({ freeBytes }) => {
+              busy = false;
+              if (freeBytes > FULL_BYTES) return void (fullSince = null);
               fullSince ??= Date.now();
               if (Date.now() - fullSince >= stallMs && !killedByHarness) {
                 killedByHarness = true;
                 void group.kill("SIGKILL");
               }
-            }, () => {});
+            }, () => (busy = false));
           }, POLL_MS);
         },
         async finish(run) {
           clearInterval(timer);
-          const { free, total } = await freeBytes(mnt);
-          const full = free <= FULL_BYTES;
-          const effects = { restoreExitCode: run.exitCode, filesystemFull: full, freeBytes: free, filesystemBytes: total, killedByHarness };
-          if (killedByHarness) return { effects, consumedFailure: true, detectedBy: `harness: restore stalled ${p.stalledFor} on a full filesystem (${free} of ${total} bytes free); killed` };
+          const { freeBytes, totalBytes } = await fs.usage();
+          const full = freeBytes <= FULL_BYTES;
+          const effects = { restoreExitCode: run.exitCode, filesystemFull: full, freeBytes, filesystemBytes: totalBytes, killedByHarness };
+          if (killedByHarness) return { effects, consumedFailure: true, detectedBy: `harness: restore stalled ${p.stalledFor} on a full filesystem (${freeBytes} of ${totalBytes} bytes free); killed` };
           return { effects };
         },
-        dispose: unmount,
+        async dispose() {
+          clearInterval(timer);
+          await fs.dispose();
+        },
       },
     };
   },

@@ -1,10 +1,6 @@
-// Whether a tool, with these settings, encrypts its archives (passphrase and key faults need it).
-export function isEncrypted(tool: string, settings: Record<string, unknown>): boolean {
-  if (tool === "restic") return true;
-  if (tool === "duplicity" || tool === "borg") return settings.encryption !== undefined && settings.encryption !== "none";
-  return false;
-}
+// Whether the tool, with these settings, encrypts its archives: the passphrase and key faults need it.
+import type { ToolAdapter } from "../tools/tool.ts";
 
-export function requireEncryption(fault: string, tool: string, settings: Record<string, unknown>): void {
-  if (!isEncrypted(tool, settings)) throw new Error(`${fault} does not apply: ${tool} runs without encryption here`);
+export function needsEncryption(fault: string, tool: ToolAdapter, settings: Record<string, unknown>): string | undefined {
+  return tool.capabilities.encryption(settings).encrypted ? undefined : `${fault} does not apply: ${tool.name} runs without encryption with these settings`;
 }

@@ -1,38 +1,51 @@
-// The interface of a fault injector: one file per fault, each with its parameters and expected outcome.
+// The interface of a fault injector: one file per fault, each with its parameters, its expected
+// outcome, every path it will touch (checked before the run) and what it needs of the tool.
 // A fault strikes at its step, or arms itself for the next backup or restore (a crash mid-backup,
-// files changing under a hot backup, a full disk under a restore).
+// files changing under a hot backup, a full disk under a restore). It touches files only through
+// the target's confined directories (the data directory, the backup destination).
 import type { z } from "zod";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Outcome } from "../model/outcome.ts";
-import type { ToolRun } from "../tools/tool.ts";
+import type { ToolAdapter, ToolRun } from "../tools/tool.ts";
 
-/** What a fault may change about the drill besides files. */
-export interface DrillState {
-  /** The passphrase the tool was set up with. */
-  passphrase: string;
-  /** Passphrases to use instead, per kind of tool call (a wrong or lost key). */
-  override: { backup?: string; restore?: string; check?: string };
+/** A place a fault will touch: checked before anything runs, and again by the agent at every touch. */
+export interface FaultPath {
+  /** The data directory or the backup destination. */
+  root: "data" | "repo";
+  path: string;
+  /** What must be there: a real folder (never a symlink), or anything (a link is acted on itself). */
+  kind: "dir" | "any";
+  /** The parameter it came from, for messages. */
+  field: string;
+}
+
+/** A small file system the next restore goes onto (a size-limited tmpfs), where the target offers one. */
+export interface SmallFilesystem {
+  /** The folder, as the target's commands see it. */
+  path: string;
+  usage(): Promise<{ freeBytes: number; totalBytes: number }>;
+  dispose(): Promise<void>;
 }
 
 export interface FaultContext {
-  /** The target's data directory on the host. */
-  dataDir: string;
-  /** The backup destination on the host. */
-  repoDir: string;
-  /** A scratch folder for this fault (mount points, notes), removed after the run. */
-  workDir: string;
-  /** The tool under test (faults on archives pick its volume files) and its settings. */
-  tool: string;
+  /** The target's data directory: files are touched only through it. */
+  data: ConfinedDir;
+  /** The backup destination. */
+  repo: ConfinedDir;
+  /** A scratch folder of the target for this fault (control files), not part of the data. */
+  scratch: ConfinedDir;
+  /** The tool under test and its settings: faults ask it, never its name. */
+  tool: ToolAdapter;
   settings: Record<string, unknown>;
   /** Size of the protected data at the last backup (or as seeded). */
   sourceBytes: number;
   /** The scenario's dataset seed, so random choices repeat. */
   seed: number;
-  state: DrillState;
-  /** Resolves `rel` inside `root`, refusing anything that would leave it (also through symlinks). */
-  confine(root: string, rel: string): Promise<string>;
   /** Runs a backup now and SIGKILLs its process group after `afterMs` (a crashed run). */
   crashBackup(afterMs: number): Promise<ToolRun>;
+  /** A small file system for the next restore, when the target can make one. */
+  smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
 }
 
 /** What a fault found when it judged a restored tree (files it changed while they were backed up). */
@@ -52,16 +65,25 @@ export interface ArmedFault {
   finish(run: ToolRun): Promise<{ effects: Record<string, unknown>; consumedFailure?: boolean; detectedBy?: string; retry?: boolean }>;
   /** Paths (relative to the data directory) left out of the strict comparison and judged instead. */
   volatile?: string[];
-  judge?(restoredRoot: string): Promise<Judgement>;
-  /** Restore into a directory under this host folder (e.g. a small filesystem). */
-  stagingParent?: string;
+  /** Judges the restored tree (`under` a folder of `dir`). */
+  judge?(restored: { dir: ConfinedDir; under: string }): Promise<Judgement>;
+  /** Restore onto this small file system. */
+  stagingOn?: SmallFilesystem;
   /** Always called at the end of the run (unmount, stop writers). */
   dispose?(): Promise<void>;
+}
+
+/** The passphrases a fault puts in place from now on, per kind of tool call. */
+export interface PassphraseOverride {
+  backup?: string;
+  restore?: string;
+  check?: string;
 }
 
 export interface InjectResult {
   effects: Record<string, unknown>;
   armed?: ArmedFault;
+  passphrase?: PassphraseOverride;
 }
 
 export interface Fault<P = unknown> {
@@ -72,6 +94,10 @@ export interface Fault<P = unknown> {
   expect: Outcome[];
   /** Checks before the run that need no files (e.g. a path that leaves the data directory). */
   validate?(params: P): { field?: string; message: string }[];
+  /** Every path the fault names (folders, files): checked on the target before the drill starts. */
+  paths?(params: P): FaultPath[];
+  /** Why this tool, with these settings, cannot take this fault (refused when the scenario is loaded). */
+  requires?(params: P, tool: ToolAdapter, settings: Record<string, unknown>): string | undefined;
   /** Breaks something (or arms itself); returns what it did, for the journal and the report. */
   inject(params: P, ctx: FaultContext): Promise<InjectResult>;
 }

@@ -1,26 +1,10 @@
 // mutate-during-backup: rewrites files in place, chunk by chunk, while the next backup reads them (a
 // database writing under a hot backup). Afterwards each restored copy is judged: consistent (one whole
 // version that existed), torn (a mix no writer ever wrote) or missing.
-import { createHash } from "node:crypto";
-import { open, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { setImmediate as yieldToOthers } from "node:timers/promises";
 import { z } from "zod";
+import type { Mutation } from "../agent/confined-dir.ts";
 import { defineFault } from "./fault.ts";
-import { folderProblems, listFiles, pickSeeded } from "./pick.ts";
-
-const CHUNK = 16 * 1024;
-const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
-/** Version k of a file: the same size, every byte stamped with k and its position. */
-function version(size: number, k: number): Buffer {
-  const b = Buffer.alloc(size, k & 0xff);
-  for (let i = 0; i + 8 <= size; i += 8) {
-    b.writeUInt32LE(k, i);
-    b.writeUInt32LE(i / 8, i + 4);
-  }
-  return b;
-}
+import { folderProblems, pickSeeded, trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "mutate-during-backup",
@@ -34,68 +18,52 @@ export default defineFault({
     .strict(),
   expect: ["recovered", "detected"],
   validate: (p) => folderProblems("under", p.under),
+  paths: (p) => [{ root: "data", path: p.under, kind: "dir", field: "under" }],
   async inject(p, ctx) {
-    const candidates = (await listFiles(ctx.dataDir, p.under)).filter((f) => f.size >= 4096 && f.size <= 8 << 20);
+    const listed = await ctx.data.list(p.under);
+    // Files with a name outside the data directory are never rewritten (the agent would refuse them).
+    const candidates = listed.files.filter((f) => f.size >= 4096 && f.size <= 8 << 20 && !f.outsideLinks);
     const chosen = pickSeeded(candidates, p.files, `mutate:${p.seed}`);
     if (chosen.length === 0) throw new Error(`mutate-during-backup: no files of 4 KiB to 8 MiB under ${p.under}`);
-    const versions = new Map<string, Set<string>>();
-    for (const f of chosen) versions.set(f.rel, new Set([sha(await readFile(join(ctx.dataDir, f.rel)))]));
-    let running = false;
-    let rewrites = 0;
-    let loop: Promise<void> | null = null;
-
-    const rewrite = async (rel: string, size: number, k: number) => {
-      const v = version(size, k);
-      versions.get(rel)!.add(sha(v));
-      const fh = await open(await ctx.confine(ctx.dataDir, rel), "r+");
-      try {
-        for (let off = 0; off < size; off += CHUNK) {
-          await fh.write(v, off, Math.min(CHUNK, size - off), off);
-          await yieldToOthers(); // let a reader see the file half old, half new
-        }
-      } finally {
-        await fh.close();
-      }
-      rewrites++;
-    };
-    const run = async () => {
-      for (let k = 1; running; k++) for (const f of chosen) if (running) await rewrite(f.rel, f.size, k);
-    };
+    let mutation: Mutation | null = null;
+    let result: { rewrites: number; refused: { path: string; reason: string }[] } | null = null;
     const stop = async () => {
-      running = false;
-      await loop;
-      loop = null;
+      if (mutation && !result) result = await mutation.stop();
+      return result;
     };
-
     return {
-      effects: { files: chosen.map((f) => f.rel) },
+      effects: { files: chosen.map((f) => f.path), ...trapsMet([], listed.skipped) },
       armed: {
         on: "backup",
-        volatile: chosen.map((f) => f.rel),
+        volatile: chosen.map((f) => f.path),
         onToolStart() {
-          running = true;
-          loop = run();
+          // A tool call may start helper commands first: one writer for the whole call.
+          mutation ??= ctx.data.mutate(chosen, { dir: ctx.scratch, name: "mutate.stop" });
         },
         async finish() {
-          await stop();
-          return { effects: { rewritesDuringBackup: rewrites } };
+          const r = await stop();
+          return { effects: { rewritesDuringBackup: r?.rewrites ?? 0, ...(r && r.refused.length > 0 ? { refused: r.refused } : {}) } };
         },
-        async judge(restoredRoot) {
+        async judge(restored) {
           const counts = { consistent: 0, torn: 0, missing: 0 };
           const torn: string[] = [];
-          for (const [rel, known] of versions) {
-            const data = await readFile(join(restoredRoot, rel)).catch(() => null);
-            if (!data) counts.missing++;
-            else if (known.has(sha(data))) counts.consistent++;
+          const prefix = restored.under === "." ? "" : `${restored.under}/`;
+          const { digests } = await restored.dir.hash(chosen.map((f) => `${prefix}${f.path}`));
+          for (const f of chosen) {
+            const d = digests[`${prefix}${f.path}`];
+            if (!d) counts.missing++;
+            else if (mutation?.versions.get(f.path)?.has(d)) counts.consistent++;
             else {
               counts.torn++;
-              torn.push(rel);
+              torn.push(f.path);
             }
           }
           const ok = counts.torn + counts.missing === 0;
           return { ok, detail: ok ? "every file changed during the backup came back as a whole version" : `torn: ${torn.join(", ") || "-"}; missing: ${counts.missing}`, counts };
         },
-        dispose: stop,
+        async dispose() {
+          await stop();
+        },
       },
     };
   },

@@ -1,9 +1,9 @@
 // ransomware: encrypts a fraction of the files in place with a key it throws away, and renames them.
-import { createCipheriv, randomBytes } from "node:crypto";
-import { readFile, rm, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { defineFault } from "./fault.ts";
-import { folderProblems, pickFraction } from "./pick.ts";
+import { folderProblems, pickFraction, trapsMet } from "./pick.ts";
+
+const NOTE = "README-RESTORE-FILES.txt";
 
 export default defineFault({
   name: "ransomware",
@@ -18,20 +18,12 @@ export default defineFault({
     .strict(),
   expect: ["recovered"],
   validate: (p) => folderProblems("under", p.under),
+  paths: (p) => [{ root: "data", path: p.under, kind: "dir", field: "under" }],
   async inject(p, ctx) {
-    const { root, files, victims } = await pickFraction(ctx, p.under, p.fraction, `ransomware:${p.seed}`);
-    const key = randomBytes(32); // never kept: these bytes are gone for good
-    let bytes = 0;
-    for (const v of victims) {
-      const abs = await ctx.confine(root, v.rel);
-      const iv = randomBytes(16);
-      const c = createCipheriv("aes-256-ctr", key, iv);
-      const data = await readFile(abs);
-      await writeFile(`${abs}${p.extension}`, Buffer.concat([iv, c.update(data), c.final()]));
-      await rm(abs);
-      bytes += data.length;
-    }
-    await writeFile(await ctx.confine(ctx.dataDir, "README-RESTORE-FILES.txt"), "Your files are encrypted. (A drdrill drill: restore them from backup.)\n");
-    return { effects: { filesEncrypted: victims.length, of: files.length, bytesEncrypted: bytes, renamedTo: `*${p.extension}`, examples: victims.slice(0, 5).map((v) => v.rel) } };
+    const { files, victims, skipped } = await pickFraction(ctx.data, p.under, p.fraction, `ransomware:${p.seed}`);
+    // The agent XORs each file with a random keystream it never keeps: these bytes are gone for good.
+    const r = await ctx.data.encrypt(victims.map((v) => v.path), p.extension);
+    const note = await ctx.data.write(NOTE, "Your files are encrypted. (A drdrill drill: restore them from backup.)\n").then(() => NOTE, (e: Error) => `not written: ${e.message}`);
+    return { effects: { note, filesEncrypted: r.touched, of: files.length, bytesEncrypted: r.bytes, renamedTo: `*${p.extension}`, examples: r.examples, ...trapsMet(r.refused, skipped) } };
   },
 });

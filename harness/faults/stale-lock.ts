@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { parseDuration } from "../util/units.ts";
 import { defineFault } from "./fault.ts";
-import { listFiles } from "./pick.ts";
 
 export default defineFault({
   name: "stale-lock",
@@ -13,7 +12,7 @@ export default defineFault({
   validate: (p) => (parseDuration(p.after) === undefined ? [{ field: "after", message: `"${p.after}" is not a duration` }] : []),
   async inject(p, ctx) {
     const run = await ctx.crashBackup(parseDuration(p.after)!);
-    const locks = (await listFiles(ctx.repoDir)).filter((f) => /lock/i.test(f.rel)).map((f) => f.rel);
-    return { effects: { crashedAfterMs: Math.round(run.durationMs), exitCode: run.exitCode, signal: run.signal, finishedBeforeKill: run.exitCode === 0, lockFilesLeft: locks } };
+    const locks = (await ctx.repo.list()).files.filter((f) => /lock/i.test(f.path)).map((f) => f.path);
+    return { effects: { crashedAfterMs: Math.round(run.durationMs), exitCode: run.exitCode, signal: run.signal, finishedBeforeKill: run.exitCode === 0, lockFilesLeft: locks, toolSays: ctx.tool.capabilities.staleLock } };
   },
 });

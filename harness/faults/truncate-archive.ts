@@ -1,9 +1,8 @@
 // truncate-archive: cuts one archive volume short, as an interrupted upload or a full disk would.
-import { truncate } from "node:fs/promises";
-import { join } from "node:path";
 import { z } from "zod";
 import { chooseVolume } from "./archive-volumes.ts";
 import { defineFault } from "./fault.ts";
+import { trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "truncate-archive",
@@ -16,9 +15,9 @@ export default defineFault({
     .strict(),
   expect: ["detected"],
   async inject(p, ctx) {
-    const v = await chooseVolume(ctx.repoDir, ctx.tool, p.volume, ctx.seed);
+    const v = await chooseVolume(ctx.repo, ctx.tool, p.volume, ctx.seed);
     const newSize = Math.floor(v.size * p.keep);
-    await truncate(join(ctx.repoDir, v.rel), newSize);
-    return { effects: { volume: v.rel, volumes: v.of, fromBytes: v.size, toBytes: newSize } };
+    const r = await ctx.repo.patch([{ path: v.path, truncate: newSize }]);
+    return { effects: { volume: v.path, volumes: v.of, fromBytes: v.size, toBytes: newSize, ...trapsMet(r.refused) } };
   },
 });

@@ -2,7 +2,7 @@
 // case) or at backup (duplicity then writes an incremental with the wrong key on a warm cache).
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { requireEncryption } from "./encryption.ts";
+import { needsEncryption } from "./encryption.ts";
 import { defineFault } from "./fault.ts";
 
 export default defineFault({
@@ -10,15 +10,12 @@ export default defineFault({
   description: "Use a wrong passphrase from now on: for restores and checks (default), or for the next backups.",
   params: z.object({ for: z.enum(["restore", "backup"]).default("restore") }).strict(),
   expect: ["detected"],
-  async inject(p, ctx) {
-    requireEncryption("wrong-passphrase", ctx.tool, ctx.settings);
+  requires: (_p, tool, settings) => needsEncryption("wrong-passphrase", tool, settings),
+  async inject(p) {
     const wrong = `wrong-${randomBytes(12).toString("base64url")}`;
-    if (p.for === "restore") {
-      ctx.state.override.restore = wrong;
-      ctx.state.override.check = wrong;
-    } else {
-      ctx.state.override.backup = wrong;
-    }
-    return { effects: { for: p.for, passphrase: "replaced by a random one (not recorded)" } };
+    return {
+      effects: { for: p.for, passphrase: "replaced by a random one (not recorded)" },
+      passphrase: p.for === "restore" ? { restore: wrong, check: wrong } : { backup: wrong },
+    };
   },
 });

@@ -11,11 +11,13 @@ export class Journal {
   #closed = false;
   run: number | undefined;
 
+  /** `exclusive`: the file must not exist yet (one journal per run folder, never two runs in one). */
   constructor(
     path: string | null,
     private readonly secrets?: SecretStore,
+    opts: { exclusive?: boolean } = {},
   ) {
-    this.#fd = path ? openSync(path, "a") : null;
+    this.#fd = path ? openSync(path, opts.exclusive ? "wx" : "a") : null;
   }
 
   /** Milliseconds on the journal's monotonic clock. */

@@ -26,7 +26,7 @@ export type JournalEvent = Base &
     | { type: "phase-end"; phase: PhaseName; ok: boolean; detail?: string }
     | { type: "services-down" }
     | { type: "services-up" }
-    | { type: "dataset"; bytes: number; files: number }
+    | { type: "dataset"; bytes: number; files: number; method?: string }
     | { type: "tool-call"; kind: ToolCallKind; label: string; command: string; exitCode: number | null; signal: string | null;
         timedOut: boolean; startT: number; endT: number; durationMs: number; peakRssBytes: number | null;
         cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number>;
@@ -43,7 +43,8 @@ export type JournalEvent = Base &
     | { type: "outcome"; outcome: string; reason: string }
     | { type: "error"; message: string }
     | { type: "run-end" }
-    | { type: "interrupted"; signal: string }
+    | { type: "interrupted"; signal: string; during?: string }
+    | { type: "leftovers-removed"; items: string[] }
     | { type: "invocation-end"; exitCode: number }
   );
 

@@ -1,30 +1,14 @@
 // Decides a run's outcome from what happened (DESIGN.md's five outcomes); a pure function.
 import type { Outcome } from "../model/outcome.ts";
+import type { DrillFacts } from "../steps/state.ts";
 
-export interface DrillFacts {
-  /** The harness or its environment failed (not a verdict on the tool). */
-  error?: string;
-  faultInjected: boolean;
-  /** A tool call exited non-zero after a fault (the tool reported damage), with its message. */
-  reportedByTool?: string;
-  /** A tool call that failed with no fault to blame, or was killed at the timeout. */
-  toolFailure?: string;
-  restoreRan: boolean;
-  restoreSucceeded: boolean;
-  contentOk?: boolean;
-  contentMismatches?: number;
-  requiredOk?: boolean;
-  requiredDetail?: string;
-  /** Files a fault changed while they were backed up that came back torn (neither old nor new). */
-  torn?: number;
-  servicesRequired: boolean;
-  healthOk?: boolean;
-  healthDetail?: string;
-}
+export type { DrillFacts };
 
 export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string } {
   if (f.error) return { outcome: "error", reason: f.error };
   if (f.restoreRan && f.restoreSucceeded && f.contentOk === false) {
+    // Exit 0 and the wrong tree: the tool's words, if it had any, are all the operator got.
+    if (f.restoreWarned) return { outcome: "detected", reason: `${f.restoreWarned}; ${f.contentMismatches ?? "some"} entries differ from the manifest` };
     return { outcome: "silent-corruption", reason: `restore reported success but ${f.contentMismatches ?? "some"} entries differ from the manifest` };
   }
   if (f.torn && f.restoreSucceeded) {

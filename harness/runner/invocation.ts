@@ -2,27 +2,31 @@
 // results.json and the reports, and the exit code.
 import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
 import { arch, cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
-import { ReporterMux, type Reporter } from "../model/reporter.ts";
 import { killAllGroups } from "../exec/live-groups.ts";
-import { compareRuns } from "../metrics/comparison.ts";
-import type { LoadedScenario } from "../scenario/load.ts";
-import { SecretStore } from "../util/secrets.ts";
-import { runDrill } from "./run-drill.ts";
-import { InterruptedError } from "../model/errors.ts";
 import { Journal } from "../journal/journal.ts";
-import { applyObjectives } from "./objectives.ts";
-import type { RunPlan } from "./plan.ts";
+import { compareRuns } from "../metrics/comparison.ts";
+import { InterruptedError } from "../model/errors.ts";
 import type { Progress } from "../model/progress.ts";
 import type { RunResult } from "../model/result.ts";
 import { SCHEMA_VERSION, type Environment, type ResultsFile, type WarmupRun } from "../model/results-file.ts";
+import type { LoadedScenario } from "../scenario/load.ts";
+import { SecretStore } from "../util/secrets.ts";
+import { parseSize } from "../util/units.ts";
+import { applyObjectives } from "./objectives.ts";
+import type { RunPlan } from "./plan.ts";
+import { datasetKey, PristineDatasets } from "./pristine.ts";
+import { removeTree, settleRemovals } from "./remove-tree.ts";
+import { ReporterMux, type Reporter } from "./reporter-mux.ts";
+import { runDrill, type DrillEnv } from "./run-drill.ts";
+import { sweepLeftovers } from "./sweep-leftovers.ts";
 
 export interface InvocationOptions {
   argv: string[];
   scenarios: LoadedScenario[];
   plans: RunPlan[];
+  /** The run folder: made (empty, exclusively) by the caller. */
   outDir: string;
   /** --target; when absent each scenario's own target, else local. */
   targetName?: string;
@@ -35,6 +39,8 @@ export interface InvocationOptions {
   warmup?: boolean;
   /** Defaults to the process's SIGINT/SIGTERM. */
   signal?: AbortSignal;
+  /** The secrets of the run (a caller that checked them already hands them on). */
+  secrets?: SecretStore;
 }
 
 /** Warm-up runs get indexes from here (plan index added), so their logs and journal never mix with counted runs. */
@@ -83,12 +89,28 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
+export function newRunId(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
+}
+
+/** Datasets more than one local run of this invocation seeds: worth one pristine copy each. */
+function sharedDatasets(plans: RunPlan[], sizeBytes: number | undefined, targetName: string | undefined): Set<string> {
+  const count = new Map<string, number>();
+  for (const p of plans) {
+    const s = p.loaded.scenario;
+    if ((targetName ?? s.target ?? "local") !== "local") continue;
+    const key = datasetKey(s.dataset, sizeBytes ?? parseSize(s.dataset.size)!);
+    count.set(key, (count.get(key) ?? 0) + 1 + (p.loaded.scenario.warmup ? 1 : 0));
+  }
+  return new Set([...count].filter(([, n]) => n > 1).map(([k]) => k));
+}
+
 export async function runInvocation(opts: InvocationOptions): Promise<ResultsFile> {
-  await mkdir(opts.outDir, { recursive: true });
-  const secrets = new SecretStore();
-  const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets);
-  const runId = `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
+  const secrets = opts.secrets ?? new SecretStore();
+  const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets, { exclusive: true });
+  const runId = newRunId();
   const startedAt = new Date().toISOString();
+  // Ctrl-C is ours until the reports are written: an interrupt then still ends with every report.
   const interrupt = opts.signal ? null : interruptSignal();
   const signal = opts.signal ?? interrupt!.signal;
   const workRoot = join(opts.outDir, "work");
@@ -98,13 +120,18 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
   const warmups: WarmupRun[] = [];
   let interrupted = false;
   journal.emit("invocation-start", { runId, argv: opts.argv });
+  // What a drdrill killed hard left behind (a load writer, a tmpfs, a container) goes first.
+  const swept = await sweepLeftovers();
+  if (swept.length > 0) journal.emit("leftovers-removed", { items: swept });
+  const pristine = new PristineDatasets(join(workRoot, "pristine"), join(opts.outDir, "logs", "pristine"), secrets, sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName));
   try {
     for (const plan of opts.plans) {
       if (signal.aborted) {
         interrupted = true;
         break;
       }
-      const drillEnv = {
+      const drillEnv: DrillEnv = {
+        runId,
         journal,
         secrets,
         outDir: opts.outDir,
@@ -116,6 +143,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
         signal,
         progress: opts.progress,
         versions,
+        pristine,
       };
       try {
         if ((opts.warmup || plan.loaded.scenario.warmup) && !warmups.some((w) => w.group === plan.group)) {
@@ -139,51 +167,62 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
     }
   } finally {
     journal.run = undefined;
-    interrupt?.dispose();
     opts.progress.close();
-    if (!opts.keep) await rm(workRoot, { recursive: true, force: true }).catch(() => {});
+    if (!opts.keep) removeTree(workRoot);
   }
 
   const byFile = new Map(opts.scenarios.map((s) => [s.file, s]));
   applyObjectives(results, (r) => byFile.get(r.file)?.thresholds ?? []);
-  const exitCode = exitCodeFor(results, interrupted);
-  const environment: Environment = {
-    node: process.version,
-    drdrill: packageVersion(),
-    os: osName(),
-    kernel: release(),
-    arch: arch(),
-    cpus: cpus().length,
-    memoryBytes: totalmem(),
-    // What the target said of itself (image, container, data directory...), from the first run.
-    target: {
-      ...(journal.events().find((e) => e.type === "target") as { info?: Record<string, string> } | undefined)?.info,
-      kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.targetName ?? "local"),
-    },
-    tools: versions,
+  const build = (): ResultsFile => {
+    const exitCode = exitCodeFor(results, interrupted);
+    const environment: Environment = {
+      node: process.version,
+      drdrill: packageVersion(),
+      os: osName(),
+      kernel: release(),
+      arch: arch(),
+      cpus: cpus().length,
+      memoryBytes: totalmem(),
+      // What the target said of itself (image, container, data directory...), from the first run.
+      target: {
+        ...(journal.events().find((e) => e.type === "target") as { info?: Record<string, string> } | undefined)?.info,
+        kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.targetName ?? "local"),
+      },
+      tools: versions,
+    };
+    const outcomes: Record<string, number> = {};
+    for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      runId,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      argv: opts.argv,
+      environment,
+      scenarios: opts.scenarios.map((s) => ({ name: s.scenario.name, file: s.file, sha256: createHash("sha256").update(s.text).digest("hex") })),
+      results,
+      ...(warmups.length > 0 ? { warmups } : {}),
+      comparison: compareRuns(results),
+      summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
+      exitCode,
+      interrupted,
+    };
   };
-  const outcomes: Record<string, number> = {};
-  for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-  const file: ResultsFile = {
-    schemaVersion: SCHEMA_VERSION,
-    runId,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    argv: opts.argv,
-    environment,
-    scenarios: opts.scenarios.map((s) => ({ name: s.scenario.name, file: s.file, sha256: createHash("sha256").update(s.text).digest("hex") })),
-    results,
-    ...(warmups.length > 0 ? { warmups } : {}),
-    comparison: compareRuns(results),
-    summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
-    exitCode,
-    interrupted,
-  };
+  let file = build();
   // The journal's last word: interrupted (after cleanup ran), or how the invocation ended.
   if (interrupted) journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT") });
-  else journal.emit("invocation-end", { exitCode });
-  journal.close();
+  else journal.emit("invocation-end", { exitCode: file.exitCode });
   await mux.onEnd(file, opts.outDir);
+  // Ctrl-C while the reports were written: they are all there; they now say the run was interrupted.
+  if (!interrupted && signal.aborted) {
+    interrupted = true;
+    file = build();
+    journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT"), during: "reports" });
+    await mux.onEnd(file, opts.outDir);
+  }
+  journal.close();
+  interrupt?.dispose();
   for (const err of mux.errors) process.stderr.write(`drdrill: ${err}\n`);
+  await settleRemovals();
   return file;
 }

@@ -1,43 +1,66 @@
-// Runs one planned drill to its outcome and builds its entry in results.json.
+// Runs one planned drill to its outcome and builds its entry in results.json: stand up, the
+// scenario's steps in order (each returns its changes to the drill's state), cleanup always.
+import { join } from "node:path";
 import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
-import { decideOutcome } from "./decide-outcome.ts";
-import { Drill, type DrillEnv } from "./drill.ts";
 import { InterruptedError } from "../model/errors.ts";
-import type { RunPlan } from "./plan.ts";
 import type { RunResult } from "../model/result.ts";
+import { initialState } from "../steps/state.ts";
+import { DisposalStack } from "../util/disposal.ts";
+import { decideOutcome } from "./decide-outcome.ts";
+import type { DrillContext } from "./drill-context.ts";
+import type { DrillEnv } from "./drill-env.ts";
+import type { RunPlan } from "./plan.ts";
+import { removeTree } from "./remove-tree.ts";
+import { standUp } from "./stand-up.ts";
+
+export type { DrillEnv };
 
 /** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
 export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
   const s = plan.loaded.scenario;
   const journal = env.journal;
   journal.run = plan.index;
-  const drill = new Drill(plan, env);
+  const targetName = env.targetName ?? s.target ?? "local";
+  const folders = {
+    logDir: join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`),
+    workDir: join(env.workRoot, `run-${plan.index + 1}`),
+    runName: `${env.runId}-${plan.index + 1}`,
+  };
   // A passphrase is named by its variable in settings; the value never leaves memory.
-  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: plan.settings, target: drill.targetName, repeat: plan.repeat });
+  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: plan.settings, target: targetName, repeat: plan.repeat });
+  const disposal = new DisposalStack();
+  let ctx: DrillContext | null = null;
   let interrupted: InterruptedError | null = null;
+  let error: string | undefined;
   try {
-    await drill.start();
+    ctx = await standUp(plan, env, folders, disposal);
     for (const step of s.steps) {
-      drill.checkAbort();
-      const ok = await drill.step(step);
-      // A backup that failed before any fault leaves nothing to restore: stop here.
-      if (!ok && step.backup && !drill.facts.faultInjected) break;
+      ctx.checkAbort();
+      const [kind, params] = Object.entries(step)[0] as [string, unknown];
+      const r = await ctx.runStep(kind, params);
+      if (r.stop) break;
     }
   } catch (e) {
     if (e instanceof InterruptedError) interrupted = e;
     else if (env.signal.aborted) interrupted = new InterruptedError(String(env.signal.reason ?? "SIGINT"));
-    else drill.facts.error = e instanceof Error ? e.message : String(e);
+    else error = e instanceof Error ? e.message : String(e);
   } finally {
-    await drill.cleanup();
+    journal.emit("phase-start", { phase: "cleanup" });
+    const ok = await disposal.dispose();
+    // The run's trees go after the run, off the critical path of the next one (see remove-tree.ts).
+    if (!env.keep) removeTree(folders.workDir);
+    journal.emit("phase-end", { phase: "cleanup", ok, ...(disposal.failures.length > 0 ? { detail: disposal.failures.join("; ") } : {}) });
   }
   if (interrupted) throw interrupted;
-  const { outcome, reason } = decideOutcome(drill.facts);
+  const state = ctx?.state ?? initialState("", false);
+  const facts = error ? { ...state.facts, error } : state.facts;
+  const { outcome, reason } = decideOutcome(facts);
   journal.emit("outcome", { outcome, reason });
-  if (drill.facts.error) journal.emit("error", { message: drill.facts.error });
+  if (facts.error) journal.emit("error", { message: facts.error });
   journal.emit("run-end", {});
   const events = journal.events(plan.index);
-  const v = drill.verification;
+  const v = state.verification;
   return {
     index: plan.index,
     scenario: s.name,
@@ -46,7 +69,7 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     label: plan.label,
     group: plan.group,
     settings: plan.settings,
-    target: drill.targetName,
+    target: targetName,
     mode: s.mode,
     repeat: plan.repeat,
     ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
@@ -60,8 +83,8 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
       ? { filesChecked: v.filesChecked, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
       : null,
     phases: phases(events),
-    toolCalls: drill.calls.calls,
-    faults: drill.faults,
-    error: drill.facts.error ?? null,
+    toolCalls: ctx?.services.calls.calls ?? [],
+    faults: state.faults,
+    error: facts.error ?? null,
   };
 }

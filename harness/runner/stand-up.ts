@@ -1,59 +1,150 @@
-// Stands up a drill: the target, a check that the tool is installed, the tool's session, the seeded
-// data, a fault pre-flight, and a steady-state health check before anything is broken.
+// Stands up a drill and returns it started: the target, a check that the tool is installed there,
+// the tool's session, the seeded data, a check of every path the faults will touch, and a
+// steady-state health check before anything is broken. Each thing stood up is pushed on the
+// drill's disposal stack, so cleanup runs whatever happens next.
 import { mkdir } from "node:fs/promises";
-import { confine } from "../faults/confine.ts";
-import { TARGETS } from "../targets/registry.ts";
-import { TOOLS } from "../tools/registry.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
-import { DEFAULT_TIMEOUT_MS, type Drill } from "./drill.ts";
+import type { CommandExecutor } from "../exec/types.ts";
+import { FAULTS } from "../faults/registry.ts";
 import { EnvironmentError } from "../model/errors.ts";
+import { initialState } from "../steps/state.ts";
+import { passphraseFor } from "../steps/state.ts";
+import { TARGETS } from "../targets/registry.ts";
+import type { StartedTarget } from "../targets/target.ts";
+import { TOOLS } from "../tools/registry.ts";
+import type { DisposalStack } from "../util/disposal.ts";
+import { parseDuration, parseSize } from "../util/units.ts";
+import { DrillContext } from "./drill-context.ts";
+import type { DrillEnv } from "./drill-env.ts";
+import { runPhase } from "./phase.ts";
+import type { RunPlan } from "./plan.ts";
+import { ToolCallLog } from "./tool-call-log.ts";
 
-export async function standUp(drill: Drill): Promise<void> {
-  const s = drill.plan.loaded.scenario;
-  const targetDef = TARGETS[drill.targetName];
-  if (!targetDef) throw new EnvironmentError(`target "${drill.targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
-  const adapter = TOOLS[drill.plan.tool]!;
-  await mkdir(drill.logDir, { recursive: true });
-  drill.target = await drill.phase("prepare", () => targetDef.start({ workDir: drill.workDir, journal: drill.journal, secrets: drill.env.secrets, logDir: drill.logDir, mode: s.mode, settings: s.targetSettings?.[drill.targetName] }));
-  const target = drill.target;
-  drill.journal.emit("target", { name: target.name, info: target.describe() });
-  const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", adapter.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")] });
-  const missing = which.stdout.trim();
-  if (missing) throw new EnvironmentError(`${drill.plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it (see README: ci/setup.sh tools)`);
-  drill.env.versions[adapter.name] ??= await adapter.version(target.exec).catch(() => "unknown");
-  drill.session = adapter.open(drill.plan.settings, {
-    exec: drill.watchedExec(target.exec),
-    repoDir: target.repoDir.exec,
-    workDir: target.toolDir.exec,
-    passphrase: () => (drill.current === "backup" || drill.current === "restore" || drill.current === "check" ? drill.state.override[drill.current] : undefined) ?? drill.state.passphrase,
-    timeoutMs: drill.env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
-  });
-  const sizeBytes = drill.env.sizeBytes ?? parseSize(s.dataset.size)!;
-  const seeded = await drill.phase("seed", () => target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}) }, (b) => drill.env.progress.bytes(b, sizeBytes)));
-  drill.journal.emit("dataset", seeded);
-  drill.seededBytes = seeded.bytes;
-  await preflightFaults(drill);
-  await target.resume();
-  const health = await target.health();
-  drill.journal.emit("health", health);
-  if (!health.ok) throw new EnvironmentError(`target not healthy before the drill: ${health.detail}`);
-  const init = await drill.session.init();
-  if (init) {
-    drill.calls.record("init", init);
-    if (init.failed) throw new EnvironmentError(`${init.label} failed: ${init.message ?? `exit ${init.exitCode}`}`);
-  }
+export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+export interface RunFolders {
+  logDir: string;
+  workDir: string;
+  runName: string;
 }
 
-/** Refuses a fault path that escapes the data directory through a symlink, before anything runs. */
-async function preflightFaults(drill: Drill): Promise<void> {
-  for (const step of drill.plan.loaded.scenario.steps) {
-    for (const [name, params] of Object.entries(step.fault ?? {})) {
-      const path = (params as { path?: unknown }).path;
-      if (typeof path !== "string") continue;
-      await confine(drill.target!.dataDir.host, path).catch((e: Error) => {
-        throw new EnvironmentError(`fault ${name}: ${e.message}; refused before the drill`);
-      });
+/** The target's executor, watched: the drill learns of every command it starts (armed faults, progress). */
+function watched(inner: CommandExecutor, ctx: () => DrillContext | null): CommandExecutor {
+  return {
+    where: inner.where,
+    run: (spec) =>
+      inner.run({
+        ...spec,
+        onSpawn: (group) => {
+          spec.onSpawn?.(group);
+          ctx()?.onSpawn(group);
+        },
+      }),
+  };
+}
+
+export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders, disposal: DisposalStack): Promise<DrillContext> {
+  const s = plan.loaded.scenario;
+  const io = { journal: env.journal, progress: env.progress, signal: env.signal };
+  const targetName = env.targetName ?? s.target ?? "local";
+  const targetDef = TARGETS[targetName];
+  if (!targetDef) throw new EnvironmentError(`target "${targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
+  const tool = TOOLS[plan.tool]!;
+  await mkdir(folders.logDir, { recursive: true });
+  const targetOpts = {
+    workDir: folders.workDir,
+    runName: folders.runName,
+    journal: env.journal,
+    secrets: env.secrets,
+    logDir: folders.logDir,
+    mode: s.mode,
+    signal: env.signal,
+    ...(s.targetSettings?.[targetName] ? { settings: s.targetSettings[targetName] as Record<string, unknown> } : {}),
+  };
+  const target: StartedTarget = await runPhase(io, "prepare", () => targetDef.start(targetOpts));
+  disposal.defer("target", () => target.stop());
+  env.journal.emit("target", { name: target.name, info: target.describe() });
+
+  const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", tool.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")], log: false });
+  const missing = which.stdout.trim();
+  if (which.notStarted) throw new EnvironmentError(`cannot run commands on ${target.exec.where}: ${which.message}`);
+  if (missing) throw new EnvironmentError(`${plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it there: ${tool.install}`);
+  env.versions[tool.name] ??= await tool.version(target.exec).catch(() => "unknown");
+
+  const secretSetting = tool.capabilities.encryption(plan.settings).secretSetting ?? "passphrase";
+  const passphrase = env.secrets.resolve(plan.settings[secretSetting] as { env: string } | undefined);
+  const calls = new ToolCallLog(env.journal, env.outDir);
+  let ctx: DrillContext | null = null;
+  const services = {
+    plan: {
+      scenario: s.name,
+      mode: s.mode,
+      seed: s.dataset.seed,
+      require: s.require,
+      repeat: plan.repeat,
+      ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
+      toolName: plan.tool,
+      tool,
+      settings: plan.settings,
+    },
+    target,
+    session: null,
+    journal: env.journal,
+    calls,
+    progress: env.progress,
+    signal: env.signal,
+  };
+  ctx = new DrillContext(services, initialState(passphrase, s.steps.some((st) => (st.verify as string[] | undefined)?.includes("services"))));
+  const drill = ctx;
+  disposal.defer("armed faults", () => drill.armed.disposeAll());
+  const session = tool.open(plan.settings, {
+    exec: watched(target.exec, () => ctx),
+    repoDir: target.paths.repo,
+    workDir: target.paths.tool,
+    passphrase: () => passphraseFor(drill.state, drill.currentKind),
+    timeoutMs: env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
+    onProgress: (p) => p.bytes !== undefined && env.progress.bytes(p.bytes, p.totalBytes),
+  });
+  (services as { session: typeof session | null }).session = session;
+
+  const sizeBytes = env.sizeBytes ?? parseSize(s.dataset.size)!;
+  const pristine = env.pristine && target.name === "local" ? await env.pristine.get(s.dataset, sizeBytes) : undefined;
+  const seeded = await runPhase(io, "seed", () =>
+    target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}), ...(pristine ? { pristine } : {}) }, (b) => env.progress.bytes(b, sizeBytes)),
+  );
+  env.journal.emit("dataset", seeded);
+  drill.apply({ seededBytes: seeded.bytes });
+  await target.resume();
+  const health = await target.health();
+  env.journal.emit("health", health);
+  if (!health.ok) throw new EnvironmentError(`target not healthy before the drill: ${health.detail}`);
+  await preflightFaults(drill, plan);
+  const init = await session.init();
+  if (init) {
+    calls.record("init", init);
+    if (init.failed) throw new EnvironmentError(`${init.label} failed: ${init.message ?? `exit ${init.exitCode}`}`);
+  }
+  return drill;
+}
+
+/**
+ * Every path a fault names is looked at on the target before anything is broken: a folder parameter
+ * that is a symlink (or runs through one), or a path that is not there, is refused now.
+ */
+async function preflightFaults(ctx: DrillContext, plan: RunPlan): Promise<void> {
+  for (const step of plan.loaded.scenario.steps) {
+    for (const [name, params] of Object.entries((step.fault ?? {}) as Record<string, unknown>)) {
+      for (const p of FAULTS[name]?.paths?.(params) ?? []) {
+        const dir = p.root === "data" ? ctx.target.data : ctx.target.repo;
+        const st = (await dir.stat([p.path]))[p.path];
+        const why = !st
+          ? `"${p.path}" does not exist in the ${dir.label}`
+          : "refused" in st
+            ? st.refused
+            : p.kind === "dir" && st.type !== "dir"
+              ? `"${p.path}" is ${st.type === "symlink" ? "a symlink" : `a ${st.type}`}, not a folder of the ${dir.label}; not followed`
+              : null;
+        if (why) throw new EnvironmentError(`fault ${name} (${p.field}): ${why}; refused before the drill`);
+      }
     }
   }
 }
-

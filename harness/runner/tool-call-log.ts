@@ -13,8 +13,8 @@ export class ToolCallLog {
     private readonly outDir: string,
   ) {}
 
-  record(kind: ToolCallKind, run: ToolRun): ToolRun {
-    const rel = (p: string) => relative(this.outDir, p);
+  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental"): ToolRun {
+    const rel = (p: string) => (p ? relative(this.outDir, p) : "");
     const common = {
       kind,
       label: run.label,
@@ -34,6 +34,7 @@ export class ToolCallLog {
       cpuMs: run.cpuMs,
       stdoutPath: rel(run.stdoutPath),
       stderrPath: rel(run.stderrPath),
+      ...(backupKind ? { backupKind } : {}),
     });
     this.calls.push({ ...common, durationMs: Math.round(run.durationMs), stdoutLog: rel(run.stdoutPath), stderrLog: rel(run.stderrPath) });
     return run;

@@ -1,80 +1,28 @@
 // The scenario file schema: one zod schema is the validator, the TypeScript types and the JSON Schema.
+// Steps, tools, faults and targets come from their registries; what a tool cannot do is refused here.
 import { z } from "zod";
-import { FAULTS } from "../faults/registry.ts";
 import { OBJECTIVE_NAMES } from "../model/metrics.ts";
-import { parseThreshold } from "../objectives/parse.ts";
 import { OUTCOMES } from "../model/outcome.ts";
 import { ATTRIBUTES } from "../model/verification.ts";
+import { parseThreshold } from "../objectives/parse.ts";
+import { STEPS } from "../steps/registry.ts";
 import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
+import { exactlyOne } from "../util/exactly-one.ts";
+import { parseDuration } from "../util/units.ts";
+import { durationText, sizeText } from "../util/zod-units.ts";
 
-const sizeText = z
-  .union([z.string(), z.number()])
-  .refine((v) => parseSize(v) !== undefined, { message: 'not a size; write e.g. "50MB", "3.34GB" or a number of bytes' })
-  .describe("A size: 50MB, 3.34GB, 512MiB, or bytes.");
+/** Bounds shared with the command line (--repeat, --timeout): one rule for both. */
+export const LIMITS = { repeatMax: 100, timeoutMinMs: 1000 } as const;
 
-const durationText = z
-  .string()
-  .refine((v) => parseDuration(v) !== undefined, { message: 'not a duration; write e.g. "500ms", "10s", "5m", "1h"' })
-  .describe("A duration: 500ms, 10s, 5m, 1h.");
-
-/** An object that must have exactly one of the given keys (a tagged union that reads well in YAML). */
-function exactlyOne<T extends z.ZodRawShape>(shape: T, what: string) {
-  const keys = Object.keys(shape);
-  return z.preprocess(
-    (raw, ctx) => {
-      if (!raw || typeof raw !== "object" || Array.isArray(raw)) return raw;
-      const present = Object.keys(raw);
-      const unknown = present.filter((k) => !keys.includes(k));
-      for (const k of unknown) ctx.addIssue({ code: "custom", message: `unknown ${what} "${k}" (known: ${keys.join(", ")})`, path: [k], input: raw });
-      if (unknown.length === 0 && present.length !== 1) {
-        ctx.addIssue({ code: "custom", message: `a ${what} has exactly one of: ${keys.join(", ")} (found ${present.length})`, input: raw });
-      }
-      return Object.fromEntries(Object.entries(raw).filter(([k]) => keys.includes(k)));
-    },
-    z.object(shape).partial().strict().meta({ minProperties: 1, maxProperties: 1 }),
-  );
-}
-
-const faultShape = Object.fromEntries(
-  Object.values(FAULTS).map((f) => [
-    f.name,
-    (f.params as z.ZodType).superRefine((p, ctx) => {
-      for (const problem of f.validate?.(p) ?? []) {
-        ctx.addIssue({ code: "custom", message: problem.message, path: problem.field ? problem.field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [] });
-      }
-    }).describe(f.description),
-  ]),
-) as Record<string, z.ZodType>;
+export const stepSchema = exactlyOne(
+  Object.fromEntries(Object.values(STEPS).map((s) => [s.name, (s.schema as z.ZodType).describe(s.description)])) as Record<string, z.ZodType>,
+  "step",
+);
 
 const toolShape = Object.fromEntries(
   Object.values(TOOLS).map((t) => [t.name, (t.settings as z.ZodType).describe(t.description)]),
 ) as Record<string, z.ZodType>;
-
-export const stepSchema = exactlyOne(
-  {
-    backup: z.enum(["full", "incremental"]).describe("Take a backup with the tool."),
-    load: durationText.describe("Let the load writer run this long (what RPO is measured against)."),
-    wait: durationText.describe("Pause."),
-    fault: exactlyOne(faultShape, "fault").describe("Inject a fault."),
-    check: z.enum(["light", "deep"]).describe("Check the repository: light (structure) or deep (read all data)."),
-    restore: z
-      .union([z.literal("latest"), z.object({ at: z.string().describe("ISO 8601 time, or 'backup:N' for the Nth backup.") }).strict()])
-      .describe("Restore into an empty directory, put it in place, start the services."),
-    verify: z.array(z.enum(["files", "services"])).min(1).describe("What must hold for 'recovered'."),
-    schedule: z
-      .object({
-        for: durationText.describe("How long the load writer runs while backups are taken."),
-        every: durationText.optional().describe("Backup interval; default: the scenario's sweep.every."),
-        backup: z.enum(["full", "incremental"]).default("incremental"),
-        jitter: z.boolean().default(true).describe("Let the disaster strike at a seeded random point of the last interval."),
-      })
-      .strict()
-      .describe("Backups every interval while the load writer runs (achieved RPO vs interval)."),
-  },
-  "step",
-);
 
 export const toolEntrySchema = z.preprocess(
   (v) => (typeof v === "string" ? { [v]: {} } : v),
@@ -93,21 +41,32 @@ const objectivesSchema = z
   })
   .describe('Thresholds: { rto: "< 10m", rpo: "<= 15m", backupThroughput: ">= 20MB/s" }');
 
+const targetNames = Object.keys(TARGETS) as [string, ...string[]];
+
+/** How many backups a schedule step takes (for the fewest of the swept intervals). */
+function scheduledBackups(st: Record<string, unknown>, sweep: string[] | undefined): number {
+  const sched = st.schedule as { for: string; every?: string } | undefined;
+  if (!sched) return 0;
+  const forMs = parseDuration(sched.for) ?? 0;
+  const intervals = (sched.every ? [sched.every] : (sweep ?? [])).map((e) => parseDuration(e) ?? Infinity);
+  return intervals.length === 0 ? 0 : Math.min(...intervals.map((every) => Math.floor(forMs / every)));
+}
+
 export const scenarioSchema = z
   .object({
     $schema: z.string().optional(),
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes"),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "use lowercase letters, digits and dashes").max(100),
     description: z.string().optional(),
     dataset: z
       .object({
         size: sizeText.default("50MB"),
         seed: z.number().int().min(0).default(1),
-        copyFrom: z.string().optional().describe("Copy this existing directory instead of generating data (never modified)."),
+        copyFrom: z.string().min(1).optional().describe("Copy this existing directory instead of generating data (never modified)."),
       })
       .strict()
       .default({ size: "50MB", seed: 1 }),
     mode: z.enum(["cold", "hot"]).default("cold").describe("cold: stop services for the backup; hot: keep them running."),
-    target: z.enum(["local", "lab", "ssh", "multipass"]).optional(),
+    target: z.enum(targetNames).optional().describe(`Where the protected system runs: ${targetNames.join(", ")} (default local; --target overrides).`),
     targetSettings: z
       .object(Object.fromEntries(Object.values(TARGETS).flatMap((t) => (t.settings ? [[t.name, t.settings.optional()]] : []))))
       .strict()
@@ -118,22 +77,28 @@ export const scenarioSchema = z
     expect: expectSchema.optional().describe("Outcome(s) that pass; default: what the faults declare, else recovered."),
     objectives: objectivesSchema.default({}),
     require: z.array(z.enum(ATTRIBUTES)).default([]).describe("Metadata that must survive for 'recovered'."),
-    repeat: z.number().int().min(1).max(100).default(1),
+    repeat: z.number().int().min(1).max(LIMITS.repeatMax).default(1),
     sweep: z
-      .object({ every: z.array(durationText).min(1).describe("Backup intervals: one run per value, e.g. [5s, 15s, 60s].") })
+      .object({ every: z.array(durationText({ minMs: 1000 })).min(1).describe("Backup intervals (1 s or more): one run per value, e.g. [5s, 15s, 60s].") })
       .strict()
       .optional()
       .describe("Vary the schedule step's backup interval across runs."),
     warmup: z.boolean().default(false).describe("Run each tool and settings once first, not counted (like hyperfine --warmup)."),
-    timeout: durationText.optional().describe("Bound on every single tool call."),
+    timeout: durationText({ minMs: LIMITS.timeoutMinMs }).optional().describe("Bound on every single tool call (1 s to 24 h)."),
   })
   .strict()
   .superRefine((s, ctx) => {
     const steps = s.steps as Record<string, unknown>[];
-    const firstBackup = steps.findIndex((st) => "backup" in st);
+    const firstBackup = steps.findIndex((st) => "backup" in st || ((st.schedule as { backup?: string } | undefined)?.backup === "full"));
+    let backupsSoFar = 0;
     steps.forEach((st, i) => {
-      if ("restore" in st && (firstBackup < 0 || firstBackup > i)) {
+      if ("restore" in st && (firstBackup < 0 || firstBackup > i) && !steps.slice(0, i).some((p) => "schedule" in p)) {
         ctx.addIssue({ code: "custom", message: "restore comes before any backup", path: ["steps", i, "restore"] });
+      }
+      const at = typeof st.restore === "object" && st.restore !== null ? (st.restore as { at?: string }).at : undefined;
+      const nth = at ? /^backup:(\d+)$/.exec(at.trim()) : null;
+      if (nth && Number(nth[1]) > backupsSoFar) {
+        ctx.addIssue({ code: "custom", message: `backup:${nth[1]} does not exist: at most ${backupsSoFar} backup(s) are taken before this restore`, path: ["steps", i, "restore", "at"] });
       }
       const sched = st.schedule as { every?: string; backup?: string } | undefined;
       if (sched && !sched.every && !s.sweep) {
@@ -145,6 +110,18 @@ export const scenarioSchema = z
       if (st.backup === "incremental" && (firstBackup < 0 || firstBackup >= i)) {
         ctx.addIssue({ code: "custom", message: "an incremental backup needs a full backup before it", path: ["steps", i, "backup"] });
       }
+      if ("backup" in st) backupsSoFar++;
+      backupsSoFar += scheduledBackups(st, s.sweep?.every);
+    });
+    // What a tool (with its settings) cannot do is known now: refuse it before anything runs.
+    (s.tools as Record<string, Record<string, unknown>>[]).forEach((entry, ti) => {
+      const [name, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
+      const tool = TOOLS[name]!;
+      steps.forEach((st, i) => {
+        const [kind, params] = Object.entries(st)[0] as [string, unknown];
+        const why = STEPS[kind]?.requires?.(params, tool, settings);
+        if (why) ctx.addIssue({ code: "custom", message: `${why} (tools[${ti}]: ${name})`, path: ["steps", i, kind] });
+      });
     });
   });
 

@@ -1,20 +1,35 @@
 // The interface of a protected system: where its data is, how to stop/start it, seed it and check it.
+// Everything a drill does to the target's files goes through the started target's confined
+// directories (the agent, where the files are), never through paths of this machine.
 import type { z } from "zod";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { CommandExecutor } from "../exec/types.ts";
-import type { Manifest } from "../verify/build-manifest.ts";
+import type { SmallFilesystem } from "../faults/fault.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { SecretStore } from "../util/secrets.ts";
-
-/** One location seen from both sides: the harness (host) and the executor (where tools run). */
-export interface PathPair {
-  host: string;
-  exec: string;
-}
 
 export interface DatasetSpec {
   sizeBytes: number;
   seed: number;
   copyFrom?: string;
+  /** A pristine copy of this dataset made once for the invocation (on this machine), to clone from. */
+  pristine?: PristineDataset;
+}
+
+/** A dataset prepared once per invocation on this machine, with its manifest. */
+export interface PristineDataset {
+  dir: string;
+  bytes: number;
+  files: number;
+  /** How the pristine copy itself was made. */
+  madeBy: string;
+}
+
+export interface SeedResult {
+  bytes: number;
+  files: number;
+  /** How this run's data was made: "generated", "cp -a --reflink=auto of the pristine copy", ... */
+  method: string;
 }
 
 export interface HealthResult {
@@ -29,8 +44,10 @@ export interface LoadSurvivor {
 }
 
 export interface TargetOptions {
-  /** The run's own folder; everything the target makes lives under it. */
+  /** The run's own folder on this machine; everything the target makes here lives under it. */
   workDir: string;
+  /** A name unique to this run (folders and containers on the target carry it). */
+  runName: string;
   journal: Journal;
   secrets: SecretStore;
   logDir: string;
@@ -38,17 +55,41 @@ export interface TargetOptions {
   mode: "cold" | "hot";
   /** The scenario's `targetSettings.<target>`, already validated with the target's `settings` schema. */
   settings?: Record<string, unknown>;
+  /** Aborted on Ctrl-C: a target standing up (booting a VM, say) stops waiting. */
+  signal?: AbortSignal;
+}
+
+/** Paths as the target's commands (the tools) see them. */
+export interface TargetPaths {
+  data: string;
+  repo: string;
+  /** A folder for tool caches and state. */
+  tool: string;
+}
+
+/** An empty folder for one restore: the tool writes `path`, which does not exist yet. */
+export interface Staging {
+  id: number;
+  /** As the target's commands see it. */
+  path: string;
+  /** The folder holding it, for file operations; the restored tree is `name` inside it. */
+  dir: ConfinedDir;
+  name: string;
 }
 
 export interface StartedTarget extends AsyncDisposable {
   readonly name: string;
   readonly exec: CommandExecutor;
-  readonly dataDir: PathPair;
-  /** Where backups go (a folder per run). */
-  readonly repoDir: PathPair;
-  /** A folder for tool caches and state. */
-  readonly toolDir: PathPair;
-  seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<{ bytes: number; files: number }>;
+  readonly paths: TargetPaths;
+  /** The data directory, confined. */
+  readonly data: ConfinedDir;
+  /** The backup destination on the target, confined. */
+  readonly repo: ConfinedDir;
+  /** The target's own scratch folder (control files of faults), confined; not part of the data. */
+  readonly scratch: ConfinedDir;
+  /** Paths (relative to the data directory) left out of manifests: the load writer's file, live files. */
+  readonly manifestExcludes: readonly string[];
+  seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<SeedResult>;
   /** Called before every backup in hot mode (e.g. a consistent database dump into the data directory). */
   prepareHotBackup?(): Promise<void>;
   /** Stops the services so the data is consistent (`snap stop microstack`). */
@@ -57,16 +98,13 @@ export interface StartedTarget extends AsyncDisposable {
   resume(): Promise<void>;
   servicesRunning(): boolean;
   health(): Promise<HealthResult>;
-  /** Manifest of the data directory, or of another tree (a restore staging dir), without volatile files. */
-  manifest(dir?: PathPair): Promise<Manifest>;
   loadSurvivor(): Promise<LoadSurvivor>;
-  /**
-   * A path to restore into that does not exist yet, inside a new empty directory the harness made
-   * (under `onHost` when given: a fault may put restores on a small filesystem).
-   */
-  stagingDir(onHost?: string): Promise<PathPair>;
+  /** A new, empty folder to restore into (onto a fault's small file system when given). */
+  staging(on?: SmallFilesystem): Promise<Staging>;
   /** Puts a restored tree in place of the data directory. */
-  replaceData(staging: PathPair): Promise<void>;
+  replaceData(staging: Staging): Promise<void>;
+  /** A size-limited file system for a restore (disk-full), where the target can mount one. */
+  smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
   describe(): Record<string, string>;
   stop(): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { CommandSpec } from "../exec/types.ts";
 import { borgArchiveName, borgLogMessage, parseBorgCreate, parseBorgList } from "./borg-output.ts";
 import { pickBackup } from "./pick-backup.ts";
-import { probeVersion, runTool } from "./run-tool.ts";
+import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
@@ -52,8 +52,24 @@ export default defineTool({
   name: "borg",
   description: "borg 1.2: deduplicated, compressed (lz4/zstd), optionally encrypted archives.",
   binaries: ["borg"],
+  install: "apt-get install borgbackup",
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  capabilities: {
+    incremental: true,
+    pointInTime: true,
+    selfContainedBackups: true,
+    encryption: (s) => ({ encrypted: s.encryption !== "none", secretSetting: "passphrase", how: "repokey: the key lives in the repository's config, sealed by the passphrase" }),
+    dataFiles: /^data\/\d+\/\d+$/,
+    async loseKey(repo) {
+      const text = (await repo.read("config"))?.toString("utf8") ?? "";
+      const kept = text.split("\n").filter((l) => !/^key\s*=/.test(l) && !/^[ \t]+\S/.test(l));
+      if (kept.length === text.split("\n").length) throw new Error("lost-key: no repokey in borg's config (keyfile mode keeps it outside the repository)");
+      await repo.write("config", kept.join("\n"));
+      return { effects: { removed: "the repokey from the repository's config" } };
+    },
+    staleLock: "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the call runs once more",
+  },
   version: (exec) => probeVersion(exec, "borg", ["--version"], /borg\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
@@ -71,11 +87,12 @@ export default defineTool({
         if (list.failed) return list;
         const archives = parseBorgList(list.stdout);
         const chosen = opts?.at ? pickBackup(archives, opts.at) : archives.sort((a, b) => a.timeMs - b.timeMs).at(-1);
-        if (!chosen) throw new Error(`borg: no archive ${opts?.at ? `at or before ${opts.at}` : "at all"} in the repository`);
+        if (!chosen) return notRun("borg-extract", `borg: no archive ${opts?.at ? `at or before ${opts.at}` : "at all"} in the repository`);
         // borg extracts into its working directory: make the (new, empty) staging directory and run there.
         const mkdir = await runTool(ctx, { label: "borg-mkdir-staging", command: "mkdir", args: ["-p", "--", destDir] });
         if (mkdir.failed) return mkdir;
-        return withBreakLock(s, ctx, () => borg(s, ctx, "borg-extract", ["extract", `${ctx.repoDir}::${chosen.name}`], { cwd: destDir }));
+        const run = await withBreakLock(s, ctx, () => borg(s, ctx, "borg-extract", ["extract", `${ctx.repoDir}::${chosen.name}`], { cwd: destDir }));
+        return { ...run, backupId: chosen.name };
       },
       check(deep) {
         return withBreakLock(s, ctx, () => borg(s, ctx, deep ? "borg-check-verify-data" : "borg-check", deep ? ["check", "--verify-data", ctx.repoDir] : ["check", ctx.repoDir]));

@@ -1,7 +1,7 @@
 // Reference: `cp -a` of the whole tree into the repository and back: the physical limit of this disk, full copies only.
 import { z } from "zod";
 import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
-import { probeVersion, runTool } from "./run-tool.ts";
+import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { defineTool } from "./tool.ts";
 
 const settings = z.object({}).strict();
@@ -24,8 +24,17 @@ export default defineTool({
   name: "cp",
   description: "Reference: cp -a full copies (no compression, no checksums, no incrementals): the disk's limit.",
   binaries: ["bash", "cp", "mv"],
+  install: "apt-get install coreutils",
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  capabilities: {
+    incremental: "cp keeps full copies only: an incremental backup is not supported (use backup: full, or another tool)",
+    pointInTime: true,
+    selfContainedBackups: true,
+    encryption: () => ({ encrypted: false }),
+    dataFiles: null,
+    staleLock: "no lock; an interrupted copy stays a .part folder",
+  },
   version: (exec) => probeVersion(exec, "cp", ["--version"], /cp \(GNU coreutils\) ([\d.]+)/),
   open(_s, ctx) {
     return {
@@ -33,7 +42,7 @@ export default defineTool({
         return null;
       },
       async backup(kind, sourceDir) {
-        if (kind !== "full") throw new Error("cp keeps full copies only: an incremental backup is not supported (use backup: full, or another tool)");
+        if (kind !== "full") return notRun("cp-incremental", "cp keeps full copies only: an incremental backup is not supported");
         const out = `${ctx.repoDir}/${backupName("full", Date.now(), "")}`;
         return runTool(ctx, { label: "cp-full", command: "bash", args: ["-c", BACKUP, "cp-backup", sourceDir, out] });
       },

@@ -52,8 +52,21 @@ export default defineTool({
   name: "duplicity",
   description: "duplicity: tar volumes, GnuPG-encrypted, full and incremental (the seed drill's tool).",
   binaries: ["duplicity", "gpg"],
+  install: "apt-get install duplicity gnupg",
   settings,
   fidelity: { mtimePrecisionMs: 1000, symlinkMtime: false, hardlinks: false, xattrs: false },
+  capabilities: {
+    incremental: true,
+    pointInTime: true,
+    selfContainedBackups: false,
+    encryption: (s) => ({ encrypted: s.encryption !== "none", secretSetting: "passphrase", how: "GnuPG, symmetric: the passphrase is the key" }),
+    dataFiles: /^duplicity-(full|inc)\.[^/]*\.vol\d+\.difftar/,
+    // Symmetric GnuPG: the passphrase is the key; losing it is all there is to lose.
+    async loseKey() {
+      return { effects: { removed: "the passphrase (the symmetric key); a random one is used from now on" }, passphraseLost: true };
+    },
+    staleLock: "no lock; an interrupted backup resumes from its last volume",
+  },
   version: (exec) => probeVersion(exec, "duplicity", ["--version"], /duplicity\s+([\w.+-]+)/),
   open(s, ctx) {
     const url = `file://${ctx.repoDir}`;

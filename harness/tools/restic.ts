@@ -1,7 +1,7 @@
 // restic 0.14 adapter: content-addressed, encrypted repository; snapshots chosen by time for --at restores.
 import { z } from "zod";
 import type { CommandSpec } from "../exec/types.ts";
-import { probeVersion, runTool } from "./run-tool.ts";
+import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { pickBackup } from "./pick-backup.ts";
 import { parseResticProgress, parseResticSnapshots, parseResticSummary } from "./restic-output.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
@@ -46,8 +46,22 @@ export default defineTool({
   name: "restic",
   description: "restic 0.14: deduplicated, encrypted snapshots (repository format 2, zstd).",
   binaries: ["restic"],
+  install: "apt-get install restic",
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  capabilities: {
+    incremental: true,
+    pointInTime: true,
+    selfContainedBackups: true,
+    encryption: () => ({ encrypted: true, secretSetting: "passphrase", how: "always: AES-256 with a key stored in keys/, sealed by the passphrase" }),
+    dataFiles: /^data\/[0-9a-f]{2}\/[0-9a-f]{64}$/,
+    async loseKey(repo) {
+      const { files } = await repo.list("keys");
+      const gone = await repo.delete(files.map((f) => f.path));
+      return { effects: { removed: files.map((f) => f.path), refused: gone.refused } };
+    },
+    staleLock: "restic unlock removes locks of dead processes, then the call runs once more",
+  },
   version: (exec) => probeVersion(exec, "restic", ["version"], /restic\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
@@ -69,10 +83,11 @@ export default defineTool({
           const list = await runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots", "--json"]));
           if (list.failed) return list;
           const picked = pickBackup(parseResticSnapshots(list.stdout), opts.at);
-          if (!picked) throw new Error(`restic: no snapshot at or before ${opts.at} in the repository`);
+          if (!picked) return notRun("restic-restore", `restic: no snapshot at or before ${opts.at} in the repository`);
           snapshot = picked.id;
         }
-        return withUnlock(s, ctx, spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir]));
+        const run = await withUnlock(s, ctx, spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir]));
+        return { ...run, backupId: snapshot };
       },
       check(deep) {
         return withUnlock(s, ctx, spec(s, ctx, deep ? "restic-check-read-data" : "restic-check", deep ? ["check", "--read-data"] : ["check"]));

@@ -1,5 +1,6 @@
 // Helpers shared by the adapters: run one tool command and turn its output into a ToolRun.
 import type { CommandExecutor, CommandSpec } from "../exec/types.ts";
+import { monoMs } from "../util/clock.ts";
 import type { ToolContext, ToolRun } from "./tool.ts";
 
 const ERROR_LINE = /(error|fatal|failed|mismatch|incorrect|wrong|denied|no space|corrupt|missing|bad session key)/i;
@@ -29,15 +30,46 @@ export async function runTool(
   spec: Omit<CommandSpec, "timeoutMs">,
   parse?: (stdout: string, stderr: string) => Record<string, number> | undefined,
 ): Promise<ToolRun> {
-  const res = await ctx.exec.run({ ...spec, timeoutMs: ctx.timeoutMs });
+  const res = await ctx.exec.run({ ...spec, ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}) });
   const stats = parse?.(res.stdout, res.stderr);
   const said = res.timedOut ? explicitError(res.stderr, res.stdout) : undefined;
-  const message = res.timedOut
+  const message = res.notStarted
+    ? res.message ?? "the command could not be started"
+    : res.timedOut
     ? `${said ? `${said} (then hung: ` : "("}timed out after ${Math.round(res.durationMs / 1000)} s; process group killed)`
     : res.failed
       ? errorMessage(res.stderr, res.stdout) ?? `exit code ${res.exitCode}`
       : undefined;
   return { ...res, ...(stats ? { stats } : {}), ...(message ? { message } : {}), ...(said ? { reportedError: said } : {}) };
+}
+
+/**
+ * A call that could not run (no backup to restore at the asked time, an incremental the repository
+ * cannot take): a failed ToolRun with the reason, shaped like any other, so the runner decides.
+ */
+export function notRun(label: string, message: string): ToolRun {
+  const now = monoMs();
+  return {
+    label,
+    command: `(${label}: not run)`,
+    exitCode: null,
+    signal: null,
+    failed: true,
+    timedOut: false,
+    interrupted: false,
+    notStarted: true,
+    message,
+    startedAt: new Date().toISOString(),
+    startMs: now,
+    endMs: now,
+    durationMs: 0,
+    stdoutPath: "",
+    stderrPath: "",
+    stdout: "",
+    stderr: "",
+    peakRssBytes: null,
+    cpuMs: null,
+  };
 }
 
 /** A tool's version: the first match of `pattern` in what `command args` prints, else its first line. */

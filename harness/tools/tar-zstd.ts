@@ -1,7 +1,7 @@
 // Baseline: `tar -C SRC -cf - . | zstd -T0` into the repository; incrementals with GNU tar --listed-incremental.
 import { z } from "zod";
 import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
-import { runTool } from "./run-tool.ts";
+import { notRun, runTool } from "./run-tool.ts";
 import { defineTool, type ToolContext } from "./tool.ts";
 
 const settings = z
@@ -64,8 +64,17 @@ export default defineTool({
   name: "tar-zstd",
   description: "Baseline: GNU tar (pax, xattrs, ACLs) piped to zstd -T0; incrementals via --listed-incremental.",
   binaries: ["bash", "tar", "zstd"],
+  install: "apt-get install tar zstd",
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  capabilities: {
+    incremental: true,
+    pointInTime: true,
+    selfContainedBackups: false,
+    encryption: () => ({ encrypted: false }),
+    dataFiles: /\.tar\.zst$/,
+    staleLock: "no lock; an interrupted backup leaves a .part file that is never taken for a finished one",
+  },
   async version(exec) {
     const [t, z] = await Promise.all([
       exec.run({ label: "tar-version", command: "tar", args: ["--version"] }),
@@ -84,7 +93,7 @@ export default defineTool({
           const { ls, backups } = await listBackups(ctx);
           if (ls.failed) return ls;
           const base = backups.at(-1);
-          if (!base) throw new Error("tar-zstd: an incremental backup needs an earlier backup in the repository; there is none");
+          if (!base) return notRun("tar-zstd-incremental", "tar-zstd: an incremental backup needs an earlier backup in the repository; there is none");
           prev = [`${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`];
         }
         const out = `${ctx.repoDir}/${backupName(kind, Date.now(), "")}`;

@@ -1,8 +1,11 @@
-// The interface every backup-tool adapter implements (duplicity, restic, borg, baselines).
+// The interface every backup-tool adapter implements (duplicity, restic, borg, baselines), and what
+// each declares it can do: faults and validation ask the tool, they never branch on its name.
 import type { z } from "zod";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { CommandExecutor, CommandResult } from "../exec/types.ts";
+import type { Fidelity } from "../verify/compare-manifests.ts";
 
-/** One invocation of the tool, recorded whether it worked or not. */
+/** One invocation of the tool, recorded whether it worked or not (also one that never started). */
 export interface ToolRun extends CommandResult {
   /** The tool's own words when it failed (first error line), for reports. */
   message?: string;
@@ -10,6 +13,8 @@ export interface ToolRun extends CommandResult {
   reportedError?: string;
   /** Numbers the tool printed about its work, e.g. { sourceBytes, addedBytes, errors }. */
   stats?: Record<string, number>;
+  /** The tool's own id of the backup it made or restored (a snapshot id, an archive name, a time). */
+  backupId?: string;
 }
 
 export interface ToolProgress {
@@ -30,7 +35,7 @@ export interface ToolContext {
 }
 
 export interface RestoreOptions {
-  /** Restore the state as of this time (ISO 8601) instead of the latest backup. */
+  /** Restore the state as of this time (ISO 8601), or "backup:N" (the Nth backup of the run), instead of the latest. */
   at?: string;
 }
 
@@ -45,12 +50,31 @@ export interface ToolSession {
   list(): Promise<ToolRun>;
 }
 
-/** What a tool keeps of a file besides its content, as measured (shared/FACTS.md). */
-export interface ToolFidelity {
-  mtimePrecisionMs: number;
-  symlinkMtime: boolean;
-  hardlinks: boolean;
-  xattrs: boolean;
+export type ToolFidelity = Fidelity;
+
+/** What losing the key did (for the fault's effects), and whether the passphrase itself was the key. */
+export interface LostKey {
+  effects: Record<string, unknown>;
+  /** The secret itself is gone (symmetric encryption): from now on a random one is used. */
+  passphraseLost?: boolean;
+}
+
+/** What a tool can do and how: the answers faults and validation need. */
+export interface ToolCapabilities {
+  /** An incremental backup; a string says why not (refused when the scenario is loaded). */
+  incremental: true | string;
+  /** Restores a chosen earlier backup (restore: {at}). */
+  pointInTime: boolean;
+  /** Each backup restores on its own (restic and borg snapshots); false: a full plus its incrementals. */
+  selfContainedBackups: boolean;
+  /** Whether it encrypts with these settings, and the setting that names the secret. */
+  encryption(settings: Record<string, unknown>): { encrypted: boolean; secretSetting?: string; how?: string };
+  /** The repository's data files (relative paths) archive faults break; null: any file of 1 KiB or more. */
+  dataFiles: RegExp | null;
+  /** What losing the key means, done to the repository (or the passphrase). */
+  loseKey?(repo: ConfinedDir, settings: Record<string, unknown>): Promise<LostKey>;
+  /** How it deals with a stale lock a crashed run left (for the report). */
+  staleLock: string;
 }
 
 export interface ToolAdapter<S extends Record<string, unknown> = Record<string, unknown>> {
@@ -58,8 +82,11 @@ export interface ToolAdapter<S extends Record<string, unknown> = Record<string, 
   description: string;
   /** Programs that must be on PATH where the tool runs. */
   binaries: string[];
+  /** How to install it on Debian/Ubuntu (named when it is missing). */
+  install: string;
   settings: z.ZodType<S>;
   fidelity: ToolFidelity;
+  capabilities: ToolCapabilities;
   version(exec: CommandExecutor): Promise<string>;
   open(settings: S, ctx: ToolContext): ToolSession;
 }

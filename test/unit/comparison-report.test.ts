@@ -25,8 +25,8 @@ describe("renderComparison", () => {
     expect(text).toContain("## Comparison");
     expect(text).toContain("Warm-up runs, not counted: compare-tools :: tar-zstd level=3: recovered (logs/run-100001)");
     expect(text).toContain("| tool / settings | runs | outcomes | RTO (lower is better) | backup rate (higher is better) |");
-    expect(text).toMatch(/\| tar-zstd level=3 \| 3 \| 3 recovered \| \*\*58\.0 MB\/s\*\* ±[\d.]+ MB\/s \*\*best\*\* \(!\) \|/);
-    expect(text).toMatch(/\| restic compression=auto \| 3 \| 3 recovered \| 20\.5 MB\/s ±[\d.]+ KB\/s ×2\.83 \|/);
+    expect(text).toMatch(/\| tar-zstd level=3 \| 3 \| 3 recovered \| \*\*710 ms\*\* ±10 ms \*\*best\*\* \| \*\*58\.0 MB\/s\*\* ±[\d.]+ MB\/s \*\*best\*\* \(!\) \|/);
+    expect(text).toMatch(/\| restic compression=auto \| 3 \| 3 recovered \| 4\.05 s ±50 ms ×5\.70 \| 20\.5 MB\/s ±[\d.]+ KB\/s ×2\.83 \|/);
     expect(text).toContain("RTO: tar-zstd level=3");
     expect(text).toMatch(/- \(!\) tar-zstd level=3, backup rate: 1 outlier\(s\) by modified z-score > 3\.5; .* \(outliers: run #3\)/);
     expect(text).not.toContain("restore rate"); // nobody measured it

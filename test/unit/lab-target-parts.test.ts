@@ -4,7 +4,10 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { moveContents } from "../../harness/targets/lab/move-contents.ts";
+import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
+import { ConfinedDir } from "../../harness/agent/confined-dir.ts";
+import { LocalExecutor } from "../../harness/exec/local-executor.ts";
+import { SecretStore } from "../../harness/util/secrets.ts";
 import { labSettings } from "../../harness/targets/lab/settings.ts";
 import { manifestExcludes } from "../../harness/targets/lab/volatile.ts";
 import { scenarioSchema } from "../../harness/scenario/schema.ts";
@@ -32,7 +35,7 @@ describe("hot mode", () => {
   });
 });
 
-describe("moveContents", () => {
+describe("putting a restored tree into a mount point (replace with contents)", () => {
   it("replaces the contents, keeps the directory itself (its inode), takes the source's mode", async () => {
     const root = await mkdtemp(join(tmpdir(), "drdrill-move-"));
     const dest = join(root, "common");
@@ -45,7 +48,8 @@ describe("moveContents", () => {
     const inode = (await stat(dest)).ino;
     await import("node:fs/promises").then((fs) => fs.chmod(src, 0o711));
 
-    expect(await moveContents(src, dest)).toBe(2);
+    const own = new ConfinedDir(new Agent({ exec: new LocalExecutor(root, new SecretStore()), script: AGENT_SOURCE, python: LOCAL_PYTHON }), root, "run folder");
+    expect(await own.replace("staging/common", "common", { contents: true })).toMatchObject({ moved: 2, mode: "contents" });
     expect((await stat(dest)).ino).toBe(inode);
     expect((await readdir(dest)).sort()).toEqual(["etc", "top"]);
     expect(await readFile(join(dest, "etc", "a.conf"), "utf8")).toBe("restored");

@@ -15,7 +15,12 @@ import { displayCommand, shellQuote } from "../../exec/quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec } from "../../exec/types.ts";
 import { monoMs } from "../../util/clock.ts";
 import type { SecretStore } from "../../util/secrets.ts";
-import type { PathPair } from "../target.ts";
+
+/** One location seen from both sides: this machine and inside the container. */
+interface PathPair {
+  host: string;
+  exec: string;
+}
 import type { ContainerProcs } from "./container-procs.ts";
 
 // `$$` is the group leader (setsid); the tool runs as its child so `times` can report the tree's CPU.

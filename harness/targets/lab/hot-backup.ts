@@ -1,8 +1,7 @@
 // Hot mode: before each backup a consistent physical copy of MariaDB (mariabackup --backup, then
 // --prepare) is made inside the data directory, so it goes into the backup; after a restore it takes
 // the place of the live InnoDB files the file-level backup caught mid-write.
-import { rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import type { ConfinedDir } from "../../agent/confined-dir.ts";
 import type { CommandExecutor } from "../../exec/types.ts";
 import { SNAP_COMMON } from "../../lab/names.ts";
 
@@ -21,11 +20,9 @@ export async function prepareHotCopy(exec: CommandExecutor): Promise<void> {
 }
 
 /** After a restore in hot mode: the consistent copy becomes the datadir. Returns whether it did. */
-export async function useHotCopy(dataDir: string): Promise<boolean> {
-  const copy = join(dataDir, HOT_COPY);
-  if (!(await stat(copy).catch(() => null))) return false;
-  const live = join(dataDir, "lib/mysql");
-  await rm(live, { recursive: true, force: true });
-  await rename(copy, live);
+export async function useHotCopy(data: ConfinedDir): Promise<boolean> {
+  const st = (await data.stat([HOT_COPY]))[HOT_COPY];
+  if (!st || !("type" in st) || st.type !== "dir") return false;
+  await data.replace(HOT_COPY, "lib/mysql");
   return true;
 }

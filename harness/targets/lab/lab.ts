@@ -7,15 +7,17 @@ import { execa } from "execa";
 import { appendFile, chmod, copyFile, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../agent/agent.ts";
+import { ConfinedDir } from "../../agent/confined-dir.ts";
+import { LocalExecutor } from "../../exec/local-executor.ts";
+import type { SmallFilesystem } from "../../faults/fault.ts";
 import { SNAP_COMMON } from "../../lab/names.ts";
 import { removeOrphans } from "../../lab/labels.ts";
 import { EnvironmentError } from "../../model/errors.ts";
-import { buildManifest } from "../../verify/build-manifest.ts";
-import type { DatasetSpec, HealthResult, LoadSurvivor, PathPair, StartedTarget, Target, TargetOptions } from "../target.ts";
+import type { DatasetSpec, HealthResult, LoadSurvivor, SeedResult as TargetSeedResult, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
 import { DockerExecutor } from "./docker-executor.ts";
 import { prepareHotCopy, useHotCopy } from "./hot-backup.ts";
 import { LOAD_TABLE_SQL, LoadWriter } from "./load-writer.ts";
-import { moveContents } from "./move-contents.ts";
 import { RUN_MOUNT, startNode, type LabNode } from "./node.ts";
 import { runHealth, runSeed, type SeedResult } from "./openstack-scripts.ts";
 import { labSettings, type LabSettings } from "./settings.ts";
@@ -24,16 +26,25 @@ import { manifestExcludes } from "./volatile.ts";
 const SCRIPTS = fileURLToPath(new URL("./scripts/", import.meta.url));
 const HEALTH_WAIT_S = 120;
 
+/** One location seen from both sides: this machine (the bind mount) and inside the container. */
+interface PathPair {
+  host: string;
+  exec: string;
+}
+
 class StartedLabTarget implements StartedTarget {
   readonly name = "lab";
   readonly exec: DockerExecutor;
-  readonly dataDir: PathPair;
-  readonly repoDir: PathPair;
-  readonly toolDir: PathPair;
+  readonly paths: TargetPaths;
+  readonly data: ConfinedDir;
+  readonly repo: ConfinedDir;
+  readonly scratch: ConfinedDir;
+  readonly manifestExcludes: string[];
+  /** The run's folder on this machine: its data directory is the container's $SNAP_COMMON (a bind mount). */
+  readonly #own: ConfinedDir;
   readonly #bin: PathPair;
   readonly #ctl: PathPair;
   readonly #writer: LoadWriter;
-  readonly #excludes: string[];
   #node: LabNode;
   #up = true;
   #startError: string | null = null;
@@ -54,14 +65,18 @@ class StartedLabTarget implements StartedTarget {
   ) {
     this.#node = node;
     const at = (rel: string): PathPair => ({ host: join(root, rel), exec: join(RUN_MOUNT, rel) });
-    this.dataDir = { host: join(root, "common"), exec: SNAP_COMMON };
-    this.repoDir = at("repo");
-    this.toolDir = at("tool");
+    this.paths = { data: SNAP_COMMON, repo: at("repo").exec, tool: at("tool").exec };
     this.#bin = at("bin");
     this.#ctl = at("ctl");
     this.exec = new DockerExecutor(node.exec, opts.logDir, opts.secrets, this.#ctl);
+    // The lab's files are bind mounts of this machine's run folder: the agent works on them here.
+    const agent = new Agent({ exec: new LocalExecutor(opts.logDir, opts.secrets), script: AGENT_SOURCE, python: LOCAL_PYTHON });
+    this.#own = new ConfinedDir(agent, root, "lab run folder");
+    this.data = new ConfinedDir(agent, join(root, "common"), `data directory (${SNAP_COMMON} in the container)`);
+    this.repo = new ConfinedDir(agent, join(root, "repo"), "backup destination");
+    this.scratch = new ConfinedDir(agent, join(root, "scratch"), "scratch folder");
     this.#writer = new LoadWriter(this.#bin, this.#ctl);
-    this.#excludes = manifestExcludes(opts.mode);
+    this.manifestExcludes = manifestExcludes(opts.mode);
   }
 
   /** A line in the target's own log (logs/run-N/lab-target.log): what it did to the lab, when. */
@@ -69,14 +84,14 @@ class StartedLabTarget implements StartedTarget {
     await appendFile(join(this.opts.logDir, "lab-target.log"), `${new Date().toISOString()} ${this.opts.secrets.redact(text)}\n`);
   }
 
-  async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<{ bytes: number; files: number }> {
+  async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<TargetSeedResult> {
     if (dataset.copyFrom) throw new EnvironmentError("the lab target is seeded through the OpenStack API; dataset.copyFrom is not supported");
     const table = await this.exec.run({ label: "lab-load-table", command: "microstack.mysql", args: ["-e", LOAD_TABLE_SQL], timeoutMs: 60_000 });
     if (table.failed) throw new Error(`creating the load writer's table failed: ${table.stderr.trim()}`);
     this.#seeded = await runSeed(this.exec, this.#bin.exec, { sizeBytes: dataset.sizeBytes, seed: dataset.seed, projects: this.settings.projects }, onProgress);
     this.#oldToken = await this.#issueToken();
     await this.note(`seeded ${this.#seeded.projects.length} projects, ${this.#seeded.users.length} users, ${this.#seeded.images.length} images (${this.#seeded.bytes} bytes); issued the pre-disaster token`);
-    return { bytes: this.#seeded.bytes, files: this.#seeded.images.length };
+    return { bytes: this.#seeded.bytes, files: this.#seeded.images.length, method: "seeded through the OpenStack API (projects, users, Glance images)" };
   }
 
   /** A Keystone token, read without logging it and kept as a secret (redacted everywhere). */
@@ -126,10 +141,6 @@ class StartedLabTarget implements StartedTarget {
     await prepareHotCopy(this.exec);
   }
 
-  manifest(dir: PathPair = this.dataDir) {
-    return buildManifest(dir.host, { exclude: this.#excludes });
-  }
-
   async loadSurvivor(): Promise<LoadSurvivor> {
     // Only the database is needed to read it; `snap start microstack` brings up the rest.
     const r = await this.exec.run({ label: "lab-start-mysqld", command: "snap", args: ["start", "microstack.mysqld"], timeoutMs: 180_000 });
@@ -137,25 +148,26 @@ class StartedLabTarget implements StartedTarget {
     return LoadWriter.newest(this.exec);
   }
 
-  async stagingDir(onHost?: string): Promise<PathPair> {
+  async staging(on?: SmallFilesystem): Promise<Staging> {
     // A fault's own filesystem (disk-full's small tmpfs) mounted on the host after the container
     // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
-    if (onHost) throw new EnvironmentError(`the lab target cannot restore onto ${onHost}: a folder mounted after the container started is not visible inside it`);
+    if (on) throw new EnvironmentError(`the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`);
     if (this.settings.restoreOnto === "fresh-node" && !this.#swapped) await this.#replaceNode();
-    const dir = `staging-${++this.#staging}`;
+    const id = ++this.#staging;
+    const dir = `staging-${id}`;
     await rm(join(this.root, dir), { recursive: true, force: true });
     await mkdir(join(this.root, dir));
-    return { host: join(this.root, dir, "common"), exec: join(RUN_MOUNT, dir, "common") };
+    return { id, path: join(RUN_MOUNT, dir, "common"), dir: this.#own.sub(dir, "restore staging"), name: "common" };
   }
 
   /** The node is lost: a new container, freshly initialised (new keys and passwords), takes its place. */
   async #replaceNode(): Promise<void> {
     await this.#node.container.remove();
     await this.note(`node lost: removed ${this.#node.container.name}`);
-    for (const dir of [this.dataDir.host, this.toolDir.host]) {
-      for (const name of await readdir(dir)) await rm(join(dir, name), { recursive: true, force: true });
-    }
-    this.#node = await startNode({ runDir: this.root, dataDir: this.dataDir.host, fresh: true });
+    await this.data.delete(["."]);
+    await this.#own.delete(["tool"]);
+    await mkdir(join(this.root, "tool"));
+    this.#node = await startNode({ runDir: this.root, dataDir: join(this.root, "common"), fresh: true });
     this.exec.use(this.#node.exec);
     this.#swapped = true;
     await this.note(`fresh node ${this.#node.container.name}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`);
@@ -165,12 +177,13 @@ class StartedLabTarget implements StartedTarget {
     await this.quiesce();
   }
 
-  async replaceData(staging: PathPair): Promise<void> {
-    const moved = await moveContents(staging.host, this.dataDir.host);
+  async replaceData(staging: Staging): Promise<void> {
+    // $SNAP_COMMON is a mount point inside the container: its contents are swapped, not the folder.
+    const r = await this.#own.replace(`staging-${staging.id}/common`, "common", { contents: true });
     this.#restored = true;
-    await rm(join(staging.host, ".."), { recursive: true, force: true });
-    let line = `restored tree (${moved} top-level entries) moved into ${SNAP_COMMON}`;
-    if (this.opts.mode === "hot" && (await useHotCopy(this.dataDir.host))) {
+    await this.#own.delete([`staging-${staging.id}`]);
+    let line = `restored tree (${String((r as unknown as { moved?: number }).moved ?? "?")} top-level entries) moved into ${SNAP_COMMON}`;
+    if (this.opts.mode === "hot" && (await useHotCopy(this.data))) {
       this.#hotCopyUsed = true;
       line += "; hot mode: the consistent mariabackup copy replaced the live InnoDB files (lib/mysql)";
     }
@@ -182,10 +195,10 @@ class StartedLabTarget implements StartedTarget {
       kind: "lab",
       image: this.#node.container.image,
       container: this.#node.container.name,
-      dataDir: `${SNAP_COMMON} (host: ${this.dataDir.host})`,
+      dataDir: `${SNAP_COMMON} (host: ${this.data.path})`,
       services: "keystone, glance, placement, mariadb, rabbitmq, memcached (snap stop/start microstack)",
       restoreOnto: this.settings.restoreOnto,
-      manifestExcludes: this.#excludes.length > 0 ? this.#excludes.join(", ") : "none",
+      manifestExcludes: this.manifestExcludes.length > 0 ? this.manifestExcludes.join(", ") : "none",
       ...(this.#swapped ? { freshNodeOldTokenBefore: String(this.#freshNodeOldToken) } : {}),
       ...(this.opts.mode === "hot" ? { hotCopy: this.#hotCopyUsed ? "mariabackup copy used after restore" : "mariabackup copy taken before each backup" } : {}),
     };
@@ -207,7 +220,7 @@ export const labTarget: Target = {
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const settings = labSettings.parse(opts.settings ?? {});
     const root = join(opts.workDir, "target");
-    for (const d of ["common", "repo", "tool", "bin", "ctl"]) await mkdir(join(root, d), { recursive: true });
+    for (const d of ["common", "repo", "tool", "bin", "ctl", "scratch"]) await mkdir(join(root, d), { recursive: true });
     for (const f of await readdir(SCRIPTS)) {
       await copyFile(join(SCRIPTS, f), join(root, "bin", f));
       await chmod(join(root, "bin", f), 0o755);

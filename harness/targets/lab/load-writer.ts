@@ -4,7 +4,12 @@ import { execa } from "execa";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { CommandExecutor } from "../../exec/types.ts";
-import type { LoadSurvivor, PathPair } from "../target.ts";
+import type { LoadSurvivor } from "../target.ts";
+
+interface PathPair {
+  host: string;
+  exec: string;
+}
 import type { ExecContainer } from "./docker-executor.ts";
 
 export const LOAD_TABLE_SQL = [

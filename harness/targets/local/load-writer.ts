@@ -1,5 +1,5 @@
 // The local target's "service": appends timestamped, sequence-numbered records to a journal file in
-// the data directory, like a database's log. Run as its own process: node --import tsx load-writer.ts FILE MS
+// the data directory, like a database's log. Run as its own process: node --import tsx load-writer.ts FILE MS PARENT_PID
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -26,7 +26,7 @@ export function readLoadRecords(text: string): { records: LoadRecord[]; intact: 
   return { records, intact };
 }
 
-function main(file: string, intervalMs: number): void {
+function main(file: string, intervalMs: number, parentPid: number): void {
   // A copied tree (dataset.copyFrom) may lack the folder; made at start only, never after a disaster.
   mkdirSync(dirname(file), { recursive: true });
   let seq = 0;
@@ -37,6 +37,8 @@ function main(file: string, intervalMs: number): void {
     // no file yet: start at 1
   }
   const write = () => {
+    // A service of a drill ends with the drill: if drdrill is gone (killed hard), stop writing.
+    if (parentPid && process.ppid !== parentPid) process.exit(0);
     seq++;
     // A failed append (the directory is gone) crashes the service, as a database would.
     appendFileSync(file, `${JSON.stringify({ seq, wallMs: Date.now(), pad: "x".repeat(40) })}\n`);
@@ -50,5 +52,5 @@ function main(file: string, intervalMs: number): void {
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()!)) {
-  main(process.argv[2]!, Number(process.argv[3] ?? 100));
+  main(process.argv[2]!, Number(process.argv[3] ?? 100), Number(process.argv[4] ?? 0));
 }

@@ -1,13 +1,19 @@
-// The embedded default target: a directory shaped like /var/snap/microstack/common/, filled by the
-// deterministic generator, whose "services" are a load-writer process appending to a journal file.
+// The embedded default target: a directory shaped like /var/snap/microstack/common/ on this machine,
+// filled by the deterministic generator (or a copy of a real tree), whose "service" is a load-writer
+// process appending to a journal file. Its files are touched through the agent, like any target's.
 import { type ChildProcess, spawn } from "node:child_process";
-import { cp, mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readFile, rm, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../agent/agent.ts";
+import { ConfinedDir } from "../../agent/confined-dir.ts";
 import { LocalExecutor } from "../../exec/local-executor.ts";
 import { trackGroup, untrackGroup } from "../../exec/live-groups.ts";
-import { buildManifest } from "../../verify/build-manifest.ts";
-import type { DatasetSpec, HealthResult, LoadSurvivor, PathPair, StartedTarget, Target, TargetOptions } from "../target.ts";
+import type { SmallFilesystem } from "../../faults/fault.ts";
+import { EnvironmentError } from "../../model/errors.ts";
+import { addLease, dropLease } from "../../util/leases.ts";
+import type { DatasetSpec, HealthResult, LoadSurvivor, SeedResult, Staging, StartedTarget, Target, TargetOptions } from "../target.ts";
+import { copyTree } from "./copy-tree.ts";
 import { generateDataset } from "./generator.ts";
 import { readLoadRecords } from "./load-writer.ts";
 
@@ -16,38 +22,48 @@ export const LOAD_FILE = "lib/mysql/drdrill-load.jsonl";
 const WRITE_INTERVAL_MS = 100;
 const HEALTH_TIMEOUT_MS = 15_000;
 
-const same = (p: string): PathPair => ({ host: p, exec: p });
-
 class StartedLocalTarget implements StartedTarget {
   readonly name = "local";
   readonly exec: LocalExecutor;
-  readonly dataDir: PathPair;
-  readonly repoDir: PathPair;
-  readonly toolDir: PathPair;
+  readonly paths;
+  readonly data: ConfinedDir;
+  readonly repo: ConfinedDir;
+  readonly scratch: ConfinedDir;
+  readonly manifestExcludes = [LOAD_FILE];
+  /** The target's own folder (staging, swaps): the harness's, never handed to a fault. */
+  readonly #own: ConfinedDir;
+  readonly #agent: Agent;
   #writer: ChildProcess | null = null;
   #resumedAtWall = 0;
   #staging = 0;
+  #mounts = 0;
 
-  constructor(private readonly root: string, opts: TargetOptions) {
+  constructor(
+    private readonly root: string,
+    private readonly opts: TargetOptions,
+  ) {
     this.exec = new LocalExecutor(opts.logDir, opts.secrets);
-    this.dataDir = same(join(root, "common"));
-    this.repoDir = same(join(root, "repo"));
-    this.toolDir = same(join(root, "tool"));
+    this.#agent = new Agent({ exec: this.exec, script: AGENT_SOURCE, python: LOCAL_PYTHON });
+    this.paths = { data: join(root, "common"), repo: join(root, "repo"), tool: join(root, "tool") };
+    this.#own = new ConfinedDir(this.#agent, root, "target folder");
+    this.data = new ConfinedDir(this.#agent, this.paths.data, "data directory");
+    this.repo = new ConfinedDir(this.#agent, this.paths.repo, "backup destination");
+    this.scratch = new ConfinedDir(this.#agent, join(root, "scratch"), "scratch folder");
   }
 
   async init(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
-    await mkdir(this.repoDir.host, { recursive: true });
-    await mkdir(this.toolDir.host, { recursive: true });
+    for (const d of ["common", "repo", "tool", "scratch"]) await mkdir(join(this.root, d), { recursive: true });
   }
 
-  async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<{ bytes: number; files: number }> {
-    if (dataset.copyFrom) {
-      await cp(dataset.copyFrom, this.dataDir.host, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-      const m = await this.manifest();
-      return { bytes: m.bytes, files: m.files };
+  async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<SeedResult> {
+    const from = dataset.pristine?.dir ?? dataset.copyFrom;
+    if (from) {
+      const how = await copyTree(this.exec, from, this.paths.data);
+      const { bytes, files } = dataset.pristine ?? (await this.data.size());
+      return { bytes, files, method: dataset.pristine ? `${how} of the pristine copy (${dataset.pristine.madeBy})` : `${how} of ${dataset.copyFrom}` };
     }
-    return generateDataset(this.dataDir.host, dataset.sizeBytes, dataset.seed, onProgress);
+    const g = await generateDataset(this.paths.data, dataset.sizeBytes, dataset.seed, onProgress);
+    return { ...g, method: "generated" };
   }
 
   servicesRunning(): boolean {
@@ -59,12 +75,20 @@ class StartedLocalTarget implements StartedTarget {
     const script = fileURLToPath(new URL("./load-writer.ts", import.meta.url));
     const tsx = import.meta.resolve("tsx");
     this.#resumedAtWall = Date.now();
-    const child = spawn(process.execPath, ["--import", tsx, script, join(this.dataDir.host, LOAD_FILE), String(WRITE_INTERVAL_MS)], {
+    // The writer watches this process and ends with it, even when drdrill is killed hard.
+    const child = spawn(process.execPath, ["--import", tsx, script, join(this.paths.data, LOAD_FILE), String(WRITE_INTERVAL_MS), String(process.pid)], {
       detached: true,
       stdio: "ignore",
     });
-    if (child.pid) trackGroup(child.pid);
-    child.on("exit", () => child.pid && untrackGroup(child.pid));
+    if (child.pid) {
+      trackGroup(child.pid);
+      await addLease(this.opts.runName, { kind: "process-group", id: String(child.pid), what: "local load writer" });
+    }
+    child.on("exit", () => {
+      if (!child.pid) return;
+      untrackGroup(child.pid);
+      void dropLease(this.opts.runName, { kind: "process-group", id: String(child.pid) });
+    });
     this.#writer = child;
   }
 
@@ -91,9 +115,10 @@ class StartedLocalTarget implements StartedTarget {
     return { ok: false, detail: `not healthy after ${HEALTH_TIMEOUT_MS / 1000} s: ${last}` };
   }
 
+  // The local target's own service writes this file on this machine: reading it directly is its business.
   async #probe(): Promise<string> {
     if (!this.servicesRunning()) return "load writer exited";
-    const text = await readFile(join(this.dataDir.host, LOAD_FILE), "utf8").catch(() => null);
+    const text = await readFile(join(this.paths.data, LOAD_FILE), "utf8").catch(() => null);
     if (text === null) return "journal file missing";
     const { records, intact } = readLoadRecords(text);
     if (!intact) return "journal torn or out of sequence";
@@ -101,37 +126,59 @@ class StartedLocalTarget implements StartedTarget {
     return "ok";
   }
 
-  manifest(dir: PathPair = this.dataDir) {
-    return buildManifest(dir.host, { exclude: [LOAD_FILE] });
-  }
-
   async loadSurvivor(): Promise<LoadSurvivor> {
-    const text = await readFile(join(this.dataDir.host, LOAD_FILE), "utf8").catch(() => "");
+    const text = (await this.data.read(LOAD_FILE).catch(() => null))?.toString("utf8") ?? "";
     const last = readLoadRecords(text).records.at(-1);
     return { newestWallMs: last?.wallMs ?? null, newestSeq: last?.seq ?? null };
   }
 
-  async stagingDir(onHost?: string): Promise<PathPair> {
-    const dir = join(onHost ?? this.root, `staging-${++this.#staging}`);
+  async staging(on?: SmallFilesystem): Promise<Staging> {
+    const id = ++this.#staging;
+    const parent = on ? on.path : this.root;
+    const dir = join(parent, `staging-${id}`);
     await rm(dir, { recursive: true, force: true });
-    await mkdir(dir);
-    return same(join(dir, "common"));
+    await mkdir(dir, { mode: 0o700 });
+    return { id, path: join(dir, "common"), dir: new ConfinedDir(this.#agent, dir, "restore staging"), name: "common" };
   }
 
-  async replaceData(staging: PathPair): Promise<void> {
-    const displaced = join(this.root, `displaced-${this.#staging}`);
-    if (await stat(this.dataDir.host).catch(() => null)) await rename(this.dataDir.host, displaced);
-    // Across filesystems (a restore on a separate mount) a rename cannot work: copy instead.
-    await rename(staging.host, this.dataDir.host).catch(async (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EXDEV") throw e;
-      await cp(staging.host, this.dataDir.host, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
-      await rm(staging.host, { recursive: true, force: true });
-    });
-    await rm(displaced, { recursive: true, force: true });
+  async replaceData(staging: Staging): Promise<void> {
+    const inside = staging.dir.path.startsWith(`${this.root}/`);
+    if (inside) {
+      await this.#own.replace(`staging-${staging.id}/common`, "common");
+      await this.#own.delete([`staging-${staging.id}`]);
+      return;
+    }
+    // Restored onto another file system (disk-full's tmpfs): copy it back first, then swap.
+    await copyTree(this.exec, staging.path, join(this.root, "common.incoming"));
+    await this.#own.replace("common.incoming", "common");
+  }
+
+  async smallFilesystem(bytes: number): Promise<SmallFilesystem> {
+    if (process.getuid?.() !== 0) throw new EnvironmentError("disk-full needs root to mount a size-limited tmpfs");
+    const mnt = join(this.root, `small-fs-${++this.#mounts}`);
+    await mkdir(mnt, { recursive: true });
+    const r = await this.exec.run({ label: "mount-tmpfs", command: "mount", args: ["-t", "tmpfs", "-o", `size=${Math.ceil(bytes / 4096) * 4096},mode=0755`, "drdrill-disk-full", mnt] });
+    if (r.failed) throw new EnvironmentError(`disk-full: mount of a tmpfs failed: ${r.stderr.trim()}`);
+    await addLease(this.opts.runName, { kind: "mount", id: mnt, what: "disk-full tmpfs" });
+    let mounted = true;
+    return {
+      path: mnt,
+      async usage() {
+        const s = await statfs(mnt);
+        return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
+      },
+      dispose: async () => {
+        if (!mounted) return;
+        mounted = false;
+        await this.exec.run({ label: "umount-tmpfs", command: "umount", args: ["-l", mnt], log: false });
+        await rm(mnt, { recursive: true, force: true });
+        await dropLease(this.opts.runName, { kind: "mount", id: mnt });
+      },
+    };
   }
 
   describe(): Record<string, string> {
-    return { kind: "local", dataDir: this.dataDir.host, services: "load writer (node)" };
+    return { kind: "local", dataDir: this.paths.data, services: "load writer (node)" };
   }
 
   async stop(): Promise<void> {

@@ -1,6 +1,7 @@
 // Faults waiting for the next backup or restore: they see the tool start, judge what it did,
 // may excuse a failure they caused, and are always disposed of at the end.
-import type { ArmedFault, Judgement } from "../faults/fault.ts";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
+import type { ArmedFault, Judgement, SmallFilesystem } from "../faults/fault.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { ToolRun } from "../tools/tool.ts";
 
@@ -32,8 +33,9 @@ export class ArmedFaults {
     for (const a of this.pending(on)) a.fault.onToolStart?.(group);
   }
 
-  stagingParent(): string | undefined {
-    return this.pending("restore").find((a) => a.fault.stagingParent)?.fault.stagingParent;
+  /** The small file system an armed fault wants the next restore on, if any. */
+  stagingOn(): SmallFilesystem | undefined {
+    return this.pending("restore").find((a) => a.fault.stagingOn)?.fault.stagingOn;
   }
 
   async finish(on: "backup" | "restore", run: ToolRun): Promise<FinishOutcome> {
@@ -53,9 +55,9 @@ export class ArmedFaults {
     return this.all.flatMap((a) => a.fault.volatile ?? []);
   }
 
-  async judge(restoredRoot: string): Promise<{ name: string; judgement: Judgement }[]> {
+  async judge(restored: { dir: ConfinedDir; under: string }): Promise<{ name: string; judgement: Judgement }[]> {
     const out: { name: string; judgement: Judgement }[] = [];
-    for (const a of this.all) if (a.fault.judge) out.push({ name: a.name, judgement: await a.fault.judge(restoredRoot) });
+    for (const a of this.all) if (a.fault.judge) out.push({ name: a.name, judgement: await a.fault.judge(restored) });
     return out;
   }
 

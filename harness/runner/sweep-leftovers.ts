@@ -1,0 +1,52 @@
+// Removes what a drdrill killed hard (SIGKILL, a power cut) left on this machine, from its leases:
+// load writers still writing, tmpfs mounts, containers, firewall tables, VMs. Run at the start of
+// every `drdrill run` and by `drdrill clean`.
+import { readFile } from "node:fs/promises";
+import { execa } from "execa";
+import { forgetRun, leftBehind, type Lease } from "../util/leases.ts";
+
+async function cmdline(pid: number): Promise<string | null> {
+  return readFile(`/proc/${pid}/cmdline`, "utf8").then((s) => s.replace(/\0/g, " "), () => null);
+}
+
+async function release(l: Lease): Promise<boolean> {
+  switch (l.kind) {
+    case "process-group":
+    case "process": {
+      const pid = Number(l.id);
+      const cmd = await cmdline(pid);
+      if (cmd === null) return false;
+      if (l.match && !cmd.includes(l.match)) return false; // the pid was reused by something else
+      try {
+        process.kill(l.kind === "process-group" ? -pid : pid, "SIGKILL");
+      } catch {
+        return false;
+      }
+      return true;
+    }
+    case "mount": {
+      const r = await execa("umount", ["-l", l.id], { reject: false });
+      return r.exitCode === 0;
+    }
+    case "container": {
+      const r = await execa("docker", ["rm", "-f", "-v", l.id], { reject: false });
+      return r.exitCode === 0;
+    }
+    case "nft-table": {
+      const [family, name, netns] = l.id.split(" ");
+      const args = netns ? ["nsenter", "-t", netns, "-n", "nft", "delete", "table", family!, name!] : ["nft", "delete", "table", family!, name!];
+      const r = await execa(args[0]!, args.slice(1), { reject: false });
+      return r.exitCode === 0;
+    }
+  }
+}
+
+/** Releases every lease of runs whose drdrill is gone; returns what was removed. */
+export async function sweepLeftovers(): Promise<string[]> {
+  const removed: string[] = [];
+  for (const run of await leftBehind()) {
+    for (const l of run.leases) if (await release(l).catch(() => false)) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
+    await forgetRun(run.run);
+  }
+  return removed;
+}

@@ -1,0 +1,43 @@
+// backup: full | incremental. Stops the services in cold mode (as the seed drill did), takes the
+// manifest the restore must reproduce, runs the tool, lets armed faults act (a crash, files changing
+// underneath), measures the repository, and starts the services again.
+import { z } from "zod";
+import { manifestDigest } from "../verify/manifest-ops.ts";
+import { defineStep, type StepContext, type StepResult } from "./step.ts";
+import { mergeChanges, type StateChanges } from "./state.ts";
+import { servicesDown, servicesUp } from "./services.ts";
+import { afterArmed, noteFailure } from "./tool-results.ts";
+
+export async function takeBackup(ctx: StepContext, kind: "full" | "incremental"): Promise<StepResult> {
+  const { target } = ctx;
+  const changes: StateChanges[] = [];
+  const cold = ctx.plan.mode === "cold";
+  if (cold) await servicesDown(ctx);
+  else if (target.prepareHotBackup) await ctx.phase("quiesce", () => target.prepareHotBackup!(), "hot: consistent dump");
+  const manifest = await ctx.phase("manifest", () => target.data.manifest({ exclude: [...target.manifestExcludes] }));
+  ctx.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
+  const wallMs = Date.now();
+  let run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), kind);
+  const armed = await afterArmed(ctx, "backup", run);
+  changes.push(armed.changes);
+  if (armed.retry) {
+    run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), `${kind}, run again after the crash`);
+    changes.push(noteFailure(ctx.state, run));
+    const rerun = { exitCode: run.exitCode, durationMs: Math.round(run.durationMs), ...(run.stats ? { stats: run.stats } : {}) };
+    const crashed = [...new Set((armed.changes.faultEffects ?? []).map((e) => e.fault))];
+    changes.push({ faultEffects: crashed.map((fault) => ({ fault, effects: { rerun } })) });
+  } else if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
+  ctx.journal.emit("repo-size", { bytes: (await target.repo.size()).bytes });
+  if (!run.failed) changes.push({ backups: [{ wallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
+  if (cold) changes.push(await servicesUp(ctx));
+  // A backup that failed before any fault leaves nothing to restore: the drill stops there.
+  return { ok: !run.failed, stop: run.failed && !ctx.state.facts.faultInjected, changes: mergeChanges(...changes) };
+}
+
+export default defineStep({
+  name: "backup",
+  description: "Take a backup with the tool: full or incremental.",
+  schema: z.enum(["full", "incremental"]).describe("Take a backup with the tool."),
+  requires: (kind, tool) => (kind === "incremental" && tool.capabilities.incremental !== true ? tool.capabilities.incremental : undefined),
+  run: (kind, ctx) => takeBackup(ctx, kind),
+});

@@ -1,0 +1,72 @@
+// fault: { NAME: PARAMS }. Injects a fault from the catalogue (or arms it for the next backup or
+// restore); the last fault before the restore is the disaster RTO and RPO are measured from.
+import { z } from "zod";
+import type { FaultContext } from "../faults/fault.ts";
+import { FAULTS } from "../faults/registry.ts";
+import { exactlyOne } from "../util/exactly-one.ts";
+import { defineStep, type StepContext } from "./step.ts";
+import { mergeChanges, type StateChanges } from "./state.ts";
+
+const faultShape = Object.fromEntries(
+  Object.values(FAULTS).map((f) => [
+    f.name,
+    (f.params as z.ZodType).superRefine((p, ctx) => {
+      for (const problem of f.validate?.(p) ?? []) {
+        ctx.addIssue({ code: "custom", message: problem.message, path: problem.field ? problem.field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [] });
+      }
+    }).describe(f.description),
+  ]),
+) as Record<string, z.ZodType>;
+
+/** A backup run now, its process group SIGKILLed after `afterMs` (a crash, a power loss). */
+async function crashBackup(ctx: StepContext, afterMs: number) {
+  // An adapter may run helper commands first; the crash hits whichever runs `afterMs` after the call began.
+  let current: { kill(s: NodeJS.Signals): Promise<void> } | null = null;
+  const timer = setTimeout(() => void current?.kill("SIGKILL"), afterMs);
+  try {
+    const kind = ctx.state.backups.length > 0 && ctx.plan.tool.capabilities.incremental === true ? "incremental" : "full";
+    return await ctx.toolCall("other", (s) => s.backup(kind, ctx.target.paths.data), { onSpawn: (g) => (current = g), label: "crashed" });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export default defineStep({
+  name: "fault",
+  description: "Inject a fault.",
+  schema: exactlyOne(faultShape, "fault").describe("Inject a fault."),
+  requires(spec, tool, settings) {
+    for (const [name, params] of Object.entries(spec as Record<string, unknown>)) {
+      const why = FAULTS[name]?.requires?.(params, tool, settings);
+      if (why) return why;
+    }
+    return undefined;
+  },
+  async run(spec, ctx) {
+    const changes: StateChanges[] = [];
+    for (const [name, params] of Object.entries(spec as Record<string, unknown>)) {
+      const fault = FAULTS[name]!;
+      const target = ctx.target;
+      const fctx: FaultContext = {
+        data: target.data,
+        repo: target.repo,
+        scratch: await ctx.faultScratch(name),
+        tool: ctx.plan.tool,
+        settings: ctx.plan.settings,
+        sourceBytes: ctx.state.backups.at(-1)?.manifest.bytes ?? ctx.state.seededBytes,
+        seed: ctx.plan.seed,
+        crashBackup: (afterMs) => crashBackup(ctx, afterMs),
+        ...(target.smallFilesystem ? { smallFilesystem: (bytes: number) => target.smallFilesystem!(bytes) } : {}),
+      };
+      const result = await ctx.phase("fault", () => fault.inject(params, fctx), name);
+      if (result.armed) ctx.armed.add(name, result.armed);
+      const ev = ctx.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects: result.effects });
+      changes.push({
+        facts: { faultInjected: true },
+        faults: [{ fault: name, params: params as Record<string, unknown>, effects: { ...result.effects }, atMs: ev.t }],
+        ...(result.passphrase ? { passphrase: result.passphrase } : {}),
+      });
+    }
+    return { ok: true, changes: mergeChanges(...changes) };
+  },
+});

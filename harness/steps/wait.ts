@@ -1,0 +1,11 @@
+// wait: DURATION. A pause.
+import { durationText } from "../util/zod-units.ts";
+import { pause } from "./pause.ts";
+import { defineStep } from "./step.ts";
+
+export default defineStep({
+  name: "wait",
+  description: "Pause.",
+  schema: durationText().describe("Pause."),
+  run: (duration, ctx) => pause(ctx, "wait", duration),
+});
