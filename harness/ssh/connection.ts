@@ -42,7 +42,8 @@ export interface SshRunOptions {
 
 /** What a command client prints when it finds no master: it never opens a connection of its own. */
 export const NO_MASTER_MARK = "DRDRILL-SSH-NO-MASTER";
-const SOCKET_PATH_MAX = 100;
+/** sun_path holds 108 bytes, and the master binds to PATH + "." + 16 random characters before renaming. */
+const SOCKET_PATH_MAX = 90;
 const SERVER_ALIVE_S = 5;
 
 function parseResolved(text: string): { user: string; hostname: string; port: number } {
@@ -94,10 +95,14 @@ export class SshConnection {
     return [...(sudo ? ["sudo", "-n", "--"] : []), cmd, ...args].map(shellQuote).join(" ");
   }
 
-  /** Runs one of drdrill's own small commands; throws an EnvironmentError when the connection is gone. */
+  /**
+   * Runs one of drdrill's own small commands; throws an EnvironmentError when the connection is gone.
+   * Its client is in a process group of its own, so a second Ctrl-C cannot cut off a kill in flight.
+   */
   async run(cmd: string, args: string[] = [], o: SshRunOptions = {}): Promise<SshRunResult> {
     if (this.#closed) throw new EnvironmentError(`${this.where}: the connection is closed`);
     const r = await execa("ssh", [...this.clientArgs(), this.commandLine(cmd, args, o.sudo)], {
+      detached: true,
       reject: false,
       encoding: "utf8",
       stripFinalNewline: false,
@@ -121,7 +126,7 @@ export class SshConnection {
   /** Reads a remote file whole. */
   async get(remotePath: string, o: { sudo?: boolean } = {}): Promise<Buffer> {
     if (this.#closed) throw new EnvironmentError(`${this.where}: the connection is closed`);
-    const r = await execa("ssh", [...this.clientArgs(), this.commandLine("cat", ["--", remotePath], o.sudo)], { reject: false, encoding: "buffer", stdin: "ignore" });
+    const r = await execa("ssh", [...this.clientArgs(), this.commandLine("cat", ["--", remotePath], o.sudo)], { detached: true, reject: false, encoding: "buffer", stdin: "ignore" });
     const stderr = Buffer.from(r.stderr ?? "").toString("utf8");
     if (r.exitCode === 255 && stderr.includes(NO_MASTER_MARK)) throw new EnvironmentError(`${this.where}: the connection is gone (its master process ended)`);
     if (r.exitCode !== 0) throw new EnvironmentError(`${this.where}: cannot read ${remotePath}: ${stderr.trim() || `exit ${r.exitCode}`}`);
