@@ -124,7 +124,7 @@ export class SshExecutor implements CommandExecutor {
       header = encodeEnvHeader(spec.env);
       remote = await this.#setup();
     } catch (e) {
-      return notStarted((e as Error).message);
+      return notStarted((e as Error).message.replace(`${this.where}: `, ""));
     }
 
     const [launch, ...launchArgs] = launchArgv(remote.wrapper, remote.ctl, id, spec.cwd, spec.command, spec.args);

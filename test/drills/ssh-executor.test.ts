@@ -192,6 +192,13 @@ describe("SshExecutor (commands on a host over SSH)", () => {
       expect(e?.message).not.toContain("\n");
       expect(monoMs() - t0).toBeLessThan(10_000);
     }
+    // accept-new: a first-seen key is taken and written down
+    const fresh = join(dir, "fresh.known_hosts");
+    await writeFile(fresh, "");
+    const c = await openSsh({ host: host.host, user: "root", identityFile: host.identityFile, knownHostsFile: fresh, hostKeyCheck: "accept-new", controlDir: join(dir, "c") });
+    await c.close();
+    const key = (await readFile(host.knownHostsFile, "utf8")).trim().split(" ").slice(1).join(" ");
+    expect(await readFile(fresh, "utf8")).toContain(key);
   });
 
   it("serves every command over one master connection: no new login per command", async () => {
