@@ -58,6 +58,8 @@ case $mode in
     rc=$?
     times > "$ctl/$id.t1"
     kill "$sampler" 2>/dev/null
+    # A command shorter than the first sample: report this wrapper's own memory, as LocalExecutor does.
+    if [ ! -s "$ctl/$id.rss" ] && read -r _ pages _ < /proc/$$/statm; then echo $((pages * 4096)) > "$ctl/$id.rss"; fi
     exit "$rc"
     ;;
   finish)
