@@ -126,7 +126,7 @@ export class SshConnection {
   /** Reads a remote file whole. */
   async get(remotePath: string, o: { sudo?: boolean } = {}): Promise<Buffer> {
     if (this.#closed) throw new EnvironmentError(`${this.where}: the connection is closed`);
-    const r = await execa("ssh", [...this.clientArgs(), this.commandLine("cat", ["--", remotePath], o.sudo)], { detached: true, reject: false, encoding: "buffer", stdin: "ignore" });
+    const r = await execa("ssh", [...this.clientArgs(), this.commandLine("cat", ["--", remotePath], o.sudo)], { detached: true, reject: false, encoding: "buffer", stripFinalNewline: false, stdin: "ignore" });
     const stderr = Buffer.from(r.stderr ?? "").toString("utf8");
     if (r.exitCode === 255 && stderr.includes(NO_MASTER_MARK)) throw new EnvironmentError(`${this.where}: the connection is gone (its master process ended)`);
     if (r.exitCode !== 0) throw new EnvironmentError(`${this.where}: cannot read ${remotePath}: ${stderr.trim() || `exit ${r.exitCode}`}`);

@@ -68,6 +68,14 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     expect(conn.where).toBe(`ssh root@${host.ip}:22`);
   });
 
+  it("puts and gets files through the connection: bytes exact, mode set, a missing file a clear error", async () => {
+    const bytes = Buffer.concat([randomBytes(300_000), Buffer.from("\r\n\n")]);
+    await conn.put("/root/drdrill-blob", bytes, 0o640);
+    expect((await conn.run("stat", ["-c", "%a %s", "/root/drdrill-blob"])).stdout).toBe("640 300003\n");
+    expect((await conn.get("/root/drdrill-blob")).equals(bytes)).toBe(true);
+    await expect(conn.get("/root/no-such-file")).rejects.toThrow(/^ssh root@[\d.]+:22: cannot read \/root\/no-such-file: cat: .*No such file/);
+  });
+
   it("reports exit codes, stdout and stderr, writes logs (none when asked), and measures CPU and RSS", async () => {
     const r = await exec.run({ label: "talk", command: "sh", args: ["-c", "echo out; echo err >&2; head -c 20000000 /dev/urandom | sha256sum >/dev/null; exit 3"] });
     expect(r).toMatchObject({ exitCode: 3, failed: true, timedOut: false, stdout: "out\n", stderr: "err\n" });
