@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what drdrill needs on a Debian/Ubuntu machine, only what is missing.
-#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr)
+#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr) + OpenSSH's client
 #   ci/setup.sh docker   Docker engine (docker.io) + debootstrap, and starts dockerd if none answers
 #   ci/setup.sh browser  Chromium for the HTML report test
 set -euo pipefail
@@ -32,7 +32,7 @@ npm_deps() {
 
 tools() {
   npm_deps
-  apt_install duplicity gnupg restic borgbackup zstd attr
+  apt_install duplicity gnupg restic borgbackup zstd attr openssh-client
 }
 
 docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
