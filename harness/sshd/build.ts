@@ -8,7 +8,7 @@ import type { BuildOptions, BuildResult } from "../lab/build.ts";
 import { docker, imageExists, imageTags, requireDocker } from "../lab/docker.ts";
 import { hostDebianMirrors } from "../lab/mirror.ts";
 import { LABELS, RECIPE_DIR as LAB_RECIPE_DIR } from "../lab/names.ts";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { SSHD_IMAGE_REPO, SSHD_RECIPE_DIR } from "./names.ts";
 import { sshdRecipeRefs } from "./recipe.ts";

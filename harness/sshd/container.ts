@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { docker } from "../lab/docker.ts";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { requireSshdImage } from "./build.ts";
 import { runClientKey, writeKnownHosts } from "./client-key.ts";
