@@ -4,8 +4,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../agent/agent.ts";
-import { ConfinedDir } from "../agent/confined-dir.ts";
+import { localDir } from "../agent/local-dir.ts";
 import { LocalExecutor } from "../exec/local-executor.ts";
 import { copyTree } from "../targets/local/copy-tree.ts";
 import { generateDataset } from "../targets/local/generator.ts";
@@ -46,7 +45,7 @@ export class PristineDatasets implements PristineSource {
     if (dataset.copyFrom) {
       const exec = new LocalExecutor(this.logDir, this.secrets);
       const how = await copyTree(exec, dataset.copyFrom, dir);
-      const size = await new ConfinedDir(new Agent({ exec, script: AGENT_SOURCE, python: LOCAL_PYTHON }), dir, "pristine copy").size();
+      const size = await localDir(dir, "pristine copy", { logDir: this.logDir, secrets: this.secrets }).size();
       return { dir, bytes: size.bytes, files: size.files, madeBy: `${how} of ${dataset.copyFrom}` };
     }
     const g = await generateDataset(dir, sizeBytes, dataset.seed);

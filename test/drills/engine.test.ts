@@ -2,7 +2,9 @@
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildManifest, manifestDigest } from "../../harness/verify/build-manifest.ts";
+import { localDir } from "../../harness/agent/local-dir.ts";
+import { manifestDigest } from "../../harness/verify/manifest-ops.ts";
+const buildManifest = (dir: string) => localDir(dir).manifest();
 import { allFiles, drdrill, journalEvents, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildManifest, manifestDigest } from "../../harness/verify/build-manifest.ts";
+import { localDir } from "../../harness/agent/local-dir.ts";
+import { manifestDigest } from "../../harness/verify/manifest-ops.ts";
+const buildManifest = (dir: string) => localDir(dir).manifest();
 import { generateDataset } from "../../harness/targets/local/generator.ts";
 import { tmp } from "../helpers/tmp.ts";
 

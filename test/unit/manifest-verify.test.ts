@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { cp, link, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { buildManifest } from "../../harness/verify/build-manifest.ts";
+import { localDir } from "../../harness/agent/local-dir.ts";
+const buildManifest = (dir: string) => localDir(dir).manifest();
 import { compareManifests } from "../../harness/verify/compare-manifests.ts";
 import { tmp } from "../helpers/tmp.ts";
 
