@@ -7,7 +7,10 @@ import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Outcome } from "../model/outcome.ts";
+import type { SmallFilesystem } from "../targets/target.ts";
 import type { ToolAdapter, ToolRun } from "../tools/tool.ts";
+
+export type { SmallFilesystem };
 
 /** A place a fault will touch: checked before anything runs, and again by the agent at every touch. */
 export interface FaultPath {
@@ -18,14 +21,6 @@ export interface FaultPath {
   kind: "dir" | "any";
   /** The parameter it came from, for messages. */
   field: string;
-}
-
-/** A small file system the next restore goes onto (a size-limited tmpfs), where the target offers one. */
-export interface SmallFilesystem {
-  /** The folder, as the target's commands see it. */
-  path: string;
-  usage(): Promise<{ freeBytes: number; totalBytes: number }>;
-  dispose(): Promise<void>;
 }
 
 export interface FaultContext {

@@ -4,9 +4,16 @@
 import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { CommandExecutor } from "../exec/types.ts";
-import type { SmallFilesystem } from "../faults/fault.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { SecretStore } from "../util/secrets.ts";
+
+/** A small file system the next restore goes onto (a size-limited tmpfs), where the target offers one. */
+export interface SmallFilesystem {
+  /** The folder, as the target's commands see it. */
+  path: string;
+  usage(): Promise<{ freeBytes: number; totalBytes: number }>;
+  dispose(): Promise<void>;
+}
 
 export interface DatasetSpec {
   sizeBytes: number;

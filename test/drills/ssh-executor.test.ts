@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SshExecutor } from "../../harness/exec/ssh-executor.ts";
+import { SshExecutor } from "../../harness/ssh/ssh-executor.ts";
 import type { ProcessHandle } from "../../harness/exec/types.ts";
 import { openSsh, type SshConnection } from "../../harness/ssh/connection.ts";
 import { buildSshdImage } from "../../harness/sshd/build.ts";

@@ -5,19 +5,19 @@
 // command line, local or remote.
 import { execa } from "execa";
 import { join } from "node:path";
-import { encodeEnvHeader } from "../ssh/env-header.ts";
-import type { SshConnection } from "../ssh/connection.ts";
-import { NO_MASTER_MARK } from "../ssh/connection.ts";
-import { END_MARK, launchArgv, WRAPPER_SCRIPT } from "../ssh/remote-wrapper.ts";
-import { wrapperMarks } from "../ssh/wrapper-marks.ts";
+import { encodeEnvHeader } from "./env-header.ts";
+import type { SshConnection } from "./connection.ts";
+import { NO_MASTER_MARK } from "./connection.ts";
+import { END_MARK, launchArgv, WRAPPER_SCRIPT } from "./remote-wrapper.ts";
+import { wrapperMarks } from "./wrapper-marks.ts";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
-import { commandResult } from "./command-result.ts";
-import { killGroup, trackGroup, trackKiller, untrackGroup } from "./live-groups.ts";
-import { parseBashTimes } from "./local-executor.ts";
-import { LogSink, pipeOutput } from "./log-sink.ts";
-import { displayCommand, shellQuote } from "./quote.ts";
-import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from "./types.ts";
+import { commandResult } from "../exec/command-result.ts";
+import { killGroup, trackGroup, trackKiller, untrackGroup } from "../exec/live-groups.ts";
+import { parseBashTimes } from "../exec/local-executor.ts";
+import { LogSink, pipeOutput } from "../exec/log-sink.ts";
+import { displayCommand, shellQuote } from "../exec/quote.ts";
+import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from "../exec/types.ts";
 
 const KILL_GRACE_MS = 3000;
 /** Bound on the wrapper's own small calls (signal, rchar, finish) so a dead host cannot stall a run. */
