@@ -1,6 +1,8 @@
 // Runs drdrill's agent (drdrill-agent.py) where a target's files are, through that target's executor:
 // one JSON request on stdin, JSON lines back. Every file operation of a drill goes through here.
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
+import { AgentServer } from "./agent-server.ts";
 import { fileURLToPath } from "node:url";
 import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
 
@@ -18,6 +20,8 @@ export interface AgentOptions {
   python?: string;
   /** Bound on one call (a manifest of a big tree takes a while); default 30 min. */
   timeoutMs?: number;
+  /** Starts a long-lived agent (`--serve`) where the files are: most calls then skip starting Python. */
+  serve?: () => ChildProcessWithoutNullStreams;
 }
 
 /** The agent refused a path (it leaves the root) or failed; `refused` tells which. */
@@ -39,13 +43,28 @@ export interface CallOptions {
 }
 
 export class Agent {
-  constructor(readonly opts: AgentOptions) {}
+  readonly #server: AgentServer | null;
+
+  constructor(readonly opts: AgentOptions) {
+    this.#server = opts.serve ? new AgentServer(opts.serve) : null;
+  }
+
+  /** Ends the long-lived agent, if one runs. */
+  close(): void {
+    this.#server?.close();
+  }
 
   get where(): string {
     return this.opts.exec.where;
   }
 
   async call<T>(op: string, request: Record<string, unknown>, call: CallOptions = {}): Promise<T> {
+    // A call that must be watched (a long mutation) runs on its own; the rest go to the server.
+    if (this.#server && !call.onSpawn) {
+      const answer = (await this.#server.request({ op, ...request }, (l) => call.onLine?.(l), call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000)) as { ok: boolean; result?: T; error?: string; refused?: boolean };
+      if (answer.ok) return answer.result as T;
+      throw new AgentError(`${op}: ${answer.error}`, Boolean(answer.refused));
+    }
     let pending = "";
     let final: { ok: boolean; result?: T; error?: string; refused?: boolean } | null = null;
     const take = (line: string) => {

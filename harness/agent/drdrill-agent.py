@@ -820,9 +820,10 @@ OPS = {
 }
 
 
-def main():
+def handle(line):
+    """One request (a JSON line) to one answer; returns the exit status a one-shot run would have."""
     try:
-        req = json.loads(sys.stdin.readline() or "{}")
+        req = json.loads(line or "{}")
         op = OPS.get(req.get("op"))
         if op is None:
             raise BadRequest("unknown op %r (known: %s)" % (req.get("op"), ", ".join(sorted(OPS))))
@@ -831,7 +832,10 @@ def main():
         if req.get("create") and not os.path.isdir(req["root"]):
             os.makedirs(req["root"], mode=0o700, exist_ok=True)
         root = Root(req["root"])
-        result = op(root, req)
+        try:
+            result = op(root, req)
+        finally:
+            os.close(root.fd)
         out({"ok": True, "result": result})
         return 0
     except Refused as e:
@@ -843,6 +847,17 @@ def main():
     except OSError as e:
         out({"ok": False, "error": "%s%s" % (os.strerror(e.errno) if e.errno else str(e), (": " + e.filename) if getattr(e, "filename", None) else "")})
         return 1
+
+
+def main():
+    # --serve: one request per line until stdin closes (one process for many operations).
+    if "--serve" in sys.argv[1:]:
+        for line in sys.stdin:
+            if line.strip():
+                handle(line)
+                sys.stdout.flush()
+        return 0
+    return handle(sys.stdin.readline())
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ export interface FinishedCommand {
   spec: CommandSpec;
   /** The command line to show, already redacted. */
   shown: string;
-  res: { exitCode?: number | undefined; signal?: string | undefined; isCanceled?: boolean };
+  res: { exitCode?: number | undefined; signal?: string | undefined; isCanceled?: boolean; code?: string | undefined; shortMessage?: string | undefined };
   timedOut: boolean;
   startedAt: string;
   startMs: number;
@@ -24,8 +24,11 @@ export function commandResult(f: FinishedCommand): CommandResult {
   let signal: string | null = f.res.signal ?? null;
   const raw = f.res.exitCode;
   if (signal === null && typeof raw === "number" && raw > 128 && raw < 160) signal = `signal ${raw - 128}`;
+  // No exit code, no signal, no timeout: the program never started (it is not installed, say).
+  const notStarted = !f.timedOut && raw === undefined && signal === null && !f.res.isCanceled;
   return {
     label: f.spec.label,
+    ...(notStarted ? { notStarted: true, message: f.res.shortMessage ?? `${f.spec.command} could not be started${f.res.code ? ` (${f.res.code})` : ""}` } : {}),
     command: f.shown,
     exitCode,
     signal,

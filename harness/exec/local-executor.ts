@@ -57,9 +57,11 @@ export class LocalExecutor implements CommandExecutor {
 
     const startedAt = new Date().toISOString();
     const startMs = monoMs();
-    const child = execa("bash", ["-c", WRAPPER, "drdrill-wrap", spec.command, ...spec.args], {
+    // The harness's own helper calls (no logs) run directly: no wrapper shell, no CPU accounting.
+    const [cmd, args] = logged ? ["bash", ["-c", WRAPPER, "drdrill-wrap", spec.command, ...spec.args]] : [spec.command, spec.args];
+    const child = execa(cmd, args, {
       cwd: spec.cwd,
-      env: { ...spec.env, DRDRILL_TIMES_FILE: timesFile },
+      env: { ...spec.env, ...(logged ? { DRDRILL_TIMES_FILE: timesFile } : {}) },
       detached: true,
       reject: false,
       ...(spec.input !== undefined ? { input: spec.input } : { stdin: "ignore" as const }),
@@ -71,7 +73,7 @@ export class LocalExecutor implements CommandExecutor {
       trackGroup(pid);
       spec.onSpawn?.(localGroup(pid));
     }
-    const sampler = pid !== undefined ? startRssSampler(pid) : undefined;
+    const sampler = pid !== undefined && logged ? startRssSampler(pid) : undefined;
 
     pipeOutput(child, { stdout: out, stderr: err }, spec.onOutput);
 

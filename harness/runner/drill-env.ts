@@ -2,7 +2,8 @@
 // from the command line, Ctrl-C, the progress display, the tools' versions, the pristine datasets.
 import type { Journal } from "../journal/journal.ts";
 import type { Progress } from "../model/progress.ts";
-import type { PristineDataset } from "../targets/target.ts";
+import type { PristineDataset, Target } from "../targets/target.ts";
+import type { ToolAdapter } from "../tools/tool.ts";
 import type { SecretStore } from "../util/secrets.ts";
 
 export interface PristineSource {
@@ -26,4 +27,6 @@ export interface DrillEnv {
   /** Filled as tools are first used: tool name -> version. */
   versions: Record<string, string>;
   pristine?: PristineSource;
+  /** Targets and tools beyond the registries (a plug-in; the runner's own tests use fakes). */
+  extra?: { targets?: Record<string, Target>; tools?: Record<string, ToolAdapter<any>> };
 }

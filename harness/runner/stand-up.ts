@@ -46,9 +46,9 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   const s = plan.loaded.scenario;
   const io = { journal: env.journal, progress: env.progress, signal: env.signal };
   const targetName = env.targetName ?? s.target ?? "local";
-  const targetDef = TARGETS[targetName];
+  const targetDef = env.extra?.targets?.[targetName] ?? TARGETS[targetName];
   if (!targetDef) throw new EnvironmentError(`target "${targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
-  const tool = TOOLS[plan.tool]!;
+  const tool = env.extra?.tools?.[plan.tool] ?? TOOLS[plan.tool]!;
   await mkdir(folders.logDir, { recursive: true });
   const targetOpts = {
     workDir: folders.workDir,

@@ -7,9 +7,9 @@ import { execa } from "execa";
 import { appendFile, chmod, copyFile, mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../agent/agent.ts";
+import type { Agent } from "../../agent/agent.ts";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
-import { LocalExecutor } from "../../exec/local-executor.ts";
+import { localAgent } from "../../agent/local-dir.ts";
 import { SNAP_COMMON } from "../../lab/names.ts";
 import { removeOrphans } from "../../lab/labels.ts";
 import { EnvironmentError } from "../../model/errors.ts";
@@ -44,6 +44,7 @@ class StartedLabTarget implements StartedTarget {
   readonly #bin: PathPair;
   readonly #ctl: PathPair;
   readonly #writer: LoadWriter;
+  readonly #agent: Agent;
   #node: LabNode;
   #up = true;
   #startError: string | null = null;
@@ -69,7 +70,8 @@ class StartedLabTarget implements StartedTarget {
     this.#ctl = at("ctl");
     this.exec = new DockerExecutor(node.exec, opts.logDir, opts.secrets, this.#ctl);
     // The lab's files are bind mounts of this machine's run folder: the agent works on them here.
-    const agent = new Agent({ exec: new LocalExecutor(opts.logDir, opts.secrets), script: AGENT_SOURCE, python: LOCAL_PYTHON });
+    const agent = localAgent({ logDir: opts.logDir, secrets: opts.secrets });
+    this.#agent = agent;
     this.#own = new ConfinedDir(agent, root, "lab run folder");
     this.data = new ConfinedDir(agent, join(root, "common"), `data directory (${SNAP_COMMON} in the container)`);
     this.repo = new ConfinedDir(agent, join(root, "repo"), "backup destination");
@@ -204,6 +206,7 @@ class StartedLabTarget implements StartedTarget {
   }
 
   async stop(): Promise<void> {
+    this.#agent.close();
     await this.#node.container.remove();
   }
 

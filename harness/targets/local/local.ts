@@ -5,8 +5,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, readFile, rm, statfs } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../agent/agent.ts";
+import type { Agent } from "../../agent/agent.ts";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
+import { localAgent } from "../../agent/local-dir.ts";
 import { LocalExecutor } from "../../exec/local-executor.ts";
 import { trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { EnvironmentError } from "../../model/errors.ts";
@@ -42,7 +43,7 @@ class StartedLocalTarget implements StartedTarget {
     private readonly opts: TargetOptions,
   ) {
     this.exec = new LocalExecutor(opts.logDir, opts.secrets);
-    this.#agent = new Agent({ exec: this.exec, script: AGENT_SOURCE, python: LOCAL_PYTHON });
+    this.#agent = localAgent({ logDir: opts.logDir, secrets: opts.secrets });
     this.paths = { data: join(root, "common"), repo: join(root, "repo"), tool: join(root, "tool") };
     this.#own = new ConfinedDir(this.#agent, root, "target folder");
     this.data = new ConfinedDir(this.#agent, this.paths.data, "data directory");
@@ -182,6 +183,7 @@ class StartedLocalTarget implements StartedTarget {
 
   async stop(): Promise<void> {
     await this.quiesce();
+    this.#agent.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

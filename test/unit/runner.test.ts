@@ -1,0 +1,122 @@
+// The run loop's rules, fast: a fake tool and a fake target (test/fixtures/runner), the real runner,
+// the real agent. What a user reads in results.json: the outcome and its reason.
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { Journal } from "../../harness/journal/journal.ts";
+import { silentProgress } from "../../harness/model/progress.ts";
+import { settleRemovals } from "../../harness/runner/remove-tree.ts";
+import { runDrill } from "../../harness/runner/run-drill.ts";
+import { parseScenario } from "../../harness/scenario/load.ts";
+import { SecretStore } from "../../harness/util/secrets.ts";
+import { fakeTarget, type FakeTargetLog } from "../fixtures/runner/fake-target.ts";
+import { fakeTool, type Script } from "../fixtures/runner/fake-tool.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const SEED = `  - backup: full
+  - fault: { delete-path: { path: . } }
+  - restore: latest
+  - verify: [files, services]`;
+
+async function drill(steps: string, script: Script, log: FakeTargetLog = { stopped: 0 }) {
+  const dir = await tmp();
+  // The scenario is checked with a real tool's name, then run with the fake one.
+  const loaded = parseScenario("fake.yaml", `name: fake\ntools: [tar-zstd]\nsteps:\n${steps}\n`);
+  const plan = { index: 0, loaded, tool: "fake", settings: {}, label: "fake", group: "fake :: fake", repeat: 1 };
+  const workRoot = join(dir, "work");
+  const result = await runDrill(plan, {
+    runId: "test",
+    journal: new Journal(null),
+    secrets: new SecretStore(),
+    outDir: dir,
+    workRoot,
+    targetName: "fake",
+    keep: false,
+    signal: new AbortController().signal,
+    progress: silentProgress,
+    versions: {},
+    extra: { targets: { fake: fakeTarget(log) }, tools: { fake: fakeTool(script) } },
+  });
+  await settleRemovals();
+  return { result, log, workGone: !(await stat(join(workRoot, "run-1")).catch(() => null)) };
+}
+
+describe("the run loop, with a fake tool and a fake target", () => {
+  it("recovers when every call works", async () => {
+    const { result, log } = await drill(SEED, {});
+    expect(result.outcome, result.reason).toBe("recovered");
+    expect(result.toolCalls.map((c) => c.kind)).toEqual(["backup", "restore"]);
+    expect(log.stopped).toBe(1);
+  });
+
+  it("a failure before the fault is the drill failing, not the tool detecting damage", async () => {
+    const { result } = await drill(SEED, { backup: ["fail"] });
+    expect(result.outcome).toBe("failed");
+    expect(result.reason).toMatch(/fake-full: fake backup: damaged/);
+    expect(result.toolCalls.map((c) => c.kind)).toEqual(["backup"]); // nothing to restore: the drill stopped
+  });
+
+  it("a failure after the fault is the tool reporting the damage", async () => {
+    const { result } = await drill(SEED, { restore: ["fail"] });
+    expect(result.outcome).toBe("detected");
+    expect(result.reason).toMatch(/fake-restore: fake restore: damaged/);
+  });
+
+  it("a silent hang is a failure", async () => {
+    const { result } = await drill(SEED, { restore: ["hang"] });
+    expect(result.outcome).toBe("failed");
+    expect(result.reason).toMatch(/timed out/);
+  });
+
+  it("a backup killed half-way is run again, the fault absorbs the failure it caused", async () => {
+    const { result } = await drill(`  - fault: { kill-backup: { after: 10ms } }\n${SEED}`, {});
+    expect(result.outcome, result.reason).toBe("recovered");
+    const kill = result.faults.find((f) => f.fault === "kill-backup")!;
+    expect(kill.effects).toMatchObject({ killed: true, rerun: { exitCode: 0 } });
+    expect(result.toolCalls.filter((c) => c.kind === "backup")).toHaveLength(2);
+  });
+
+  it("a restore stalled on a full disk is killed by the harness, which says so", async () => {
+    const { result } = await drill(`  - backup: full\n  - fault: { disk-full: { stalledFor: 100ms } }\n  - restore: latest`, { restore: ["stall"] }, { stopped: 0, smallFree: 0 });
+    expect(result.outcome, result.reason).toBe("detected");
+    expect(result.reason).toMatch(/harness: restore stalled 100ms on a full filesystem/);
+  });
+
+  it("no snapshot at the asked time is a failed drill, not an environment error", async () => {
+    const { result } = await drill(`  - backup: full\n  - fault: { delete-path: { path: . } }\n  - restore: { at: "2001-01-01T00:00:00Z" }`, { restore: ["no-snapshot"] });
+    expect(result.outcome).toBe("failed");
+    expect(result.reason).toMatch(/no snapshot at or before/);
+  });
+
+  it("a restore that exits 0 and writes nothing is silent corruption, not a harness error", async () => {
+    const { result } = await drill(SEED, { restore: ["empty"] });
+    expect(result.outcome, result.reason).toBe("silent-corruption");
+  });
+
+  it("a restore that exits 0 and leaves a file out is silent corruption", async () => {
+    const { result } = await drill(`  - backup: full\n  - fault: { delete-path: { path: . } }\n  - fault: { delete-archive-volume: {} }\n  - restore: latest`, {});
+    expect(result.outcome).toBe("silent-corruption");
+    expect(result.verification?.mismatches.map((m) => m.kind)).toContain("missing");
+  });
+
+  const throwing: [string, string, Script, FakeTargetLog["throwIn"]?][] = [
+    ["backup", SEED, { backup: ["throw"] }],
+    ["fault", `  - fault: { corrupt-archive: {} }\n  - backup: full\n  - restore: latest`, {}],
+    ["check", `  - backup: full\n  - check: deep`, { check: ["throw"] }],
+    ["restore", SEED, { restore: ["throw"] }],
+    ["restore staging", SEED, {}, "staging"],
+    ["verify", SEED, {}, "health"],
+    ["schedule", `  - backup: full\n  - schedule: { for: 1s, every: 1s }`, { backup: ["ok", "throw"] }],
+    ["quiesce", SEED, {}, "quiesce"],
+  ];
+  for (const [where, steps, script, throwIn] of throwing) {
+    it(`a throw in ${where} ends in error, and cleanup still runs`, async () => {
+      const log: FakeTargetLog = { stopped: 0, ...(throwIn ? { throwIn } : {}) };
+      const { result, workGone } = await drill(steps, script, log);
+      expect(result.outcome).toBe("error");
+      expect(result.error).toBeTruthy();
+      expect(log.stopped).toBe(1);
+      expect(workGone).toBe(true);
+    });
+  }
+});
