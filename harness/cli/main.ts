@@ -1,6 +1,6 @@
 // The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge.
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { z } from "zod";
 import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/registry.ts";
@@ -14,6 +14,8 @@ import { loadScenarios } from "../scenario/load.ts";
 import { LIMITS, scenarioJsonSchema } from "../scenario/schema.ts";
 import { durationProblem } from "../util/zod-units.ts";
 import { takeRunFolder } from "./out-dir.ts";
+import { preflightRun } from "./preflight.ts";
+import { cleanLeftovers } from "./clean.ts";
 import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
@@ -83,6 +85,8 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.shard ? { shard: checked.shard } : {}),
   });
   if (plans.length === 0) throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
+  // Checks that need this machine come before the run folder is taken: a refused run leaves nothing.
+  await preflightRun(plans, { outDir: o.out ? dirname(resolve(o.out)) : resolve("."), ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}), ...(o.target ? { targetName: o.target } : {}) });
   const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
@@ -222,6 +226,14 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption("--out <dir>", "the merged run folder (new)")
     .action(async (dirs: string[], o: { out: string }) => {
       code = await mergeCommand(dirs, o.out, argv);
+    });
+
+  program
+    .command("clean")
+    .description("Remove what a drdrill killed hard left behind: load writers, tmpfs mounts, containers, firewall tables, VMs")
+    .action(async () => {
+      const removed = await cleanLeftovers();
+      process.stdout.write(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join("\n")}\n` : "nothing left behind\n");
     });
 
   registerLabCommands(program, (c) => (code = c));

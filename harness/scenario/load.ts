@@ -1,7 +1,8 @@
 // Loads scenario files: YAML parsed with positions, validated by the schema, every problem located.
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { statSync } from "node:fs";
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { z } from "zod";
 import { FAULTS } from "../faults/registry.ts";
 import { parseThreshold, type Threshold } from "../objectives/parse.ts";
@@ -17,6 +18,8 @@ export interface LoadedScenario {
   thresholds: Threshold[];
   /** The outcomes that pass: the scenario's `expect`, else what its faults declare, else recovered. */
   expected: Outcome[];
+  /** Line and column of a field (or of its nearest ancestor) in the file, for errors found later. */
+  locate?: (path: (string | number)[]) => { line: number; column: number };
 }
 
 /** Offset of the node at `path`, or of its nearest existing ancestor; for unknown keys, the key itself. */
@@ -73,11 +76,56 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       }),
     );
   }
-  const result = scenarioSchema.safeParse(doc.toJS() ?? {});
+  let raw: unknown;
+  try {
+    // A document whose aliases expand without end (a "billion laughs") is refused, not expanded.
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (e) {
+    const at = firstAlias(doc);
+    const pos = lc.linePos(at);
+    throw new InputError([{ file, line: pos.line, column: pos.col, path: "", message: `YAML aliases expand too far (${(e as Error).message.split(".")[0]}); write the values out` }]);
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new InputError([{ file, line: 1, column: 1, path: "", message: "a scenario is a mapping (name:, tools:, steps: ...), not a list or a single value" }]);
+  }
+  const result = scenarioSchema.safeParse(raw);
   if (!result.success) throw new InputError(zodIssues(file, doc, lc, result.error));
   const scenario = result.data;
+  const at = (path: (string | number)[]) => {
+    const pos = lc.linePos(locate(doc, path));
+    return { line: pos.line, column: pos.col };
+  };
+  // The folder a run would copy must be there now: found missing after the drill would be too late.
+  const from = scenario.dataset.copyFrom;
+  if (from !== undefined) {
+    const st = statOrNull(from);
+    const problem = !st ? "no such folder" : !st.isDirectory() ? "not a folder (unpack an archive first)" : null;
+    if (problem) throw new InputError([{ file, ...at(["dataset", "copyFrom"]), path: "dataset.copyFrom", message: `"${from}": ${problem}` }]);
+  }
   const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m, t as string) as Threshold);
-  return { file, text, scenario, thresholds, expected: expectedOutcomes(scenario) };
+  return { file, text, scenario, thresholds, expected: expectedOutcomes(scenario), locate: at };
+}
+
+const MAX_ALIASES = 1000;
+
+function statOrNull(p: string) {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
+
+/** Offset of the first alias (*name) in the document, for an error about aliases. */
+function firstAlias(doc: Document): number {
+  let at = 0;
+  visit(doc, {
+    Alias(_k, node) {
+      at = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return at;
 }
 
 /** Expands files and directories (recursively, sorted) into scenario file paths. */

@@ -57,6 +57,10 @@ export function formatDuration(ms: number | undefined | null): string {
   if (ms === undefined || ms === null || !Number.isFinite(ms)) return "-";
   if (Math.abs(ms) < 1000) return `${Math.round(ms)} ms`;
   if (Math.abs(ms) < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  if (Math.abs(ms) >= 3_600_000) {
+    const h = Math.floor(ms / 3_600_000);
+    return `${h}h ${Math.round((ms - h * 3_600_000) / 60_000)}m`;
+  }
   const m = Math.floor(ms / 60_000);
   return `${m}m ${((ms - m * 60_000) / 1000).toFixed(1)}s`;
 }
