@@ -1,0 +1,146 @@
+// Hardening as a user (and an attacker) would try it: faults over a tree of traps never touch a byte
+// outside, two runs at once do not collide, a reused run folder is refused, Ctrl-C while the reports
+// are written still leaves every report (saying it was interrupted), and a drdrill killed hard
+// leaves nothing running after `drdrill clean`.
+import { execa } from "execa";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { drdrill, readJson, ROOT } from "../helpers/cli.ts";
+import { makeOutside, plantWhenSeeded } from "../helpers/plant-traps.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const TRAPS = `name: traps
+dataset: { size: 4MB, seed: 3 }
+tools: [tar-zstd]
+steps:
+  - wait: 4s
+  - backup: full
+  - fault: { mutate-during-backup: { under: ".", files: 3 } }
+  - backup: incremental
+  - fault: { corrupt-source: { under: ".", files: 20 } }
+  - fault: { delete-files: { under: ".", fraction: 0.5 } }
+  - fault: { ransomware: { under: ".", fraction: 1 } }
+  - fault: { delete-path: { path: . } }
+  - fault: { corrupt-archive: {} }
+  - fault: { truncate-archive: { volume: 0 } }
+  - restore: latest
+expect: [detected, recovered]
+`;
+
+async function trapDrill(target: "local" | "lab") {
+  const dir = await tmp();
+  const planted = await makeOutside(dir);
+  const file = join(dir, "traps.yaml");
+  await writeFile(file, TRAPS);
+  const out = join(dir, "run");
+  const run = drdrill(["run", file, "--target", target, "--out", out], { timeoutMs: 600_000 });
+  await plantWhenSeeded(out, planted);
+  const r = await run;
+  return { r, planted, results: await readJson(join(out, "results.json")) };
+}
+
+function effectsOf(run: any, fault: string): any {
+  return run.faults.find((f: any) => f.fault === fault)?.effects;
+}
+
+describe("faults over a tree of traps", () => {
+  for (const target of ["local", "lab"] as const) {
+    it(`every fault on ${target}: no byte outside changes, and each says what it refused`, async () => {
+      const { r, planted, results } = await trapDrill(target);
+      expect(await planted.digest()).toBe(planted.before);
+      const run = results.results[0];
+      expect(["detected", "recovered"], `${run.outcome}: ${run.reason}\n${r.all}`).toContain(run.outcome);
+      const refusedHl = (fault: string) => JSON.stringify(effectsOf(run, fault)?.refused ?? []);
+      expect(refusedHl("delete-path")).toMatch(/hl\.dat.*hard-linked/);
+      expect(refusedHl("ransomware") + refusedHl("delete-files") + refusedHl("corrupt-source")).toMatch(/hl\.dat/);
+      for (const f of ["ransomware", "delete-files", "corrupt-source"]) expect(effectsOf(run, f).notFollowed, f).toBeGreaterThanOrEqual(3);
+      // the archive faults chose real archives, never the link planted among them
+      expect(effectsOf(run, "corrupt-archive").volume).toMatch(/-(full|incremental)\.tar\.zst$/);
+      expect(effectsOf(run, "mutate-during-backup").files.join(" ")).not.toMatch(/hl\.dat|ld\/|mid\//);
+    });
+  }
+
+  it("the reported escape: ransomware under a symlinked folder is refused before anything is broken", async () => {
+    const t = await tmp();
+    const planted = await makeOutside(t);
+    const src = join(t, "src");
+    await execa("mkdir", ["-p", src]);
+    await writeFile(join(src, "a.txt"), "d\n");
+    await execa("ln", ["-s", join(planted.outside, "dir"), join(src, "ld")]);
+    const file = join(t, "r.yaml");
+    await writeFile(file, `name: r\ndataset: {copyFrom: ${src}}\ntools: [tar-zstd]\nsteps: [{backup: full},{fault: {ransomware: {under: ld, fraction: 1}}},{restore: latest},{verify: [files, services]}]\n`);
+    const r = await drdrill(["run", file, "--out", join(t, "o")]);
+    expect(r.exitCode).toBe(3);
+    const run = (await readJson(join(t, "o", "results.json"))).results[0];
+    expect(run.outcome).toBe("error");
+    expect(run.reason).toMatch(/ransomware \(under\): "ld" is a symlink, not a folder of the data directory; not followed; refused before the drill/);
+    expect(await planted.digest()).toBe(planted.before);
+  });
+});
+
+describe("runs side by side", () => {
+  const SEED = ["run", "scenarios/seed/seed-drill.yaml", "--tool", "tar-zstd", "--size", "3MB"];
+
+  it("two runs started at once without --out get folders of their own and both pass", async () => {
+    const [a, b] = await Promise.all([drdrill(SEED), drdrill(SEED)]);
+    expect(a.exitCode, a.all).toBe(0);
+    expect(b.exitCode, b.all).toBe(0);
+    const folder = (r: typeof a) => /report: (.*)\/index\.html/.exec(r.stdout)?.[1];
+    expect(folder(a)).toBeTruthy();
+    expect(folder(a)).not.toBe(folder(b));
+    for (const r of [a, b]) {
+      const events = (await readFile(join(folder(r)!, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+      expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
+    }
+  });
+
+  it("two runs at once with the same --out: one is refused (exit 2), the other passes; a finished folder is refused unless --replace", async () => {
+    const out = join(await tmp(), "shared");
+    const [a, b] = await Promise.all([drdrill([...SEED, "--out", out]), drdrill([...SEED, "--out", out])]);
+    expect([a.exitCode, b.exitCode].sort()).toEqual([0, 2]);
+    expect([a, b].find((r) => r.exitCode === 2)!.stderr).toMatch(/--out: .*(just taken by another run|is not empty)/);
+    const again = await drdrill([...SEED, "--out", out]);
+    expect(again.exitCode).toBe(2);
+    expect(again.stderr).toMatch(/is not empty \(a finished run\?\).*--replace/);
+    const replaced = await drdrill([...SEED, "--out", out, "--replace"]);
+    expect(replaced.exitCode, replaced.all).toBe(0);
+    const events = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
+  });
+});
+
+describe("interrupted and killed", () => {
+  it("Ctrl-C while the reports are written: every report is there, and says the run was interrupted", async () => {
+    const out = join(await tmp(), "run");
+    const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "tar-zstd", "--size", "3MB", "--out", out, "--reporter", "test/fixtures/reporters/slow.ts"]);
+    for (let i = 0; i < 600 && !(await stat(join(out, "slow-reporter-started")).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const results = await readJson(join(out, "results.json"));
+    expect(results).toMatchObject({ exitCode: 130, interrupted: true });
+    for (const f of ["index.html", "report.md", "junit.xml"]) expect((await stat(join(out, f))).size, f).toBeGreaterThan(0);
+  });
+
+  it("a drdrill killed hard: its load writer stops by itself, and drdrill clean unmounts its tmpfs", async () => {
+    const dir = await tmp();
+    const file = join(dir, "full.yaml");
+    await writeFile(file, "name: killed\ndataset: { size: 4MB }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n  - fault: { disk-full: {} }\n  - wait: 60s\n  - restore: latest\n");
+    const out = join(dir, "run");
+    const child = execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", file, "--out", out], { cwd: ROOT, reject: false, env: { DRDRILL_PROGRESS: "lines" } });
+    const mounted = async () => (await readFile("/proc/mounts", "utf8")).split("\n").some((l) => l.includes(out));
+    for (let i = 0; i < 600 && !(await mounted()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await mounted()).toBe(true);
+    const writers = async () => (await execa("pgrep", ["-f", `load-writer.ts ${out}`], { reject: false })).stdout.trim();
+    expect(await writers()).not.toBe("");
+    child.kill("SIGKILL");
+    await child;
+    for (let i = 0; i < 50 && (await writers()) !== ""; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await writers()).toBe("");
+    const clean = await drdrill(["clean"]);
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toMatch(/disk-full tmpfs/);
+    expect(await mounted()).toBe(false);
+  });
+});
