@@ -44,18 +44,31 @@ export class AgentServer {
     });
     child.on("error", () => {});
     child.stdin.on("error", () => {});
-    // It must never keep drdrill alive on its own.
-    child.unref();
-    (child.stdout as unknown as { unref?: () => void }).unref?.();
-    (child.stderr as unknown as { unref?: () => void }).unref?.();
     return child;
   }
 
+  /** While a request is in flight it keeps drdrill waiting; idle, it must never keep drdrill alive. */
+  #hold(child: ChildProcessWithoutNullStreams, busy: boolean): void {
+    const streams = [child.stdout, child.stderr, child.stdin] as unknown as { ref?: () => void; unref?: () => void }[];
+    if (busy) {
+      child.ref();
+      for (const s of streams) s.ref?.();
+    } else {
+      child.unref();
+      for (const s of streams) s.unref?.();
+    }
+  }
+
   #next(): void {
-    if (this.#busy || this.#queue.length === 0) return;
+    if (this.#busy) return;
+    if (this.#queue.length === 0) {
+      if (this.#child) this.#hold(this.#child, false);
+      return;
+    }
     const p = this.#queue.shift()!;
     this.#busy = p;
     this.#child ??= this.#start();
+    this.#hold(this.#child, true);
     this.#timer = setTimeout(() => this.#child?.kill("SIGKILL"), p.timeoutMs);
     this.#child.stdin.write(p.line);
   }

@@ -713,7 +713,14 @@ def op_replace(root, req):
                     remove_at(root, dfd, name, dst + "/" + name, rep, 20)
                 moved = 0
                 for name in sorted(e.name for e in os.scandir(sfd)):
-                    os.rename(name, name, src_dir_fd=sfd, dst_dir_fd=dfd)
+                    try:
+                        os.rename(name, name, src_dir_fd=sfd, dst_dir_fd=dfd)
+                    except OSError as e:
+                        if e.errno != errno.EXDEV:
+                            raise
+                        import subprocess
+                        subprocess.run(["cp", "-a", "--", os.path.join(root.path, src, name), os.path.join(root.path, dst, name)], check=True)
+                        remove_at(root, sfd, name, src + "/" + name, rep, 20)
                     moved += 1
                 os.chmod(dfd, st.st_mode & 0o7777)
                 try:
@@ -733,9 +740,23 @@ def op_replace(root, req):
             os.rename(dname, displaced, src_dir_fd=ddfd, dst_dir_fd=ddfd)
         except FileNotFoundError:
             pass
-        os.rename(sname, dname, src_dir_fd=sdfd, dst_dir_fd=ddfd)
-        if displaced:
-            remove_at(root, ddfd, displaced, displaced, rep, 20)
+        except OSError as e:
+            if e.errno != errno.EBUSY:
+                raise
+            # `to` is a mount point: it stays, and its contents are swapped instead.
+            req = dict(req, contents=True)
+            return op_replace(root, req)
+        try:
+            os.rename(sname, dname, src_dir_fd=sdfd, dst_dir_fd=ddfd)
+        except OSError as e:
+            if e.errno != errno.EXDEV:
+                raise
+            # Across file systems (a restore on a small tmpfs): copied with the system's copier.
+            import subprocess
+            src_path = os.path.join(root.path, src)
+            dst_path = os.path.join(root.path, dst)
+            subprocess.run(["cp", "-a", "-T", "--", src_path, dst_path], check=True)
+            remove_at(root, sdfd, sname, src, rep, 20)
         return rep.result(mode="rename")
     finally:
         os.close(sdfd)
@@ -813,10 +834,68 @@ def op_mutate(root, req):
     return {"rewrites": rewrites, "versions": k, "refused": refused}
 
 
+def op_loadwriter(root, req):
+    """A service for drills on hosts without one: appends sequence-numbered, timestamped records to a
+    file of the root every `intervalMs`, like a database's log, until SIGTERM, until its file's folder
+    is gone (the disaster), or until `heartbeat` (a file drdrill touches) is older than `staleS`."""
+    stop = [False]
+    signal.signal(signal.SIGTERM, lambda s, f: stop.__setitem__(0, True))
+    rel = req["path"]
+    interval = float(req.get("intervalMs", 100)) / 1000.0
+    heartbeat = req.get("heartbeat")
+    stale = float(req.get("staleS", 30))
+    seq = 0
+    try:
+        fd, _ = root.open_file(rel, os.O_RDONLY)
+        try:
+            data = b""
+            while True:
+                b = os.read(fd, BUF)
+                if not b:
+                    break
+                data += b
+        finally:
+            os.close(fd)
+        for line in data.decode("utf8", "replace").splitlines():
+            try:
+                seq = max(seq, int(json.loads(line)["seq"]))
+            except (ValueError, KeyError, TypeError):
+                pass
+    except (FileNotFoundError, Refused):
+        pass
+    parts = split_rel(rel)
+    dfd = root.open_dir(parts[:-1], rel)
+    try:
+        fd = os.open(parts[-1], os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644, dir_fd=dfd)
+    finally:
+        os.close(dfd)
+    written = 0
+    while not stop[0]:
+        if heartbeat:
+            try:
+                if time.time() - os.stat(heartbeat).st_mtime > stale:
+                    break  # drdrill is gone: a drill's service ends with the drill
+            except FileNotFoundError:
+                break
+        seq += 1
+        rec = json.dumps({"seq": seq, "wallMs": int(time.time() * 1000), "pad": "x" * 40}) + "\n"
+        try:
+            # A write into a folder that was deleted (the disaster) fails: the service stops, as a database would.
+            if os.fstat(fd).st_nlink == 0:
+                break
+            os.write(fd, rec.encode())
+            written += 1
+        except OSError:
+            break
+        time.sleep(interval)
+    os.close(fd)
+    return {"written": written, "lastSeq": seq}
+
+
 OPS = {
     "manifest": op_manifest, "list": op_list, "hash": op_hash, "size": op_size, "read": op_read, "stat": op_stat,
     "delete": op_delete, "patch": op_patch, "encrypt": op_encrypt, "write": op_write, "mkdir": op_mkdir,
-    "replace": op_replace, "mutate": op_mutate,
+    "replace": op_replace, "mutate": op_mutate, "loadwriter": op_loadwriter,
 }
 
 

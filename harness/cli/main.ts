@@ -14,6 +14,8 @@ import { loadScenarios } from "../scenario/load.ts";
 import { LIMITS, scenarioJsonSchema } from "../scenario/schema.ts";
 import { durationProblem } from "../util/zod-units.ts";
 import { takeRunFolder } from "./out-dir.ts";
+import { parseSshUrl } from "../ssh/target-url.ts";
+import { parse as parseYaml } from "yaml";
 import { preflightRun } from "./preflight.ts";
 import { cleanLeftovers } from "./clean.ts";
 import { TARGETS } from "../targets/registry.ts";
@@ -36,15 +38,31 @@ interface RunOptions {
   shard?: string;
   keep?: boolean;
   replace?: boolean;
+  targetSetting?: string[];
   evidence?: boolean;
   warmup?: boolean;
 }
 
 const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
 
-function checkRunOptions(o: RunOptions): { sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number } } {
+function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record<string, unknown>>; sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number } } {
   const issues: InputIssue[] = [];
-  if (o.target !== undefined && !TARGETS[o.target]) issues.push(argIssue("--target", `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")})`));
+  if (o.target !== undefined && o.target.startsWith("ssh://")) {
+    try {
+      parseSshUrl(o.target);
+    } catch (e) {
+      issues.push(argIssue("--target", (e as Error).message));
+    }
+  } else if (o.target !== undefined && !TARGETS[o.target]) issues.push(argIssue("--target", `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")}, or ssh://user@host:port)`));
+  const targetSettings: Record<string, Record<string, unknown>> = {};
+  for (const kv of o.targetSetting ?? []) {
+    const m = /^([a-z]+)\.([A-Za-z]+)=(.*)$/s.exec(kv);
+    if (!m || !TARGETS[m[1]!]) {
+      issues.push(argIssue("--target-setting", `"${kv}" is not TARGET.KEY=VALUE for a known target (e.g. ssh.identityFile=~/.ssh/id_ed25519)`));
+      continue;
+    }
+    (targetSettings[m[1]!] ??= {})[m[2]!] = parseYaml(m[3]!) ?? m[3];
+  }
   for (const t of o.tool ?? []) if (!TOOLS[t]) issues.push(argIssue("--tool", `unknown tool "${t}" (available: ${Object.keys(TOOLS).join(", ")})`));
   for (const r of o.reporter ?? []) if (!REPORTERS[r] && !/[./]/.test(r)) issues.push(argIssue("--reporter", `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`));
   const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
@@ -62,6 +80,7 @@ function checkRunOptions(o: RunOptions): { sizeBytes?: number; timeoutMs?: numbe
   }
   if (issues.length > 0) throw new InputError(issues);
   return {
+    targetSettings,
     ...(sizeBytes !== undefined ? { sizeBytes } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(repeat !== undefined ? { repeat } : {}),
@@ -86,7 +105,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
   });
   if (plans.length === 0) throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
   // Checks that need this machine come before the run folder is taken: a refused run leaves nothing.
-  await preflightRun(plans, { outDir: o.out ? dirname(resolve(o.out)) : resolve("."), ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}), ...(o.target ? { targetName: o.target } : {}) });
+  await preflightRun(plans, { outDir: o.out ? dirname(resolve(o.out)) : resolve("."), targetSettings: checked.targetSettings, ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}), ...(o.target ? { targetName: o.target } : {}) });
   const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
@@ -95,6 +114,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     plans,
     outDir,
     ...(o.target ? { targetName: o.target } : {}),
+    targetSettings: checked.targetSettings,
     ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
     ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
     keep: Boolean(o.keep),
@@ -155,7 +175,8 @@ export async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("Run scenarios (files or folders; default scenarios/seed)")
     .argument("[scenarios...]")
-    .option("--target <name>", "where the protected system runs (default: the scenario's, else local)")
+    .option("--target <name>", "where the protected system runs: local, lab, vm, ssh or ssh://user@host:port (default: the scenario's, else local)")
+    .option("--target-setting <TARGET.KEY=VALUE...>", "a target setting, over the scenario's (e.g. ssh.identityFile=~/.ssh/drill)")
     .option("--tool <name...>", "only these tools")
     .option("--size <size>", "dataset size, e.g. 50MB or 3.34GB (overrides the scenario)")
     .option("--repeat <n>", "runs per scenario and tool")
@@ -238,6 +259,13 @@ export async function main(argv: string[]): Promise<number> {
 
   registerLabCommands(program, (c) => (code = c));
 
+  // A command that stops waiting on nothing (a promise no process or timer will settle) would end
+  // with exit 0 and no word: say so instead, as the internal error it is.
+  const stalled = () => {
+    process.stderr.write("drdrill: internal error: the command stopped with work still pending (nothing left that could finish it)\n");
+    process.exit(EXIT.environment);
+  };
+  process.once("beforeExit", stalled);
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;
@@ -252,5 +280,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`drdrill: ${(e as Error).stack ?? String(e)}\n`);
     return EXIT.environment;
+  } finally {
+    process.off("beforeExit", stalled);
   }
 }

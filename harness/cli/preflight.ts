@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import { localDir } from "../agent/local-dir.ts";
 import { InputError, type InputIssue } from "../model/errors.ts";
 import type { RunPlan } from "../runner/plan.ts";
+import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { formatBytes, parseSize } from "../util/units.ts";
 
@@ -13,9 +14,34 @@ export const MIN_PASSPHRASE = 8;
 /** A tree's bytes on the data's side: the data, its backup, and the restored copy, at the same time. */
 const COPIES_PER_RUN = 3;
 
-export async function preflightRun(plans: RunPlan[], opts: { outDir: string; sizeBytes?: number; targetName?: string; env?: NodeJS.ProcessEnv }): Promise<void> {
+export async function preflightRun(plans: RunPlan[], opts: { outDir: string; sizeBytes?: number; targetName?: string; targetSettings?: Record<string, Record<string, unknown>>; env?: NodeJS.ProcessEnv }): Promise<void> {
   const env = opts.env ?? process.env;
   const issues: InputIssue[] = [];
+  // The target each run goes to, with its settings as the run will see them (scenario, then the
+  // command line): refused now (a data directory of "/", say), before anything connects.
+  const checkedTargets = new Set<string>();
+  for (const p of plans) {
+    const s = p.loaded.scenario;
+    const given = opts.targetName ?? s.target ?? "local";
+    const name = /^[a-z]+:\/\//.test(given) ? given.slice(0, given.indexOf(":")) : given;
+    const key = `${p.loaded.file}:${name}`;
+    if (checkedTargets.has(key)) continue;
+    checkedTargets.add(key);
+    const schema = TARGETS[name]?.settings;
+    if (!schema) continue;
+    const fromFile = s.targetSettings?.[name] as Record<string, unknown> | undefined;
+    const cli = opts.targetSettings?.[name];
+    const parsed = schema.safeParse({ ...fromFile, ...cli });
+    if (parsed.success) continue;
+    for (const i of parsed.error.issues) {
+      const field = i.path.map(String).join(".");
+      const onCli = cli && i.path[0] !== undefined && String(i.path[0]) in cli;
+      const where = onCli || !fromFile
+        ? { file: onCli ? "(command line)" : p.loaded.file, line: 1, column: 1, path: onCli ? `--target-setting ${name}.${field}` : `targetSettings.${name}.${field} (default)` }
+        : { file: p.loaded.file, ...(p.loaded.locate?.(["targetSettings", name, ...i.path.map((k) => (typeof k === "number" ? k : String(k)))]) ?? { line: 1, column: 1 }), path: `targetSettings.${name}.${field}` };
+      issues.push({ ...where, message: i.message });
+    }
+  }
   const seenVars = new Set<string>();
   for (const p of plans) {
     const tool = TOOLS[p.tool];

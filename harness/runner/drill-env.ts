@@ -19,6 +19,8 @@ export interface DrillEnv {
   workRoot: string;
   /** From --target; when absent the scenario's `target`, else local. */
   targetName?: string;
+  /** --target-setting: per target, over the scenario's targetSettings. */
+  targetSettings?: Record<string, Record<string, unknown>>;
   sizeBytes?: number;
   timeoutMs?: number;
   keep: boolean;

@@ -30,6 +30,8 @@ export interface InvocationOptions {
   outDir: string;
   /** --target; when absent each scenario's own target, else local. */
   targetName?: string;
+  /** --target-setting: per target, over the scenario's targetSettings. */
+  targetSettings?: Record<string, Record<string, unknown>>;
   sizeBytes?: number;
   timeoutMs?: number;
   keep?: boolean;
@@ -137,6 +139,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
         outDir: opts.outDir,
         workRoot,
         ...(opts.targetName ? { targetName: opts.targetName } : {}),
+        ...(opts.targetSettings ? { targetSettings: opts.targetSettings } : {}),
         ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
         ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
         keep: opts.keep ?? false,

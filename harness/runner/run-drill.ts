@@ -21,7 +21,8 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
   const s = plan.loaded.scenario;
   const journal = env.journal;
   journal.run = plan.index;
-  const targetName = env.targetName ?? s.target ?? "local";
+  const given = env.targetName ?? s.target ?? "local";
+  const targetName = /^[a-z]+:\/\//.test(given) ? given.slice(0, given.indexOf(":")) : given;
   const folders = {
     logDir: join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`),
     workDir: join(env.workRoot, `run-${plan.index + 1}`),

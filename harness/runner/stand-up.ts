@@ -45,7 +45,9 @@ function watched(inner: CommandExecutor, ctx: () => DrillContext | null): Comman
 export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders, disposal: DisposalStack): Promise<DrillContext> {
   const s = plan.loaded.scenario;
   const io = { journal: env.journal, progress: env.progress, signal: env.signal };
-  const targetName = env.targetName ?? s.target ?? "local";
+  const given = env.targetName ?? s.target ?? "local";
+  const url = /^[a-z]+:\/\//.test(given) ? given : undefined;
+  const targetName = url ? given.slice(0, given.indexOf(":")) : given;
   const targetDef = env.extra?.targets?.[targetName] ?? TARGETS[targetName];
   if (!targetDef) throw new EnvironmentError(`target "${targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
   const tool = env.extra?.tools?.[plan.tool] ?? TOOLS[plan.tool]!;
@@ -58,7 +60,11 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     logDir: folders.logDir,
     mode: s.mode,
     signal: env.signal,
-    ...(s.targetSettings?.[targetName] ? { settings: s.targetSettings[targetName] as Record<string, unknown> } : {}),
+    keep: env.keep,
+    ...(url ? { url } : {}),
+    ...(s.targetSettings?.[targetName] || env.targetSettings?.[targetName]
+      ? { settings: { ...(s.targetSettings?.[targetName] as Record<string, unknown> | undefined), ...env.targetSettings?.[targetName] } }
+      : {}),
   };
   const target: StartedTarget = await runPhase(io, "prepare", () => targetDef.start(targetOpts));
   disposal.defer("target", () => target.stop());

@@ -20,6 +20,8 @@ export interface SshdContainerOptions {
   role?: SshdRole;
   /** Host folder -> container path. */
   extraMounts?: { source: string; target: string; mode?: "rw" | "ro" }[];
+  /** Linux capabilities beyond docker's default set (SYS_ADMIN lets a drill mount a tmpfs; NET_ADMIN, a packet filter). */
+  capabilities?: string[];
   startupTimeoutMs?: number;
 }
 
@@ -65,6 +67,7 @@ export async function startSshdContainer(opts: SshdContainerOptions): Promise<Ss
     .withBindMounts((opts.extraMounts ?? []).map((m) => ({ ...m, mode: m.mode ?? ("rw" as const) })))
     .withWaitStrategy(Wait.forLogMessage(LISTENING_LINE))
     .withStartupTimeout(timeoutMs)
+    .withAddedCapabilities(...(opts.capabilities ?? []))
     .withLogConsumer((stream: Readable) => {
       stream.on("data", (d: Buffer | string) => {
         const parts = (partial + d.toString()).split("\n");

@@ -2,8 +2,10 @@
 import type { Target } from "./target.ts";
 import { localTarget } from "./local/local.ts";
 import { labTarget } from "./lab/lab.ts";
+import { sshTarget } from "./ssh/ssh.ts";
 
 export const TARGETS: Record<string, Target> = {
   [localTarget.name]: localTarget,
   [labTarget.name]: labTarget,
+  [sshTarget.name]: sshTarget,
 };

@@ -64,6 +64,10 @@ export interface TargetOptions {
   settings?: Record<string, unknown>;
   /** Aborted on Ctrl-C: a target standing up (booting a VM, say) stops waiting. */
   signal?: AbortSignal;
+  /** The target as given on the command line, when it is a URL (`ssh://user@host:port`). */
+  url?: string;
+  /** --keep: leave the data and backups the target made in place. */
+  keep?: boolean;
 }
 
 /** Paths as the target's commands (the tools) see them. */
