@@ -840,6 +840,15 @@ def op_loadwriter(root, req):
     is gone (the disaster), or until `heartbeat` (a file drdrill touches) is older than `staleS`."""
     stop = [False]
     signal.signal(signal.SIGTERM, lambda s, f: stop.__setitem__(0, True))
+    # A session and process group of its own, whose id it writes down: that is what drdrill stops.
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    if req.get("pidFile"):
+        with open(req["pidFile"] + ".part", "w") as f:
+            f.write("%d\n" % os.getpgrp())
+        os.rename(req["pidFile"] + ".part", req["pidFile"])
     rel = req["path"]
     interval = float(req.get("intervalMs", 100)) / 1000.0
     heartbeat = req.get("heartbeat")

@@ -79,7 +79,7 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
     pgid = null;
     clearInterval(beat);
     untrack?.();
-    await host.conn.run("sh", ["-c", 'kill -TERM -- "-$1" 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$1" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- "-$1" 2>/dev/null; true', "stop", String(g)]).catch(() => {});
+    await host.conn.run("bash", ["-c", 'kill -TERM -- "-$1" 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$1" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- "-$1" 2>/dev/null; true', "stop", String(g)]).catch(() => {});
   };
   return {
     kind: "load-writer",
@@ -90,9 +90,16 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
       if (pgid !== null) return;
       await data.write(LOAD_FILE, "", { parents: true, append: true });
       await host.sh('touch -- "$1"', [heartbeat]);
-      const req = JSON.stringify({ op: "loadwriter", root: data.path, path: LOAD_FILE, intervalMs: 100, heartbeat, staleS: 30 });
-      const out = await host.sh('printf "%s\\n" "$1" > "$2.req" && setsid nohup python3 -I -B -S "$3" < "$2.req" > "$2.log" 2>&1 & echo $!', [req, `${host.runDir}/scratch/load-writer`, `${host.runDir}/drdrill-agent.py`], "starting the load writer");
+      const base = `${host.runDir}/scratch/load-writer`;
+      const req = JSON.stringify({ op: "loadwriter", root: data.path, path: LOAD_FILE, intervalMs: 100, heartbeat, staleS: 30, pidFile: `${base}.pgid` });
+      // The writer makes its own process group and writes its id down; the start waits for it.
+      const out = await host.sh(
+        'rm -f -- "$2.pgid"; printf "%s\\n" "$1" > "$2.req" && nohup python3 -I -B -S "$3" < "$2.req" > "$2.log" 2>&1 & i=0; while [ ! -s "$2.pgid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; cat -- "$2.pgid"',
+        [req, base, `${host.runDir}/drdrill-agent.py`],
+        "starting the load writer",
+      );
       pgid = Number(out.trim());
+      if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`the load writer on ${host.conn.where} did not start: ${out.trim() || "no process group id"}`);
       resumedAt = Date.now();
       beat = setInterval(() => void host.conn.run("touch", ["--", heartbeat]).catch(() => {}), 5000);
       beat.unref();

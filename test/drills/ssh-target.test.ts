@@ -1,0 +1,121 @@
+// The ssh target against a plain sshd host (a container of drdrill's sshd image) that holds nothing
+// but what drdrill puts there: the local fault scenarios end with the outcomes they have locally,
+// the passphrase never shows on the host's command lines, Ctrl-C leaves nothing running there,
+// and a data directory of "/" or /etc is refused before anything connects.
+import { execa } from "execa";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildSshdImage } from "../../harness/sshd/build.ts";
+import { startSshdContainer, type SshdHost } from "../../harness/sshd/container.ts";
+import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const MARKER = "drdrill-marker-passphrase-ssh-5c1e";
+let host: SshdHost;
+let target: string[];
+
+beforeAll(async () => {
+  await buildSshdImage();
+  const dir = await tmp("drdrill-ssh-target-");
+  host = await startSshdContainer({ runDir: dir, user: "drill", capabilities: ["SYS_ADMIN"] });
+  target = ["--target", `ssh://drill@${host.host}:${host.port}`, "--target-setting", `ssh.identityFile=${host.identityFile}`, "--target-setting", `ssh.knownHostsFile=${host.knownHostsFile}`];
+}, 600_000);
+
+afterAll(async () => {
+  await host?.remove();
+});
+
+const onHost = (script: string) => execa("docker", ["exec", host.containerName, "sh", "-c", script], { reject: false });
+
+describe("the ssh target", () => {
+  it("runs the local fault scenarios with the outcomes they have locally; leaves the host as it found it", async () => {
+    const out = join(await tmp(), "run");
+    const r = await drdrill(["run", "scenarios/faults", ...target, "--out", out], { timeoutMs: 1_500_000 });
+    const results = await readJson(join(out, "results.json"));
+    const failed = results.results.filter((x: any) => !x.passed).map((x: any) => `${x.scenario}: ${x.outcome} (${x.reason})`);
+    expect(failed, r.all.slice(-3000)).toEqual([]);
+    expect(r.exitCode).toBe(0);
+    expect(results.results).toHaveLength(14);
+    expect(results.environment.target).toMatchObject({ kind: "ssh", sudo: "yes (sudo -n)", dataDir: "/var/snap/microstack/common" });
+    // the tools ran on the host (their logs are here; the commands ran there)
+    expect(results.results[0].toolCalls[0].command).not.toMatch(/^docker/);
+    const left = await onHost("ps -eo args | grep -c '[d]rdrill-agent\\|[d]uplicity'; ls -A /var/tmp/drdrill; ls -A /var/snap/microstack/common");
+    expect(left.stdout.trim()).toBe("0");
+  }, 1_600_000);
+
+  it("the passphrase appears on no command line of the host, in no file of the run and in no output", async () => {
+    const out = join(await tmp(), "run");
+    let sampling = true;
+    const seen: string[] = [];
+    const sampler = (async () => {
+      while (sampling) {
+        const ps = await onHost("ps -eo args");
+        if (ps.stdout.includes(MARKER)) seen.push(ps.stdout);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "restic", "borg", "--size", "6MB", ...target, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    sampling = false;
+    await sampler;
+    expect(r.exitCode, r.all).toBe(0);
+    expect(seen).toEqual([]);
+    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+    expect(r.all).not.toContain(MARKER);
+  });
+
+  it("Ctrl-C mid-backup: exit 130, and nothing of the run keeps running on the host", async () => {
+    const out = join(await tmp(), "run");
+    const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "300MB", ...target, "--out", out]);
+    for (let i = 0; i < 1200; i++) {
+      if ((await onHost("pgrep -f 'duplicity full'")).exitCode === 0) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    expect((await onHost("pgrep -f 'duplicity full'")).exitCode).toBe(0);
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode).toBe(130);
+    const left = await onHost("ps -eo args | grep -E '[d]uplicity|[g]pg --|[d]rdrill-agent' || true");
+    expect(left.stdout.trim()).toBe("");
+  });
+
+  it("a tool missing on the host is named with its install command (exit 3)", async () => {
+    await onHost("mv /usr/bin/restic /usr/bin/restic.away");
+    try {
+      const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "restic", "--size", "2MB", ...target, "--out", join(await tmp(), "run")]);
+      expect(r.exitCode).toBe(3);
+      expect(r.all).toMatch(/restic needs restic on ssh drill@[\d.]+:22; install it there: apt-get install restic/);
+    } finally {
+      await onHost("mv /usr/bin/restic.away /usr/bin/restic");
+    }
+  });
+
+  it("a host key that is not the pinned one is refused, clearly and at once", async () => {
+    const dir = await tmp();
+    const wrong = join(dir, "known_hosts");
+    await writeFile(wrong, (await readFile(host.knownHostsFile, "utf8")).replace(/AAAA\S+/, "AAAAC3NzaC1lZDI1NTE5AAAAIBKiPAlTnSMiZmYW5YK8ZmB3eCq4F8b3s7aH2y1m0Jx0"));
+    const t = target.map((a) => (a === `ssh.knownHostsFile=${host.knownHostsFile}` ? `ssh.knownHostsFile=${wrong}` : a));
+    const started = Date.now();
+    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "restic", "--size", "2MB", ...t, "--out", join(dir, "run")]);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(r.exitCode).toBe(3);
+    expect(r.all).toMatch(/host key/i);
+  });
+});
+
+describe("data directories a drill must never touch", () => {
+  for (const dataDir of ["/", "/etc", "/usr/lib", "/home"]) {
+    it(`${dataDir} is refused with exit 2, and nothing connects`, async () => {
+      const dir = await tmp();
+      const file = join(dir, "s.yaml");
+      // 192.0.2.1 is TEST-NET-1: nothing answers there, so a connection attempt would hang, not pass.
+      await writeFile(file, `name: never\ntarget: ssh\ntargetSettings: { ssh: { host: 192.0.2.1, dataDir: "${dataDir}" } }\ntools: [restic]\nsteps: [{ backup: full }]\n`);
+      const started = Date.now();
+      const r = await drdrill(["run", file, "--out", join(dir, "run")]);
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/s\.yaml:3:\d+: targetSettings\.ssh\.dataDir: /);
+      await expect(stat(join(dir, "run"))).rejects.toThrow();
+    });
+  }
+});
