@@ -32,7 +32,7 @@ npm_deps() {
 
 tools() {
   npm_deps
-  apt_install duplicity gnupg restic borgbackup zstd attr openssh-client
+  apt_install duplicity gnupg restic borgbackup zstd attr openssh-client python3-paramiko nftables
 }
 
 docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }

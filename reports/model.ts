@@ -60,7 +60,7 @@ const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
     "short" in m && m.short ? m.short : m.label,
     m.title,
     true,
-    (r) => num(r.metrics[m.key], (v) => formatMetricValue(m.unit, v)),
+    (r) => num(r.metrics[m.key] ?? null, (v) => formatMetricValue(m.unit, v)),
   ]),
 ];
 

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Outcome } from "../model/outcome.ts";
+import type { SiteFirewall } from "../net/firewall.ts";
 import type { SmallFilesystem } from "../targets/target.ts";
 import type { ToolAdapter, ToolRun } from "../tools/tool.ts";
 
@@ -41,6 +42,20 @@ export interface FaultContext {
   crashBackup(afterMs: number): Promise<ToolRun>;
   /** A small file system for the next restore, when the target can make one. */
   smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
+  /** The secondary site, when the backups go to one. */
+  site?: SiteControl;
+  /** Every backup erased with the tool's own commands and the target's credentials (an attacker's move). */
+  eraseBackups?(): Promise<ToolRun[]>;
+  /** The swept bandwidth cap of this run (bytes per second). */
+  bandwidthBps?: number;
+  /** Clears the tool's client-side cache on the target (after the repository was rolled back). */
+  forgetToolCache?(): Promise<ToolRun | null>;
+}
+
+/** What faults may do to a secondary site: its packet filter (a container site only), and whether it is append-only. */
+export interface SiteControl {
+  firewall: SiteFirewall | null;
+  appendOnly: boolean;
 }
 
 /** What a fault found when it judged a restored tree (files it changed while they were backed up). */
@@ -66,6 +81,8 @@ export interface ArmedFault {
   stagingOn?: SmallFilesystem;
   /** Always called at the end of the run (unmount, stop writers). */
   dispose?(): Promise<void>;
+  /** Called just before the call it acts on starts (an operator's step before a restore). */
+  beforeCall?(): Promise<Record<string, unknown>>;
 }
 
 /** The passphrases a fault puts in place from now on, per kind of tool call. */
@@ -79,6 +96,8 @@ export interface InjectResult {
   effects: Record<string, unknown>;
   armed?: ArmedFault;
   passphrase?: PassphraseOverride;
+  /** Something that lasts until it is healed (a network rule): taken away by heal-network, or at the end. */
+  lasting?: { remove(): Promise<void>; forMs?: number };
 }
 
 export interface Fault<P = unknown> {
@@ -91,6 +110,15 @@ export interface Fault<P = unknown> {
   validate?(params: P): { field?: string; message: string }[];
   /** Every path the fault names (folders, files): checked on the target before the drill starts. */
   paths?(params: P): FaultPath[];
+  /** It takes every lasting network fault away before it is injected (heal-network). */
+  heals?: boolean;
+  /** It acts on the link to a secondary site (the scenario needs `destination: site`). */
+  needsSite?: boolean;
+  /**
+   * It destroys nothing (a network fault): not the disaster RTO and RPO are measured from, and tool
+   * failures while it lasts are the outage's, recorded as such.
+   */
+  transient?: boolean;
   /** Why this tool, with these settings, cannot take this fault (refused when the scenario is loaded). */
   requires?(params: P, tool: ToolAdapter, settings: Record<string, unknown>): string | undefined;
   /** Breaks something (or arms itself); returns what it did, for the journal and the report. */

@@ -13,7 +13,13 @@ import ransomware from "./ransomware.ts";
 import staleLock from "./stale-lock.ts";
 import truncateArchive from "./truncate-archive.ts";
 import wrongPassphrase from "./wrong-passphrase.ts";
+import bandwidth from "./bandwidth.ts";
+import deleteBackups from "./delete-backups.ts";
+import healNetwork from "./heal-network.ts";
+import latency from "./latency.ts";
+import packetLoss from "./packet-loss.ts";
+import partition from "./partition.ts";
 
 export const FAULTS: Record<string, Fault<any>> = Object.fromEntries(
-  [deletePath, deleteFiles, corruptSource, ransomware, mutateDuringBackup, diskFull, corruptArchive, truncateArchive, deleteArchiveVolume, wrongPassphrase, lostKey, killBackup, staleLock].map((f) => [f.name, f]),
+  [deletePath, deleteFiles, corruptSource, ransomware, mutateDuringBackup, diskFull, corruptArchive, truncateArchive, deleteArchiveVolume, wrongPassphrase, lostKey, killBackup, staleLock, deleteBackups, partition, packetLoss, bandwidth, latency, healNetwork].map((f) => [f.name, f]),
 );

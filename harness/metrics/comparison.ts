@@ -24,7 +24,7 @@ export interface ComparableRun {
 export const COMPARED_METRICS: MetricInfo[] = [...RUN_METRICS.filter((m) => m.compared), REPO_RATIO].map((m) => ({ key: m.key as ComparedMetric, label: m.label, better: m.better as "lower" | "higher", unit: m.unit }));
 
 function value(r: ComparableRun, key: ComparedMetric): number | null {
-  if (key !== "repoRatio") return r.metrics[key];
+  if (key !== "repoRatio") return r.metrics[key] ?? null;
   const { repoBytes, sourceBytes } = r.metrics;
   return repoBytes !== null && sourceBytes ? repoBytes / sourceBytes : null;
 }

@@ -10,6 +10,16 @@ export type { Metrics };
 
 type ToolCall = Extract<JournalEvent, { type: "tool-call" }>;
 
+/** Bytes over the link to the secondary site: received by it during backups, sent by it during restores. */
+function siteBytes(events: JournalEvent[]): { siteBytesSent: number | null; siteBytesRestored: number | null } {
+  const link = events.filter((e): e is Extract<JournalEvent, { type: "link-bytes" }> => e.type === "link-bytes");
+  const sum = (kind: string, f: (e: (typeof link)[number]) => number) => {
+    const xs = link.filter((e) => e.kind === kind);
+    return xs.length > 0 ? xs.reduce((a, e) => a + f(e), 0) : null;
+  };
+  return { siteBytesSent: sum("backup", (e) => e.toSiteBytes), siteBytesRestored: sum("restore", (e) => e.fromSiteBytes) };
+}
+
 export function computeMetrics(events: JournalEvent[]): Metrics {
   const calls = events.filter((e): e is ToolCall => e.type === "tool-call");
   const backups = calls.filter((c) => c.kind === "backup" && c.exitCode === 0);
@@ -36,5 +46,6 @@ export function computeMetrics(events: JournalEvent[]): Metrics {
     restoreThroughputBps: rate(restore?.durationMs),
     peakRssBytes: rss.length > 0 ? Math.max(...rss) : null,
     cpuMs: cpu.length > 0 ? cpu.reduce((a, b) => a + b, 0) : null,
+    ...siteBytes(events),
   };
 }

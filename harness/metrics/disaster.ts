@@ -7,7 +7,8 @@ export type FaultEvent = Extract<JournalEvent, { type: "fault-injected" }>;
 export function disaster(events: JournalEvent[]): FaultEvent | null {
   let last: FaultEvent | null = null;
   for (const e of events) {
-    if (e.type === "fault-injected") last = e;
+    // A network fault destroys nothing: it is never the disaster.
+    if (e.type === "fault-injected" && !e.transient) last = e;
     if (e.type === "tool-call" && e.kind === "restore" && last) return last;
   }
   return last;

@@ -33,10 +33,13 @@ export type JournalEvent = Base &
         /** For backups: what the scenario asked for (a full or an incremental). */
         backupKind?: "full" | "incremental" }
     | { type: "repo-size"; bytes: number }
+    | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
+    | { type: "backup-failed"; label: string; message: string; during: string }
     | { type: "manifest"; files: number; bytes: number; digest: string }
-    | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown> }
+    | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown>; transient?: boolean }
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
     | { type: "target"; name: string; info: Record<string, string> }
+    | { type: "site"; info: Record<string, string> }
     | { type: "health"; ok: boolean; detail: string }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
     | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown> }

@@ -39,13 +39,18 @@ export const RUN_METRICS = [
   def({ key: "sourceBytes", label: "source", title: "size of the protected data", unit: "bytes", better: null, compared: false, judged: false, column: true }),
   def({ key: "repoBytes", label: "repository", short: "repo", title: "size of the backup repository", unit: "bytes", better: "lower", objective: "repoSize", compared: true, judged: true, column: true }),
   def({ key: "peakRssBytes", label: "peak RSS", title: "peak resident memory of the tool's process tree", unit: "bytes", better: "lower", objective: "peakRss", compared: true, judged: true, column: true }),
+  def({ key: "siteBytesSent", label: "bytes to site", title: "bytes the secondary site received during backups (its interface's counter)", unit: "bytes", better: "lower", objective: "bytesToSite", compared: true, judged: true, column: false }),
+  def({ key: "siteBytesRestored", label: "bytes from site", title: "bytes the secondary site sent during restores", unit: "bytes", better: "lower", compared: false, judged: false, column: false }),
   def({ key: "cpuMs", label: "CPU time", short: "CPU", title: "CPU time of the tool's process tree", unit: "ms", better: "lower", objective: "cpu", compared: true, judged: true, column: true }),
 ] as const;
 
 export type MetricKey = (typeof RUN_METRICS)[number]["key"];
 
+/** Metrics added after results.json's first version: absent from older files (read them as not measured). */
+export type AddedMetricKey = "siteBytesSent" | "siteBytesRestored";
+
 /** One run's metrics (results[].metrics): null where a metric could not be measured. */
-export type Metrics = Record<MetricKey, number | null>;
+export type Metrics = Record<Exclude<MetricKey, AddedMetricKey>, number | null> & Partial<Record<AddedMetricKey, number | null>>;
 
 /** Derived from two metrics for the comparison only: repository size per source byte. */
 export const REPO_RATIO = def({ key: "repoRatio", label: "repo / source", title: "repository bytes per source byte", unit: "ratio", better: "lower", compared: true, judged: false, column: false });

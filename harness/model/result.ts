@@ -61,6 +61,10 @@ export interface RunResult {
   repeat: number;
   /** The backup interval of a swept schedule (ms). */
   intervalMs?: number;
+  /** The bandwidth cap to the site of a swept run (bytes per second). */
+  bandwidthBps?: number;
+  /** Where the backups went: "local", or the site (with what was measured of the link). */
+  destination?: string;
   outcome: Outcome;
   reason: string;
   expected: Outcome[];

@@ -11,6 +11,7 @@ import { ArmedFaults } from "../steps/armed-faults.ts";
 import { STEPS } from "../steps/registry.ts";
 import { applyChanges, type DrillState, type StateChanges } from "../steps/state.ts";
 import type { DrillPlanView, StepContext, StepResult, ToolCallOptions } from "../steps/step.ts";
+import type { StartedSite } from "../site/site.ts";
 import type { StartedTarget } from "../targets/target.ts";
 import type { ToolRun, ToolSession } from "../tools/tool.ts";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -22,6 +23,7 @@ const BYTES_EVERY_MS = 1000;
 export interface DrillServices {
   plan: DrillPlanView;
   target: StartedTarget;
+  site: StartedSite | null;
   /** Opened after the context exists (the tool's passphrase reads the context's state). */
   session: ToolSession | null;
   journal: Journal;
@@ -49,6 +51,12 @@ export class DrillContext implements StepContext {
   }
   get target(): StartedTarget {
     return this.services.target;
+  }
+  get site(): StartedSite | null {
+    return this.services.site;
+  }
+  get repo(): ConfinedDir {
+    return this.services.site?.repo ?? this.services.target.repo;
   }
   get journal(): Journal {
     return this.services.journal;
@@ -93,10 +101,15 @@ export class DrillContext implements StepContext {
       }
     };
     this.#watchers.push(watch);
+    // Bytes over the link to the site while a backup or restore runs (the site's interface counters).
+    const site = kind === "backup" || kind === "restore" ? this.services.site : null;
+    const before = site ? await site.linkBytes().catch(() => null) : null;
     try {
       const run = await fn(this.services.session!);
       const shown = opts.label ? { ...run, label: `${run.label}-${opts.label}` } : run;
       this.services.calls.record(kind, shown, opts.backupKind);
+      const after = before ? await site!.linkBytes().catch(() => null) : null;
+      if (before && after) this.journal.emit("link-bytes", { kind, label: shown.label, toSiteBytes: after.rx - before.rx, fromSiteBytes: after.tx - before.tx });
       return shown;
     } finally {
       clearInterval(timer);

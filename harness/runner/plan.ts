@@ -1,7 +1,7 @@
 // Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by --shard.
 import type { LoadedScenario } from "../scenario/load.ts";
 import { TOOLS } from "../tools/registry.ts";
-import { parseDuration } from "../util/units.ts";
+import { parseDuration, parseRate } from "../util/units.ts";
 
 export interface RunPlan {
   index: number;
@@ -15,6 +15,8 @@ export interface RunPlan {
   repeat: number;
   /** The swept backup interval of this run (ms), from the scenario's sweep.every. */
   intervalMs?: number;
+  /** The swept bandwidth cap to the site (bytes per second), from the scenario's sweep.bandwidth. */
+  bandwidthBps?: number;
 }
 
 export interface PlanOptions {
@@ -39,12 +41,18 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
       const [tool, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       if (opts.tools && opts.tools.length > 0 && !opts.tools.includes(tool)) continue;
       const intervals: (string | undefined)[] = loaded.scenario.sweep?.every ?? [undefined];
+      const caps: (string | undefined)[] = loaded.scenario.sweep?.bandwidth ?? [undefined];
       for (const every of intervals) {
-        const label = [tool, settingsLabel(tool, settings), every ? `every=${every}` : ""].filter(Boolean).join(" ");
-        const group = `${loaded.scenario.name} :: ${label}`;
-        const repeats = opts.repeat ?? loaded.scenario.repeat;
-        const intervalMs = every ? parseDuration(every) : undefined;
-        for (let r = 1; r <= repeats; r++) plans.push({ index: plans.length, loaded, tool, settings, label, group, repeat: r, ...(intervalMs ? { intervalMs } : {}) });
+        for (const cap of caps) {
+          const label = [tool, settingsLabel(tool, settings), every ? `every=${every}` : "", cap ? `bandwidth=${cap}` : ""].filter(Boolean).join(" ");
+          const group = `${loaded.scenario.name} :: ${label}`;
+          const repeats = opts.repeat ?? loaded.scenario.repeat;
+          const intervalMs = every ? parseDuration(every) : undefined;
+          const bandwidthBps = cap ? parseRate(cap) : undefined;
+          for (let r = 1; r <= repeats; r++) {
+            plans.push({ index: plans.length, loaded, tool, settings, label, group, repeat: r, ...(intervalMs ? { intervalMs } : {}), ...(bandwidthBps ? { bandwidthBps } : {}) });
+          }
+        }
       }
     }
   }

@@ -6,6 +6,7 @@ import { phases } from "../metrics/phases.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { RunResult } from "../model/result.ts";
 import { initialState } from "../steps/state.ts";
+import { siteOf } from "../site/site-settings.ts";
 import { DisposalStack } from "../util/disposal.ts";
 import { decideOutcome } from "./decide-outcome.ts";
 import type { DrillContext } from "./drill-context.ts";
@@ -15,6 +16,12 @@ import { removeTree } from "./remove-tree.ts";
 import { standUp } from "./stand-up.ts";
 
 export type { DrillEnv };
+
+function destinationLabel(d: Parameters<typeof siteOf>[0]): string {
+  const site = siteOf(d);
+  if (!site) return "local";
+  return `site${site.host ? ` ${site.host}` : ""}${site.appendOnly ? " (append-only)" : ""}`;
+}
 
 /** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
 export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
@@ -74,6 +81,8 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     mode: s.mode,
     repeat: plan.repeat,
     ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
+    ...(plan.bandwidthBps ? { bandwidthBps: plan.bandwidthBps } : {}),
+    destination: destinationLabel(s.destination),
     outcome,
     reason,
     expected: plan.loaded.expected,

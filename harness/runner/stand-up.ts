@@ -3,6 +3,9 @@
 // steady-state health check before anything is broken. Each thing stood up is pushed on the
 // drill's disposal stack, so cleanup runs whatever happens next.
 import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { siteOf } from "../site/site-settings.ts";
+import { startSite, type SiteEndpoint, type StartedSite } from "../site/site.ts";
 import type { CommandExecutor } from "../exec/types.ts";
 import { FAULTS } from "../faults/registry.ts";
 import { EnvironmentError } from "../model/errors.ts";
@@ -76,6 +79,21 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   if (missing) throw new EnvironmentError(`${plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it there: ${tool.install}`);
   env.versions[tool.name] ??= await tool.version(target.exec).catch(() => "unknown");
 
+  // The secondary site, when the backups go to one; the target gets the key and the site's host key.
+  const siteSpec = siteOf(s.destination);
+  let site: StartedSite | null = null;
+  let endpoint: SiteEndpoint | undefined;
+  if (siteSpec) {
+    site = await runPhase(io, "prepare", () => startSite(siteSpec, { runDir: join(folders.workDir, "site"), runName: folders.runName, logDir: folders.logDir, secrets: env.secrets }), "secondary site");
+    const started = site;
+    disposal.defer("secondary site", () => started.stop({ keep: env.keep }));
+    env.journal.emit("site", { info: site.describe() });
+    const cred = await site.credentials();
+    endpoint = site.endpoint({
+      identityFile: await target.putToolFile("site-key", cred.privateKey, 0o600),
+      knownHostsFile: await target.putToolFile("site-known-hosts", cred.knownHosts, 0o644),
+    });
+  }
   const secretSetting = tool.capabilities.encryption(plan.settings).secretSetting ?? "passphrase";
   const passphrase = env.secrets.resolve(plan.settings[secretSetting] as { env: string } | undefined);
   const calls = new ToolCallLog(env.journal, env.outDir);
@@ -88,11 +106,13 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
       require: s.require,
       repeat: plan.repeat,
       ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
+      ...(plan.bandwidthBps ? { bandwidthBps: plan.bandwidthBps } : {}),
       toolName: plan.tool,
       tool,
       settings: plan.settings,
     },
     target,
+    site,
     session: null,
     journal: env.journal,
     calls,
@@ -104,7 +124,8 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   disposal.defer("armed faults", () => drill.armed.disposeAll());
   const session = tool.open(plan.settings, {
     exec: watched(target.exec, () => ctx),
-    repoDir: target.paths.repo,
+    repoDir: site ? site.repoPath : target.paths.repo,
+    ...(endpoint ? { site: endpoint } : {}),
     workDir: target.paths.tool,
     passphrase: () => passphraseFor(drill.state, drill.currentKind),
     timeoutMs: env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,

@@ -10,7 +10,9 @@ import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { exactlyOne } from "../util/exactly-one.ts";
 import { parseDuration } from "../util/units.ts";
-import { durationText, sizeText } from "../util/zod-units.ts";
+import { durationText, rateText, sizeText } from "../util/zod-units.ts";
+import { destinationSchema, siteOf } from "../site/site-settings.ts";
+import { FAULTS } from "../faults/registry.ts";
 
 /** Bounds shared with the command line (--repeat, --timeout): one rule for both. */
 export const LIMITS = { repeatMax: 100, timeoutMinMs: 1000 } as const;
@@ -79,10 +81,14 @@ export const scenarioSchema = z
     require: z.array(z.enum(ATTRIBUTES)).default([]).describe("Metadata that must survive for 'recovered'."),
     repeat: z.number().int().min(1).max(LIMITS.repeatMax).default(1),
     sweep: z
-      .object({ every: z.array(durationText({ minMs: 1000 })).min(1).describe("Backup intervals (1 s or more): one run per value, e.g. [5s, 15s, 60s].") })
+      .object({
+        every: z.array(durationText({ minMs: 1000 })).min(1).optional().describe("Backup intervals (1 s or more): one run per value, e.g. [5s, 15s, 60s]."),
+        bandwidth: z.array(rateText).min(1).optional().describe("Bandwidth caps to a secondary site: one run per value, e.g. [1MB/s, 4MB/s, 16MB/s] (the bandwidth fault without a rate uses it)."),
+      })
       .strict()
       .optional()
-      .describe("Vary the schedule step's backup interval across runs."),
+      .describe("Vary the schedule step's backup interval, or a site's bandwidth cap, across runs."),
+    destination: destinationSchema,
     warmup: z.boolean().default(false).describe("Run each tool and settings once first, not counted (like hyperfine --warmup)."),
     timeout: durationText({ minMs: LIMITS.timeoutMinMs }).optional().describe("Bound on every single tool call (1 s to 24 h)."),
   })
@@ -101,7 +107,7 @@ export const scenarioSchema = z
         ctx.addIssue({ code: "custom", message: `backup:${nth[1]} does not exist: at most ${backupsSoFar} backup(s) are taken before this restore`, path: ["steps", i, "restore", "at"] });
       }
       const sched = st.schedule as { every?: string; backup?: string } | undefined;
-      if (sched && !sched.every && !s.sweep) {
+      if (sched && !sched.every && !s.sweep?.every) {
         ctx.addIssue({ code: "custom", message: "a schedule needs `every`, or the scenario's sweep.every", path: ["steps", i, "schedule", "every"] });
       }
       if (sched && sched.backup !== "full" && (firstBackup < 0 || firstBackup >= i)) {
@@ -113,10 +119,20 @@ export const scenarioSchema = z
       if ("backup" in st) backupsSoFar++;
       backupsSoFar += scheduledBackups(st, s.sweep?.every);
     });
+    // Faults that act on the link to a secondary site need one.
+    const site = siteOf(s.destination as never);
+    steps.forEach((st, i) => {
+      for (const [name, params] of Object.entries((st.fault ?? {}) as Record<string, Record<string, unknown>>)) {
+        const f = FAULTS[name];
+        if (f?.needsSite && !site) ctx.addIssue({ code: "custom", message: `${name} acts on the link to a secondary site: set destination: site`, path: ["steps", i, "fault", name] });
+        if (name === "bandwidth" && params?.rate === undefined && !s.sweep?.bandwidth) ctx.addIssue({ code: "custom", message: "a bandwidth fault needs a rate, or the scenario's sweep.bandwidth", path: ["steps", i, "fault", name, "rate"] });
+      }
+    });
     // What a tool (with its settings) cannot do is known now: refuse it before anything runs.
     (s.tools as Record<string, Record<string, unknown>>[]).forEach((entry, ti) => {
       const [name, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       const tool = TOOLS[name]!;
+      if (site && "unsupported" in tool.capabilities.site) ctx.addIssue({ code: "custom", message: `${tool.capabilities.site.unsupported} (destination: site)`, path: ["tools", ti] });
       steps.forEach((st, i) => {
         const [kind, params] = Object.entries(st)[0] as [string, unknown];
         const why = STEPS[kind]?.requires?.(params, tool, settings);

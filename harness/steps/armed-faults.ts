@@ -61,7 +61,47 @@ export class ArmedFaults {
     return out;
   }
 
+  /** Network rules (and the like) that last until healed or the end of the run. */
+  readonly lasting: { name: string; remove(): Promise<void> }[] = [];
+
+  addLasting(name: string, l: { remove(): Promise<void>; forMs?: number }): void {
+    const entry = { name, remove: l.remove };
+    this.lasting.push(entry);
+    if (l.forMs !== undefined) {
+      // A fault for a while: it heals by itself, whatever the drill is doing then.
+      const t = setTimeout(() => {
+        const i = this.lasting.indexOf(entry);
+        if (i >= 0) this.lasting.splice(i, 1);
+        void entry.remove().catch(() => {});
+      }, l.forMs);
+      t.unref();
+    }
+  }
+
+  /** Whether a network fault is in force now (backups failing then are the outage's). */
+  networkDown(): boolean {
+    return this.lasting.length > 0;
+  }
+
+  /** Takes every lasting fault away; returns their names. */
+  async heal(): Promise<string[]> {
+    const names: string[] = [];
+    for (const l of this.lasting.splice(0)) {
+      await l.remove().catch(() => {});
+      names.push(l.name);
+    }
+    return names;
+  }
+
+  /** The armed faults' steps before the call they act on (an operator's rollback before a restore). */
+  async beforeCall(on: "backup" | "restore"): Promise<Record<string, Record<string, unknown>>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const a of this.pending(on)) if (a.fault.beforeCall) out[a.name] = await a.fault.beforeCall();
+    return out;
+  }
+
   async disposeAll(): Promise<void> {
+    await this.heal();
     for (const a of this.all) await a.fault.dispose?.().catch(() => {});
   }
 }

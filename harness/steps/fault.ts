@@ -3,6 +3,8 @@
 import { z } from "zod";
 import type { FaultContext } from "../faults/fault.ts";
 import { FAULTS } from "../faults/registry.ts";
+import { notRun } from "../tools/run-tool.ts";
+import type { ToolRun } from "../tools/tool.ts";
 import { exactlyOne } from "../util/exactly-one.ts";
 import { defineStep, type StepContext } from "./step.ts";
 import { mergeChanges, type StateChanges } from "./state.ts";
@@ -47,9 +49,13 @@ export default defineStep({
     for (const [name, params] of Object.entries(spec as Record<string, unknown>)) {
       const fault = FAULTS[name]!;
       const target = ctx.target;
+      if (fault.heals) {
+        const healed = await ctx.armed.heal();
+        ctx.journal.emit("fault-effects", { fault: name, stage: "healed", effects: { healed } });
+      }
       const fctx: FaultContext = {
         data: target.data,
-        repo: target.repo,
+        repo: ctx.repo,
         scratch: await ctx.faultScratch(name),
         tool: ctx.plan.tool,
         settings: ctx.plan.settings,
@@ -57,12 +63,29 @@ export default defineStep({
         seed: ctx.plan.seed,
         crashBackup: (afterMs) => crashBackup(ctx, afterMs),
         ...(target.smallFilesystem ? { smallFilesystem: (bytes: number) => target.smallFilesystem!(bytes) } : {}),
+        ...(ctx.site ? { site: { firewall: ctx.site.firewall, appendOnly: ctx.site.appendOnly } } : {}),
+        ...(ctx.plan.bandwidthBps ? { bandwidthBps: ctx.plan.bandwidthBps } : {}),
+        eraseBackups: async () => {
+          const runs: ToolRun[] = [];
+          await ctx.toolCall("other", async (s) => {
+            runs.push(...((await s.eraseAll?.()) ?? []));
+            return runs.at(-1) ?? notRun("erase", "the tool cannot erase its backups");
+          }, { label: "attacker" });
+          return runs;
+        },
+        forgetToolCache: async () => {
+          let r: ToolRun | null = null;
+          await ctx.toolCall("other", async (s) => (r = (await s.forgetCache?.()) ?? notRun("forget-cache", "no client cache to clear")));
+          return r;
+        },
       };
       const result = await ctx.phase("fault", () => fault.inject(params, fctx), name);
       if (result.armed) ctx.armed.add(name, result.armed);
-      const ev = ctx.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects: result.effects });
+      if (result.lasting) ctx.armed.addLasting(name, result.lasting);
+      const ev = ctx.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects: result.effects, ...(fault.transient ? { transient: true } : {}) });
       changes.push({
-        facts: { faultInjected: true },
+        // A network fault destroys nothing: failures after it are not the tool reporting damage.
+        facts: fault.transient ? {} : { faultInjected: true },
         faults: [{ fault: name, params: params as Record<string, unknown>, effects: { ...result.effects }, atMs: ev.t }],
         ...(result.passphrase ? { passphrase: result.passphrase } : {}),
       });

@@ -45,6 +45,11 @@ export default defineStep({
     const changes: StateChanges[] = [];
     // The disaster took the services down; the procedure stops what is left before restoring.
     if (target.servicesRunning()) await ctx.phase("quiesce", () => target.quiesce());
+    // An armed fault's operator step before the restore (rolling a repository back after an attack).
+    for (const [name, effects] of Object.entries(await ctx.armed.beforeCall("restore"))) {
+      ctx.journal.emit("fault-effects", { fault: name, stage: "before the restore", effects });
+      changes.push({ faultEffects: [{ fault: name, effects }] });
+    }
     const staging = await target.staging(ctx.armed.stagingOn());
     const run = await ctx.phase("restore", () => ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined)), at ?? "latest");
     const armed = await afterArmed(ctx, "restore", run);

@@ -7,6 +7,7 @@ import type { ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
 import type { Attribute } from "../model/verification.ts";
+import type { StartedSite } from "../site/site.ts";
 import type { StartedTarget } from "../targets/target.ts";
 import type { ToolAdapter, ToolRun, ToolSession } from "../tools/tool.ts";
 import type { ArmedFaults } from "./armed-faults.ts";
@@ -22,6 +23,8 @@ export interface DrillPlanView {
   repeat: number;
   /** The backup interval of a swept schedule. */
   intervalMs?: number;
+  /** The bandwidth cap of a swept run (bytes per second). */
+  bandwidthBps?: number;
   toolName: string;
   tool: ToolAdapter;
   settings: Record<string, unknown>;
@@ -39,6 +42,10 @@ export interface ToolCallOptions {
 export interface StepContext {
   readonly plan: DrillPlanView;
   readonly target: StartedTarget;
+  /** Where the backups are: the target's own folder, or the repository on a secondary site. */
+  readonly repo: ConfinedDir;
+  /** The secondary site, when the backups go to one. */
+  readonly site: StartedSite | null;
   readonly journal: Journal;
   readonly armed: ArmedFaults;
   /** The state as it is now (changes of nested steps already applied). */

@@ -114,6 +114,8 @@ export interface StartedTarget extends AsyncDisposable {
   staging(on?: SmallFilesystem): Promise<Staging>;
   /** Puts a restored tree in place of the data directory. */
   replaceData(staging: Staging): Promise<void>;
+  /** Puts a small file (a key for a secondary site, its known_hosts) where the tools run; returns its path there. */
+  putToolFile(name: string, content: string | Buffer, mode: number): Promise<string>;
   /** A size-limited file system for a restore (disk-full), where the target can mount one. */
   smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
   describe(): Record<string, string>;

@@ -4,6 +4,7 @@ import type { CommandSpec } from "../exec/types.ts";
 import { borgArchiveName, borgLogMessage, parseBorgCreate, parseBorgList } from "./borg-output.ts";
 import { pickBackup } from "./pick-backup.ts";
 import { notRun, probeVersion, runTool } from "./run-tool.ts";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
@@ -19,8 +20,15 @@ type Settings = z.infer<typeof settings>;
 // A lock borg could not take (another host's, or one it could not prove stale) makes it give up after --lock-wait.
 const LOCKED = /LockTimeout|Failed to create\/acquire the lock|lock.*(timeout|held)/i;
 
+/** The repository: a folder, or ssh://user@site/path served by `borg serve` on a secondary site. */
+function repoOf(ctx: ToolContext): string {
+  const e = ctx.site;
+  return e ? `ssh://${e.user}@${e.host}:${e.port}${e.path}` : ctx.repoDir;
+}
+
 function env(s: Settings, ctx: ToolContext): Pick<CommandSpec, "env" | "secretEnv"> {
   const base: Record<string, string> = {
+    ...(ctx.site ? { BORG_RSH: ctx.site.sshCommand } : {}),
     // Cache, keys' security records and config per run, never the user's ~/.cache/borg.
     BORG_BASE_DIR: `${ctx.workDir}/borg`,
     // A restore on a "new host" sees the repository at another path, or an unencrypted one it never saw.
@@ -29,6 +37,24 @@ function env(s: Settings, ctx: ToolContext): Pick<CommandSpec, "env" | "secretEn
   };
   if (s.encryption === "none") return { env: base, secretEnv: [] };
   return { env: { ...base, BORG_PASSPHRASE: ctx.passphrase() }, secretEnv: ["BORG_PASSPHRASE"] };
+}
+
+/**
+ * borg's documented recovery after an attack on an append-only repository: find the last transaction
+ * before the attack in the repository's `transactions` log, remove the segment files written after
+ * it and the (always expendable) hints, index and integrity files. The client's cache must go too.
+ */
+async function undoBorgErase(repo: ConfinedDir, attackWallMs: number): Promise<Record<string, unknown>> {
+  const log = (await repo.read("transactions"))?.toString("utf8");
+  if (!log) return { undone: false, why: "no transaction log in the repository (it was not in append-only mode): nothing to roll back" };
+  const txs = [...log.matchAll(/^transaction (\d+), UTC time (\S+)$/gm)].map((m) => ({ id: Number(m[1]), wallMs: Date.parse(`${m[2]!.slice(0, 23)}Z`) }));
+  const good = txs.filter((t) => t.wallMs < attackWallMs).at(-1);
+  if (!good) return { undone: false, why: "no transaction before the attack in the log" };
+  const { files } = await repo.list(".");
+  const segments = files.filter((f) => /^data\/\d+\/\d+$/.test(f.path) && Number(f.path.split("/").pop()) > good.id);
+  const indexes = files.filter((f) => /^(hints|index|integrity)\.\d+$/.test(f.path));
+  await repo.delete([...segments, ...indexes].map((f) => f.path));
+  return { undone: true, rolledBackTo: `transaction ${good.id}`, transactionsAfter: txs.filter((t) => t.id > good.id).map((t) => t.id), segmentsRemoved: segments.length, indexFilesRemoved: indexes.length };
 }
 
 /** Runs one borg command with --log-json, and takes its message from the JSON log when it failed. */
@@ -42,7 +68,7 @@ async function borg(s: Settings, ctx: ToolContext, label: string, args: string[]
 async function withBreakLock(s: Settings, ctx: ToolContext, call: () => Promise<ToolRun>): Promise<ToolRun> {
   const first = await call();
   if (!first.failed || first.timedOut || !LOCKED.test(`${first.stderr}\n${first.message ?? ""}`)) return first;
-  const broke = await borg(s, ctx, "borg-break-lock", ["break-lock", ctx.repoDir]);
+  const broke = await borg(s, ctx, "borg-break-lock", ["break-lock", repoOf(ctx)]);
   if (broke.failed) return first;
   const again = await call();
   return { ...again, message: again.message ?? `lock removed with borg break-lock (${first.message}); retried` };
@@ -69,21 +95,24 @@ export default defineTool({
       return { effects: { removed: "the repokey from the repository's config" } };
     },
     staleLock: "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the call runs once more",
+    site: { how: "ssh:// to `borg serve` on the site" },
+    eraseAll: "borg delete of every archive, then borg compact",
+    undoErase: undoBorgErase,
   },
   version: (exec) => probeVersion(exec, "borg", ["--version"], /borg\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
       init() {
-        return borg(s, ctx, "borg-init", ["init", `--encryption=${s.encryption}`, ctx.repoDir]);
+        return borg(s, ctx, "borg-init", ["init", `--encryption=${s.encryption}`, repoOf(ctx)]);
       },
       backup(kind, sourceDir) {
         // Run in the source with "." so archive paths are relative and extract recreates the tree where it runs.
         const name = borgArchiveName(kind, new Date());
-        const args = ["create", "--json", "--compression", s.compression, `${ctx.repoDir}::${name}`, "."];
+        const args = ["create", "--json", "--compression", s.compression, `${repoOf(ctx)}::${name}`, "."];
         return withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate));
       },
       async restore(destDir, opts) {
-        const list = await borg(s, ctx, "borg-list", ["list", "--json", ctx.repoDir]);
+        const list = await borg(s, ctx, "borg-list", ["list", "--json", repoOf(ctx)]);
         if (list.failed) return list;
         const archives = parseBorgList(list.stdout);
         const chosen = opts?.at ? pickBackup(archives, opts.at) : archives.sort((a, b) => a.timeMs - b.timeMs).at(-1);
@@ -91,14 +120,21 @@ export default defineTool({
         // borg extracts into its working directory: make the (new, empty) staging directory and run there.
         const mkdir = await runTool(ctx, { label: "borg-mkdir-staging", command: "mkdir", args: ["-p", "--", destDir] });
         if (mkdir.failed) return mkdir;
-        const run = await withBreakLock(s, ctx, () => borg(s, ctx, "borg-extract", ["extract", `${ctx.repoDir}::${chosen.name}`], { cwd: destDir }));
+        const run = await withBreakLock(s, ctx, () => borg(s, ctx, "borg-extract", ["extract", `${repoOf(ctx)}::${chosen.name}`], { cwd: destDir }));
         return { ...run, backupId: chosen.name };
       },
       check(deep) {
-        return withBreakLock(s, ctx, () => borg(s, ctx, deep ? "borg-check-verify-data" : "borg-check", deep ? ["check", "--verify-data", ctx.repoDir] : ["check", ctx.repoDir]));
+        return withBreakLock(s, ctx, () => borg(s, ctx, deep ? "borg-check-verify-data" : "borg-check", deep ? ["check", "--verify-data", repoOf(ctx)] : ["check", repoOf(ctx)]));
       },
       list() {
-        return borg(s, ctx, "borg-list", ["list", ctx.repoDir]);
+        return borg(s, ctx, "borg-list", ["list", repoOf(ctx)]);
+      },
+      forgetCache() {
+        return borg(s, ctx, "borg-delete-cache-only", ["delete", "--cache-only", repoOf(ctx)]);
+      },
+      async eraseAll() {
+        const del = await borg(s, ctx, "borg-delete-all", ["delete", "--glob-archives", "*", repoOf(ctx)]);
+        return [del, await borg(s, ctx, "borg-compact", ["compact", repoOf(ctx)])];
       },
     };
   },

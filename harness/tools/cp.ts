@@ -34,6 +34,7 @@ export default defineTool({
     encryption: () => ({ encrypted: false }),
     dataFiles: null,
     staleLock: "no lock; an interrupted copy stays a .part folder",
+    site: { unsupported: "cp makes copies on the target's own file system only; use tar-zstd for a plain copy to a site" },
   },
   version: (exec) => probeVersion(exec, "cp", ["--version"], /cp \(GNU coreutils\) ([\d.]+)/),
   open(_s, ctx) {

@@ -34,8 +34,15 @@ export function parseDuplicityStats(stdout: string): Record<string, number> | un
   return Object.keys(stats).length > 0 ? stats : undefined;
 }
 
+/** The destination: file://, or a secondary site over SFTP (duplicity's paramiko backend). */
+function urlOf(ctx: ToolContext): string {
+  const e = ctx.site;
+  return e ? `sftp://${e.user}@${e.host}:${e.port}/${e.path}` : `file://${ctx.repoDir}`;
+}
+
 function common(s: Settings, ctx: ToolContext): string[] {
   const args = ["--archive-dir", `${ctx.workDir}/duplicity-cache`, "--name", "drill", "--tempdir", `${ctx.workDir}`, "--num-retries", "1"];
+  if (ctx.site) args.push(`--ssh-options=-oIdentityFile=${ctx.site.identityFile} -oUserKnownHostsFile=${ctx.site.knownHostsFile}`);
   if (s.encryption === "none") args.push("--no-encryption");
   if (s.compression === "none") {
     args.push(...(s.encryption === "none" ? ["--no-compression"] : ["--gpg-options", "--compress-algo=none"]));
@@ -66,10 +73,12 @@ export default defineTool({
       return { effects: { removed: "the passphrase (the symmetric key); a random one is used from now on" }, passphraseLost: true };
     },
     staleLock: "no lock; an interrupted backup resumes from its last volume",
+    site: { how: "SFTP (duplicity's paramiko backend)" },
+    eraseAll: "duplicity remove-all-but-n-full 1 --force, then rm of every file through the same SFTP account",
   },
   version: (exec) => probeVersion(exec, "duplicity", ["--version"], /duplicity\s+([\w.+-]+)/),
   open(s, ctx) {
-    const url = `file://${ctx.repoDir}`;
+    const url = urlOf(ctx);
     return {
       async init() {
         return null;
@@ -92,6 +101,14 @@ export default defineTool({
       },
       list() {
         return runTool(ctx, { label: "duplicity-list", command: "duplicity", args: ["list-current-files", ...common(s, ctx), url], ...env(s, ctx) });
+      },
+      async eraseAll() {
+        const keep1 = await runTool(ctx, { label: "duplicity-remove-all-but-1", command: "duplicity", args: ["remove-all-but-n-full", "1", "--force", ...common(s, ctx), url], ...env(s, ctx) });
+        const e = ctx.site;
+        const rm = e
+          ? await runTool(ctx, { label: "sftp-rm-all", command: "sftp", args: ["-b", "-", "-i", e.identityFile, "-o", `UserKnownHostsFile=${e.knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-P", String(e.port), `${e.user}@${e.host}`], input: `rm ${e.path}/duplicity-*\n` })
+          : await runTool(ctx, { label: "rm-all", command: "bash", args: ["-c", 'rm -fv -- "$1"/duplicity-*', "rm-all", ctx.repoDir] });
+        return [keep1, rm];
       },
     };
   },

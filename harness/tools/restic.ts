@@ -18,11 +18,18 @@ type Settings = z.infer<typeof settings>;
 
 const STALE_LOCK = /repository is already locked|unable to create lock/i;
 
+/** The repository: a folder, or restic's own sftp: backend on a secondary site (through the system's ssh). */
+function repoArgs(ctx: ToolContext): string[] {
+  const e = ctx.site;
+  if (!e) return ["--repo", ctx.repoDir];
+  return ["--repo", `sftp:${e.user}@${e.host}:${e.path}`, "-o", `sftp.command=${e.sshCommand} ${e.user}@${e.host} -s sftp`];
+}
+
 function spec(s: Settings, ctx: ToolContext, label: string, args: string[], extra: Partial<CommandSpec> = {}): Omit<CommandSpec, "timeoutMs"> {
   return {
     label,
     command: "restic",
-    args: ["--repo", ctx.repoDir, "--cache-dir", `${ctx.workDir}/restic-cache`, "--compression", s.compression, ...args],
+    args: [...repoArgs(ctx), "--cache-dir", `${ctx.workDir}/restic-cache`, "--compression", s.compression, ...args],
     env: { RESTIC_PASSWORD: ctx.passphrase() },
     secretEnv: ["RESTIC_PASSWORD"],
     ...extra,
@@ -61,6 +68,8 @@ export default defineTool({
       return { effects: { removed: files.map((f) => f.path), refused: gone.refused } };
     },
     staleLock: "restic unlock removes locks of dead processes, then the call runs once more",
+    site: { how: "restic's sftp: backend, through the system's ssh" },
+    eraseAll: "restic forget --prune of every snapshot",
   },
   version: (exec) => probeVersion(exec, "restic", ["version"], /restic\s+([\w.+-]+)/),
   open(s, ctx) {
@@ -94,6 +103,13 @@ export default defineTool({
       },
       list() {
         return runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots"]));
+      },
+      async eraseAll() {
+        const list = await runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots", "--json"]));
+        if (list.failed) return [list];
+        const ids = parseResticSnapshots(list.stdout).map((x) => x.id);
+        if (ids.length === 0) return [list];
+        return [list, await runTool(ctx, spec(s, ctx, "restic-forget-prune", ["forget", "--prune", ...ids]))];
       },
     };
   },

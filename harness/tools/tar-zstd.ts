@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
 import { notRun, runTool } from "./run-tool.ts";
+import { siteScripts } from "./tar-zstd-site.ts";
 import { defineTool, type ToolContext } from "./tool.ts";
 
 const settings = z
@@ -56,7 +57,9 @@ export function parseTarZstdStats(stdout: string, stderr: string): Record<string
 }
 
 async function listBackups(ctx: ToolContext) {
-  const ls = await runTool(ctx, { label: "tar-zstd-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
+  const ls = ctx.site
+    ? await runTool(ctx, { label: "tar-zstd-ls", ...siteScripts.list(ctx.site) })
+    : await runTool(ctx, { label: "tar-zstd-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
   return { ls, backups: parseBackupNames(ls.stdout, ARCHIVE) };
 }
 
@@ -74,6 +77,8 @@ export default defineTool({
     encryption: () => ({ encrypted: false }),
     dataFiles: /\.tar\.zst$/,
     staleLock: "no lock; an interrupted backup leaves a .part file that is never taken for a finished one",
+    site: { how: "tar | zstd through the system's ssh into drdrill's store on the site" },
+    eraseAll: "deleting every archive on the site through the same ssh account",
   },
   async version(exec) {
     const [t, z] = await Promise.all([
@@ -94,7 +99,10 @@ export default defineTool({
           if (ls.failed) return ls;
           const base = backups.at(-1);
           if (!base) return notRun("tar-zstd-incremental", "tar-zstd: an incremental backup needs an earlier backup in the repository; there is none");
-          prev = [`${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`];
+          prev = [ctx.site ? `${base.id.slice(0, -ARCHIVE.length)}.snar` : `${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`];
+        }
+        if (ctx.site) {
+          return runTool(ctx, { label: `tar-zstd-${kind}`, ...siteScripts.backup(ctx.site, sourceDir, backupName(kind, Date.now(), ""), s.level, prev[0]) }, parseTarZstdStats);
         }
         const out = `${ctx.repoDir}/${backupName(kind, Date.now(), "")}`;
         return runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, out, String(s.level), ...prev] }, parseTarZstdStats);
@@ -102,14 +110,21 @@ export default defineTool({
       async restore(destDir, opts) {
         const { ls, backups } = await listBackups(ctx);
         if (ls.failed) return ls;
+        if (ctx.site) return runTool(ctx, { label: "tar-zstd-restore", ...siteScripts.restore(ctx.site, destDir, restoreChain(backups, opts?.at).map((b) => b.id)) });
         const chain = restoreChain(backups, opts?.at).map((b) => `${ctx.repoDir}/${b.id}`);
         return runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain] });
       },
       check(deep) {
+        if (ctx.site) return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", ...siteScripts.check(ctx.site, deep) });
         return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", command: "bash", args: ["-c", CHECK(deep), "tar-zstd-check", ctx.repoDir] });
       },
       list() {
+        if (ctx.site) return runTool(ctx, { label: "tar-zstd-ls", ...siteScripts.list(ctx.site) });
         return runTool(ctx, { label: "tar-zstd-ls", command: "ls", args: ["-l", "--", ctx.repoDir] });
+      },
+      async eraseAll() {
+        if (ctx.site) return [await runTool(ctx, { label: "tar-zstd-erase", ...siteScripts.erase(ctx.site) })];
+        return [await runTool(ctx, { label: "tar-zstd-erase", command: "bash", args: ["-c", `rm -fv -- "$1"/*${ARCHIVE} "$1"/*.snar`, "tar-zstd-erase", ctx.repoDir] })];
       },
     };
   },

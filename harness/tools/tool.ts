@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { CommandExecutor, CommandResult } from "../exec/types.ts";
+import type { SiteEndpoint } from "../site/site.ts";
 import type { Fidelity } from "../verify/compare-manifests.ts";
 
 /** One invocation of the tool, recorded whether it worked or not (also one that never started). */
@@ -24,8 +25,10 @@ export interface ToolProgress {
 
 export interface ToolContext {
   exec: CommandExecutor;
-  /** Where archives go, as the executor sees it. */
+  /** Where archives go, as the executor sees it (on the site, when `site` is given). */
   repoDir: string;
+  /** A secondary site the archives go to, in the tool's own native way (SFTP, borg serve, an ssh pipe). */
+  site?: SiteEndpoint;
   /** A folder for the tool's cache and state, as the executor sees it. */
   workDir: string;
   /** The passphrase to use now (faults may change it between backup and restore). */
@@ -48,6 +51,10 @@ export interface ToolSession {
   /** Light check of the repository's structure, or deep: read and verify all data. */
   check(deep: boolean, sourceDir: string): Promise<ToolRun>;
   list(): Promise<ToolRun>;
+  /** An attacker holding the target's credentials erases every backup with the tool's own commands. */
+  eraseAll?(): Promise<ToolRun[]>;
+  /** Drops the tool's client-side cache of the repository (needed after the repository was rolled back). */
+  forgetCache?(): Promise<ToolRun>;
 }
 
 export type ToolFidelity = Fidelity;
@@ -75,6 +82,15 @@ export interface ToolCapabilities {
   loseKey?(repo: ConfinedDir, settings: Record<string, unknown>): Promise<LostKey>;
   /** How it deals with a stale lock a crashed run left (for the report). */
   staleLock: string;
+  /** How it writes to a secondary site (or why it cannot). */
+  site: { how: string } | { unsupported: string };
+  /** What an attacker with the target's credentials runs to erase every backup (delete-backups). */
+  eraseAll?: string;
+  /**
+   * The operator's way back after backups were erased through an append-only account, when the
+   * tool's repository keeps what was "deleted" (borg's transaction log): undone on the site itself.
+   */
+  undoErase?(repo: ConfinedDir, attackWallMs: number): Promise<Record<string, unknown>>;
 }
 
 export interface ToolAdapter<S extends Record<string, unknown> = Record<string, unknown>> {

@@ -1,7 +1,7 @@
 // Scenario field types with units, each with bounds a drill can actually run (a timer past ~24.8 days
 // fires at once; a backup every 0 ms never ends): the same rule for files and the command line.
 import { z } from "zod";
-import { formatDuration, parseDuration, parseSize } from "./units.ts";
+import { formatDuration, parseDuration, parseRate, parseSize } from "./units.ts";
 
 export const MAX_DURATION_MS = 24 * 3_600_000;
 
@@ -9,6 +9,11 @@ export const sizeText = z
   .union([z.string(), z.number()])
   .refine((v) => parseSize(v) !== undefined, { message: 'not a size; write e.g. "50MB", "3.34GB" or a number of bytes' })
   .describe("A size: 50MB, 3.34GB, 512MiB, or bytes.");
+
+export const rateText = z
+  .string()
+  .refine((v) => (parseRate(v) ?? 0) > 0, { message: 'not a rate; write e.g. "2MB/s", "500KB/s"' })
+  .describe("A rate: 2MB/s, 500KB/s.");
 
 /** Why a duration is out of bounds, or undefined when it is fine. */
 export function durationProblem(text: string | number, bounds: { minMs?: number; maxMs?: number } = {}): string | undefined {

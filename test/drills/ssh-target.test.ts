@@ -3,7 +3,8 @@
 // the passphrase never shows on the host's command lines, Ctrl-C leaves nothing running there,
 // and a data directory of "/" or /etc is refused before anything connects.
 import { execa } from "execa";
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSshdImage } from "../../harness/sshd/build.ts";
@@ -13,17 +14,21 @@ import { tmp } from "../helpers/tmp.ts";
 
 const MARKER = "drdrill-marker-passphrase-ssh-5c1e";
 let host: SshdHost;
+let hostDir: string;
 let target: string[];
 
 beforeAll(async () => {
   await buildSshdImage();
-  const dir = await tmp("drdrill-ssh-target-");
+  // Not the per-test tmp(): the host's key files must outlive each test.
+  hostDir = await mkdtemp(join(tmpdir(), "drdrill-ssh-target-"));
+  const dir = hostDir;
   host = await startSshdContainer({ runDir: dir, user: "drill", capabilities: ["SYS_ADMIN"] });
   target = ["--target", `ssh://drill@${host.host}:${host.port}`, "--target-setting", `ssh.identityFile=${host.identityFile}`, "--target-setting", `ssh.knownHostsFile=${host.knownHostsFile}`];
 }, 600_000);
 
 afterAll(async () => {
   await host?.remove();
+  await rm(hostDir, { recursive: true, force: true });
 });
 
 const onHost = (script: string) => execa("docker", ["exec", host.containerName, "sh", "-c", script], { reject: false });

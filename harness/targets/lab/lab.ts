@@ -4,7 +4,7 @@
 // archives on a host-mounted folder; `snap stop|start microstack` quiesce and resume it; health is
 // checked through the OpenStack API; a load writer commits rows to MariaDB for the achieved RPO.
 import { execa } from "execa";
-import { appendFile, chmod, copyFile, mkdir, readdir, rm } from "node:fs/promises";
+import { appendFile, chmod, copyFile, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Agent } from "../../agent/agent.ts";
@@ -189,6 +189,14 @@ class StartedLabTarget implements StartedTarget {
       line += "; hot mode: the consistent mariabackup copy replaced the live InnoDB files (lib/mysql)";
     }
     await this.note(line);
+  }
+
+  async putToolFile(name: string, content: string | Buffer, mode: number): Promise<string> {
+    // The tool folder is a bind mount of this machine's run folder: written here, read inside.
+    const host = join(this.root, "tool", name);
+    await writeFile(host, content, { mode });
+    await chmod(host, mode);
+    return `${this.paths.tool}/${name}`;
   }
 
   describe(): Record<string, string> {

@@ -2,7 +2,7 @@
 // filled by the deterministic generator (or a copy of a real tree), whose "service" is a load-writer
 // process appending to a journal file. Its files are touched through the agent, like any target's.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, readFile, rm, statfs } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, statfs, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Agent } from "../../agent/agent.ts";
@@ -151,6 +151,13 @@ class StartedLocalTarget implements StartedTarget {
     // Restored onto another file system (disk-full's tmpfs): copy it back first, then swap.
     await copyTree(this.exec, staging.path, join(this.root, "common.incoming"));
     await this.#own.replace("common.incoming", "common");
+  }
+
+  async putToolFile(name: string, content: string | Buffer, mode: number): Promise<string> {
+    const path = join(this.paths.tool, name);
+    await writeFile(path, content, { mode });
+    await chmod(path, mode);
+    return path;
   }
 
   async smallFilesystem(bytes: number): Promise<SmallFilesystem> {

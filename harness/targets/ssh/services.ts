@@ -5,7 +5,7 @@ import { trackKiller } from "../../exec/live-groups.ts";
 import type { ConfinedDir } from "../../agent/confined-dir.ts";
 import { readLoadRecords } from "../local/load-writer.ts";
 import type { HealthResult, LoadSurvivor } from "../target.ts";
-import type { RemoteHost } from "./remote-host.ts";
+import type { RemoteHost } from "../../ssh/remote-host.ts";
 import type { SshSettings } from "./settings.ts";
 
 export interface RemoteServices {

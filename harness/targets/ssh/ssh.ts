@@ -9,7 +9,7 @@ import { EnvironmentError } from "../../model/errors.ts";
 import { parseSshUrl } from "../../ssh/target-url.ts";
 import { generateDataset } from "../local/generator.ts";
 import type { DatasetSpec, HealthResult, LoadSurvivor, SeedResult, SmallFilesystem, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
-import { connectHost, type RemoteHost } from "./remote-host.ts";
+import { connectHost, type RemoteHost } from "../../ssh/remote-host.ts";
 import { noServices, snapServices, writerServices, type RemoteServices } from "./services.ts";
 import { sshSettings, type SshSettings } from "./settings.ts";
 import { streamTree } from "./stream-tree.ts";
@@ -138,6 +138,12 @@ export class StartedSshTarget implements StartedTarget {
     }
     await this.#parent.replace(`${name}/${this.#base}`, this.#base);
     await this.#parent.delete([name]);
+  }
+
+  async putToolFile(name: string, content: string | Buffer, mode: number): Promise<string> {
+    const path = `${this.paths.tool}/${name}`;
+    await this.host.conn.put(path, content, mode);
+    return path;
   }
 
   async smallFilesystem(bytes: number): Promise<SmallFilesystem> {

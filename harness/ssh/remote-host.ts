@@ -4,12 +4,12 @@
 // confined on the host itself.
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { Agent, AGENT_SOURCE } from "../../agent/agent.ts";
-import { ConfinedDir } from "../../agent/confined-dir.ts";
-import { EnvironmentError } from "../../model/errors.ts";
-import { openSsh, type SshConnection, type SshOptions } from "../../ssh/connection.ts";
-import { SshExecutor } from "../../ssh/ssh-executor.ts";
-import type { SecretStore } from "../../util/secrets.ts";
+import { Agent, AGENT_SOURCE } from "../agent/agent.ts";
+import { ConfinedDir } from "../agent/confined-dir.ts";
+import { EnvironmentError } from "../model/errors.ts";
+import { openSsh, type SshConnection, type SshOptions } from "./connection.ts";
+import { SshExecutor } from "./ssh-executor.ts";
+import type { SecretStore } from "../util/secrets.ts";
 
 export interface RemoteHost {
   conn: SshConnection;

@@ -1,0 +1,48 @@
+// delete-backups: ransomware that erases the backups before it encrypts. With the credentials the
+// target holds, it runs the tool's own commands (restic forget --prune, borg delete and compact,
+// duplicity remove-all-but-n-full then rm over the same SFTP account, the store's delete for tar).
+// Against a plain destination nothing is left; an append-only one keeps the backups, and where the
+// tool keeps "deleted" data (borg), the operator rolls the repository back before restoring.
+import { z } from "zod";
+import { defineFault } from "./fault.ts";
+
+export default defineFault({
+  name: "delete-backups",
+  description: "Erase every backup with the tool's own commands and the target's credentials (an attacker on the target).",
+  params: z.object({}).strict(),
+  expect: ["recovered", "failed", "detected"],
+  requires: (_p, tool) => (tool.capabilities.eraseAll ? undefined : `delete-backups does not apply: ${tool.name} has no way to erase its backups declared`),
+  async inject(_p, ctx) {
+    const before = await ctx.repo.size();
+    const attackWallMs = Date.now();
+    const runs = await ctx.eraseBackups!();
+    const after = await ctx.repo.size();
+    const appendOnly = ctx.site?.appendOnly ?? false;
+    return {
+      effects: {
+        how: ctx.tool.capabilities.eraseAll,
+        commands: runs.map((r) => ({ label: r.label, exitCode: r.exitCode, ...(r.message ? { said: r.message } : {}) })),
+        attackerCommandsSucceeded: runs.every((r) => !r.failed),
+        repoBytesBefore: before.bytes,
+        repoBytesAfter: after.bytes,
+        destination: ctx.site ? (appendOnly ? "site, append-only" : "site, plain") : "local folder",
+      },
+      ...(appendOnly && ctx.tool.capabilities.undoErase
+        ? {
+            armed: {
+              on: "restore" as const,
+              async beforeCall() {
+                // The operator's first step after the attack: the repository back to before it.
+                const undone = await ctx.tool.capabilities.undoErase!(ctx.repo, attackWallMs);
+                const cache = undone.undone ? await ctx.forgetToolCache?.() : null;
+                return { operatorRollback: undone, ...(cache ? { clientCacheCleared: cache.exitCode === 0 } : {}) };
+              },
+              async finish() {
+                return { effects: {} };
+              },
+            },
+          }
+        : {}),
+    };
+  },
+});
