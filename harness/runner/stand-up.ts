@@ -88,6 +88,8 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     const started = site;
     disposal.defer("secondary site", () => started.stop({ keep: env.keep }));
     env.journal.emit("site", { info: site.describe() });
+    const how = tool.capabilities.site;
+    if (siteSpec.appendOnly && "appendOnly" in how && how.appendOnly === "write-once") await site.sealArrivals();
     const cred = await site.credentials();
     endpoint = site.endpoint({
       identityFile: await target.putToolFile("site-key", cred.privateKey, 0o600),

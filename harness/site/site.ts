@@ -49,6 +49,8 @@ export interface StartedSite {
   readonly firewall: SiteFirewall | null;
   readonly address: { host: string; port: number; user: string };
   credentials(): Promise<SiteCredentials>;
+  /** Append-only for a tool without a server of its own: what arrives in the repository becomes write-once. */
+  sealArrivals(): Promise<void>;
   /** The endpoint for tools, given where the target put the key and known_hosts files. */
   endpoint(files: { identityFile: string; knownHostsFile: string }): SiteEndpoint;
   /** Bytes the site's interface received and sent so far (null for a host drdrill does not own). */
@@ -154,6 +156,10 @@ function siteFrom(p: {
     firewall: p.firewall,
     address: p.address,
     credentials: p.credentials,
+    async sealArrivals() {
+      if (!p.settings.appendOnly || p.kind !== "container") return;
+      await p.admin.sh('nohup setsid /usr/local/sbin/drdrill-site-seal "$1" drill > /dev/null 2>&1 < /dev/null &', [p.repoPath], "starting the site's sealer");
+    },
     endpoint: (files) => ({ ...p.address, path: p.repoPath, ...files, sshCommand: sshCommandFor(files.identityFile, files.knownHostsFile, p.address.port), appendOnly: p.settings.appendOnly }),
     async linkBytes() {
       if (p.kind !== "container") return null;
@@ -164,7 +170,7 @@ function siteFrom(p: {
     describe: () => ({
       site: p.kind === "container" ? `container ${p.sshd!.containerName} (${p.address.host}), drdrill's sshd image` : `${p.address.user}@${p.address.host}:${p.address.port}`,
       siteRepository: `${p.address.user}@${p.address.host}:${p.repoPath}`,
-      siteAppendOnly: p.settings.appendOnly ? "yes: the target's key can add backups, never delete them" : "no",
+      siteAppendOnly: p.settings.appendOnly ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files become root's, in sticky folders, 2 s after they arrive)" : "no",
     }),
     async stop(o = {}) {
       await p.firewall?.clear().catch(() => {});

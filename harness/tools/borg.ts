@@ -95,7 +95,7 @@ export default defineTool({
       return { effects: { removed: "the repokey from the repository's config" } };
     },
     staleLock: "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the call runs once more",
-    site: { how: "ssh:// to `borg serve` on the site" },
+    site: { how: "ssh:// to `borg serve` on the site", appendOnly: "own-server" },
     eraseAll: "borg delete of every archive, then borg compact",
     undoErase: undoBorgErase,
   },
@@ -129,8 +129,11 @@ export default defineTool({
       list() {
         return borg(s, ctx, "borg-list", ["list", repoOf(ctx)]);
       },
-      forgetCache() {
-        return borg(s, ctx, "borg-delete-cache-only", ["delete", "--cache-only", repoOf(ctx)]);
+      async forgetCache() {
+        // After a rollback the client's cache and its security record are newer than the repository.
+        const r = await borg(s, ctx, "borg-delete-cache-only", ["delete", "--cache-only", repoOf(ctx)]);
+        await runTool(ctx, { label: "borg-forget-manifest-timestamp", command: "bash", args: ["-c", 'rm -f -- "$1"/.config/borg/security/*/manifest-timestamp', "forget", `${ctx.workDir}/borg`] });
+        return r;
       },
       async eraseAll() {
         const del = await borg(s, ctx, "borg-delete-all", ["delete", "--glob-archives", "*", repoOf(ctx)]);

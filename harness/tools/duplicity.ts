@@ -73,7 +73,7 @@ export default defineTool({
       return { effects: { removed: "the passphrase (the symmetric key); a random one is used from now on" }, passphraseLost: true };
     },
     staleLock: "no lock; an interrupted backup resumes from its last volume",
-    site: { how: "SFTP (duplicity's paramiko backend)" },
+    site: { how: "SFTP (duplicity's paramiko backend)", appendOnly: "write-once" },
     eraseAll: "duplicity remove-all-but-n-full 1 --force, then rm of every file through the same SFTP account",
   },
   version: (exec) => probeVersion(exec, "duplicity", ["--version"], /duplicity\s+([\w.+-]+)/),

@@ -68,7 +68,7 @@ export default defineTool({
       return { effects: { removed: files.map((f) => f.path), refused: gone.refused } };
     },
     staleLock: "restic unlock removes locks of dead processes, then the call runs once more",
-    site: { how: "restic's sftp: backend, through the system's ssh" },
+    site: { how: "restic's sftp: backend, through the system's ssh", appendOnly: "write-once" },
     eraseAll: "restic forget --prune of every snapshot",
   },
   version: (exec) => probeVersion(exec, "restic", ["version"], /restic\s+([\w.+-]+)/),

@@ -77,7 +77,7 @@ export default defineTool({
     encryption: () => ({ encrypted: false }),
     dataFiles: /\.tar\.zst$/,
     staleLock: "no lock; an interrupted backup leaves a .part file that is never taken for a finished one",
-    site: { how: "tar | zstd through the system's ssh into drdrill's store on the site" },
+    site: { how: "tar | zstd through the system's ssh into drdrill's store on the site", appendOnly: "write-once" },
     eraseAll: "deleting every archive on the site through the same ssh account",
   },
   async version(exec) {

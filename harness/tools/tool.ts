@@ -82,8 +82,11 @@ export interface ToolCapabilities {
   loseKey?(repo: ConfinedDir, settings: Record<string, unknown>): Promise<LostKey>;
   /** How it deals with a stale lock a crashed run left (for the report). */
   staleLock: string;
-  /** How it writes to a secondary site (or why it cannot). */
-  site: { how: string } | { unsupported: string };
+  /**
+   * How it writes to a secondary site (or why it cannot), and how an append-only site keeps its
+   * backups: its own server's append-only mode, or the site making what arrives write-once.
+   */
+  site: { how: string; appendOnly: "own-server" | "write-once" } | { unsupported: string };
   /** What an attacker with the target's credentials runs to erase every backup (delete-backups). */
   eraseAll?: string;
   /**

@@ -73,10 +73,10 @@ describe("the ssh target", () => {
     const out = join(await tmp(), "run");
     const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "300MB", ...target, "--out", out]);
     for (let i = 0; i < 1200; i++) {
-      if ((await onHost("pgrep -f 'duplicity full'")).exitCode === 0) break;
+      if ((await onHost("pgrep -f '[d]uplicity full'")).exitCode === 0) break;
       await new Promise((res) => setTimeout(res, 100));
     }
-    expect((await onHost("pgrep -f 'duplicity full'")).exitCode).toBe(0);
+    expect((await onHost("pgrep -f '[d]uplicity full'")).exitCode).toBe(0);
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode).toBe(130);
