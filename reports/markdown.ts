@@ -7,6 +7,7 @@ import { compareRuns } from "../harness/metrics/comparison.ts";
 import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
+import { renderSiteSection } from "./site-section.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 
@@ -88,6 +89,7 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
     ...renderFaultsTable(results.results),
+    ...renderSiteSection(results.results),
     "## Details",
     "",
     ...results.results.flatMap(runDetail),

@@ -8,6 +8,9 @@ import { rpoPoints, throughputGroups, timelineRuns } from "./chart-data.ts";
 import { OUTCOME_MARK } from "./format.ts";
 import { runModel, toneOf, type RunModel } from "./run-model.ts";
 import { rpoChart } from "./svg/rpo-chart.ts";
+import { bandwidthChart } from "./svg/bandwidth-chart.ts";
+import { renderSiteSection } from "./site-section.ts";
+import { markdownBlocks, type HtmlBlock } from "./md-tables.ts";
 import { throughputChart } from "./svg/throughput-chart.ts";
 import { timelineChart } from "./svg/timeline-chart.ts";
 import { toolsTables, type ToolsTable } from "./tools-table.ts";
@@ -41,7 +44,9 @@ export interface ReportModel {
   verdict: Verdict;
   columns: Column[];
   rows: { id: string; tone: string; cells: Cell[] }[];
-  charts: { throughput: string | null; timeline: string | null; rpo: string | null };
+  charts: { throughput: string | null; timeline: string | null; rpo: string | null; bandwidth: string | null };
+  /** The secondary site's tables (report.md's section, as escaped HTML blocks). */
+  site: HtmlBlock[];
   toolsTables: ToolsTable[];
   runs: RunModel[];
   environment: { name: string; value: string }[];
@@ -93,8 +98,10 @@ export function buildReportModel(results: ResultsFile): ReportModel {
       throughput: throughputChart(throughputGroups(results.results)),
       timeline: timelineChart(timelineRuns(results.results)),
       rpo: swept ? rpoChart(points) : null,
+      bandwidth: bandwidthChart(results.results.filter((r) => r.bandwidthBps && r.metrics.restoreMs !== null).map((r) => ({ series: r.tool, bandwidthBps: r.bandwidthBps!, restoreMs: r.metrics.restoreMs! }))),
     },
     toolsTables: toolsTables(results.comparison),
+    site: markdownBlocks(renderSiteSection(results.results)),
     runs: results.results.map((r) => runModel(r, results.results.length)),
     environment: environmentRows(results),
     scenarios: results.scenarios,

@@ -31,7 +31,8 @@ export type JournalEvent = Base &
         timedOut: boolean; startT: number; endT: number; durationMs: number; peakRssBytes: number | null;
         cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number>;
         /** For backups: what the scenario asked for (a full or an incremental). */
-        backupKind?: "full" | "incremental" }
+        backupKind?: "full" | "incremental";
+        duringNetworkFault?: string }
     | { type: "repo-size"; bytes: number }
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
     | { type: "backup-failed"; label: string; message: string; during: string }

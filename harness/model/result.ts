@@ -14,6 +14,8 @@ export interface ToolCallRecord {
   durationMs: number;
   message?: string;
   stats?: Record<string, number>;
+  /** The network faults to the site in force while the call ran. */
+  duringNetworkFault?: string;
   stdoutLog: string;
   stderrLog: string;
 }
@@ -75,5 +77,7 @@ export interface RunResult {
   phases: Phase[];
   toolCalls: ToolCallRecord[];
   faults: FaultRecord[];
+  /** Backups that did not reach the destination (during an outage), and why. */
+  failedBackups?: { label: string; message: string; during: string; atMs: number }[];
   error: string | null;
 }

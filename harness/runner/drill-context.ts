@@ -104,10 +104,12 @@ export class DrillContext implements StepContext {
     // Bytes over the link to the site while a backup or restore runs (the site's interface counters).
     const site = kind === "backup" || kind === "restore" ? this.services.site : null;
     const before = site ? await site.linkBytes().catch(() => null) : null;
+    const network = this.armed.lasting.map((l) => l.name);
     try {
       const run = await fn(this.services.session!);
       const shown = opts.label ? { ...run, label: `${run.label}-${opts.label}` } : run;
-      this.services.calls.record(kind, shown, opts.backupKind);
+      // A network fault that healed during the call still counts: it was in force when the call began.
+      this.services.calls.record(kind, shown, opts.backupKind, [...new Set([...network, ...this.armed.lasting.map((l) => l.name)])]);
       const after = before ? await site!.linkBytes().catch(() => null) : null;
       if (before && after) this.journal.emit("link-bytes", { kind, label: shown.label, toSiteBytes: after.rx - before.rx, fromSiteBytes: after.tx - before.tx });
       return shown;

@@ -17,6 +17,14 @@ import { standUp } from "./stand-up.ts";
 
 export type { DrillEnv };
 
+function failedBackups(events: ReturnType<DrillEnv["journal"]["events"]>) {
+  const failed = events.filter((e) => e.type === "backup-failed").map((e) => {
+    const f = e as Extract<typeof e, { type: "backup-failed" }>;
+    return { label: f.label, message: f.message, during: f.during, atMs: f.t };
+  });
+  return failed.length > 0 ? { failedBackups: failed } : {};
+}
+
 function destinationLabel(d: Parameters<typeof siteOf>[0]): string {
   const site = siteOf(d);
   if (!site) return "local";
@@ -95,6 +103,7 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     phases: phases(events),
     toolCalls: ctx?.services.calls.calls ?? [],
     faults: state.faults,
+    ...failedBackups(events),
     error: facts.error ?? null,
   };
 }

@@ -13,7 +13,8 @@ export class ToolCallLog {
     private readonly outDir: string,
   ) {}
 
-  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental"): ToolRun {
+  /** `duringNetworkFault`: the network faults in force while the call ran (what the report judges it under). */
+  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental", duringNetworkFault?: string[]): ToolRun {
     const rel = (p: string) => (p ? relative(this.outDir, p) : "");
     const common = {
       kind,
@@ -24,6 +25,7 @@ export class ToolCallLog {
       timedOut: run.timedOut,
       ...(run.message ? { message: run.message } : {}),
       ...(run.stats ? { stats: run.stats } : {}),
+      ...(duringNetworkFault && duringNetworkFault.length > 0 ? { duringNetworkFault: duringNetworkFault.join(", ") } : {}),
     };
     this.journal.emit("tool-call", {
       ...common,
