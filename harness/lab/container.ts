@@ -14,6 +14,8 @@ export interface LabContainerOptions {
   name?: string;
   /** Host folder -> container path. */
   mounts?: { source: string; target: string }[];
+  /** Docker's network mode, e.g. `container:ID` to share another container's network (a node at site B). */
+  networkMode?: string;
   /** Initialise a freshly keyed cloud on an empty $SNAP_COMMON instead of unpacking the baked one. */
   fresh?: boolean;
   /** Publish Keystone's port 5000 on a random host port (for people poking at the lab). */
@@ -68,6 +70,7 @@ export async function startLabContainer(opts: LabContainerOptions): Promise<LabC
       });
     });
   if (opts.publishKeystone) container = container.withExposedPorts(5000);
+  if (opts.networkMode) container = container.withNetworkMode(opts.networkMode);
   const tail = () => (lines.length > 0 ? `; its last log lines:\n  ${lines.slice(-TAIL_LINES).join("\n  ")}` : "");
   const what = `"${READY_LINE}" in its log (every service answering and \`openstack token issue\` working)`;
   const t0 = monoMs();

@@ -88,6 +88,7 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     const started = site;
     disposal.defer("secondary site", () => started.stop({ keep: env.keep }));
     env.journal.emit("site", { info: site.describe() });
+    target.attachSite?.(site);
     const how = tool.capabilities.site;
     if (siteSpec.appendOnly && "appendOnly" in how && how.appendOnly === "write-once") await site.sealArrivals();
     const cred = await site.credentials();

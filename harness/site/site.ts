@@ -48,6 +48,8 @@ export interface StartedSite {
   readonly repoPath: string;
   readonly firewall: SiteFirewall | null;
   readonly address: { host: string; port: number; user: string };
+  /** The site's container, when drdrill stood it up. */
+  readonly containerId?: string;
   credentials(): Promise<SiteCredentials>;
   /** Append-only for a tool without a server of its own: what arrives in the repository becomes write-once. */
   sealArrivals(): Promise<void>;
@@ -155,6 +157,7 @@ function siteFrom(p: {
     repoPath: p.repoPath,
     firewall: p.firewall,
     address: p.address,
+    ...(p.sshd ? { containerId: p.sshd.containerId } : {}),
     credentials: p.credentials,
     async sealArrivals() {
       if (!p.settings.appendOnly || p.kind !== "container") return;

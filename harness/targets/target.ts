@@ -116,6 +116,8 @@ export interface StartedTarget extends AsyncDisposable {
   replaceData(staging: Staging): Promise<void>;
   /** Puts a small file (a key for a secondary site, its known_hosts) where the tools run; returns its path there. */
   putToolFile(name: string, content: string | Buffer, mode: number): Promise<string>;
+  /** Told of the secondary site once it stands (a node restored "at site B" joins its network). */
+  attachSite?(site: { containerId?: string }): void;
   /** A size-limited file system for a restore (disk-full), where the target can mount one. */
   smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
   describe(): Record<string, string>;

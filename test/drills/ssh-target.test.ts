@@ -71,7 +71,7 @@ describe("the ssh target", () => {
 
   it("Ctrl-C mid-backup: exit 130, and nothing of the run keeps running on the host", async () => {
     const out = join(await tmp(), "run");
-    const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "120MB", ...target, "--out", out]);
+    const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "40MB", ...target, "--out", out]);
     for (let i = 0; i < 3000; i++) {
       if ((await onHost("pgrep -f '[d]uplicity full'")).exitCode === 0) break;
       await new Promise((res) => setTimeout(res, 100));

@@ -52,6 +52,8 @@ class StartedLabTarget implements StartedTarget {
   #oldToken: string | null = null;
   #staging = 0;
   #swapped = false;
+  #siteContainer: string | null = null;
+  readonly #toolFiles = new Map<string, { content: string | Buffer; mode: number }>();
   #freshNodeOldToken: number | null = null;
   #hotCopyUsed = false;
   #seedChecked = false;
@@ -153,7 +155,7 @@ class StartedLabTarget implements StartedTarget {
     // A fault's own filesystem (disk-full's small tmpfs) mounted on the host after the container
     // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
     if (on) throw new EnvironmentError(`the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`);
-    if (this.settings.restoreOnto === "fresh-node" && !this.#swapped) await this.#replaceNode();
+    if (this.settings.restoreOnto !== "same-node" && !this.#swapped) await this.#replaceNode();
     const id = ++this.#staging;
     const dir = `staging-${id}`;
     await rm(join(this.root, dir), { recursive: true, force: true });
@@ -168,10 +170,14 @@ class StartedLabTarget implements StartedTarget {
     await this.data.delete(["."]);
     await this.#own.delete(["tool"]);
     await mkdir(join(this.root, "tool"));
-    this.#node = await startNode({ runDir: this.root, dataDir: join(this.root, "common"), fresh: true });
+    // Only what the operator at the other site has: the repository's address, its key, the passphrase.
+    for (const [name, f] of this.#toolFiles) await this.putToolFile(name, f.content, f.mode);
+    const atSite = this.settings.restoreOnto === "site";
+    if (atSite && !this.#siteContainer) throw new EnvironmentError("restoreOnto: site needs the scenario's destination: site");
+    this.#node = await startNode({ runDir: this.root, dataDir: join(this.root, "common"), fresh: true, ...(atSite ? { networkMode: `container:${this.#siteContainer}` } : {}) });
     this.exec.use(this.#node.exec);
     this.#swapped = true;
-    await this.note(`fresh node ${this.#node.container.name}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`);
+    await this.note(`fresh node ${this.#node.container.name}${atSite ? ` at site B (in ${this.#siteContainer}'s network)` : ""}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`);
     const probe = await runHealth(this.exec, this.#bin.exec, { expect: null, oldToken: this.#oldToken, waitS: 30, only: "old-token" });
     this.#freshNodeOldToken = typeof probe.checks.oldToken === "number" ? probe.checks.oldToken : null;
     await this.note(`fresh node, before the restore: pre-disaster token -> HTTP ${this.#freshNodeOldToken ?? "?"}`);
@@ -191,7 +197,13 @@ class StartedLabTarget implements StartedTarget {
     await this.note(line);
   }
 
+  /** The secondary site's container: a node restored "at site B" joins its network. */
+  attachSite(site: { containerId?: string }): void {
+    this.#siteContainer = site.containerId ?? null;
+  }
+
   async putToolFile(name: string, content: string | Buffer, mode: number): Promise<string> {
+    this.#toolFiles.set(name, { content, mode });
     // The tool folder is a bind mount of this machine's run folder: written here, read inside.
     const host = join(this.root, "tool", name);
     await writeFile(host, content, { mode });
