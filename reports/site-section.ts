@@ -35,8 +35,8 @@ export function renderSiteSection(results: RunResult[]): string[] {
   }
   const under = site.flatMap((r) => r.toolCalls.filter((c) => c.duringNetworkFault).map((c) => ({ r, c })));
   if (under.length > 0) {
-    out.push("### When the link broke", "", "| # | tool | network fault | call | what it did | time | its words |", "|---|---|---|---|---|---|---|");
-    for (const { r, c } of under) out.push(`| ${r.index + 1} | ${escapeMd(r.label)} | ${c.duringNetworkFault} | ${c.label} | ${underFault(c)} | ${formatDuration(c.durationMs)} | ${escapeMd((c.message ?? "").slice(0, 160))} |`);
+    out.push("### When the link broke", "", "Each backup or restore that ran while a network fault was in force (the time includes the tool's helper commands, which wait on the link too).", "", "| # | tool | network fault | call | what it did | time | its words |", "|---|---|---|---|---|---|---|");
+    for (const { r, c } of under) out.push(`| ${r.index + 1} | ${escapeMd(r.label)} | ${c.duringNetworkFault} | ${c.label} | ${underFault(c)} | ${formatDuration(c.callMs ?? c.durationMs)} | ${escapeMd((c.message ?? "").slice(0, 160))} |`);
     out.push("");
   }
   const attacked = site.filter((r) => r.faults.some((f) => f.fault === "delete-backups"));

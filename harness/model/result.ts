@@ -16,6 +16,8 @@ export interface ToolCallRecord {
   stats?: Record<string, number>;
   /** The network faults to the site in force while the call ran. */
   duringNetworkFault?: string;
+  /** The whole call as the runner saw it, the adapter's helper commands (listing the repository, say) included. */
+  callMs?: number;
   stdoutLog: string;
   stderrLog: string;
 }

@@ -105,11 +105,15 @@ export class DrillContext implements StepContext {
     const site = kind === "backup" || kind === "restore" ? this.services.site : null;
     const before = site ? await site.linkBytes().catch(() => null) : null;
     const network = this.armed.lasting.map((l) => l.name);
+    const began = performance.now();
     try {
       const run = await fn(this.services.session!);
-      const shown = opts.label ? { ...run, label: `${run.label}-${opts.label}` } : run;
+      const callMs = performance.now() - began;
+      const shown: ToolRun = opts.label ? { ...run, label: `${run.label}-${opts.label}` } : { ...run };
       // A network fault that healed during the call still counts: it was in force when the call began.
-      this.services.calls.record(kind, shown, opts.backupKind, [...new Set([...network, ...this.armed.lasting.map((l) => l.name)])]);
+      const during = [...new Set([...network, ...this.armed.lasting.map((l) => l.name)])];
+      this.services.calls.record(kind, shown, opts.backupKind, during, callMs);
+      if (during.length > 0) shown.duringNetworkFault = during;
       const after = before ? await site!.linkBytes().catch(() => null) : null;
       if (before && after) this.journal.emit("link-bytes", { kind, label: shown.label, toSiteBytes: after.rx - before.rx, fromSiteBytes: after.tx - before.tx });
       return shown;

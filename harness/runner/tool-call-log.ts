@@ -14,7 +14,7 @@ export class ToolCallLog {
   ) {}
 
   /** `duringNetworkFault`: the network faults in force while the call ran (what the report judges it under). */
-  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental", duringNetworkFault?: string[]): ToolRun {
+  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental", duringNetworkFault?: string[], callMs?: number): ToolRun {
     const rel = (p: string) => (p ? relative(this.outDir, p) : "");
     const common = {
       kind,
@@ -38,7 +38,7 @@ export class ToolCallLog {
       stderrPath: rel(run.stderrPath),
       ...(backupKind ? { backupKind } : {}),
     });
-    this.calls.push({ ...common, durationMs: Math.round(run.durationMs), stdoutLog: rel(run.stdoutPath), stderrLog: rel(run.stderrPath) });
+    this.calls.push({ ...common, durationMs: Math.round(run.durationMs), ...(callMs !== undefined ? { callMs: Math.round(callMs) } : {}), stdoutLog: rel(run.stdoutPath), stderrLog: rel(run.stderrPath) });
     return run;
   }
 }

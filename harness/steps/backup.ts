@@ -26,7 +26,7 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
     const rerun = { exitCode: run.exitCode, durationMs: Math.round(run.durationMs), ...(run.stats ? { stats: run.stats } : {}) };
     const crashed = [...new Set((armed.changes.faultEffects ?? []).map((e) => e.fault))];
     changes.push({ faultEffects: crashed.map((fault) => ({ fault, effects: { rerun } })) });
-  } else if (run.failed && ctx.armed.networkDown()) {
+  } else if (run.failed && (run.duringNetworkFault?.length ?? 0) > 0) {
     // The link to the site is down: this backup did not reach it. That is the outage's doing, shown
     // as such (and in the achieved RPO), not the drill failing.
     ctx.journal.emit("backup-failed", { label: run.label, message: run.message ?? `exit ${run.exitCode}`, during: "a network fault" });
@@ -35,7 +35,7 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   if (!run.failed) changes.push({ backups: [{ wallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
   if (cold) changes.push(await servicesUp(ctx));
   // A backup that failed before any fault leaves nothing to restore: the drill stops there.
-  return { ok: !run.failed, stop: run.failed && !ctx.state.facts.faultInjected && !ctx.armed.networkDown(), changes: mergeChanges(...changes) };
+  return { ok: !run.failed, stop: run.failed && !ctx.state.facts.faultInjected && !(run.duringNetworkFault?.length ?? 0), changes: mergeChanges(...changes) };
 }
 
 export default defineStep({

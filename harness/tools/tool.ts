@@ -16,6 +16,8 @@ export interface ToolRun extends CommandResult {
   stats?: Record<string, number>;
   /** The tool's own id of the backup it made or restored (a snapshot id, an archive name, a time). */
   backupId?: string;
+  /** The network faults to the site in force while it ran (set by the runner). */
+  duringNetworkFault?: string[];
 }
 
 export interface ToolProgress {
