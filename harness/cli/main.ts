@@ -224,6 +224,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerLabCommands(program, (c) => (code = c));
+  (await import("./vm.ts")).registerVmCommands(program, (c) => (code = c));
 
   try {
     await program.parseAsync(argv, { from: "user" });
