@@ -1,5 +1,5 @@
 // `drdrill vm build|start|stop|status`: the MicroStack VM image and a VM to poke at, like `drdrill lab`.
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { killAllGroups } from "../exec/live-groups.ts";
@@ -125,10 +125,11 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
       setExitCode(await guarded(async () => {
         const all = await listVms();
         const chosen = o.name ? all.filter((v) => v.runDir === resolve(manualRunDir(o.name!))) : all;
-        for (const v of chosen) {
-          await stopRecordedVm(v);
-          if (v.role === "manual") await rm(v.runDir, { recursive: true, force: true });
-        }
+        for (const v of chosen) await stopRecordedVm(v);
+        // the folders (overlay, keys, console) of manual VMs that no longer run, also ones powered off inside
+        const live = new Set((await listVms()).map((v) => v.runDir));
+        const names = o.name ? [o.name] : await readdir(join(vmCacheRoot(), "manual")).catch(() => []);
+        for (const n of names) if (!live.has(resolve(manualRunDir(n)))) await rm(manualRunDir(n), { recursive: true, force: true });
         say(chosen.length > 0 ? `stopped ${chosen.map((v) => v.id).join(", ")}` : "no VMs running");
       }));
     });
