@@ -1,7 +1,6 @@
 // The VM's pure parts: kernel command line, KVM probe cache key, console parsing, qemu's argv,
 // known_hosts, disk size, and the image's recipe hash.
-import { chmod, cp, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { requestedAccel } from "../../harness/vm/accel.ts";
@@ -13,6 +12,7 @@ import { VM_RECIPE_DIR } from "../../harness/vm/names.ts";
 import { probeQemuArgs, vmQemuArgs } from "../../harness/vm/qemu-args.ts";
 import { vmRecipeRefs } from "../../harness/vm/recipe.ts";
 import { knownHostsLine, sshArgs } from "../../harness/vm/ssh-access.ts";
+import { tmp } from "../helpers/tmp.ts";
 
 const PUB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIL0VYOIsCKXW9T51uMaaRTBsrN6w7QuBtIp3B5uQScB drdrill-run";
 const BLOB = PUB.split(" ")[1]!;
@@ -134,7 +134,7 @@ describe("VM image", () => {
 
   it("is keyed by ci/vm/image and the lab image: same files same hash, any change (or another lab image) another", async () => {
     const copy = async () => {
-      const dir = join(await mkdtemp(join(tmpdir(), "drdrill-vm-recipe-")), "vm");
+      const dir = join(await tmp("drdrill-vm-recipe-"), "vm");
       await cp(VM_RECIPE_DIR, dir, { recursive: true });
       return dir;
     };
