@@ -3,6 +3,7 @@
 #   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr) + OpenSSH's client
 #   ci/setup.sh docker   Docker engine (docker.io) + debootstrap, and starts dockerd if none answers
 #   ci/setup.sh browser  Chromium for the HTML report test
+#   ci/setup.sh vm       qemu (system emulator and qemu-img), the OpenSSH client and e2fsprogs for the VM
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,11 +61,18 @@ browser() {
   apt_install chromium
 }
 
+# The VM (harness/vm): qemu boots it, qemu-img makes each run's overlay, ssh and ssh-keygen reach
+# it, mkfs.ext4 -d makes its disk (drdrill vm build also needs the docker part).
+vm() {
+  apt_install qemu-system-x86 qemu-utils openssh-client e2fsprogs
+}
+
 for what in "${@:-tools}"; do
   case "$what" in
     tools) tools ;;
     docker) docker_engine ;;
     browser) browser ;;
-    *) echo "setup: unknown part '$what' (tools, docker, browser)" >&2; exit 2 ;;
+    vm) vm ;;
+    *) echo "setup: unknown part '$what' (tools, docker, browser, vm)" >&2; exit 2 ;;
   esac
 done

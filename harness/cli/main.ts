@@ -258,6 +258,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerLabCommands(program, (c) => (code = c));
+  (await import("./vm.ts")).registerVmCommands(program, (c) => (code = c));
 
   // A command that stops waiting on nothing (a promise no process or timer will settle) would end
   // with exit 0 and no word: say so instead, as the internal error it is.
