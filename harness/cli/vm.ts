@@ -3,7 +3,7 @@ import { readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { killAllGroups } from "../exec/live-groups.ts";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import type { AccelRequest } from "../vm/accel.ts";
 import { buildVmImage } from "../vm/build.ts";
 import { waitForLabReady } from "../vm/lab-ready.ts";

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { buildLabImage } from "../lab/build.ts";
 import { docker, imageExists, imageTags, requireDocker } from "../lab/docker.ts";
 import { hostDebianMirrors } from "../lab/mirror.ts";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { copyBootFiles, exportTree, makeExt4Disk } from "./disk-image.ts";
 import { VM_IMAGE_REPO, VM_RECIPE_DIR, vmCacheRoot } from "./names.ts";

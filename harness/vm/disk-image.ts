@@ -3,7 +3,7 @@
 import { execa } from "execa";
 import { copyFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { dirSize } from "../util/dir-size.ts";
 
 /** Free space the guest gets beyond its files, for drill data, backups and restores. */

@@ -2,7 +2,7 @@
 // answering and `openstack token issue` working) or FAILED, with a timeout that says what it awaited.
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { consoleTail, labStatusLine } from "./console-log.ts";
 import { processAlive } from "./qemu-process.ts";

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { killGroup, trackGroup, untrackGroup } from "../exec/live-groups.ts";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 
 export const QEMU = "qemu-system-x86_64";
 

@@ -3,7 +3,7 @@
 import { execa } from "execa";
 import { chmod, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EnvironmentError } from "../runner/errors.ts";
+import { EnvironmentError } from "../model/errors.ts";
 
 export interface SshEndpoint {
   sshHost: string;

@@ -49,7 +49,7 @@ describe("what the charts are drawn from", () => {
     expect(throughputChart([{ title: "s", subtitle: "t", backup: [], restore: [] }])).toBeNull();
     expect(timelineChart([{ title: "s", subtitle: "t", phases: [], spans: [] }])).toBeNull();
     const m = buildReportModel(resultsFile([run({ phases: [], metrics: { backupThroughputBps: null, restoreThroughputBps: null } })]));
-    expect(m.charts).toEqual({ throughput: null, timeline: null, rpo: null });
+    expect(m.charts).toEqual({ throughput: null, timeline: null, rpo: null, bandwidth: null });
   });
 
   it("marks a failed phase and names it in the tooltip", () => {
