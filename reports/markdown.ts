@@ -79,6 +79,7 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     verdict(results),
     "",
+    ...(results.warnings ?? []).map((w) => `> **Warning:** ${escapeMd(w)}\n`),
     `Started ${results.startedAt}, finished ${results.finishedAt}. Target: ${e.target.kind ?? "?"}. Tools: ${Object.entries(e.tools).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`,
     "",
     "## Runs",

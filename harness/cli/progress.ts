@@ -35,6 +35,9 @@ export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Pro
     runEnd(summary, ok) {
       out.write(`\r\x1b[2K${ok ? "ok  " : "!!  "}${run}: ${summary} (${formatDuration(Date.now() - runStart)})\n`);
     },
+    warn(text) {
+      out.write(`\r\x1b[2Kwarning: ${text}\n`);
+    },
     close() {
       clearInterval(timer);
     },
@@ -55,6 +58,9 @@ export function createLineProgress(out: NodeJS.WritableStream = process.stderr):
     },
     runEnd(summary) {
       out.write(`  => ${summary}\n`);
+    },
+    warn(text) {
+      out.write(`  warning: ${text}\n`);
     },
     close() {},
   };

@@ -41,6 +41,8 @@ export type JournalEvent = Base &
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
     | { type: "target"; name: string; info: Record<string, string> }
     | { type: "site"; info: Record<string, string> }
+    | { type: "note"; text: string }
+    | { type: "warning"; text: string }
     | { type: "health"; ok: boolean; detail: string }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
     | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown> }

@@ -8,6 +8,8 @@ export interface Progress {
   bytes(done: number, total?: number): void;
   phaseEnd(name: string, ok: boolean, durationMs: number, detail?: string): void;
   runEnd(summary: string, passed: boolean): void;
+  /** Something the person must know (timings are emulated, say): shown at once, on its own line. */
+  warn?(text: string): void;
   close(): void;
 }
 

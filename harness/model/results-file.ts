@@ -32,6 +32,8 @@ export interface ResultsFile {
   summary: { runs: number; passed: number; failed: number; outcomes: Record<string, number> };
   exitCode: number;
   interrupted: boolean;
+  /** What a reader must know to read the numbers (VM timings emulated, runs in parallel...). */
+  warnings?: string[];
 }
 
 export interface WarmupRun {

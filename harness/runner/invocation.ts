@@ -91,6 +91,11 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
+function warningsOf(journal: Journal): { warnings?: string[] } {
+  const w = [...new Set(journal.events().filter((e) => e.type === "warning").map((e) => (e as { text: string }).text))];
+  return w.length > 0 ? { warnings: w } : {};
+}
+
 export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
 }
@@ -209,6 +214,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
       summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
       exitCode,
       interrupted,
+      ...warningsOf(journal),
     };
   };
   let file = build();

@@ -72,6 +72,7 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   const target: StartedTarget = await runPhase(io, "prepare", () => targetDef.start(targetOpts));
   disposal.defer("target", () => target.stop());
   env.journal.emit("target", { name: target.name, info: target.describe() });
+  for (const e of env.journal.events(env.journal.run)) if (e.type === "warning") env.progress.warn?.(e.text);
 
   const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", tool.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")], log: false });
   const missing = which.stdout.trim();
