@@ -7,6 +7,9 @@ import { compareRuns } from "../harness/metrics/comparison.ts";
 import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
+import { renderRecoveryPoints } from "./recovery-points-table.ts";
+import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
+import { formatMetricValue, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 
@@ -35,7 +38,8 @@ function runDetail(r: RunResult): string[] {
   if (r.objectives.length > 0) {
     out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
     for (const o of r.objectives) {
-      const v = o.value === null ? "not measured" : o.metric.endsWith("Bps") ? formatRate(o.value) : o.metric.endsWith("Bytes") ? formatBytes(o.value) : formatDuration(o.value);
+      const unit = OBJECTIVE_METRICS[o.metric]?.unit;
+      const v = o.value === null ? "not measured" : unit ? formatMetricValue(unit, o.value) : formatDuration(o.value);
       out.push(`| ${o.metric} | \`${o.threshold}\` | ${v} | ${o.passed ? "yes" : "**NO**"} |`);
     }
     out.push("");
@@ -44,6 +48,15 @@ function runDetail(r: RunResult): string[] {
   const said = r.toolCalls.filter((c) => c.message);
   for (const c of said) out.push(`- ${c.label} said: \`${escapeMd(c.message!)}\``);
   if (r.faults.length + said.length > 0) out.push("");
+  const rp = r.recoveryPoint;
+  if (rp?.attempts.length) {
+    out.push(
+      `Recovery point (${askedText(rp)}): ${pointText(rp)}, taken ${rp.backup?.takenAt ?? "-"}, ${ageText(rp)} old at the disaster; writes lost ${writesLostText(rp)}; restored byte-identical ${identicalText(rp)}.`,
+      "",
+    );
+    if (rp.attempts.length > 1 || !rp.attempts[0]!.placed) for (const a of rp.attempts) out.push(`- tried ${escapeMd(attemptText(a))}`);
+    out.push("");
+  }
   const v = r.verification;
   if (v) {
     out.push(`Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup; ${v.mismatchCount} mismatch(es).`, "");
@@ -88,6 +101,7 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
     ...renderFaultsTable(results.results),
+    ...renderRecoveryPoints(results.results),
     "## Details",
     "",
     ...results.results.flatMap(runDetail),

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
+import { recoveryPoint } from "../metrics/recovery-point.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { RunResult } from "../model/result.ts";
 import { initialState } from "../steps/state.ts";
@@ -81,8 +82,9 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     metrics: computeMetrics(events),
     objectives: [],
     verification: v
-      ? { filesChecked: v.filesChecked, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
+      ? { filesChecked: v.filesChecked, filesIdentical: v.filesIdentical, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
       : null,
+    recoveryPoint: recoveryPoint(events),
     phases: phases(events),
     toolCalls: ctx?.services.calls.calls ?? [],
     faults: state.faults,

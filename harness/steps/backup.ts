@@ -27,8 +27,9 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
     const crashed = [...new Set((armed.changes.faultEffects ?? []).map((e) => e.fault))];
     changes.push({ faultEffects: crashed.map((fault) => ({ fault, effects: { rerun } })) });
   } else if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
+  const endWallMs = Date.now();
   ctx.journal.emit("repo-size", { bytes: (await target.repo.size()).bytes });
-  if (!run.failed) changes.push({ backups: [{ wallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
+  if (!run.failed) changes.push({ backups: [{ wallMs, endWallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
   if (cold) changes.push(await servicesUp(ctx));
   // A backup that failed before any fault leaves nothing to restore: the drill stops there.
   return { ok: !run.failed, stop: run.failed && !ctx.state.facts.faultInjected, changes: mergeChanges(...changes) };

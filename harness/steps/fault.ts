@@ -58,9 +58,16 @@ export default defineStep({
         crashBackup: (afterMs) => crashBackup(ctx, afterMs),
         ...(target.smallFilesystem ? { smallFilesystem: (bytes: number) => target.smallFilesystem!(bytes) } : {}),
       };
+      // The newest write as the fault strikes: the writes a restore loses are counted from it.
+      const newest = await target.loadNewest().catch(() => null);
       const result = await ctx.phase("fault", () => fault.inject(params, fctx), name);
       if (result.armed) ctx.armed.add(name, result.armed);
-      const ev = ctx.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects: result.effects });
+      const ev = ctx.journal.emit("fault-injected", {
+        fault: name,
+        params: params as Record<string, unknown>,
+        effects: result.effects,
+        ...(newest ? { newestWrite: { seq: newest.newestSeq, wallMs: newest.newestWallMs } } : {}),
+      });
       changes.push({
         facts: { faultInjected: true },
         faults: [{ fault: name, params: params as Record<string, unknown>, effects: { ...result.effects }, atMs: ev.t }],
