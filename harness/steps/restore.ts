@@ -55,7 +55,7 @@ function record(ctx: StepContext, plan: RestorePlan, a: Attempt, i: number, plac
     backup: p?.number ?? null,
     of: ctx.state.backups.length,
     kind: p?.kind ?? null,
-    toolId: a.run.backupId ?? p?.toolId ?? null,
+    toolId: p?.toolId ?? a.run.backupId ?? null,
     takenWallMs: p?.wallMs ?? null,
     verdict: a.verdict,
     said: a.said,

@@ -96,14 +96,16 @@ export default defineTool({
           if (!base) return notRun("tar-zstd-incremental", "tar-zstd: an incremental backup needs an earlier backup in the repository; there is none");
           prev = [`${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`];
         }
-        const out = `${ctx.repoDir}/${backupName(kind, Date.now(), "")}`;
-        return runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, out, String(s.level), ...prev] }, parseTarZstdStats);
+        const name = backupName(kind, Date.now(), "");
+        const run = await runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, `${ctx.repoDir}/${name}`, String(s.level), ...prev] }, parseTarZstdStats);
+        return run.failed ? run : { ...run, backupId: `${name}${ARCHIVE}` };
       },
       async restore(destDir, opts) {
         const { ls, backups } = await listBackups(ctx);
         if (ls.failed) return ls;
-        const chain = restoreChain(backups, opts?.at).map((b) => `${ctx.repoDir}/${b.id}`);
-        return runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain] });
+        const chain = restoreChain(backups, opts?.at);
+        const run = await runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain.map((b) => `${ctx.repoDir}/${b.id}`)] });
+        return chain.length > 0 ? { ...run, backupId: chain.at(-1)!.id } : run;
       },
       check(deep) {
         return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", command: "bash", args: ["-c", CHECK(deep), "tar-zstd-check", ctx.repoDir] });
