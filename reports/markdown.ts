@@ -9,7 +9,7 @@ import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
 import { renderRecoveryPoints } from "./recovery-points-table.ts";
 import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
-import { formatMetricValue, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
+import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 
@@ -38,7 +38,7 @@ function runDetail(r: RunResult): string[] {
   if (r.objectives.length > 0) {
     out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
     for (const o of r.objectives) {
-      const unit = OBJECTIVE_METRICS[o.metric]?.unit;
+      const unit = (metricDef(o.metric) ?? OBJECTIVE_METRICS[o.metric])?.unit;
       const v = o.value === null ? "not measured" : unit ? formatMetricValue(unit, o.value) : formatDuration(o.value);
       out.push(`| ${o.metric} | \`${o.threshold}\` | ${v} | ${o.passed ? "yes" : "**NO**"} |`);
     }

@@ -2,7 +2,7 @@
 // verification, the commands with their logs, and phases. Computed from results.json alone.
 import type { RunResult, ToolCallRecord } from "../harness/model/result.ts";
 import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
-import { formatMetricValue, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
+import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
 import { OUTCOME_MARK } from "./format.ts";
 import { ageText, askedText, fallbackText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
 import { expectationMet } from "./verdict.ts";
@@ -60,7 +60,7 @@ export function toneOf(r: RunResult): string {
 /** An objective's measured value in its metric's unit (the catalogue's, else the name tells: ...Ms, ...Bps, ...Bytes). */
 export function formatMetric(metric: string, v: number | null): string {
   if (v === null) return "not measured";
-  const unit = OBJECTIVE_METRICS[metric]?.unit;
+  const unit = (metricDef(metric) ?? OBJECTIVE_METRICS[metric])?.unit;
   if (unit) return formatMetricValue(unit, v);
   if (metric.endsWith("Bps")) return formatRate(v);
   if (metric.endsWith("Bytes")) return formatBytes(v);
