@@ -8,6 +8,7 @@ import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
 import { renderRecoveryPoints } from "./recovery-points-table.ts";
+import { parallelNote } from "./parallel-note.ts";
 import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
 import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
@@ -91,6 +92,7 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     verdict(results),
     "",
+    ...(parallelNote(results) ? [`> ${parallelNote(results)}`, ""] : []),
     `Started ${results.startedAt}, finished ${results.finishedAt}. Target: ${e.target.kind ?? "?"}. Tools: ${Object.entries(e.tools).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`,
     "",
     "## Runs",

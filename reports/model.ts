@@ -7,6 +7,7 @@ import { formatBytes, formatDuration } from "../harness/util/units.ts";
 import { rpoPoints, throughputGroups, timelineRuns } from "./chart-data.ts";
 import { OUTCOME_MARK } from "./format.ts";
 import { fallbackText, pointText } from "./recovery-point-text.ts";
+import { parallelNote } from "./parallel-note.ts";
 import { runModel, toneOf, type RunModel } from "./run-model.ts";
 import { rpoChart } from "./svg/rpo-chart.ts";
 import { throughputChart } from "./svg/throughput-chart.ts";
@@ -40,6 +41,8 @@ export interface ReportModel {
   finishedAt: string;
   elapsed: string;
   verdict: Verdict;
+  /** Runs went at once: their timings are not comparable with serial ones. */
+  parallelNote: string | null;
   columns: Column[];
   rows: { id: string; tone: string; cells: Cell[] }[];
   charts: { throughput: string | null; timeline: string | null; rpo: string | null };
@@ -94,6 +97,7 @@ export function buildReportModel(results: ResultsFile): ReportModel {
     finishedAt: results.finishedAt,
     elapsed: formatDuration(Number.isFinite(elapsedMs) ? elapsedMs : null),
     verdict: verdictOf(results),
+    parallelNote: parallelNote(results),
     columns: COLUMNS.map(([label, title, numeric]) => ({ label, title, numeric })),
     rows: results.results.map((r) => ({ id: `run-${r.index + 1}`, tone: toneOf(r), cells: COLUMNS.map(([, , numeric, cell]) => ({ ...cell(r), numeric })) })),
     charts: {

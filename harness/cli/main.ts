@@ -41,11 +41,12 @@ interface RunOptions {
   targetSetting?: string[];
   evidence?: boolean;
   warmup?: boolean;
+  jobs?: string;
 }
 
 const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
 
-function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record<string, unknown>>; sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number } } {
+function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record<string, unknown>>; sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number }; jobs?: number } {
   const issues: InputIssue[] = [];
   if (o.target !== undefined && o.target.startsWith("ssh://")) {
     try {
@@ -78,9 +79,12 @@ function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) issues.push(argIssue("--shard", `"${o.shard}" is not I/N with 1 <= I <= N`));
     else shard = { index: Number(m[1]), count: Number(m[2]) };
   }
+  const jobs = o.jobs !== undefined ? Number(o.jobs) : undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax)) issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
   if (issues.length > 0) throw new InputError(issues);
   return {
     targetSettings,
+    ...(jobs !== undefined ? { jobs } : {}),
     ...(sizeBytes !== undefined ? { sizeBytes } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(repeat !== undefined ? { repeat } : {}),
@@ -119,6 +123,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
     keep: Boolean(o.keep),
     warmup: Boolean(o.warmup),
+    ...(checked.jobs !== undefined ? { jobs: checked.jobs } : {}),
     reporters: await resolveReporters(o.reporter ?? DEFAULT_REPORTERS),
     progress: progressFor(),
   });
@@ -188,6 +193,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--replace", "--out names a finished run: replace it")
     .option("--evidence", "also write evidence-<runId>.tar.gz: results, journal, logs, scenario files, SUMMARY.md")
     .option("--warmup", "run each scenario's tools and settings once first, not counted")
+    .option("--jobs <n>", "run up to n runs at once where the target allows it (local, lab); their timings are not comparable with serial ones")
     .action(async (paths: string[], o: RunOptions) => {
       code = await runCommand(paths, o, argv);
     });

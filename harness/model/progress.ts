@@ -9,6 +9,11 @@ export interface Progress {
   phaseEnd(name: string, ok: boolean, durationMs: number, detail?: string): void;
   runEnd(summary: string, passed: boolean): void;
   close(): void;
+  /**
+   * A display of its own for one of several runs going at once (--jobs), sharing the screen with the
+   * others; without it they share this one.
+   */
+  forRun?(): Progress;
 }
 
 export const silentProgress: Progress = {
@@ -18,4 +23,5 @@ export const silentProgress: Progress = {
   phaseEnd() {},
   runEnd() {},
   close() {},
+  forRun: () => silentProgress,
 };

@@ -18,12 +18,13 @@ import { standUp } from "./stand-up.ts";
 export type { DrillEnv };
 
 /** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
-export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
+export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResult> {
   const s = plan.loaded.scenario;
-  const journal = env.journal;
-  journal.run = plan.index;
-  const given = env.targetName ?? s.target ?? "local";
-  const targetName = /^[a-z]+:\/\//.test(given) ? given.slice(0, given.indexOf(":")) : given;
+  // Everything this run does is journalled as this run's, even while other runs go at once.
+  const journal = given.journal.forRun(plan.index);
+  const env: DrillEnv = { ...given, journal };
+  const asked = env.targetName ?? s.target ?? "local";
+  const targetName = /^[a-z]+:\/\//.test(asked) ? asked.slice(0, asked.indexOf(":")) : asked;
   const folders = {
     logDir: join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`),
     workDir: join(env.workRoot, `run-${plan.index + 1}`),
