@@ -47,7 +47,7 @@ function runs(groups: number, repeats: number): ComparableRun[] {
   for (let g = 0; g < groups; g++) {
     for (let r = 0; r < repeats; r++) {
       const m: Metrics = {
-        rtoMs: 5000 + rnd() * 1000, rpoMs: 3000 + rnd() * 500, downtimeMs: 4000, backupMs: 10_000, restoreMs: 5000, sourceBytes: 1.6e9,
+        rtoMs: 5000 + rnd() * 1000, rpoMs: 3000 + rnd() * 500, pointAgeMs: 3500, writesLost: 30, downtimeMs: 4000, backupMs: 10_000, restoreMs: 5000, sourceBytes: 1.6e9,
         repoBytes: 6e8 + g * 1e7, backupThroughputBps: 1.4e8 + rnd() * 2e7, restoreThroughputBps: 3e8 + rnd() * 3e7, peakRssBytes: 1e8, cpuMs: 14_000 + rnd() * 500,
       };
       out.push({ index: out.length, scenario: "bench", group: `bench :: tool-${g}`, tool: `tool-${g}`, label: `tool-${g}`, settings: {}, outcome: "recovered", passed: true, metrics: m });

@@ -1,7 +1,8 @@
 // The "Faults" section of report.md: per run with a fault, what was broken, the outcome, what the
-// tool (or the harness) said, RTO and RPO.
+// tool (or the harness) said, the point restored (and the points that failed before it), RTO and RPO.
 import type { RunResult } from "../harness/model/result.ts";
 import { escapeMd, formatDuration, OUTCOME_MARK } from "./format.ts";
+import { fallbackText, pointText } from "./recovery-point-text.ts";
 
 function said(r: RunResult): string {
   const call = r.toolCalls.find((c) => c.message && c.kind !== "other");
@@ -15,11 +16,12 @@ export function renderFaultsTable(results: RunResult[]): string[] {
   return [
     "## Faults",
     "",
-    "| # | scenario | tool | fault(s) | outcome | expected | what the tool or harness said | RTO | RPO |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| # | scenario | tool | fault(s) | outcome | expected | what the tool or harness said | point restored | RTO | RPO |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => {
       const faults = r.faults.map((f) => f.fault).join(" + ");
-      return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${faults} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${escapeMd(said(r)).slice(0, 240)} | ${formatDuration(r.metrics.rtoMs)} | ${formatDuration(r.metrics.rpoMs)} |`;
+      const point = [pointText(r.recoveryPoint), fallbackText(r.recoveryPoint)].filter((t) => t && t !== "-").join("; ") || "-";
+      return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${faults} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${escapeMd(said(r)).slice(0, 240)} | ${escapeMd(point)} | ${formatDuration(r.metrics.rtoMs)} | ${formatDuration(r.metrics.rpoMs)} |`;
     }),
     "",
   ];

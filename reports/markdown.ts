@@ -8,6 +8,10 @@ import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
 import { renderSiteSection } from "./site-section.ts";
+import { renderRecoveryPoints } from "./recovery-points-table.ts";
+import { parallelNote } from "./parallel-note.ts";
+import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
+import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
 import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 
@@ -36,7 +40,8 @@ function runDetail(r: RunResult): string[] {
   if (r.objectives.length > 0) {
     out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
     for (const o of r.objectives) {
-      const v = o.value === null ? "not measured" : o.metric.endsWith("Bps") ? formatRate(o.value) : o.metric.endsWith("Bytes") ? formatBytes(o.value) : formatDuration(o.value);
+      const unit = (metricDef(o.metric) ?? OBJECTIVE_METRICS[o.metric])?.unit;
+      const v = o.value === null ? "not measured" : unit ? formatMetricValue(unit, o.value) : formatDuration(o.value);
       out.push(`| ${o.metric} | \`${o.threshold}\` | ${v} | ${o.passed ? "yes" : "**NO**"} |`);
     }
     out.push("");
@@ -45,6 +50,15 @@ function runDetail(r: RunResult): string[] {
   const said = r.toolCalls.filter((c) => c.message);
   for (const c of said) out.push(`- ${c.label} said: \`${escapeMd(c.message!)}\``);
   if (r.faults.length + said.length > 0) out.push("");
+  const rp = r.recoveryPoint;
+  if (rp?.attempts.length) {
+    out.push(
+      `Recovery point (${askedText(rp)}): ${pointText(rp)}, taken ${rp.backup?.takenAt ?? "-"}, ${ageText(rp)} old at the disaster; writes lost ${writesLostText(rp)}; restored byte-identical ${identicalText(rp)}.`,
+      "",
+    );
+    if (rp.attempts.length > 1 || !rp.attempts[0]!.placed) for (const a of rp.attempts) out.push(`- tried ${escapeMd(attemptText(a))}`);
+    out.push("");
+  }
   const v = r.verification;
   if (v) {
     out.push(`Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup; ${v.mismatchCount} mismatch(es).`, "");
@@ -80,6 +94,7 @@ export function renderMarkdown(results: ResultsFile): string {
     verdict(results),
     "",
     ...(results.warnings ?? []).map((w) => `> **Warning:** ${escapeMd(w)}\n`),
+    ...(parallelNote(results) ? [`> ${parallelNote(results)}`, ""] : []),
     `Started ${results.startedAt}, finished ${results.finishedAt}. Target: ${e.target.kind ?? "?"}. Tools: ${Object.entries(e.tools).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`,
     "",
     "## Runs",
@@ -91,6 +106,7 @@ export function renderMarkdown(results: ResultsFile): string {
     ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
     ...renderFaultsTable(results.results),
     ...renderSiteSection(results.results),
+    ...renderRecoveryPoints(results.results),
     "## Details",
     "",
     ...results.results.flatMap(runDetail),

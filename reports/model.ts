@@ -6,6 +6,8 @@ import { formatMetricValue, RUN_METRICS } from "../harness/model/metrics.ts";
 import { formatBytes, formatDuration } from "../harness/util/units.ts";
 import { rpoPoints, throughputGroups, timelineRuns } from "./chart-data.ts";
 import { OUTCOME_MARK } from "./format.ts";
+import { fallbackText, pointText } from "./recovery-point-text.ts";
+import { parallelNote } from "./parallel-note.ts";
 import { runModel, toneOf, type RunModel } from "./run-model.ts";
 import { rpoChart } from "./svg/rpo-chart.ts";
 import { bandwidthChart } from "./svg/bandwidth-chart.ts";
@@ -42,6 +44,8 @@ export interface ReportModel {
   finishedAt: string;
   elapsed: string;
   verdict: Verdict;
+  /** Runs went at once: their timings are not comparable with serial ones. */
+  parallelNote: string | null;
   columns: Column[];
   rows: { id: string; tone: string; cells: Cell[] }[];
   charts: { throughput: string | null; timeline: string | null; rpo: string | null; bandwidth: string | null };
@@ -60,6 +64,12 @@ const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
   ["#", "run number", true, (r) => ({ text: String(r.index + 1), sort: r.index + 1 })],
   ["scenario · tool · settings", "scenario, then the tool and the settings that differ from its defaults", false, (r) => ({ wrap: true, text: r.scenario, sub: `${r.label}${r.repeat > 1 ? ` (repeat ${r.repeat})` : ""}`, sort: `${r.scenario} ${r.label} ${String(r.repeat).padStart(4, "0")}` })],
   ["outcome", "outcome (expected in the tooltip)", false, (r) => ({ text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " ✗"}`, sort: `${r.passed ? 1 : 0}${r.outcome}`, tone: toneOf(r), title: `expected ${r.expected.join(" or ")}: ${r.reason}` })],
+  ["point", "the backup restored (N of the run's backups) and what failed before it", false, (r) => {
+    const rp = r.recoveryPoint;
+    const text = rp?.backup ? `${rp.backup.number} of ${rp.backup.of}` : pointText(rp);
+    return { text, sort: rp?.backup?.number ?? "", ...(rp?.fallback ? { sub: `after ${rp.fallback.failedPoints.join(", ")} failed`, title: fallbackText(rp) } : rp?.random ? { sub: `random, seed ${rp.random.seed}` } : {}) };
+  }],
+  ["writes lost", "load-writer records written before the disaster that the restored data does not hold (counted)", true, (r) => num(r.recoveryPoint?.writesLost ?? null, String)],
   // Every metric the catalogue puts in the runs table, in its order.
   ...RUN_METRICS.filter((m) => m.column).map((m): [string, string, boolean, (r: RunResult) => Cell] => [
     "short" in m && m.short ? m.short : m.label,
@@ -92,6 +102,7 @@ export function buildReportModel(results: ResultsFile): ReportModel {
     finishedAt: results.finishedAt,
     elapsed: formatDuration(Number.isFinite(elapsedMs) ? elapsedMs : null),
     verdict: verdictOf(results),
+    parallelNote: parallelNote(results),
     columns: COLUMNS.map(([label, title, numeric]) => ({ label, title, numeric })),
     rows: results.results.map((r) => ({ id: `run-${r.index + 1}`, tone: toneOf(r), cells: COLUMNS.map(([, , numeric, cell]) => ({ ...cell(r), numeric })) })),
     charts: {

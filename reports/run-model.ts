@@ -2,7 +2,9 @@
 // verification, the commands with their logs, and phases. Computed from results.json alone.
 import type { RunResult, ToolCallRecord } from "../harness/model/result.ts";
 import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
+import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
 import { OUTCOME_MARK } from "./format.ts";
+import { ageText, askedText, fallbackText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
 import { expectationMet } from "./verdict.ts";
 
 export interface CommandModel {
@@ -39,6 +41,12 @@ export interface RunModel {
   error: string | null;
   objectives: { metric: string; threshold: string; measured: string; passed: boolean }[];
   faults: FaultModel[];
+  /** The backup restored, how it was chosen, its age, the writes lost, every point tried. */
+  recoveryPoint: {
+    facts: { key: string; value: string }[];
+    attempts: { backup: string; toolId: string; takenAt: string; verdict: string; ok: boolean; placed: boolean; said: string }[];
+    fallback: string;
+  } | null;
   verification: { summary: string; fidelity: { attribute: string; kept: string; precision: string; required: boolean; full: boolean }[]; mismatches: { path: string; kind: string; expected: string; actual: string }[]; more: number } | null;
   commands: CommandModel[];
   phases: { name: string; duration: string; ok: boolean; detail: string }[];
@@ -49,9 +57,11 @@ export function toneOf(r: RunResult): string {
   return r.passed ? "good" : "bad";
 }
 
-/** An objective's measured value in its unit (the metric name tells: ...Ms, ...Bps, ...Bytes). */
+/** An objective's measured value in its metric's unit (the catalogue's, else the name tells: ...Ms, ...Bps, ...Bytes). */
 export function formatMetric(metric: string, v: number | null): string {
   if (v === null) return "not measured";
+  const unit = (metricDef(metric) ?? OBJECTIVE_METRICS[metric])?.unit;
+  if (unit) return formatMetricValue(unit, v);
   if (metric.endsWith("Bps")) return formatRate(v);
   if (metric.endsWith("Bytes")) return formatBytes(v);
   return formatDuration(v);
@@ -80,6 +90,32 @@ function responseTo(r: RunResult, faultIndex: number): ToolCallRecord[] {
   return r.toolCalls.filter((c) => c.kind === "restore" || c.kind === "check").slice(before);
 }
 
+function recoveryPointModel(r: RunResult): RunModel["recoveryPoint"] {
+  const rp = r.recoveryPoint;
+  if (!rp?.attempts.length) return null;
+  return {
+    facts: [
+      { key: "asked", value: askedText(rp) },
+      { key: "restored", value: pointText(rp) },
+      { key: "taken", value: rp.backup?.takenAt ?? "-" },
+      { key: "disaster", value: rp.disasterAt ?? "-" },
+      { key: "age at the disaster", value: ageText(rp) },
+      { key: "writes lost", value: writesLostText(rp) },
+      { key: "byte-identical", value: identicalText(rp) },
+    ],
+    attempts: rp.attempts.map((a) => ({
+      backup: a.backup === null ? "none" : String(a.backup),
+      toolId: a.toolId ?? "",
+      takenAt: a.takenAt ?? "",
+      verdict: a.verdict,
+      ok: a.verdict === "restored",
+      placed: a.placed,
+      said: a.said ?? "",
+    })),
+    fallback: fallbackText(rp),
+  };
+}
+
 export function runModel(r: RunResult, total: number): RunModel {
   const v = r.verification;
   return {
@@ -101,6 +137,7 @@ export function runModel(r: RunResult, total: number): RunModel {
       effects: Object.entries(f.effects).map(([key, value]) => ({ key, value: typeof value === "string" ? value : JSON.stringify(value) })),
       response: responseTo(r, i).map(commandModel),
     })),
+    recoveryPoint: recoveryPointModel(r),
     verification: v
       ? {
           summary: `${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup: ${v.mismatchCount} mismatch${v.mismatchCount === 1 ? "" : "es"}.`,

@@ -25,6 +25,8 @@ import { createLineProgress, createTtyProgress } from "./progress.ts";
 import { compareCommand, DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD, type CompareCliOptions } from "./compare.ts";
 import { snapshotScenarios, writeEvidenceBundle } from "./evidence.ts";
 import { mergeCommand } from "./merge.ts";
+import { buildPlan, renderPlan, type PlanCliOptions } from "./plan.ts";
+import { parseShard, previousRuns } from "./shard-option.ts";
 import { registerLabCommands } from "./lab.ts";
 
 interface RunOptions {
@@ -41,11 +43,13 @@ interface RunOptions {
   targetSetting?: string[];
   evidence?: boolean;
   warmup?: boolean;
+  jobs?: string;
+  durations?: string;
 }
 
 const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
 
-function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record<string, unknown>>; sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number } } {
+function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record<string, unknown>>; sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number }; jobs?: number } {
   const issues: InputIssue[] = [];
   if (o.target !== undefined && o.target.startsWith("ssh://")) {
     try {
@@ -74,13 +78,16 @@ function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > LIMITS.repeatMax)) issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number from 1 to ${LIMITS.repeatMax}`));
   let shard: { index: number; count: number } | undefined;
   if (o.shard !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(o.shard);
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) issues.push(argIssue("--shard", `"${o.shard}" is not I/N with 1 <= I <= N`));
-    else shard = { index: Number(m[1]), count: Number(m[2]) };
+    const parsed = parseShard(o.shard);
+    if ("message" in parsed) issues.push(parsed);
+    else shard = parsed;
   }
+  const jobs = o.jobs !== undefined ? Number(o.jobs) : undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax)) issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
   if (issues.length > 0) throw new InputError(issues);
   return {
     targetSettings,
+    ...(jobs !== undefined ? { jobs } : {}),
     ...(sizeBytes !== undefined ? { sizeBytes } : {}),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(repeat !== undefined ? { repeat } : {}),
@@ -98,12 +105,20 @@ function progressFor(): ReturnType<typeof createTtyProgress> {
 async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promise<number> {
   const checked = checkRunOptions(o);
   const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"]);
-  const plans = planRuns(scenarios, {
+  const previous = await previousRuns(o.durations);
+  const selection = {
     ...(o.tool ? { tools: o.tool } : {}),
     ...(checked.repeat !== undefined ? { repeat: checked.repeat } : {}),
-    ...(checked.shard ? { shard: checked.shard } : {}),
-  });
-  if (plans.length === 0) throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
+    ...(previous ? { previous } : {}),
+    ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
+    ...(o.target ? { targetName: o.target } : {}),
+  };
+  const plans = planRuns(scenarios, { ...selection, ...(checked.shard ? { shard: checked.shard } : {}) });
+  if (plans.length === 0 && (!checked.shard || planRuns(scenarios, selection).length === 0)) {
+    throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
+  }
+  // More shards than runs: this one has none; it still writes an empty run folder for the merge.
+  if (plans.length === 0) process.stderr.write(`drdrill: shard ${checked.shard!.index}/${checked.shard!.count} has no runs\n`);
   // Checks that need this machine come before the run folder is taken: a refused run leaves nothing.
   await preflightRun(plans, { outDir: o.out ? dirname(resolve(o.out)) : resolve("."), targetSettings: checked.targetSettings, ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}), ...(o.target ? { targetName: o.target } : {}) });
   const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
@@ -119,6 +134,7 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
     keep: Boolean(o.keep),
     warmup: Boolean(o.warmup),
+    ...(checked.jobs !== undefined ? { jobs: checked.jobs } : {}),
     reporters: await resolveReporters(o.reporter ?? DEFAULT_REPORTERS),
     progress: progressFor(),
   });
@@ -183,13 +199,32 @@ export async function main(argv: string[]): Promise<number> {
     .option("--timeout <duration>", "bound on every tool call, e.g. 10m")
     .option("--out <dir>", "run folder (default drdrill-runs/<time>)")
     .option("--reporter <name...>", "reporters: json, markdown, junit, html, console, or a module path (the file reporters always run)")
-    .option("--shard <i/n>", "run slice i of n")
+    .option("--shard <i/n>", "run shard i of n (balanced by expected duration: see drdrill plan)")
+    .option("--durations <results>", "a previous results.json (or run folder) whose durations balance the shards")
     .option("--keep", "keep the target's data and the backups after the run")
     .option("--replace", "--out names a finished run: replace it")
     .option("--evidence", "also write evidence-<runId>.tar.gz: results, journal, logs, scenario files, SUMMARY.md")
     .option("--warmup", "run each scenario's tools and settings once first, not counted")
+    .option("--jobs <n>", "run up to n runs at once where the target allows it (local, lab); their timings are not comparable with serial ones")
     .action(async (paths: string[], o: RunOptions) => {
       code = await runCommand(paths, o, argv);
+    });
+
+  program
+    .command("plan")
+    .description("Print the runs a `drdrill run` (or one --shard of it) would do, and the split into shards; runs nothing")
+    .argument("[scenarios...]")
+    .option("--tool <name...>", "only these tools")
+    .option("--repeat <n>", "runs per scenario and tool")
+    .option("--size <size>", "dataset size (changes the estimate)")
+    .option("--target <name>", "the target the runs would go to (changes the estimate)")
+    .option("--shard <i/n>", "only shard i of n")
+    .option("--shards <n>", "every run, with the shard of n it falls in")
+    .option("--durations <results>", "a previous results.json (or run folder) whose durations balance the shards")
+    .option("--json", "as JSON (for a CI matrix)")
+    .action(async (paths: string[], o: PlanCliOptions) => {
+      const plan = await buildPlan(paths, o);
+      process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
     });
 
   program

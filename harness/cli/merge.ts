@@ -115,6 +115,8 @@ export async function mergeCommand(dirs: string[], outDir: string, argv: string[
     },
     scenarios,
     results,
+    // Each shard ran on its own; runs within a shard may have gone at once.
+    parallelJobs: Math.max(1, ...folders.map((f) => f.results.parallelJobs ?? 1)),
     // Warm-up runs are not carried over: they were not counted, and their logs' numbers would collide.
     comparison: compareRuns(results),
     summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },

@@ -34,8 +34,8 @@ export interface GroupChange {
 }
 
 export interface ResultsComparison {
-  base: { runId: string; startedAt: string; runs: number };
-  next: { runId: string; startedAt: string; runs: number };
+  base: { runId: string; startedAt: string; runs: number; parallelJobs: number };
+  next: { runId: string; startedAt: string; runs: number; parallelJobs: number };
   options: JudgeOptions;
   groups: GroupChange[];
   regressions: number;
@@ -97,8 +97,8 @@ export function compareResults(base: ResultsFile, next: ResultsFile, opts: Judge
   const regressions = groups.reduce((s, g) => s + (g.outcomeRegression ? 1 : 0) + g.metrics.filter((m) => m.verdict === "regression").length, 0);
   const improvements = groups.reduce((s, g) => s + g.metrics.filter((m) => m.verdict === "improvement").length, 0);
   return {
-    base: { runId: base.runId, startedAt: base.startedAt, runs: base.results.length },
-    next: { runId: next.runId, startedAt: next.startedAt, runs: next.results.length },
+    base: { runId: base.runId, startedAt: base.startedAt, runs: base.results.length, parallelJobs: base.parallelJobs ?? 1 },
+    next: { runId: next.runId, startedAt: next.startedAt, runs: next.results.length, parallelJobs: next.parallelJobs ?? 1 },
     options: opts,
     groups,
     regressions,

@@ -48,6 +48,10 @@ export function renderComparisonMarkdown(c: ResultsComparison, labels: { base: s
     `A change counts when it is worse (or better) by more than ${o.thresholdPct}%, by more than ${o.minChangeMs >= 1000 ? `${o.minChangeMs / 1000} s` : `${o.minChangeMs} ms`} of time (times, and rates through the time they stand for), and outside both runs' min–max; otherwise it is noise.`,
     "",
   ];
+  if (c.base.parallelJobs !== c.next.parallelJobs) {
+    const how = (n: number) => (n > 1 ? `up to ${n} runs at once (--jobs)` : "one run at a time");
+    lines.push(`⚠️ Base ran ${how(c.base.parallelJobs)}, new ${how(c.next.parallelJobs)}: runs that share the machine are slower, so their timings are not comparable with serial ones.`, "");
+  }
   const both = c.groups.filter((g) => g.presence === "both");
   if (both.some((g) => g.base!.runs === 1 || g.next!.runs === 1)) {
     lines.push("Single runs have no spread to tell noise by, so the threshold and the floor decide alone: repeat the drill (`--repeat 3`) for a sturdier verdict.", "");

@@ -1,56 +1,69 @@
 // Appends every event of an invocation to journal.jsonl as it happens (one fsync-free line each).
+// Each run writes through its own view (`forRun`), so runs going at once (--jobs) each stamp their
+// events with their own run index, into the one file, in the order they happen.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import type { EventData, JournalEvent, JournalEventType } from "../model/journal-events.ts";
 
+/** The file and the events, shared by the invocation's journal and every run's view of it. */
+interface Sink {
+  fd: number | null;
+  t0: number;
+  events: JournalEvent[];
+  closed: boolean;
+  secrets: SecretStore | undefined;
+}
+
 export class Journal {
-  readonly #fd: number | null;
-  readonly #t0 = monoMs();
-  readonly #events: JournalEvent[] = [];
-  #closed = false;
-  run: number | undefined;
+  readonly #sink: Sink;
+  /** The run this view stamps its events with; undefined for the invocation's own events. */
+  readonly run: number | undefined;
 
   /** `exclusive`: the file must not exist yet (one journal per run folder, never two runs in one). */
-  constructor(
-    path: string | null,
-    private readonly secrets?: SecretStore,
-    opts: { exclusive?: boolean } = {},
-  ) {
-    this.#fd = path ? openSync(path, opts.exclusive ? "wx" : "a") : null;
+  constructor(path: string | null, secrets?: SecretStore, opts: { exclusive?: boolean } = {}, view?: { sink: Sink; run: number }) {
+    this.#sink = view?.sink ?? { fd: path ? openSync(path, opts.exclusive ? "wx" : "a") : null, t0: monoMs(), events: [], closed: false, secrets };
+    this.run = view?.run;
+  }
+
+  /** The same journal, every event stamped with this run's index. */
+  forRun(run: number): Journal {
+    return new Journal(null, undefined, {}, { sink: this.#sink, run });
   }
 
   /** Milliseconds on the journal's monotonic clock. */
   now(): number {
-    return monoMs() - this.#t0;
+    return monoMs() - this.#sink.t0;
   }
 
   /** Converts a monotonic reading (monoMs) into the journal's clock. */
   fromMono(mono: number): number {
-    return mono - this.#t0;
+    return mono - this.#sink.t0;
   }
 
   emit<T extends JournalEventType>(type: T, data: EventData<T>): JournalEvent {
+    const sink = this.#sink;
     const event = { t: Math.round(this.now() * 1000) / 1000, wall: new Date().toISOString(), ...(this.run !== undefined ? { run: this.run } : {}), type, ...data } as JournalEvent;
-    this.#events.push(event);
-    if (this.#fd !== null && !this.#closed) {
+    sink.events.push(event);
+    if (sink.fd !== null && !sink.closed) {
       const line = JSON.stringify(event);
-      writeSync(this.#fd, (this.secrets ? this.secrets.redact(line) : line) + "\n");
+      writeSync(sink.fd, (sink.secrets ? sink.secrets.redact(line) : line) + "\n");
     }
     return event;
   }
 
   events(run?: number): JournalEvent[] {
-    return run === undefined ? [...this.#events] : this.#events.filter((e) => e.run === run);
+    return run === undefined ? [...this.#sink.events] : this.#sink.events.filter((e) => e.run === run);
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#sink.closed;
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    if (this.#fd !== null) closeSync(this.#fd);
+    const sink = this.#sink;
+    if (sink.closed) return;
+    sink.closed = true;
+    if (sink.fd !== null) closeSync(sink.fd);
   }
 }

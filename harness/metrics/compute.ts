@@ -2,6 +2,7 @@
 import type { JournalEvent } from "../model/journal-events.ts";
 import { downtimeMs } from "./downtime.ts";
 import { round } from "./phases.ts";
+import { recoveryPoint } from "./recovery-point.ts";
 import { rpoMs } from "./rpo.ts";
 import { rtoMs } from "./rto.ts";
 import type { Metrics } from "../model/metrics.ts";
@@ -34,9 +35,12 @@ export function computeMetrics(events: JournalEvent[]): Metrics {
   const measured = calls.filter((c) => c.kind !== "other");
   const rss = measured.map((c) => c.peakRssBytes).filter((v): v is number => v !== null);
   const cpu = measured.map((c) => c.cpuMs).filter((v): v is number => v !== null);
+  const point = recoveryPoint(events);
   return {
     rtoMs: rtoMs(events),
     rpoMs: rpoMs(events),
+    pointAgeMs: point.ageAtDisasterMs,
+    writesLost: point.writesLost,
     downtimeMs: events.some((e) => e.type === "run-start") ? downtimeMs(events) : null,
     backupMs: backup ? round(backup.durationMs) : null,
     restoreMs: restore ? round(restore.durationMs) : null,

@@ -1,4 +1,5 @@
 // The events of a drill as they are appended to journal.jsonl; metrics are computed from these alone.
+import type { AttemptVerdict } from "./recovery-point.ts";
 
 export type ToolCallKind = "init" | "backup" | "restore" | "check" | "other";
 
@@ -37,7 +38,9 @@ export type JournalEvent = Base &
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
     | { type: "backup-failed"; label: string; message: string; during: string }
     | { type: "manifest"; files: number; bytes: number; digest: string }
-    | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown>; transient?: boolean }
+    | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown>; transient?: boolean;
+        /** The newest load-writer record as the fault struck (read just before it), where the target can say. */
+        newestWrite?: { seq: number | null; wallMs: number | null } }
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
     | { type: "target"; name: string; info: Record<string, string> }
     | { type: "site"; info: Record<string, string> }
@@ -45,7 +48,10 @@ export type JournalEvent = Base &
     | { type: "warning"; text: string }
     | { type: "health"; ok: boolean; detail: string }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
-    | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown> }
+    | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown>; filesIdentical?: number }
+    | { type: "restore-attempt"; asked: string; attempt: number; backup: number | null; of: number; kind: "full" | "incremental" | null;
+        toolId: string | null; takenWallMs: number | null; verdict: AttemptVerdict; said: string | null; placed: boolean;
+        random?: { seed: number; among: number[] } }
     | { type: "outcome"; outcome: string; reason: string }
     | { type: "error"; message: string }
     | { type: "run-end" }

@@ -31,6 +31,8 @@ const def = <K extends string>(d: MetricDef<K>) => d;
 export const RUN_METRICS = [
   def({ key: "rtoMs", label: "RTO", title: "fault to first passing health check after restore", unit: "ms", better: "lower", objective: "rto", compared: true, judged: true, column: true }),
   def({ key: "rpoMs", label: "RPO", title: "fault back to the newest write that survived", unit: "ms", better: "lower", objective: "rpo", compared: true, judged: true, column: true }),
+  def({ key: "pointAgeMs", label: "point age", title: "age of the restored backup when the disaster struck", unit: "ms", better: "lower", objective: "pointAge", compared: false, judged: false, column: false }),
+  def({ key: "writesLost", label: "writes lost", title: "load-writer records written after the restored backup and before the disaster (counted)", unit: "count", better: "lower", objective: "writesLost", compared: false, judged: false, column: false }),
   def({ key: "downtimeMs", label: "downtime", title: "services down for backups", unit: "ms", better: "lower", objective: "downtime", compared: false, judged: true, column: true }),
   def({ key: "backupThroughputBps", label: "backup rate", title: "source bytes / backup wall time", unit: "Bps", better: "higher", objective: "backupThroughput", compared: true, judged: true, column: true }),
   def({ key: "restoreThroughputBps", label: "restore rate", title: "source bytes / restore wall time", unit: "Bps", better: "higher", objective: "restoreThroughput", compared: true, judged: true, column: true }),

@@ -11,6 +11,11 @@ export interface Progress {
   /** Something the person must know (timings are emulated, say): shown at once, on its own line. */
   warn?(text: string): void;
   close(): void;
+  /**
+   * A display of its own for one of several runs going at once (--jobs), sharing the screen with the
+   * others; without it they share this one.
+   */
+  forRun?(): Progress;
 }
 
 export const silentProgress: Progress = {
@@ -20,4 +25,5 @@ export const silentProgress: Progress = {
   phaseEnd() {},
   runEnd() {},
   close() {},
+  forRun: () => silentProgress,
 };

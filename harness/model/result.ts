@@ -3,6 +3,7 @@ import type { Metrics } from "./metrics.ts";
 import type { Outcome } from "./outcome.ts";
 import type { AttributeFidelity, Mismatch } from "./verification.ts";
 import type { PhaseName } from "./journal-events.ts";
+import type { RecoveryPoint } from "./recovery-point.ts";
 
 export interface ToolCallRecord {
   kind: string;
@@ -46,6 +47,8 @@ export interface ObjectiveResult {
 
 export interface RunVerification {
   filesChecked: number;
+  /** Files whose content came back byte-identical. */
+  filesIdentical?: number;
   entriesChecked: number;
   mismatchCount: number;
   mismatches: Mismatch[];
@@ -76,6 +79,8 @@ export interface RunResult {
   metrics: Metrics;
   objectives: ObjectiveResult[];
   verification: RunVerification | null;
+  /** Which backup came back, its age at the disaster, the writes lost, and the points tried on the way. */
+  recoveryPoint: RecoveryPoint;
   phases: Phase[];
   toolCalls: ToolCallRecord[];
   faults: FaultRecord[];

@@ -25,6 +25,11 @@ export interface ResultsFile {
   environment: Environment;
   scenarios: { name: string; file: string; sha256: string }[];
   results: RunResult[];
+  /**
+   * The most runs that went at once (--jobs; 1: one after the other). Timings of runs that shared
+   * the machine are not comparable with those of serial runs. Absent in files from before --jobs.
+   */
+  parallelJobs?: number;
   /** Warm-up runs (--warmup, or `warmup: true`): one per tool + settings, run first, not counted anywhere. */
   warmups?: WarmupRun[];
   /** Per scenario and tool + settings: statistics of each metric over the counted runs, ratio to the best, winners. */

@@ -23,11 +23,12 @@ export function parseThreshold(metric: string, source: string): Threshold | stri
   if (!def) return `"${metric}" is not an objective (known: ${Object.keys(OBJECTIVE_METRICS).join(", ")})`;
   const m = GRAMMAR.exec(source);
   if (!m) return `"${source}" is not a threshold; write e.g. "< 10m", "p95 <= 5m" or ">= 20MB/s"`;
-  const kind = def.unit === "ms" ? "duration" : def.unit === "Bps" ? "rate" : "size";
+  const kind = def.unit === "ms" ? "duration" : def.unit === "Bps" ? "rate" : def.unit === "count" ? "count" : "size";
   const raw = m[3]!;
-  const value = kind === "duration" ? parseDuration(raw) : kind === "rate" ? parseRate(raw) : parseSize(raw);
+  const value =
+    kind === "duration" ? parseDuration(raw) : kind === "rate" ? parseRate(raw) : kind === "count" ? (/^\d+$/.test(raw) ? Number(raw) : undefined) : parseSize(raw);
   if (value === undefined) {
-    const hint = kind === "duration" ? "a duration such as 90s, 10m, 1.5h" : kind === "rate" ? "a rate such as 20MB/s" : "a size such as 500MB";
+    const hint = kind === "duration" ? "a duration such as 90s, 10m, 1.5h" : kind === "rate" ? "a rate such as 20MB/s" : kind === "count" ? "a whole number such as 100" : "a size such as 500MB";
     return `"${raw}" is not ${hint} (in "${source}")`;
   }
   let aggregate = (m[1] ?? "each") as Aggregate;

@@ -21,5 +21,6 @@ export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string
   if (!f.restoreRan) return { outcome: "failed", reason: "no restore ran" };
   if (f.requiredOk === false) return { outcome: "failed", reason: `required metadata not restored: ${f.requiredDetail ?? ""}`.trim() };
   if (f.servicesRequired && f.healthOk === false) return { outcome: "failed", reason: `services unhealthy after restore: ${f.healthDetail ?? ""}` };
+  if (f.fellBack) return { outcome: "recovered", reason: `every file matches the manifest of ${f.fellBack}, and the services are healthy` };
   return { outcome: "recovered", reason: "every file matches the manifest and the services are healthy" };
 }

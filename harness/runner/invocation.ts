@@ -20,6 +20,8 @@ import { datasetKey, PristineDatasets } from "./pristine.ts";
 import { removeTree, settleRemovals } from "./remove-tree.ts";
 import { ReporterMux, type Reporter } from "./reporter-mux.ts";
 import { runDrill, type DrillEnv } from "./run-drill.ts";
+import { runPool } from "./job-pool.ts";
+import { TARGETS } from "../targets/registry.ts";
 import { sweepLeftovers } from "./sweep-leftovers.ts";
 
 export interface InvocationOptions {
@@ -43,6 +45,10 @@ export interface InvocationOptions {
   signal?: AbortSignal;
   /** The secrets of the run (a caller that checked them already hands them on). */
   secrets?: SecretStore;
+  /** --jobs: at most this many runs at once, where their targets allow it (default 1). */
+  jobs?: number;
+  /** Targets and tools beyond the registries (the runner's own tests use fakes). */
+  extra?: DrillEnv["extra"];
 }
 
 /** Warm-up runs get indexes from here (plan index added), so their logs and journal never mix with counted runs. */
@@ -131,54 +137,73 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
   const swept = await sweepLeftovers();
   if (swept.length > 0) journal.emit("leftovers-removed", { items: swept });
   const pristine = new PristineDatasets(join(workRoot, "pristine"), join(opts.outDir, "logs", "pristine"), secrets, sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName));
-  try {
-    for (const plan of opts.plans) {
-      if (signal.aborted) {
+  const wantsWarmup = (plan: RunPlan) => Boolean(opts.warmup || plan.loaded.scenario.warmup);
+  const warmupOf = new Map<string, Promise<void>>();
+  const jobs = Math.max(1, opts.jobs ?? 1);
+  const targetOf = (plan: RunPlan) => {
+    const given = opts.targetName ?? plan.loaded.scenario.target ?? "local";
+    const name = /^[a-z]+:\/\//.test(given) ? given.slice(0, given.indexOf(":")) : given;
+    return opts.extra?.targets?.[name] ?? TARGETS[name];
+  };
+  const runOne = async (plan: RunPlan) => {
+    // Runs going at once each get a display of their own on the shared screen.
+    const progress = jobs > 1 && opts.progress.forRun ? opts.progress.forRun() : opts.progress;
+    const drillEnv: DrillEnv = {
+      runId,
+      journal,
+      secrets,
+      outDir: opts.outDir,
+      workRoot,
+      ...(opts.targetName ? { targetName: opts.targetName } : {}),
+      ...(opts.targetSettings ? { targetSettings: opts.targetSettings } : {}),
+      ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
+      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+      keep: opts.keep ?? false,
+      signal,
+      progress,
+      versions,
+      pristine,
+      ...(opts.extra ? { extra: opts.extra } : {}),
+    };
+    try {
+      // One uncounted run per tool + settings, before the first counted run of its group (the others wait for it).
+      if (wantsWarmup(plan)) {
+        let w = warmupOf.get(plan.group);
+        if (!w) {
+          w = (async () => {
+            progress.runStart(`${plan.loaded.scenario.name} · ${plan.label} (warm-up, not counted)`, plan.index, opts.plans.length);
+            const r = await runDrill({ ...plan, index: WARMUP_INDEX_BASE + plan.index, repeat: 0 }, drillEnv);
+            warmups.push({ index: r.index, group: r.group, outcome: r.outcome, reason: r.reason });
+            progress.runEnd(`warm-up ${r.outcome}: ${r.reason}`, true);
+          })();
+          warmupOf.set(plan.group, w);
+        }
+        await w;
+      }
+      if (signal.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
+      progress.runStart(`${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`, plan.index, opts.plans.length);
+      const result = await runDrill(plan, drillEnv);
+      results.push(result);
+      progress.runEnd(`${result.outcome}: ${result.reason}`, result.expected.includes(result.outcome));
+      await mux.onRunEnd(result);
+    } catch (e) {
+      if (e instanceof InterruptedError) {
         interrupted = true;
-        break;
+        return;
       }
-      const drillEnv: DrillEnv = {
-        runId,
-        journal,
-        secrets,
-        outDir: opts.outDir,
-        workRoot,
-        ...(opts.targetName ? { targetName: opts.targetName } : {}),
-        ...(opts.targetSettings ? { targetSettings: opts.targetSettings } : {}),
-        ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
-        ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-        keep: opts.keep ?? false,
-        signal,
-        progress: opts.progress,
-        versions,
-        pristine,
-      };
-      try {
-        if ((opts.warmup || plan.loaded.scenario.warmup) && !warmups.some((w) => w.group === plan.group)) {
-          opts.progress.runStart(`${plan.loaded.scenario.name} · ${plan.label} (warm-up, not counted)`, plan.index, opts.plans.length);
-          const w = await runDrill({ ...plan, index: WARMUP_INDEX_BASE + plan.index, repeat: 0 }, drillEnv);
-          warmups.push({ index: w.index, group: w.group, outcome: w.outcome, reason: w.reason });
-          opts.progress.runEnd(`warm-up ${w.outcome}: ${w.reason}`, true);
-        }
-        opts.progress.runStart(`${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`, plan.index, opts.plans.length);
-        const result = await runDrill(plan, drillEnv);
-        results.push(result);
-        opts.progress.runEnd(`${result.outcome}: ${result.reason}`, result.expected.includes(result.outcome));
-        await mux.onRunEnd(result);
-      } catch (e) {
-        if (e instanceof InterruptedError) {
-          interrupted = true;
-          break;
-        }
-        throw e;
-      }
+      throw e;
     }
+  };
+  let parallelJobs = 1;
+  try {
+    parallelJobs = await runPool(opts.plans, { jobs, alone: (p) => !targetOf(p)?.parallelRuns, stop: () => signal.aborted || interrupted }, runOne);
+    if (signal.aborted && results.length < opts.plans.length) interrupted = true;
   } finally {
-    journal.run = undefined;
     opts.progress.close();
     if (!opts.keep) removeTree(workRoot);
   }
 
+  results.sort((a, b) => a.index - b.index);
   const byFile = new Map(opts.scenarios.map((s) => [s.file, s]));
   applyObjectives(results, (r) => byFile.get(r.file)?.thresholds ?? []);
   const build = (): ResultsFile => {
@@ -209,6 +234,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
       environment,
       scenarios: opts.scenarios.map((s) => ({ name: s.scenario.name, file: s.file, sha256: createHash("sha256").update(s.text).digest("hex") })),
       results,
+      parallelJobs: Math.max(1, parallelJobs),
       ...(warmups.length > 0 ? { warmups } : {}),
       comparison: compareRuns(results),
       summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },

@@ -1,7 +1,11 @@
-// Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by --shard.
+// Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by
+// --shard (balanced by expected duration, from a previous results.json when given).
+import type { RunResult } from "../model/result.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { TOOLS } from "../tools/registry.ts";
 import { parseDuration, parseRate } from "../util/units.ts";
+import { expectedDurations } from "./estimate.ts";
+import { splitShards } from "./shard.ts";
 
 export interface RunPlan {
   index: number;
@@ -23,6 +27,11 @@ export interface PlanOptions {
   tools?: string[];
   repeat?: number;
   shard?: { index: number; count: number };
+  /** The runs of a previous results.json (--durations): how long each group took, to balance the shards. */
+  previous?: readonly RunResult[];
+  /** --size and --target, which change the estimate. */
+  sizeBytes?: number;
+  targetName?: string;
 }
 
 /** The settings that differ from the tool's defaults, e.g. "encryption=none volsize=25". */
@@ -58,5 +67,12 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
   }
   if (!opts.shard) return plans;
   const { index, count } = opts.shard;
-  return plans.filter((p) => p.index % count === index - 1);
+  const mine = new Set(shardsOf(plans, count, opts)[index - 1]);
+  return plans.filter((p) => mine.has(p.index));
+}
+
+/** Every shard's runs (plan indexes), balanced by expected duration. */
+export function shardsOf(plans: readonly RunPlan[], count: number, opts: Pick<PlanOptions, "previous" | "sizeBytes" | "targetName"> = {}): number[][] {
+  const expected = expectedDurations(plans, opts.previous, { ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}), ...(opts.targetName ? { targetName: opts.targetName } : {}) });
+  return splitShards(plans.map((p) => p.index), count, (i) => expected.get(i)!.ms);
 }

@@ -3,6 +3,7 @@
 import { join } from "node:path";
 import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
+import { recoveryPoint } from "../metrics/recovery-point.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { RunResult } from "../model/result.ts";
 import { initialState } from "../steps/state.ts";
@@ -32,12 +33,13 @@ function destinationLabel(d: Parameters<typeof siteOf>[0]): string {
 }
 
 /** Runs one planned drill to an outcome. Throws only InterruptedError (after cleanup). */
-export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult> {
+export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResult> {
   const s = plan.loaded.scenario;
-  const journal = env.journal;
-  journal.run = plan.index;
-  const given = env.targetName ?? s.target ?? "local";
-  const targetName = /^[a-z]+:\/\//.test(given) ? given.slice(0, given.indexOf(":")) : given;
+  // Everything this run does is journalled as this run's, even while other runs go at once.
+  const journal = given.journal.forRun(plan.index);
+  const env: DrillEnv = { ...given, journal };
+  const asked = env.targetName ?? s.target ?? "local";
+  const targetName = /^[a-z]+:\/\//.test(asked) ? asked.slice(0, asked.indexOf(":")) : asked;
   const folders = {
     logDir: join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`),
     workDir: join(env.workRoot, `run-${plan.index + 1}`),
@@ -98,8 +100,9 @@ export async function runDrill(plan: RunPlan, env: DrillEnv): Promise<RunResult>
     metrics: computeMetrics(events),
     objectives: [],
     verification: v
-      ? { filesChecked: v.filesChecked, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
+      ? { filesChecked: v.filesChecked, filesIdentical: v.filesIdentical, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
       : null,
+    recoveryPoint: recoveryPoint(events),
     phases: phases(events),
     toolCalls: ctx?.services.calls.calls ?? [],
     faults: state.faults,

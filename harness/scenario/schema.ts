@@ -15,7 +15,7 @@ import { destinationSchema, siteOf } from "../site/site-settings.ts";
 import { FAULTS } from "../faults/registry.ts";
 
 /** Bounds shared with the command line (--repeat, --timeout): one rule for both. */
-export const LIMITS = { repeatMax: 100, timeoutMinMs: 1000 } as const;
+export const LIMITS = { repeatMax: 100, timeoutMinMs: 1000, jobsMax: 64 } as const;
 
 export const stepSchema = exactlyOne(
   Object.fromEntries(Object.values(STEPS).map((s) => [s.name, (s.schema as z.ZodType).describe(s.description)])) as Record<string, z.ZodType>,

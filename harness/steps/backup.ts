@@ -31,8 +31,9 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
     // as such (and in the achieved RPO), not the drill failing.
     ctx.journal.emit("backup-failed", { label: run.label, message: run.message ?? `exit ${run.exitCode}`, during: "a network fault" });
   } else if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
+  const endWallMs = Date.now();
   ctx.journal.emit("repo-size", { bytes: (await ctx.repo.size().catch(() => ({ bytes: 0 }))).bytes });
-  if (!run.failed) changes.push({ backups: [{ wallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
+  if (!run.failed) changes.push({ backups: [{ wallMs, endWallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
   if (cold) changes.push(await servicesUp(ctx));
   // A backup that failed before any fault leaves nothing to restore: the drill stops there.
   return { ok: !run.failed, stop: run.failed && !ctx.state.facts.faultInjected && !(run.duringNetworkFault?.length ?? 0), changes: mergeChanges(...changes) };

@@ -79,10 +79,18 @@ export default defineStep({
           return r;
         },
       };
+      // The newest write as the fault strikes: the writes a restore loses are counted from it.
+      const newest = await target.loadNewest().catch(() => null);
       const result = await ctx.phase("fault", () => fault.inject(params, fctx), name);
       if (result.armed) ctx.armed.add(name, result.armed);
       if (result.lasting) ctx.armed.addLasting(name, result.lasting);
-      const ev = ctx.journal.emit("fault-injected", { fault: name, params: params as Record<string, unknown>, effects: result.effects, ...(fault.transient ? { transient: true } : {}) });
+      const ev = ctx.journal.emit("fault-injected", {
+        fault: name,
+        params: params as Record<string, unknown>,
+        effects: result.effects,
+        ...(fault.transient ? { transient: true } : {}),
+        ...(newest ? { newestWrite: { seq: newest.newestSeq, wallMs: newest.newestWallMs } } : {}),
+      });
       changes.push({
         // A network fault destroys nothing: failures after it are not the tool reporting damage.
         facts: fault.transient ? {} : { faultInjected: true },

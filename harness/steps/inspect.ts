@@ -13,7 +13,7 @@ export async function inspectRestore(ctx: StepContext, expected: Manifest, stagi
   const restored = await staging.dir.manifest({ under: staging.name, exclude: excludes }).catch(() => emptyManifest(staging.path));
   const volatile = ctx.armed.volatile();
   const v = compareManifests(withoutPaths(expected, volatile), withoutPaths(restored, volatile), ctx.plan.tool.fidelity, ctx.plan.require);
-  ctx.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
+  ctx.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity, filesIdentical: v.filesIdentical });
   const changes: StateChanges[] = [
     {
       verification: v,

@@ -1,77 +1,115 @@
-// restore: latest | { at: ISO-TIME | backup:N }. Restores into a new, empty folder (never into the
-// live tree, so no tool follows a stale link out of it), compares what came back with the manifest
-// of the backup it should reproduce, and only then puts it in place and starts the services.
+// restore: latest | newest-restorable | random | { at: ISO-TIME | backup:N } | { random: { seed, within } }.
+// Each point tried is restored into a new, empty folder and compared with the manifest of that
+// backup; newest-restorable tries the point before whenever the tool reports damage, as an operator
+// would. Only a tree that came back is put in place, and the services started on it.
 import { z } from "zod";
-import { explicitError } from "../tools/run-tool.ts";
+import { durationText } from "../util/zod-units.ts";
+import { attemptRestore, type Attempt } from "./restore-attempt.ts";
+import { planRestore, toolPointFor, type RestorePlan, type RestoreSpec } from "./restore-plan.ts";
 import { checkRestorePoint } from "./restore-point.ts";
-import { inspectRestore } from "./inspect.ts";
 import { servicesUp } from "./services.ts";
-import { defineStep } from "./step.ts";
-import { mergeChanges, type BackupPoint, type StateChanges } from "./state.ts";
-import { afterArmed, noteFailure } from "./tool-results.ts";
+import { defineStep, type StepContext } from "./step.ts";
+import { mergeChanges, type StateChanges } from "./state.ts";
 
-/** The backup a restore should reproduce: the newest taken at or before `at` (or the Nth). */
-export function referenceBackup(backups: readonly BackupPoint[], at?: string): BackupPoint | undefined {
-  if (!at) return backups.at(-1);
-  const nth = /^backup:(\d+)$/.exec(at);
-  if (nth) return backups[Number(nth[1]) - 1];
-  const t = Date.parse(at);
-  return backups.filter((b) => b.wallMs <= t).at(-1);
+const schema = z
+  .union([
+    z.literal("latest").describe("The newest backup."),
+    z.literal("newest-restorable").describe("The newest backup; when the tool reports damage, the one before, and so on."),
+    z.literal("random").describe("A random backup of the run (the seed is in the report)."),
+    z
+      .object({
+        at: z
+          .string()
+          .superRefine((v, ctx) => {
+            const p = checkRestorePoint(v);
+            if (p) ctx.addIssue({ code: "custom", message: p });
+          })
+          .describe("ISO 8601 time, or 'backup:N' for the Nth backup of the run."),
+      })
+      .strict(),
+    z
+      .object({
+        random: z
+          .object({
+            seed: z.number().int().min(1).max(2 ** 31 - 1).optional().describe("Repeat an earlier choice: the seed its report names."),
+            within: durationText().optional().describe("Only backups taken this long before the restore, e.g. 7d."),
+          })
+          .strict(),
+      })
+      .strict(),
+  ])
+  .describe("Restore into an empty directory, put it in place, start the services.");
+
+function label(plan: RestorePlan, a: { number: number } | undefined, of: number, i: number): string {
+  const point = a ? `backup ${a.number} of ${of}` : "no backup";
+  if (plan.fallback) return i === 0 ? `newest-restorable: ${point}` : `${point} (fallback ${i})`;
+  if (plan.random) return `random (seed ${plan.random.seed}): ${point}`;
+  return plan.asked === "latest" ? "latest" : `${plan.asked}: ${point}`;
+}
+
+function record(ctx: StepContext, plan: RestorePlan, a: Attempt, i: number, placed: boolean): void {
+  const p = a.point;
+  ctx.journal.emit("restore-attempt", {
+    asked: plan.asked,
+    attempt: i + 1,
+    backup: p?.number ?? null,
+    of: ctx.state.backups.length,
+    kind: p?.kind ?? null,
+    toolId: p?.toolId ?? a.run.backupId ?? null,
+    takenWallMs: p?.wallMs ?? null,
+    verdict: a.verdict,
+    said: a.said,
+    placed,
+    ...(plan.random ? { random: plan.random } : {}),
+  });
+}
+
+/** The drill's state after the attempts: a point that restored after newer ones failed takes over. */
+function outcomeOf(attempts: Attempt[]): StateChanges {
+  const last = attempts.at(-1)!;
+  if (attempts.length === 1 || last.verdict !== "restored") return mergeChanges(...attempts.map((a) => a.changes));
+  const failed = attempts.slice(0, -1);
+  const kept = failed.map((a) => ({ ...(a.changes.faultEffects ? { faultEffects: a.changes.faultEffects } : {}) }));
+  const words = failed.map((a) => `backup ${a.point?.number} failed: ${a.said ?? "?"}`).join("; ");
+  return mergeChanges(...kept, last.changes, { facts: { fellBack: `backup ${last.point!.number} of ${failed[0]!.point!.number} (newest-restorable, after ${words})` } });
 }
 
 export default defineStep({
   name: "restore",
   description: "Restore into an empty directory, put it in place, start the services.",
-  schema: z
-    .union([
-      z.literal("latest"),
-      z
-        .object({
-          at: z
-            .string()
-            .superRefine((v, ctx) => {
-              const p = checkRestorePoint(v);
-              if (p) ctx.addIssue({ code: "custom", message: p });
-            })
-            .describe("ISO 8601 time, or 'backup:N' for the Nth backup of the run."),
-        })
-        .strict(),
-    ])
-    .describe("Restore into an empty directory, put it in place, start the services."),
-  requires: (spec, tool) => (spec !== "latest" && !tool.capabilities.pointInTime ? `${tool.name} cannot restore an earlier backup (restore: { at })` : undefined),
+  schema,
+  requires: (spec, tool) =>
+    spec !== "latest" && !tool.capabilities.pointInTime ? `${tool.name} cannot restore an earlier backup (restore: ${typeof spec === "string" ? spec : Object.keys(spec)[0]})` : undefined,
   async run(spec, ctx) {
     const { target } = ctx;
-    const at = spec === "latest" ? undefined : spec.at;
-    const changes: StateChanges[] = [];
     // The disaster took the services down; the procedure stops what is left before restoring.
     if (target.servicesRunning()) await ctx.phase("quiesce", () => target.quiesce());
     // An armed fault's operator step before the restore (rolling a repository back after an attack).
+    const before: StateChanges[] = [];
     for (const [name, effects] of Object.entries(await ctx.armed.beforeCall("restore"))) {
       ctx.journal.emit("fault-effects", { fault: name, stage: "before the restore", effects });
-      changes.push({ faultEffects: [{ fault: name, effects }] });
+      before.push({ faultEffects: [{ fault: name, effects }] });
     }
-    const staging = await target.staging(ctx.armed.stagingOn());
-    const run = await ctx.phase("restore", () => ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined)), at ?? "latest");
-    const armed = await afterArmed(ctx, "restore", run);
-    changes.push(armed.changes);
-    if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
-    changes.push({ facts: { restoreRan: true, restoreSucceeded: !run.failed } });
-    const expected = referenceBackup(ctx.state.backups, at);
-    if (expected) {
-      const found = await ctx.phase("inspect", () => inspectRestore(ctx, expected.manifest, staging));
-      changes.push(found);
-      // Exit 0, the wrong tree, and an error in its words: the tool did say so.
-      const said = !run.failed && found.facts?.contentOk === false ? explicitError(run.stderr, run.stdout) : undefined;
-      if (said) changes.push({ facts: { restoreWarned: `${run.label} exited 0 but said: ${said}` } });
-    } else {
-      changes.push({ facts: { toolFailure: `no backup was taken at or before ${at ?? "now"}: the restored tree cannot be verified` } });
+    const backups = ctx.state.backups;
+    const plan = planRestore(spec as RestoreSpec, backups);
+    const points = plan.points.length > 0 ? plan.points : [undefined];
+    const attempts: Attempt[] = [];
+    for (const [i, point] of points.entries()) {
+      const at = point ? toolPointFor(plan, point, backups) : plan.givenTime;
+      const a = await attemptRestore(ctx, point, at, label(plan, point, backups.length, i), plan.none);
+      attempts.push(a);
+      // An operator told of damage tries the point before; silence, a hang or a tree that came back end it.
+      const tryOlder = plan.fallback && a.verdict === "damaged" && i < points.length - 1;
+      // A careful operator does not put a tree the tool called broken, or an empty one, into production.
+      const placed = !tryOlder && !a.run.failed && a.treeRestored;
+      record(ctx, plan, a, i, placed);
+      if (!tryOlder) break;
+      await a.staging.dir.delete([a.staging.name]).catch(() => {});
     }
-    // A careful operator does not put a tree the tool called broken, or an empty one, into production.
-    const restoredSomething = (await staging.dir.stat([staging.name]))[staging.name];
-    if (run.failed || !restoredSomething || !("type" in restoredSomething) || restoredSomething.type !== "dir") {
-      return { ok: false, changes: mergeChanges(...changes) };
-    }
-    await ctx.phase("replace", () => target.replaceData(staging));
+    const changes: StateChanges[] = [...before, outcomeOf(attempts)];
+    const last = attempts.at(-1)!;
+    if (last.run.failed || !last.treeRestored) return { ok: false, changes: mergeChanges(...changes) };
+    await ctx.phase("replace", () => target.replaceData(last.staging));
     ctx.journal.emit("load-survivor", await target.loadSurvivor());
     changes.push(await servicesUp(ctx));
     return { ok: true, changes: mergeChanges(...changes) };

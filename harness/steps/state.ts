@@ -26,6 +26,8 @@ export interface DrillFacts {
   /** Files a fault changed while they were backed up that came back torn (neither old nor new). */
   torn?: number;
   servicesRequired: boolean;
+  /** The point that restored after newer ones failed (newest-restorable), and what they said. */
+  fellBack?: string;
   healthOk?: boolean;
   healthDetail?: string;
 }
@@ -39,6 +41,8 @@ export interface BackupPoint {
   number: number;
   /** When it started (wall clock, ms). */
   wallMs: number;
+  /** When the tool's call ended (wall clock, ms). */
+  endWallMs: number;
   kind: "full" | "incremental";
   /** The tool's own id for it, when it says one. */
   toolId?: string;

@@ -110,6 +110,11 @@ export interface StartedTarget extends AsyncDisposable {
   servicesRunning(): boolean;
   health(): Promise<HealthResult>;
   loadSurvivor(): Promise<LoadSurvivor>;
+  /**
+   * The newest record the load writer has written so far, read as the disaster strikes (writes lost
+   * are counted from it); nulls where the target has no load writer or cannot say.
+   */
+  loadNewest(): Promise<LoadSurvivor>;
   /** A new, empty folder to restore into (onto a fault's small file system when given). */
   staging(on?: SmallFilesystem): Promise<Staging>;
   /** Puts a restored tree in place of the data directory. */
@@ -127,6 +132,11 @@ export interface StartedTarget extends AsyncDisposable {
 export interface Target {
   name: string;
   description: string;
+  /**
+   * Runs on this target may go at the same time as other runs of one invocation (--jobs): each has
+   * its own folders, containers and load writer. Default false (one host's services, say).
+   */
+  parallelRuns?: boolean;
   /** What a scenario may set for this target (`targetSettings.<name>`), checked when it is loaded. */
   settings?: z.ZodType<Record<string, unknown>>;
   start(opts: TargetOptions): Promise<StartedTarget>;

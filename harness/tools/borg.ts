@@ -105,11 +105,12 @@ export default defineTool({
       init() {
         return borg(s, ctx, "borg-init", ["init", `--encryption=${s.encryption}`, repoOf(ctx)]);
       },
-      backup(kind, sourceDir) {
+      async backup(kind, sourceDir) {
         // Run in the source with "." so archive paths are relative and extract recreates the tree where it runs.
         const name = borgArchiveName(kind, new Date());
         const args = ["create", "--json", "--compression", s.compression, `${repoOf(ctx)}::${name}`, "."];
-        return withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate));
+        const run = await withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate));
+        return run.failed ? run : { ...run, backupId: name };
       },
       async restore(destDir, opts) {
         const list = await borg(s, ctx, "borg-list", ["list", "--json", repoOf(ctx)]);

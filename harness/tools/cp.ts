@@ -44,14 +44,16 @@ export default defineTool({
       },
       async backup(kind, sourceDir) {
         if (kind !== "full") return notRun("cp-incremental", "cp keeps full copies only: an incremental backup is not supported");
-        const out = `${ctx.repoDir}/${backupName("full", Date.now(), "")}`;
-        return runTool(ctx, { label: "cp-full", command: "bash", args: ["-c", BACKUP, "cp-backup", sourceDir, out] });
+        const name = backupName("full", Date.now(), "");
+        const run = await runTool(ctx, { label: "cp-full", command: "bash", args: ["-c", BACKUP, "cp-backup", sourceDir, `${ctx.repoDir}/${name}`] });
+        return run.failed ? run : { ...run, backupId: name };
       },
       async restore(destDir, opts) {
         const ls = await runTool(ctx, { label: "cp-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
         if (ls.failed) return ls;
         const copy = restoreChain(parseBackupNames(ls.stdout, ""), opts?.at).at(-1);
-        return runTool(ctx, { label: "cp-restore", command: "bash", args: ["-c", RESTORE, "cp-restore", destDir, ...(copy ? [`${ctx.repoDir}/${copy.id}`] : [])] });
+        const run = await runTool(ctx, { label: "cp-restore", command: "bash", args: ["-c", RESTORE, "cp-restore", destDir, ...(copy ? [`${ctx.repoDir}/${copy.id}`] : [])] });
+        return copy ? { ...run, backupId: copy.id } : run;
       },
       check(deep) {
         return runTool(ctx, { label: deep ? "cp-check-deep" : "cp-check", command: "bash", args: ["-c", CHECK(deep), "cp-check", ctx.repoDir] });

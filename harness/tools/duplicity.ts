@@ -1,7 +1,9 @@
 // Duplicity adapter: GnuPG-encrypted (or plain) volumes in a file:// destination, as the seed drill did.
 import { z } from "zod";
 import { defineTool, type ToolContext } from "./tool.ts";
-import { probeVersion, runTool } from "./run-tool.ts";
+import { parseDuplicitySets } from "./duplicity-sets.ts";
+import { pickBackup } from "./pick-backup.ts";
+import { notRun, probeVersion, runTool } from "./run-tool.ts";
 
 const settings = z
   .object({
@@ -90,9 +92,16 @@ export default defineTool({
           parseDuplicityStats,
         );
       },
-      restore(destDir, opts) {
-        const at = opts?.at ? ["--time", opts.at] : [];
-        return runTool(ctx, { label: "duplicity-restore", command: "duplicity", args: ["restore", ...common(s, ctx), ...at, url, destDir], ...env(s, ctx) });
+      async restore(destDir, opts) {
+        // The sets from the repository's file names: `at` (a time, or backup:N) picks one, and
+        // duplicity is given its exact time (--time takes whole seconds, not ISO with milliseconds).
+        const ls = await runTool(ctx, { label: "duplicity-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
+        const sets = ls.failed ? [] : parseDuplicitySets(ls.stdout);
+        const chosen = opts?.at ? pickBackup(sets, opts.at) : sets.at(-1);
+        if (opts?.at && !ls.failed && !chosen) return notRun("duplicity-restore", `duplicity: no backup set at or before ${opts.at} in the repository`);
+        const at = opts?.at && chosen ? ["--time", String(chosen.timeMs / 1000)] : [];
+        const run = await runTool(ctx, { label: "duplicity-restore", command: "duplicity", args: ["restore", ...common(s, ctx), ...at, url, destDir], ...env(s, ctx) });
+        return chosen ? { ...run, backupId: chosen.id } : run;
       },
       check(deep, sourceDir) {
         return deep

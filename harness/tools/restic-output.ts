@@ -25,6 +25,12 @@ function lastJsonLine(text: string, type: string): Record<string, unknown> | und
   }
 }
 
+/** The snapshot a `restic backup --json` made (its summary's snapshot_id, short form). */
+export function resticSnapshotId(stdout: string): string | undefined {
+  const id = lastJsonLine(stdout, "summary")?.snapshot_id;
+  return typeof id === "string" ? id.slice(0, 8) : undefined;
+}
+
 /** The numbers of the `summary` line of `restic backup --json`, in drdrill's names (as duplicity's). */
 export function parseResticSummary(stdout: string): Record<string, number> | undefined {
   const summary = lastJsonLine(stdout, "summary");

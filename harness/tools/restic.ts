@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { CommandSpec } from "../exec/types.ts";
 import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { pickBackup } from "./pick-backup.ts";
-import { parseResticProgress, parseResticSnapshots, parseResticSummary } from "./restic-output.ts";
+import { parseResticProgress, parseResticSnapshots, parseResticSummary, resticSnapshotId } from "./restic-output.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
@@ -77,14 +77,16 @@ export default defineTool({
       init() {
         return runTool(ctx, spec(s, ctx, "restic-init", ["init"]));
       },
-      backup(kind, sourceDir) {
+      async backup(kind, sourceDir) {
         // "." from inside the source keeps the snapshot's paths relative, so a restore lands in the target itself.
         // restic decides full or incremental by itself (a parent snapshot); `kind` only names the call.
         const onOutput = (stream: "stdout" | "stderr", text: string) => {
           const p = stream === "stdout" ? parseResticProgress(text) : undefined;
           if (p) ctx.onProgress?.(p);
         };
-        return withUnlock(s, ctx, spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, "."], { cwd: sourceDir, onOutput }), parseResticSummary);
+        const run = await withUnlock(s, ctx, spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, "."], { cwd: sourceDir, onOutput }), parseResticSummary);
+        const id = run.failed ? undefined : resticSnapshotId(run.stdout);
+        return id ? { ...run, backupId: id } : run;
       },
       async restore(destDir, opts) {
         let snapshot = "latest";

@@ -104,15 +104,18 @@ export default defineTool({
         if (ctx.site) {
           return runTool(ctx, { label: `tar-zstd-${kind}`, ...siteScripts.backup(ctx.site, sourceDir, backupName(kind, Date.now(), ""), s.level, prev[0]) }, parseTarZstdStats);
         }
-        const out = `${ctx.repoDir}/${backupName(kind, Date.now(), "")}`;
-        return runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, out, String(s.level), ...prev] }, parseTarZstdStats);
+        const name = backupName(kind, Date.now(), "");
+        const run = await runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, `${ctx.repoDir}/${name}`, String(s.level), ...prev] }, parseTarZstdStats);
+        return run.failed ? run : { ...run, backupId: `${name}${ARCHIVE}` };
       },
       async restore(destDir, opts) {
         const { ls, backups } = await listBackups(ctx);
         if (ls.failed) return ls;
-        if (ctx.site) return runTool(ctx, { label: "tar-zstd-restore", ...siteScripts.restore(ctx.site, destDir, restoreChain(backups, opts?.at).map((b) => b.id)) });
-        const chain = restoreChain(backups, opts?.at).map((b) => `${ctx.repoDir}/${b.id}`);
-        return runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain] });
+        const chain = restoreChain(backups, opts?.at);
+        const run = ctx.site
+          ? await runTool(ctx, { label: "tar-zstd-restore", ...siteScripts.restore(ctx.site, destDir, chain.map((b) => b.id)) })
+          : await runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain.map((b) => `${ctx.repoDir}/${b.id}`)] });
+        return chain.length > 0 ? { ...run, backupId: chain.at(-1)!.id } : run;
       },
       check(deep) {
         if (ctx.site) return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", ...siteScripts.check(ctx.site, deep) });

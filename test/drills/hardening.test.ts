@@ -1,7 +1,7 @@
 // Hardening as a user (and an attacker) would try it: faults over a tree of traps never touch a byte
-// outside, two runs at once do not collide, a reused run folder is refused, Ctrl-C while the reports
-// are written still leaves every report (saying it was interrupted), and a drdrill killed hard
-// leaves nothing running after `drdrill clean`.
+// outside, two runs at once do not collide (local and lab, and --jobs), a reused run folder is
+// refused, Ctrl-C while the reports are written still leaves every report (saying it was
+// interrupted), and a drdrill killed hard leaves nothing running after `drdrill clean`.
 import { execa } from "execa";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -93,6 +93,47 @@ describe("runs side by side", () => {
       const events = (await readFile(join(folder(r)!, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
       expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
     }
+    // Nothing shared: each data directory (and the load writer's file in it) is its run's own.
+    const dataDirs = await Promise.all([a, b].map(async (r) => (await readJson(join(folder(r)!, "results.json"))).environment.target.dataDir));
+    expect(dataDirs[0]).toContain(folder(a));
+    expect(dataDirs[1]).toContain(folder(b));
+  });
+
+  it("two lab drills started at once: each its own container, folders and load writer, and both pass", async () => {
+    const lab = ["run", "scenarios/seed/seed-drill.yaml", "--target", "lab", "--tool", "tar-zstd", "--size", "3MB"];
+    const dir = await tmp();
+    const [a, b] = await Promise.all(["a", "b"].map((n) => drdrill([...lab, "--out", join(dir, n)], { timeoutMs: 600_000 })));
+    expect(a!.exitCode, a!.all).toBe(0);
+    expect(b!.exitCode, b!.all).toBe(0);
+    const [ra, rb] = await Promise.all(["a", "b"].map((n) => readJson(join(dir, n, "results.json"))));
+    expect(ra.environment.target.container).toBeTruthy();
+    expect(ra.environment.target.container).not.toBe(rb.environment.target.container);
+    for (const [r, n] of [[ra, "a"], [rb, "b"]] as const) {
+      // the data directory each container mounts lies in its own run folder
+      expect(r.environment.target.dataDir).toContain(join(dir, n));
+      // the load writer wrote to this run's database: the writes lost are counted, not unknown
+      const rp = r.results[0].recoveryPoint;
+      expect(rp.newestWriteAtDisaster, JSON.stringify(rp)).not.toBeNull();
+      expect(rp.writesLost).toBe(rp.newestWriteAtDisaster.seq - rp.newestWriteSurviving.seq);
+    }
+    // and the containers are gone
+    const left = await execa("docker", ["ps", "-a", "--format", "{{.Names}}"]);
+    expect(left.stdout.split("\n")).not.toContain(ra.environment.target.container);
+    expect(left.stdout.split("\n")).not.toContain(rb.environment.target.container);
+  });
+
+  it("--jobs 2 on the local target: the runs overlap, each in its own folder, and all pass", async () => {
+    const out = join(await tmp(), "jobs");
+    const r = await drdrill([...SEED, "--repeat", "3", "--jobs", "2", "--out", out]);
+    expect(r.exitCode, r.all).toBe(0);
+    const results = await readJson(join(out, "results.json"));
+    expect(results.parallelJobs).toBe(2);
+    expect(results.results.map((x: any) => x.outcome)).toEqual(["recovered", "recovered", "recovered"]);
+    const events = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const at = (type: string, run: number) => events.findIndex((e) => e.type === type && e.run === run);
+    expect(at("run-start", 1)).toBeLessThan(at("run-end", 0));
+    expect(new Set(events.filter((e) => e.type === "target").map((e) => e.info.dataDir)).size).toBe(3);
+    expect(await readFile(join(out, "report.md"), "utf8")).toContain("Up to 2 runs went at once");
   });
 
   it("two runs at once with the same --out: one is refused (exit 2), the other passes; a finished folder is refused unless --replace", async () => {

@@ -5,7 +5,7 @@ import type { Metrics } from "../../harness/metrics/compute.ts";
 import { renderComparison } from "../../reports/comparison.ts";
 
 const NONE: Metrics = {
-  rtoMs: null, rpoMs: null, downtimeMs: null, backupMs: null, restoreMs: null, sourceBytes: 50e6, repoBytes: null,
+  rtoMs: null, rpoMs: null, pointAgeMs: null, writesLost: null, downtimeMs: null, backupMs: null, restoreMs: null, sourceBytes: 50e6, repoBytes: null,
   backupThroughputBps: null, restoreThroughputBps: null, peakRssBytes: null, cpuMs: null,
 };
 const run = (index: number, label: string, m: Partial<Metrics>): ComparableRun => ({

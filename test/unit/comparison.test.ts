@@ -4,7 +4,7 @@ import { compareRuns, ratioToBest, type ComparableRun } from "../../harness/metr
 import type { Metrics } from "../../harness/metrics/compute.ts";
 
 const NONE: Metrics = {
-  rtoMs: null, rpoMs: null, downtimeMs: null, backupMs: null, restoreMs: null, sourceBytes: null, repoBytes: null,
+  rtoMs: null, rpoMs: null, pointAgeMs: null, writesLost: null, downtimeMs: null, backupMs: null, restoreMs: null, sourceBytes: null, repoBytes: null,
   backupThroughputBps: null, restoreThroughputBps: null, peakRssBytes: null, cpuMs: null,
 };
 

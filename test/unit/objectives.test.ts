@@ -11,11 +11,14 @@ describe("objectives", () => {
     expect(t("backupThroughput", ">= 20MB/s")).toMatchObject({ op: ">=", value: 20_000_000 });
     expect(t("repoSize", "<= 1GB")).toMatchObject({ value: 1e9 });
     expect(t("rto", "avg < 1s").aggregate).toBe("mean");
+    expect(t("writesLost", "<= 100")).toMatchObject({ op: "<=", value: 100 });
+    expect(t("pointAge", "< 15m")).toMatchObject({ value: 900_000 });
   });
   it("explains what is wrong", () => {
     expect(parseThreshold("rto", "about 10 minutes")).toMatch(/not a threshold/);
     expect(parseThreshold("rto", "< 10MB")).toMatch(/not a duration/);
     expect(parseThreshold("backupThroughput", ">= 20MB")).toMatch(/not a rate/);
+    expect(parseThreshold("writesLost", "<= 1MB")).toMatch(/not a whole number/);
   });
   it("evaluates each run, aggregates and missing values", () => {
     expect(evaluateThreshold(t("rto", "< 10s"), [9000])).toMatchObject({ metric: "rtoMs", passed: true, value: 9000 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { RunResult } from "../../harness/model/result.ts";
+import { expectedDurations } from "../../harness/runner/estimate.ts";
 import { planRuns } from "../../harness/runner/plan.ts";
+import { splitShards } from "../../harness/runner/shard.ts";
 import { parseScenario } from "../../harness/scenario/load.ts";
 
 const s = parseScenario(
@@ -20,13 +23,40 @@ describe("run plan", () => {
     expect(plans.filter((p) => p.group === "m :: duplicity every=5s").map((p) => p.repeat)).toEqual([1, 2]);
     expect(plans.map((p) => p.intervalMs)).toEqual([5000, 5000, 15000, 15000, 5000, 5000, 15000, 15000]);
   });
-  it("--repeat overrides, --tool filters, --shard slices", () => {
+  it("--repeat overrides, --tool filters", () => {
     expect(planRuns([s], { repeat: 1 })).toHaveLength(4);
     expect(planRuns([s], { tools: ["restic"] })).toHaveLength(0);
-    const a = planRuns([s], { shard: { index: 1, count: 3 } }).map((p) => p.index);
-    const b = planRuns([s], { shard: { index: 2, count: 3 } }).map((p) => p.index);
-    const c = planRuns([s], { shard: { index: 3, count: 3 } }).map((p) => p.index);
-    expect([...a, ...b, ...c].sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(a).toEqual([0, 3, 6]);
+  });
+
+  it("--shard: the shards share no run, miss none, keep plan order and are balanced by expected duration", () => {
+    const all = planRuns([s]);
+    const shards = [1, 2, 3].map((index) => planRuns([s], { shard: { index, count: 3 } }));
+    expect(shards.flatMap((sh) => sh.map((p) => p.index)).sort((a, b) => a - b)).toEqual(all.map((p) => p.index));
+    for (const sh of shards) expect(sh.map((p) => p.index)).toEqual([...sh.map((p) => p.index)].sort((a, b) => a - b));
+    const expected = expectedDurations(all);
+    const load = shards.map((sh) => sh.reduce((t, p) => t + expected.get(p.index)!.ms, 0));
+    const longest = Math.max(...[...expected.values()].map((e) => e.ms));
+    expect(Math.max(...load) - Math.min(...load)).toBeLessThanOrEqual(longest);
+    // the every=5s runs take more backups than the every=15s ones: the estimate knows it
+    expect(expected.get(0)!.ms).toBeGreaterThan(expected.get(2)!.ms);
+    // the same split every time
+    expect(planRuns([s], { shard: { index: 2, count: 3 } }).map((p) => p.index)).toEqual(shards[1]!.map((p) => p.index));
+  });
+
+  it("--shard with a previous results.json: each group's measured duration decides", () => {
+    const all = planRuns([s]);
+    // One group took ten minutes last time, the others a second: it gets a shard of its own.
+    const previous = all.map((p) => ({ group: p.group, phases: [{ name: "cleanup", startMs: 0, endMs: p.group === all[6]!.group ? 600_000 : 1000, ok: true }] })) as unknown as RunResult[];
+    const slow = all.filter((p) => p.group === all[6]!.group).map((p) => p.index);
+    expect(expectedDurations(all, previous).get(slow[0]!)).toEqual({ ms: 600_000, from: "previous run" });
+    const shards = [1, 2, 3].map((index) => planRuns([s], { shard: { index, count: 3 }, previous }).map((p) => p.index));
+    expect(shards.filter((sh) => sh.some((i) => slow.includes(i))).map((sh) => sh.length).sort()).toEqual([1, 1]);
+  });
+
+  it("splitShards: longest first, each to the least-loaded shard; ties to the lower run and shard", () => {
+    const ms = [5, 1, 1, 1, 1, 1];
+    expect(splitShards([0, 1, 2, 3, 4, 5], 2, (i) => ms[i]!)).toEqual([[0], [1, 2, 3, 4, 5]]);
+    expect(splitShards([0, 1, 2], 3, () => 1)).toEqual([[0], [1], [2]]);
+    expect(splitShards([0], 3, () => 1)).toEqual([[0], [], []]);
   });
 });

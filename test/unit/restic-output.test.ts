@@ -1,7 +1,7 @@
 // restic 0.14 output readers, on samples captured from real runs (test/fixtures/tools).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseResticProgress, parseResticSnapshots, parseResticSummary } from "../../harness/tools/restic-output.ts";
+import { parseResticProgress, parseResticSnapshots, parseResticSummary, resticSnapshotId } from "../../harness/tools/restic-output.ts";
 
 const sample = (name: string) => readFileSync(new URL(`../fixtures/tools/${name}`, import.meta.url), "utf8");
 
@@ -17,6 +17,12 @@ describe("restic backup --json", () => {
       elapsedS: 0.332823368,
       errors: 0,
     });
+  });
+
+  it("names the snapshot each backup made", () => {
+    expect(resticSnapshotId(sample("restic-backup-full.stdout.jsonl"))).toBe("099d37b2");
+    expect(resticSnapshotId(sample("restic-backup-incremental.stdout.jsonl"))).toBe("b93b7bb0");
+    expect(resticSnapshotId("not json")).toBeUndefined();
   });
 
   it("reads an incremental's summary (no status lines before it)", () => {

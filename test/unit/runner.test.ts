@@ -1,45 +1,14 @@
 // The run loop's rules, fast: a fake tool and a fake target (test/fixtures/runner), the real runner,
 // the real agent. What a user reads in results.json: the outcome and its reason.
-import { stat } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Journal } from "../../harness/journal/journal.ts";
-import { silentProgress } from "../../harness/model/progress.ts";
-import { settleRemovals } from "../../harness/runner/remove-tree.ts";
-import { runDrill } from "../../harness/runner/run-drill.ts";
-import { parseScenario } from "../../harness/scenario/load.ts";
-import { SecretStore } from "../../harness/util/secrets.ts";
-import { fakeTarget, type FakeTargetLog } from "../fixtures/runner/fake-target.ts";
-import { fakeTool, type Script } from "../fixtures/runner/fake-tool.ts";
-import { tmp } from "../helpers/tmp.ts";
+import { fakeDrill as drill } from "../fixtures/runner/fake-drill.ts";
+import type { FakeTargetLog } from "../fixtures/runner/fake-target.ts";
+import type { Script } from "../fixtures/runner/fake-tool.ts";
 
 const SEED = `  - backup: full
   - fault: { delete-path: { path: . } }
   - restore: latest
   - verify: [files, services]`;
-
-async function drill(steps: string, script: Script, log: FakeTargetLog = { stopped: 0 }) {
-  const dir = await tmp();
-  // The scenario is checked with a real tool's name, then run with the fake one.
-  const loaded = parseScenario("fake.yaml", `name: fake\ntools: [tar-zstd]\nsteps:\n${steps}\n`);
-  const plan = { index: 0, loaded, tool: "fake", settings: {}, label: "fake", group: "fake :: fake", repeat: 1 };
-  const workRoot = join(dir, "work");
-  const result = await runDrill(plan, {
-    runId: "test",
-    journal: new Journal(null),
-    secrets: new SecretStore(),
-    outDir: dir,
-    workRoot,
-    targetName: "fake",
-    keep: false,
-    signal: new AbortController().signal,
-    progress: silentProgress,
-    versions: {},
-    extra: { targets: { fake: fakeTarget(log) }, tools: { fake: fakeTool(script) } },
-  });
-  await settleRemovals();
-  return { result, log, workGone: !(await stat(join(workRoot, "run-1")).catch(() => null)) };
-}
 
 describe("the run loop, with a fake tool and a fake target", () => {
   it("recovers when every call works", async () => {

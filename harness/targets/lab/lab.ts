@@ -151,6 +151,11 @@ class StartedLabTarget implements StartedTarget {
     return LoadWriter.newest(this.exec);
   }
 
+  /** The newest row in MariaDB while it runs (before the disaster); nulls when it does not answer. */
+  loadNewest(): Promise<LoadSurvivor> {
+    return LoadWriter.newest(this.exec);
+  }
+
   async staging(on?: SmallFilesystem): Promise<Staging> {
     // A fault's own filesystem (disk-full's small tmpfs) mounted on the host after the container
     // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
@@ -239,6 +244,8 @@ export const labTarget: Target = {
   name: "lab",
   description: "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
   settings: labSettings,
+  // Each run has its own container (named after the process and a counter) and its own folders.
+  parallelRuns: true,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const settings = labSettings.parse(opts.settings ?? {});
     const root = join(opts.workDir, "target");

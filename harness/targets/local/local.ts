@@ -132,6 +132,11 @@ class StartedLocalTarget implements StartedTarget {
     return { newestWallMs: last?.wallMs ?? null, newestSeq: last?.seq ?? null };
   }
 
+  /** The writer appends to its file in the data: the file's last record is the newest write. */
+  loadNewest(): Promise<LoadSurvivor> {
+    return this.loadSurvivor();
+  }
+
   async staging(on?: SmallFilesystem): Promise<Staging> {
     const id = ++this.#staging;
     const parent = on ? on.path : this.root;
@@ -201,6 +206,7 @@ class StartedLocalTarget implements StartedTarget {
 export const localTarget: Target = {
   name: "local",
   description: "A local directory shaped like MicroStack's $SNAP_COMMON, with a load-writer process as its service.",
+  parallelRuns: true,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const t = new StartedLocalTarget(join(opts.workDir, "target"), opts);
     await t.init();

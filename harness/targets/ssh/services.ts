@@ -18,6 +18,8 @@ export interface RemoteServices {
   resume(): Promise<void>;
   health(): Promise<HealthResult>;
   loadSurvivor(): Promise<LoadSurvivor>;
+  /** The newest record written so far (as the disaster strikes). */
+  loadNewest(): Promise<LoadSurvivor>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export function snapServices(host: RemoteHost, s: SshSettings): RemoteServices {
       return { ok: false, detail: `\`${s.health}\` kept failing for ${HEALTH_WAIT_MS / 1000} s: ${last}` };
     },
     loadSurvivor: async () => ({ newestWallMs: null, newestSeq: null }),
+    loadNewest: async () => ({ newestWallMs: null, newestSeq: null }),
     async stop() {},
   };
 }
@@ -128,6 +131,9 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
       const last = readLoadRecords(text).records.at(-1);
       return { newestWallMs: last?.wallMs ?? null, newestSeq: last?.seq ?? null };
     },
+    loadNewest() {
+      return this.loadSurvivor();
+    },
     stop: kill,
   };
 }
@@ -142,6 +148,7 @@ export function noServices(): RemoteServices {
     resume: async () => {},
     health: async () => ({ ok: true, detail: "no services to check" }),
     loadSurvivor: async () => ({ newestWallMs: null, newestSeq: null }),
+    loadNewest: async () => ({ newestWallMs: null, newestSeq: null }),
     stop: async () => {},
   };
 }

@@ -112,6 +112,9 @@ export class StartedSshTarget implements StartedTarget {
   loadSurvivor(): Promise<LoadSurvivor> {
     return this.#services.loadSurvivor();
   }
+  loadNewest(): Promise<LoadSurvivor> {
+    return this.#services.loadNewest();
+  }
 
   #stagingName(id: number): string {
     return `.${this.#base}.drdrill-restore-${this.opts.runName}-${id}`;

@@ -42,6 +42,7 @@ export function vmLabServices(conn: SshConnection, opts: { healthWaitMs: number 
       return { ok: false, detail: `no Keystone token within ${Math.round(opts.healthWaitMs / 1000)} s: ${last}` };
     },
     loadSurvivor: async () => ({ newestWallMs: null, newestSeq: null }),
+    loadNewest: async () => ({ newestWallMs: null, newestSeq: null }),
     stop: async () => {},
   };
 }

@@ -1,0 +1,32 @@
+// duplicity's backup sets read from its repository's file names: what a restore at a time, or of
+// the Nth backup, gives duplicity's --time.
+import { describe, expect, it } from "vitest";
+import { parseDuplicitySets } from "../../harness/tools/duplicity-sets.ts";
+import { pickBackup } from "../../harness/tools/pick-backup.ts";
+
+const LS = [
+  "duplicity-full-signatures.20261201T100000Z.sigtar.gpg",
+  "duplicity-full.20261201T100000Z.manifest.gpg",
+  "duplicity-full.20261201T100000Z.vol1.difftar.gpg",
+  "duplicity-inc.20261201T100000Z.to.20261201T100007Z.manifest.gpg",
+  "duplicity-inc.20261201T100000Z.to.20261201T100007Z.vol1.difftar.gpg",
+  "duplicity-inc.20261201T100007Z.to.20261201T100012Z.manifest",
+  "duplicity-new-signatures.20261201T100007Z.to.20261201T100012Z.sigtar.gpg",
+].join("\n");
+
+describe("duplicity's backup sets", () => {
+  it("are the manifests, oldest first, each at its end time (UTC, whole seconds)", () => {
+    expect(parseDuplicitySets(LS)).toEqual([
+      { id: "20261201T100000Z", timeMs: Date.parse("2026-12-01T10:00:00Z"), kind: "full" },
+      { id: "20261201T100007Z", timeMs: Date.parse("2026-12-01T10:00:07Z"), kind: "incremental" },
+      { id: "20261201T100012Z", timeMs: Date.parse("2026-12-01T10:00:12Z"), kind: "incremental" },
+    ]);
+  });
+
+  it("a time with milliseconds picks the set taken at or before it; backup:N the Nth", () => {
+    const sets = parseDuplicitySets(LS);
+    expect(pickBackup(sets, "2026-12-01T10:00:11.999Z")?.id).toBe("20261201T100007Z");
+    expect(pickBackup(sets, "backup:1")?.id).toBe("20261201T100000Z");
+    expect(pickBackup(sets, "2026-12-01T09:59:59Z")).toBeUndefined();
+  });
+});
