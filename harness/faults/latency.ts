@@ -13,7 +13,7 @@ export default defineFault({
   expect: ["recovered"],
   needsSite: true,
   transient: true,
-  validate: (p) => [...durationProblems("delay", p.delay), ...durationProblems("for", p.for)],
+  validate: (p) => [...durationProblems("delay", p.delay, 1), ...durationProblems("for", p.for)],
   async inject(p, ctx) {
     const fw = ctx.site?.firewall;
     if (!fw) throw new EnvironmentError("network faults need the container site drdrill stands up (its own network namespace)");

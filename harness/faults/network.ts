@@ -6,8 +6,8 @@ import { parseDuration } from "../util/units.ts";
 import { durationProblem } from "../util/zod-units.ts";
 import type { FaultContext, InjectResult } from "./fault.ts";
 
-export function durationProblems(field: string, value: string | undefined): { field: string; message: string }[] {
-  const p = value === undefined ? undefined : durationProblem(value, { minMs: 100 });
+export function durationProblems(field: string, value: string | undefined, minMs = 100): { field: string; message: string }[] {
+  const p = value === undefined ? undefined : durationProblem(value, { minMs });
   return p ? [{ field, message: p }] : [];
 }
 
