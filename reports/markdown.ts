@@ -8,6 +8,7 @@ import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
 import { renderFaultsTable } from "./faults-table.ts";
 import { renderSiteSection } from "./site-section.ts";
+import { renderReplicationMatrix } from "./replication-matrix.ts";
 import { renderRecoveryPoints } from "./recovery-points-table.ts";
 import { parallelNote } from "./parallel-note.ts";
 import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
@@ -105,6 +106,7 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
     ...renderFaultsTable(results.results),
+    ...renderReplicationMatrix(results.results),
     ...renderSiteSection(results.results),
     ...renderRecoveryPoints(results.results),
     "## Details",

@@ -11,7 +11,8 @@ export interface HtmlBlock {
 }
 
 const cells = (line: string) => line.replace(/^\||\|$/g, "").split("|").map((c) => c.trim().replace(/\\\|/g, "|"));
-const plain = (s: string) => esc(s.replace(/\*\*/g, "").replace(/`/g, ""));
+// Cells may hold line breaks (<br>): kept as such, everything else escaped.
+const plain = (s: string) => esc(s.replace(/\*\*/g, "").replace(/`/g, "")).replace(/&lt;br&gt;/g, "<br>");
 
 export function markdownBlocks(lines: string[]): HtmlBlock[] {
   const out: HtmlBlock[] = [];

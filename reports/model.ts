@@ -12,6 +12,7 @@ import { runModel, toneOf, type RunModel } from "./run-model.ts";
 import { rpoChart } from "./svg/rpo-chart.ts";
 import { bandwidthChart } from "./svg/bandwidth-chart.ts";
 import { renderSiteSection } from "./site-section.ts";
+import { renderReplicationMatrix } from "./replication-matrix.ts";
 import { markdownBlocks, type HtmlBlock } from "./md-tables.ts";
 import { throughputChart } from "./svg/throughput-chart.ts";
 import { timelineChart } from "./svg/timeline-chart.ts";
@@ -112,7 +113,7 @@ export function buildReportModel(results: ResultsFile): ReportModel {
       bandwidth: bandwidthChart(results.results.filter((r) => r.bandwidthBps && r.metrics.restoreMs !== null).map((r) => ({ series: r.tool, bandwidthBps: r.bandwidthBps!, restoreMs: r.metrics.restoreMs! }))),
     },
     toolsTables: toolsTables(results.comparison),
-    site: markdownBlocks(renderSiteSection(results.results)),
+    site: markdownBlocks([...renderReplicationMatrix(results.results), ...renderSiteSection(results.results)]),
     runs: results.results.map((r) => runModel(r, results.results.length)),
     environment: environmentRows(results),
     scenarios: results.scenarios,

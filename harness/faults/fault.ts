@@ -48,6 +48,8 @@ export interface FaultContext {
   eraseBackups?(): Promise<ToolRun[]>;
   /** The swept bandwidth cap of this run (bytes per second). */
   bandwidthBps?: number;
+  /** The whole primary is lost at once: its services and its replication daemon stop, its data is gone. */
+  loseSite?(): Promise<Record<string, unknown>>;
   /** Clears the tool's client-side cache on the target (after the repository was rolled back). */
   forgetToolCache?(): Promise<ToolRun | null>;
 }

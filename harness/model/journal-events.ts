@@ -33,7 +33,9 @@ export type JournalEvent = Base &
         cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number>;
         /** For backups: what the scenario asked for (a full or an incremental). */
         backupKind?: "full" | "incremental";
-        duringNetworkFault?: string }
+        duringNetworkFault?: string;
+        /** A replicator's failover: counts for RTO, not as a restore's time or rate. */
+        failover?: boolean }
     | { type: "repo-size"; bytes: number }
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
     | { type: "backup-failed"; label: string; message: string; during: string }
@@ -45,6 +47,7 @@ export type JournalEvent = Base &
     | { type: "target"; name: string; info: Record<string, string> }
     | { type: "site"; info: Record<string, string> }
     | { type: "note"; text: string }
+    | { type: "replication-lag"; lagMs: number }
     | { type: "warning"; text: string }
     | { type: "health"; ok: boolean; detail: string }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }

@@ -43,13 +43,15 @@ export const RUN_METRICS = [
   def({ key: "peakRssBytes", label: "peak RSS", title: "peak resident memory of the tool's process tree", unit: "bytes", better: "lower", objective: "peakRss", compared: true, judged: true, column: true }),
   def({ key: "siteBytesSent", label: "bytes to site", title: "bytes the secondary site received during backups (its interface's counter)", unit: "bytes", better: "lower", objective: "bytesToSite", compared: true, judged: true, column: false }),
   def({ key: "siteBytesRestored", label: "bytes from site", title: "bytes the secondary site sent during restores", unit: "bytes", better: "lower", compared: false, judged: false, column: false }),
+  def({ key: "replicationLagMs", label: "replication lag", title: "median lag of the replica behind the primary while it replicated (what replication products call RPO)", unit: "ms", better: "lower", objective: "replicationLag", compared: true, judged: true, column: false }),
+  def({ key: "replicationLagMaxMs", label: "max replication lag", title: "the largest lag sampled", unit: "ms", better: "lower", compared: false, judged: false, column: false }),
   def({ key: "cpuMs", label: "CPU time", short: "CPU", title: "CPU time of the tool's process tree", unit: "ms", better: "lower", objective: "cpu", compared: true, judged: true, column: true }),
 ] as const;
 
 export type MetricKey = (typeof RUN_METRICS)[number]["key"];
 
 /** Metrics added after results.json's first version: absent from older files (read them as not measured). */
-export type AddedMetricKey = "siteBytesSent" | "siteBytesRestored";
+export type AddedMetricKey = "siteBytesSent" | "siteBytesRestored" | "replicationLagMs" | "replicationLagMaxMs";
 
 /** One run's metrics (results[].metrics): null where a metric could not be measured. */
 export type Metrics = Record<Exclude<MetricKey, AddedMetricKey>, number | null> & Partial<Record<AddedMetricKey, number | null>>;

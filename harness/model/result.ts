@@ -72,6 +72,10 @@ export interface RunResult {
   bandwidthBps?: number;
   /** Where the backups went: "local", or the site (with what was measured of the link). */
   destination?: string;
+  /** The interval of the scenario's scheduled backups (its first schedule step), when it has one. */
+  scheduleEveryMs?: number;
+  /** The tool replicates (a failover stands for its restore). */
+  replication?: boolean;
   outcome: Outcome;
   reason: string;
   expected: Outcome[];

@@ -6,6 +6,8 @@ export type { DrillFacts };
 
 export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string } {
   if (f.error) return { outcome: "error", reason: f.error };
+  // Replication copied the damage faithfully: nothing to fail over to. Not silent: the drill says so.
+  if (f.replicatedDamage) return { outcome: "failed", reason: f.replicatedDamage };
   if (f.restoreRan && f.restoreSucceeded && f.contentOk === false) {
     // Exit 0 and the wrong tree: the tool's words, if it had any, are all the operator got.
     if (f.restoreWarned) return { outcome: "detected", reason: `${f.restoreWarned}; ${f.contentMismatches ?? "some"} entries differ from the manifest` };

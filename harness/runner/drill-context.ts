@@ -112,7 +112,7 @@ export class DrillContext implements StepContext {
       const shown: ToolRun = opts.label ? { ...run, label: `${run.label}-${opts.label}` } : { ...run };
       // A network fault that healed during the call still counts: it was in force when the call began.
       const during = [...new Set([...network, ...this.armed.lasting.map((l) => l.name)])];
-      this.services.calls.record(kind, shown, opts.backupKind, during, callMs);
+      this.services.calls.record(kind, shown, opts.backupKind, during, callMs, opts.failover);
       if (during.length > 0) shown.duringNetworkFault = during;
       const after = before ? await site!.linkBytes().catch(() => null) : null;
       if (before && after) this.journal.emit("link-bytes", { kind, label: shown.label, toSiteBytes: after.rx - before.rx, fromSiteBytes: after.tx - before.tx });

@@ -8,6 +8,8 @@ import { InterruptedError } from "../model/errors.ts";
 import type { RunResult } from "../model/result.ts";
 import { initialState } from "../steps/state.ts";
 import { siteOf } from "../site/site-settings.ts";
+import { TOOLS } from "../tools/registry.ts";
+import { parseDuration } from "../util/units.ts";
 import { DisposalStack } from "../util/disposal.ts";
 import { decideOutcome } from "./decide-outcome.ts";
 import type { DrillContext } from "./drill-context.ts";
@@ -24,6 +26,18 @@ function failedBackups(events: ReturnType<DrillEnv["journal"]["events"]>) {
     return { label: f.label, message: f.message, during: f.during, atMs: f.t };
   });
   return failed.length > 0 ? { failedBackups: failed } : {};
+}
+
+/** The outcomes that pass for this run's tool: the scenario's expectFor, else its expect. */
+function expectedFor(plan: RunPlan) {
+  const e = plan.loaded.scenario.expectFor?.[plan.tool];
+  return e === undefined ? plan.loaded.expected : Array.isArray(e) ? e : [e];
+}
+
+function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
+  const every = plan.loaded.scenario.steps.map((st) => (st.schedule as { every?: string } | undefined)?.every).find(Boolean);
+  const ms = every ? parseDuration(every) : plan.intervalMs;
+  return ms ? { scheduleEveryMs: ms } : {};
 }
 
 function destinationLabel(d: Parameters<typeof siteOf>[0]): string {
@@ -93,9 +107,11 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
     ...(plan.bandwidthBps ? { bandwidthBps: plan.bandwidthBps } : {}),
     destination: destinationLabel(s.destination),
+    ...scheduleOf(plan),
+    ...(TOOLS[plan.tool]?.capabilities.replication ? { replication: true } : {}),
     outcome,
     reason,
-    expected: plan.loaded.expected,
+    expected: expectedFor(plan),
     passed: false, // decided with the objectives, across repeats
     metrics: computeMetrics(events),
     objectives: [],

@@ -14,7 +14,7 @@ export class ToolCallLog {
   ) {}
 
   /** `duringNetworkFault`: the network faults in force while the call ran (what the report judges it under). */
-  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental", duringNetworkFault?: string[], callMs?: number): ToolRun {
+  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental", duringNetworkFault?: string[], callMs?: number, failover?: boolean): ToolRun {
     const rel = (p: string) => (p ? relative(this.outDir, p) : "");
     const common = {
       kind,
@@ -37,6 +37,7 @@ export class ToolCallLog {
       stdoutPath: rel(run.stdoutPath),
       stderrPath: rel(run.stderrPath),
       ...(backupKind ? { backupKind } : {}),
+      ...(failover ? { failover: true } : {}),
     });
     this.calls.push({ ...common, durationMs: Math.round(run.durationMs), ...(callMs !== undefined ? { callMs: Math.round(callMs) } : {}), stdoutLog: rel(run.stdoutPath), stderrLog: rel(run.stderrPath) });
     return run;

@@ -77,6 +77,10 @@ export const scenarioSchema = z
     tools: z.array(toolEntrySchema).min(1),
     steps: z.array(stepSchema).min(1),
     expect: expectSchema.optional().describe("Outcome(s) that pass; default: what the faults declare, else recovered."),
+    expectFor: z
+      .record(z.string(), expectSchema)
+      .optional()
+      .describe("Outcome(s) that pass for one tool, over `expect`: { lsyncd: failed } (replication copies a deleted folder faithfully)."),
     objectives: objectivesSchema.default({}),
     require: z.array(z.enum(ATTRIBUTES)).default([]).describe("Metadata that must survive for 'recovered'."),
     repeat: z.number().int().min(1).max(LIMITS.repeatMax).default(1),
@@ -128,10 +132,14 @@ export const scenarioSchema = z
         if (name === "bandwidth" && params?.rate === undefined && !s.sweep?.bandwidth) ctx.addIssue({ code: "custom", message: "a bandwidth fault needs a rate, or the scenario's sweep.bandwidth", path: ["steps", i, "fault", name, "rate"] });
       }
     });
+    for (const t of Object.keys(s.expectFor ?? {})) {
+      if (!(s.tools as Record<string, unknown>[]).some((e) => Object.keys(e)[0] === t)) ctx.addIssue({ code: "custom", message: `"${t}" is not one of this scenario's tools`, path: ["expectFor", t] });
+    }
     // What a tool (with its settings) cannot do is known now: refuse it before anything runs.
     (s.tools as Record<string, Record<string, unknown>>[]).forEach((entry, ti) => {
       const [name, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       const tool = TOOLS[name]!;
+      if (tool.capabilities.replication && !site) ctx.addIssue({ code: "custom", message: `${name} replicates to a secondary site: set destination: site`, path: ["tools", ti] });
       if (site && "unsupported" in tool.capabilities.site) ctx.addIssue({ code: "custom", message: `${tool.capabilities.site.unsupported} (destination: site)`, path: ["tools", ti] });
       steps.forEach((st, i) => {
         const [kind, params] = Object.entries(st)[0] as [string, unknown];

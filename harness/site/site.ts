@@ -50,6 +50,8 @@ export interface StartedSite {
   readonly address: { host: string; port: number; user: string };
   /** The site's container, when drdrill stood it up. */
   readonly containerId?: string;
+  /** drdrill's own way in (measuring, faults, services started at the site after a failover). */
+  readonly admin: RemoteHost;
   credentials(): Promise<SiteCredentials>;
   /** Append-only for a tool without a server of its own: what arrives in the repository becomes write-once. */
   sealArrivals(): Promise<void>;
@@ -157,6 +159,7 @@ function siteFrom(p: {
     repoPath: p.repoPath,
     firewall: p.firewall,
     address: p.address,
+    admin: p.admin,
     ...(p.sshd ? { containerId: p.sshd.containerId } : {}),
     credentials: p.credentials,
     async sealArrivals() {

@@ -61,6 +61,20 @@ export class ArmedFaults {
     return out;
   }
 
+  /** After a failover: the services as they run at site B (health is checked there from then on). */
+  promoted: { health(): Promise<{ ok: boolean; detail: string }> } | null = null;
+
+  /** Work in the background (sampling a replica's lag): stopped when asked, or at the end. */
+  readonly background = new Map<string, () => Promise<void>>();
+
+  async stopBackground(name?: string): Promise<void> {
+    for (const [k, stop] of [...this.background]) {
+      if (name && k !== name) continue;
+      this.background.delete(k);
+      await stop().catch(() => {});
+    }
+  }
+
   /** Network rules (and the like) that last until healed or the end of the run. */
   readonly lasting: { name: string; remove(): Promise<void> }[] = [];
 
@@ -101,6 +115,7 @@ export class ArmedFaults {
   }
 
   async disposeAll(): Promise<void> {
+    await this.stopBackground();
     await this.heal();
     for (const a of this.all) await a.fault.dispose?.().catch(() => {});
   }

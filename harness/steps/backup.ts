@@ -2,6 +2,7 @@
 // manifest the restore must reproduce, runs the tool, lets armed faults act (a crash, files changing
 // underneath), measures the repository, and starts the services again.
 import { z } from "zod";
+import { startLagSampling } from "./replication.ts";
 import { manifestDigest } from "../verify/manifest-ops.ts";
 import { defineStep, type StepContext, type StepResult } from "./step.ts";
 import { mergeChanges, type StateChanges } from "./state.ts";
@@ -33,6 +34,7 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   } else if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
   const endWallMs = Date.now();
   ctx.journal.emit("repo-size", { bytes: (await ctx.repo.size().catch(() => ({ bytes: 0 }))).bytes });
+  if (!run.failed && ctx.plan.tool.capabilities.replication && ctx.site) startLagSampling(ctx);
   if (!run.failed) changes.push({ backups: [{ wallMs, endWallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
   if (cold) changes.push(await servicesUp(ctx));
   // A backup that failed before any fault leaves nothing to restore: the drill stops there.

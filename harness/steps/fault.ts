@@ -73,6 +73,20 @@ export default defineStep({
           }, { label: "attacker" });
           return runs;
         },
+        loseSite: async () => {
+          // The machine goes down: what ran on it stops with it, mid-write, and its disk is gone.
+          const stopped: string[] = [];
+          if (target.servicesRunning()) {
+            await target.quiesce();
+            stopped.push("services");
+          }
+          if (ctx.plan.tool.capabilities.replication) {
+            await ctx.toolCall("other", async (s) => s.stopReplication!(), { label: "site-lost" });
+            stopped.push("replication");
+          }
+          const gone = await target.data.delete(["."]);
+          return { stopped, entriesLost: gone.entries };
+        },
         forgetToolCache: async () => {
           let r: ToolRun | null = null;
           await ctx.toolCall("other", async (s) => (r = (await s.forgetCache?.()) ?? notRun("forget-cache", "no client cache to clear")));

@@ -3,6 +3,7 @@
 // backup; newest-restorable tries the point before whenever the tool reports damage, as an operator
 // would. Only a tree that came back is put in place, and the services started on it.
 import { z } from "zod";
+import { failover } from "./replication.ts";
 import { durationText } from "../util/zod-units.ts";
 import { attemptRestore, type Attempt } from "./restore-attempt.ts";
 import { planRestore, toolPointFor, type RestorePlan, type RestoreSpec } from "./restore-plan.ts";
@@ -81,6 +82,8 @@ export default defineStep({
   requires: (spec, tool) =>
     spec !== "latest" && !tool.capabilities.pointInTime ? `${tool.name} cannot restore an earlier backup (restore: ${typeof spec === "string" ? spec : Object.keys(spec)[0]})` : undefined,
   async run(spec, ctx) {
+    // A replicator is not restored: it fails over to site B.
+    if (ctx.plan.tool.capabilities.replication) return failover(ctx);
     const { target } = ctx;
     // The disaster took the services down; the procedure stops what is left before restoring.
     if (target.servicesRunning()) await ctx.phase("quiesce", () => target.quiesce());

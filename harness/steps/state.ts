@@ -19,6 +19,8 @@ export interface DrillFacts {
   restoreSucceeded: boolean;
   /** A restore that exited 0 but printed an error (and restored the wrong tree): the tool's words. */
   restoreWarned?: string;
+  /** After a failover: the replica holds the damage too (the fault was replicated), and how. */
+  replicatedDamage?: string;
   contentOk?: boolean;
   contentMismatches?: number;
   requiredOk?: boolean;

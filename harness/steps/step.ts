@@ -35,6 +35,8 @@ export interface ToolCallOptions {
   backupKind?: "full" | "incremental";
   /** Recorded under this label instead of the tool's (a crashed run). */
   label?: string;
+  /** A failover (a replicator's "restore"): timed for RTO, not a restore's throughput. */
+  failover?: boolean;
   /** Also told when the call's process group starts. */
   onSpawn?: (group: ProcessHandle) => void;
 }

@@ -11,7 +11,8 @@ export default defineStep({
     return ctx.phase("verify", async () => {
       let facts = {};
       if (what.includes("services") && ctx.state.facts.restoreSucceeded) {
-        const health = await ctx.target.health();
+        // After a failover the services run at site B: that is where they are checked.
+        const health = await (ctx.armed.promoted ?? ctx.target).health();
         ctx.journal.emit("health", health);
         facts = { healthOk: health.ok, healthDetail: health.detail };
       }

@@ -2,6 +2,9 @@
 // Everything a drill does to the target's files goes through the started target's confined
 // directories (the agent, where the files are), never through paths of this machine.
 import type { z } from "zod";
+import type { HealthResult, LoadSurvivor } from "../model/target-status.ts";
+
+export type { HealthResult, LoadSurvivor };
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { CommandExecutor } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
@@ -39,16 +42,7 @@ export interface SeedResult {
   method: string;
 }
 
-export interface HealthResult {
-  ok: boolean;
-  detail: string;
-}
 
-export interface LoadSurvivor {
-  /** Wall-clock ms of the newest load-writer record found in the data, or null if none survived. */
-  newestWallMs: number | null;
-  newestSeq: number | null;
-}
 
 export interface TargetOptions {
   /** The run's own folder on this machine; everything the target makes here lives under it. */

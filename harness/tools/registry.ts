@@ -5,6 +5,7 @@ import cp from "./cp.ts";
 import duplicity from "./duplicity.ts";
 import restic from "./restic.ts";
 import tarZstd from "./tar-zstd.ts";
+import lsyncd from "./lsyncd.ts";
 
 export const TOOLS: Record<string, ToolAdapter<any>> = {
   [duplicity.name]: duplicity,
@@ -12,4 +13,5 @@ export const TOOLS: Record<string, ToolAdapter<any>> = {
   [borg.name]: borg,
   [tarZstd.name]: tarZstd,
   [cp.name]: cp,
+  [lsyncd.name]: lsyncd,
 };

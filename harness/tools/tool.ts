@@ -55,6 +55,8 @@ export interface ToolSession {
   list(): Promise<ToolRun>;
   /** An attacker holding the target's credentials erases every backup with the tool's own commands. */
   eraseAll?(): Promise<ToolRun[]>;
+  /** A replicator: stop mirroring (the first step of a failover). */
+  stopReplication?(): Promise<ToolRun>;
   /** Drops the tool's client-side cache of the repository (needed after the repository was rolled back). */
   forgetCache?(): Promise<ToolRun>;
 }
@@ -91,6 +93,8 @@ export interface ToolCapabilities {
   site: { how: string; appendOnly: "own-server" | "write-once" } | { unsupported: string };
   /** What an attacker with the target's credentials runs to erase every backup (delete-backups). */
   eraseAll?: string;
+  /** A replicator rather than a backup tool: it mirrors continuously, and its "restore" is a failover. */
+  replication?: { failover: string };
   /**
    * The operator's way back after backups were erased through an append-only account, when the
    * tool's repository keeps what was "deleted" (borg's transaction log): undone on the site itself.

@@ -10,7 +10,7 @@ import { parseSshUrl } from "../../ssh/target-url.ts";
 import { generateDataset } from "../local/generator.ts";
 import type { DatasetSpec, HealthResult, LoadSurvivor, SeedResult, SmallFilesystem, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
 import { connectHost, type RemoteHost } from "../../ssh/remote-host.ts";
-import { noServices, snapServices, writerServices, type RemoteServices } from "./services.ts";
+import { noServices, snapServices, writerServices, type RemoteServices } from "../../ssh/remote-services.ts";
 import { sshSettings, type SshSettings } from "./settings.ts";
 import { streamTree } from "./stream-tree.ts";
 

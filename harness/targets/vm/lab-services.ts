@@ -3,7 +3,7 @@
 // half a minute to start in an emulated guest). An emulated guest's services outlive `snap start`'s
 // own probes by minutes, so health waits for them rather than trusting its exit code.
 import type { SshConnection } from "../../ssh/connection.ts";
-import type { RemoteServices } from "../ssh/services.ts";
+import type { RemoteServices } from "../../ssh/remote-services.ts";
 
 // Admin credentials stay in the guest: read from microstack.rc there, never on a command line.
 const TOKEN = [

@@ -7,7 +7,7 @@ import { buildVmImage } from "../../vm/build.ts";
 import { chooseAccel, requestedAccel } from "../../vm/accel.ts";
 import { startVm } from "../../vm/qemu.ts";
 import { waitForLabReady } from "../../vm/lab-ready.ts";
-import { writerServices } from "../ssh/services.ts";
+import { writerServices } from "../../ssh/remote-services.ts";
 import { sshSettings } from "../ssh/settings.ts";
 import { startSsh } from "../ssh/ssh.ts";
 import type { StartedTarget, Target, TargetOptions } from "../target.ts";

@@ -1,12 +1,18 @@
 // What "the services" are on a host reached over SSH, so a drill can stop, start and check them:
 // a real MicroStack snap (snap stop|start microstack, openstack checks), drdrill's own load writer
 // in the data (a host that only holds a data folder), or nothing.
-import { trackKiller } from "../../exec/live-groups.ts";
-import type { ConfinedDir } from "../../agent/confined-dir.ts";
-import { readLoadRecords } from "../local/load-writer.ts";
-import type { HealthResult, LoadSurvivor } from "../target.ts";
-import type { RemoteHost } from "../../ssh/remote-host.ts";
-import type { SshSettings } from "./settings.ts";
+import { trackKiller } from "../exec/live-groups.ts";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
+import type { HealthResult, LoadSurvivor } from "../model/target-status.ts";
+import { readLoadRecords } from "../util/load-records.ts";
+import type { RemoteHost } from "./remote-host.ts";
+
+/** The service commands of a host (the ssh target's settings). */
+export interface ServiceCommands {
+  quiesce: string;
+  resume: string;
+  health: string;
+}
 
 export interface RemoteServices {
   kind: string;
@@ -26,7 +32,7 @@ export interface RemoteServices {
 const HEALTH_WAIT_MS = 180_000;
 
 /** A real MicroStack node: its snap's own commands, with sudo when the login user is not root. */
-export function snapServices(host: RemoteHost, s: SshSettings): RemoteServices {
+export function snapServices(host: RemoteHost, s: ServiceCommands): RemoteServices {
   let up = true;
   let failed: string | null = null;
   const run = async (cmd: string) => host.conn.run("sh", ["-c", cmd], { timeoutMs: 600_000 });
