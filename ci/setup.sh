@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what drdrill needs on a Debian/Ubuntu machine, only what is missing.
-#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr) + OpenSSH's client
+#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr), lsyncd + rsync (replication),
+#                        OpenSSH's client and paramiko (secondary sites), nftables (network faults)
 #   ci/setup.sh docker   Docker engine (docker.io) + debootstrap, and starts dockerd if none answers
 #   ci/setup.sh browser  Chromium for the HTML report test
 #   ci/setup.sh vm       qemu (system emulator and qemu-img), the OpenSSH client and e2fsprogs for the VM
@@ -33,7 +34,7 @@ npm_deps() {
 
 tools() {
   npm_deps
-  apt_install duplicity gnupg restic borgbackup zstd attr openssh-client python3-paramiko nftables
+  apt_install duplicity gnupg restic borgbackup zstd attr lsyncd rsync openssh-client python3-paramiko nftables
 }
 
 docker_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }

@@ -15,6 +15,7 @@ import { TARGETS } from "../targets/registry.ts";
 import type { StartedTarget } from "../targets/target.ts";
 import { TOOLS } from "../tools/registry.ts";
 import type { DisposalStack } from "../util/disposal.ts";
+import { addLease, dropLease } from "../util/leases.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import { DrillContext } from "./drill-context.ts";
 import type { DrillEnv } from "./drill-env.ts";
@@ -126,6 +127,7 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   ctx = new DrillContext(services, initialState(passphrase, s.steps.some((st) => (st.verify as string[] | undefined)?.includes("services"))));
   const drill = ctx;
   disposal.defer("armed faults", () => drill.armed.disposeAll());
+  const leased: string[] = [];
   const session = tool.open(plan.settings, {
     exec: watched(target.exec, () => ctx),
     repoDir: site ? site.repoPath : target.paths.repo,
@@ -134,6 +136,18 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     passphrase: () => passphraseFor(drill.state, drill.currentKind),
     timeoutMs: env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
     onProgress: (p) => p.bytes !== undefined && env.progress.bytes(p.bytes, p.totalBytes),
+    ...(target.exec.where === "local"
+      ? {
+          leaseProcess: (pid: number, match: string, what: string) => {
+            leased.push(String(pid));
+            return addLease(folders.runName, { kind: "process", id: String(pid), match, what });
+          },
+        }
+      : {}),
+  });
+  disposal.defer("tool session", async () => {
+    await session.close?.();
+    for (const id of leased) await dropLease(folders.runName, { kind: "process", id });
   });
   (services as { session: typeof session | null }).session = session;
 

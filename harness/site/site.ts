@@ -176,7 +176,7 @@ function siteFrom(p: {
     describe: () => ({
       site: p.kind === "container" ? `container ${p.sshd!.containerName} (${p.address.host}), drdrill's sshd image` : `${p.address.user}@${p.address.host}:${p.address.port}`,
       siteRepository: `${p.address.user}@${p.address.host}:${p.repoPath}`,
-      siteAppendOnly: p.settings.appendOnly ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files become root's, in sticky folders, 2 s after they arrive)" : "no",
+      siteAppendOnly: p.settings.appendOnly ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files become root's, in sticky folders, within half a second of arriving)" : "no",
     }),
     async stop(o = {}) {
       await p.firewall?.clear().catch(() => {});

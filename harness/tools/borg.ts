@@ -64,6 +64,16 @@ async function borg(s: Settings, ctx: ToolContext, label: string, args: string[]
   return { ...run, message: borgLogMessage(run.stderr) ?? run.message ?? `exit code ${run.exitCode}` };
 }
 
+/**
+ * borg's exit code 1 is a warning, not an error: the archive was committed (a file that changed
+ * while it was read, as a live database's journal does in hot mode, is in it as read). The call
+ * counts as done; the warning stays in its message.
+ */
+function warningIsSuccess(run: ToolRun): ToolRun {
+  if (run.exitCode !== 1 || run.timedOut || run.interrupted) return run;
+  return { ...run, failed: false, message: `borg finished with a warning (exit 1): ${run.message ?? "see its log"}` };
+}
+
 /** Runs a command; when a lock blocks it, `borg break-lock` and once more (the retry says so). */
 async function withBreakLock(s: Settings, ctx: ToolContext, call: () => Promise<ToolRun>): Promise<ToolRun> {
   const first = await call();
@@ -109,7 +119,7 @@ export default defineTool({
         // Run in the source with "." so archive paths are relative and extract recreates the tree where it runs.
         const name = borgArchiveName(kind, new Date());
         const args = ["create", "--json", "--compression", s.compression, `${repoOf(ctx)}::${name}`, "."];
-        const run = await withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate));
+        const run = warningIsSuccess(await withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate)));
         return run.failed ? run : { ...run, backupId: name };
       },
       async restore(destDir, opts) {

@@ -75,6 +75,11 @@ export default defineTool({
   open(s, ctx) {
     let replicating = false;
     const pidFile = `${ctx.workDir}/lsyncd.pid`;
+    const stop = (): Promise<ToolRun> => {
+      replicating = false;
+      // The pid file is removed once stopped, so a second stop (failover, then the end of the run) does nothing.
+      return runTool(ctx, { label: "lsyncd-stop", command: "sh", args: ["-c", 'p=$(cat "$1" 2>/dev/null) || exit 0; kill "$p" 2>/dev/null; for i in $(seq 50); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; exit 0; }; sleep 0.1; done; kill -9 "$p" 2>/dev/null; rm -f "$1"; true', "lsyncd-stop", pidFile] });
+    };
     return {
       async init() {
         if (!ctx.site) return notRun("lsyncd-init", "lsyncd replicates to a secondary site: set destination: site");
@@ -98,6 +103,8 @@ export default defineTool({
         });
         if (start.failed) return start;
         replicating = true;
+        const pid = Number((await ctx.exec.run({ label: "lsyncd-pid", command: "cat", args: ["--", pidFile] })).stdout.trim());
+        if (pid > 0) await ctx.leaseProcess?.(pid, conf, "lsyncd replicating to site B");
         return { ...first, label: "lsyncd-initial-sync" };
       },
       async restore() {
@@ -109,9 +116,9 @@ export default defineTool({
       list() {
         return runTool(ctx, { label: "lsyncd-status", command: "cat", args: ["--", `${ctx.workDir}/lsyncd.status`] });
       },
-      async stopReplication() {
-        replicating = false;
-        return runTool(ctx, { label: "lsyncd-stop", command: "sh", args: ["-c", 'p=$(cat "$1" 2>/dev/null) || exit 0; kill "$p" 2>/dev/null; for i in $(seq 50); do kill -0 "$p" 2>/dev/null || exit 0; sleep 0.1; done; kill -9 "$p" 2>/dev/null; true', "lsyncd-stop", pidFile] });
+      stopReplication: stop,
+      async close() {
+        await stop();
       },
     };
   },

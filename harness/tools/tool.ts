@@ -37,6 +37,12 @@ export interface ToolContext {
   passphrase(): string;
   timeoutMs?: number;
   onProgress?: (p: ToolProgress) => void;
+  /**
+   * A process the session leaves running between calls (a replication daemon): written down so a
+   * drdrill killed hard has it killed by the next run or `drdrill clean`. Given only where the
+   * tool runs on this host (elsewhere the container, the VM or the ssh session's end takes it).
+   */
+  leaseProcess?(pid: number, match: string, what: string): Promise<void>;
 }
 
 export interface RestoreOptions {
@@ -57,6 +63,8 @@ export interface ToolSession {
   eraseAll?(): Promise<ToolRun[]>;
   /** A replicator: stop mirroring (the first step of a failover). */
   stopReplication?(): Promise<ToolRun>;
+  /** Stops what the session left running (a daemon). Called once at the end of the run, after Ctrl-C too. */
+  close?(): Promise<void>;
   /** Drops the tool's client-side cache of the repository (needed after the repository was rolled back). */
   forgetCache?(): Promise<ToolRun>;
 }
