@@ -91,8 +91,6 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     disposal.defer("secondary site", () => started.stop({ keep: env.keep }));
     env.journal.emit("site", { info: site.describe() });
     target.attachSite?.(site);
-    const how = tool.capabilities.site;
-    if (siteSpec.appendOnly && "appendOnly" in how && how.appendOnly === "write-once") await site.sealArrivals();
     const cred = await site.credentials();
     endpoint = site.endpoint({
       identityFile: await target.putToolFile("site-key", cred.privateKey, 0o600),
@@ -134,7 +132,8 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     ...(endpoint ? { site: endpoint } : {}),
     workDir: target.paths.tool,
     passphrase: () => passphraseFor(drill.state, drill.currentKind),
-    timeoutMs: env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout) : undefined) ?? DEFAULT_TIMEOUT_MS,
+    // --timeout is taken as given; a scenario's timeout is scaled to a slow (emulated) target.
+    timeoutMs: env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout)! * (target.timeScale ?? 1) : undefined) ?? DEFAULT_TIMEOUT_MS,
     onProgress: (p) => p.bytes !== undefined && env.progress.bytes(p.bytes, p.totalBytes),
     ...(target.exec.where === "local"
       ? {
@@ -152,10 +151,11 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   (services as { session: typeof session | null }).session = session;
 
   const sizeBytes = env.sizeBytes ?? parseSize(s.dataset.size)!;
-  const pristine = env.pristine && target.name === "local" ? await env.pristine.get(s.dataset, sizeBytes) : undefined;
-  const seeded = await runPhase(io, "seed", () =>
-    target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}), ...(pristine ? { pristine } : {}) }, (b) => env.progress.bytes(b, sizeBytes)),
-  );
+  // The pristine copy (made by the first run that needs it) is seeding too: timed in this phase.
+  const seeded = await runPhase(io, "seed", async () => {
+    const pristine = env.pristine && target.name === "local" ? await env.pristine.get(s.dataset, sizeBytes) : undefined;
+    return target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}), ...(pristine ? { pristine } : {}) }, (b) => env.progress.bytes(b, sizeBytes));
+  });
   env.journal.emit("dataset", seeded);
   drill.apply({ seededBytes: seeded.bytes });
   await target.resume();
@@ -168,6 +168,10 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     calls.record("init", init);
     if (init.failed) throw new EnvironmentError(`${init.label} failed: ${init.message ?? `exit ${init.exitCode}`}`);
   }
+  // A write-once site is sealed once the repository exists: making it is the operator's setup (restic's
+  // init makes a folder and then changes its mode, which a folder already handed to root refuses).
+  const how = tool.capabilities.site;
+  if (site && siteSpec?.appendOnly && "appendOnly" in how && how.appendOnly === "write-once") await site.sealArrivals();
   return drill;
 }
 

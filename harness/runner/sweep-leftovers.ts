@@ -9,6 +9,15 @@ async function cmdline(pid: number): Promise<string | null> {
   return readFile(`/proc/${pid}/cmdline`, "utf8").then((s) => s.replace(/\0/g, " "), () => null);
 }
 
+/** Waits (up to 5 s) until a killed process is gone, so `drdrill clean` returns with nothing left. */
+async function gone(pid: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+    if (stat === null) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function release(l: Lease): Promise<boolean> {
   switch (l.kind) {
     case "process-group":
@@ -22,6 +31,7 @@ async function release(l: Lease): Promise<boolean> {
       } catch {
         return false;
       }
+      await gone(pid);
       return true;
     }
     case "mount": {

@@ -94,6 +94,11 @@ export interface StartedTarget extends AsyncDisposable {
   readonly scratch: ConfinedDir;
   /** Paths (relative to the data directory) left out of manifests: the load writer's file, live files. */
   readonly manifestExcludes: readonly string[];
+  /**
+   * How many times slower than a native host this target runs the tools (an emulated VM): a
+   * scenario's `timeout:` is written for native hosts and is multiplied by it. 1 when absent.
+   */
+  readonly timeScale?: number;
   seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<SeedResult>;
   /** Called before every backup in hot mode (e.g. a consistent database dump into the data directory). */
   prepareHotBackup?(): Promise<void>;

@@ -104,6 +104,23 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
     expect(labLog).toMatch(/fresh node drdrill-lab-\S+: MICROSTACK-LAB READY \(fresh state/);
   });
 
+  it("site-B recovery: a new node at site B, given only the repository, its key and the passphrase, recovers the lost node's state", { timeout: DRILL_MS }, async () => {
+    const out = join(await tmp("drdrill-lab-"), "run");
+    const r = await drdrill(["run", "scenarios/site/lab-site-recovery.yaml", "--tool", "restic", "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER }, timeoutMs: DRILL_MS });
+    expect(r.exitCode, r.all.slice(-3000)).toBe(0);
+    expect(await labContainers()).toEqual([]); // the node, the fresh node and site B are gone
+    const run = (await readJson(join(out, "results.json"))).results[0];
+    expect(run).toMatchObject({ scenario: "lab-site-recovery", target: "lab", outcome: "recovered", passed: true });
+    expect(run.metrics.rtoMs).toBeGreaterThan(0);
+    expect(run.metrics.repoBytes).toBeGreaterThan(0);
+    const health = await lastHealth(out);
+    expect(health).toContain("pre-disaster token valid (HTTP 200)");
+    expect(health).toContain("fresh node: the pre-disaster token got HTTP 401 before the restore");
+    const labLog = await readFile(join(out, "logs", "run-001", "lab-target.log"), "utf8");
+    expect(labLog).toMatch(/fresh node drdrill-lab-\S+ at site B \(in \S+'s network\)/);
+    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+  });
+
   it("a corrupt archive is detected, and nothing broken is put in place", { timeout: DRILL_MS }, async () => {
     const { r, run, left } = await runLab("corrupt-archive.yaml");
     expect(r.exitCode, r.all).toBe(0);

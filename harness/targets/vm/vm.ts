@@ -14,7 +14,9 @@ import type { StartedTarget, Target, TargetOptions } from "../target.ts";
 import { vmLabServices } from "./lab-services.ts";
 import { vmSettings } from "./settings.ts";
 
-export const EMULATED_WARNING = "VM timings are emulated (qemu TCG, no working KVM on this machine): they are not comparable with KVM, containers or real hosts";
+/** A scenario's tool timeout is multiplied by this in an emulated guest (TCG runs the tools ~5-10x slower). */
+export const EMULATED_TIME_SCALE = 10;
+export const EMULATED_WARNING = `VM timings are emulated (qemu TCG, no working KVM on this machine): they are not comparable with KVM, containers or real hosts; scenario timeouts are multiplied by ${EMULATED_TIME_SCALE}`;
 
 export const vmTarget: Target = {
   name: "vm",
@@ -46,6 +48,7 @@ export const vmTarget: Target = {
       const stopSsh = t.stop.bind(t);
       const describeSsh = t.describe.bind(t);
       return Object.assign(t, {
+        timeScale: started.emulated ? EMULATED_TIME_SCALE : 1,
         async stop() {
           await stopSsh().catch(() => {});
           await started.stop();

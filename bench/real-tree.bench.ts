@@ -1,0 +1,248 @@
+// drdrill on a real tree (Debian's linux-source-6.1: ~78 k files, ~1.3 GB), side by side with the
+// same work done by hand in the same run:
+// - seeding: drdrill's copier (copyTree) vs `cp -a`, each from a cold page cache;
+// - manifest: the agent vs `find | xargs -0 -P<cores> sha256sum`, warm, median of 3;
+// - the seed drill with duplicity, restic, borg and tar-zstd on the tree (one invocation, so one
+//   pristine copy): every phase per tool, and the share of the wall time spent in drdrill's own work;
+// - each tool's restore as drdrill timed it vs the very same command (from results.json) run by hand
+//   into a fresh folder, and tar-zstd also as a plain `zstd -dc | tar -x`;
+// - harness peak RSS for a manifest of the tree and of ten hard-linked copies of it (780 k files).
+// `npm run bench real-tree`; BENCH_TREE=/some/dir drills another tree instead.
+import { execa } from "execa";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { LocalExecutor } from "../harness/exec/local-executor.ts";
+import { localDir } from "../harness/agent/local-dir.ts";
+import { copyTree } from "../harness/targets/local/copy-tree.ts";
+import { SecretStore } from "../harness/util/secrets.ts";
+import type { BenchModule } from "./run.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const WORK = process.env.BENCH_REAL_TREE_WORK ?? "/var/tmp/drdrill-bench-real-tree";
+const PASS = "bench-real-tree-passphrase";
+const TOOLS = (process.env.BENCH_REAL_TREE_TOOLS ?? "duplicity restic borg tar-zstd").split(/\s+/).filter(Boolean);
+const OWN = ["seed", "manifest", "inspect", "replace", "cleanup"];
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+async function ms(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function sh(script: string, opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  return execa("bash", ["-c", `set -euo pipefail; ${script}`], { ...opts, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+async function dropCaches(): Promise<boolean> {
+  const r = await execa("sh", ["-c", "sync && echo 3 > /proc/sys/vm/drop_caches"], { reject: false });
+  return r.exitCode === 0;
+}
+
+/** The tree: BENCH_TREE, else linux-source-6.1 unpacked once under WORK (the package installed when absent). */
+async function tree(): Promise<string> {
+  if (process.env.BENCH_TREE) return process.env.BENCH_TREE;
+  const dir = join(WORK, "linux-source-6.1");
+  if (await stat(join(dir, "Makefile")).catch(() => null)) return dir;
+  const tarball = "/usr/src/linux-source-6.1.tar.xz";
+  if (!(await stat(tarball).catch(() => null))) {
+    process.stderr.write("bench: installing linux-source-6.1 from Debian's packages\n");
+    await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "linux-source-6.1"], { env: { DEBIAN_FRONTEND: "noninteractive" }, stdio: "ignore" });
+  }
+  await mkdir(WORK, { recursive: true });
+  await sh(`tar -C "$1" -xJf "$2"`.replace("$1", WORK).replace("$2", tarball));
+  return dir;
+}
+
+/** A child process's peak RSS and its agent's, for a manifest of `dir`. */
+async function manifestPeak(dir: string): Promise<{ files: number; entries: number; nodeMaxRssKb: number; agentPeakKb: number }> {
+  const script = join(WORK, "manifest-peak.mts");
+  await writeFile(
+    script,
+    `import { readFileSync, readdirSync } from "node:fs";
+import { localDir } from ${JSON.stringify(join(ROOT, "harness/agent/local-dir.ts"))};
+const kids = (pid) => { try { return readdirSync(\`/proc/\${pid}/task\`).flatMap((t) => readFileSync(\`/proc/\${pid}/task/\${t}/children\`, "utf8").trim().split(/\\s+/).filter(Boolean)); } catch { return []; } };
+let agentPeakKb = 0;
+const sample = () => { for (const k of kids(process.pid)) { try { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync(\`/proc/\${k}/status\`, "utf8")); if (m) agentPeakKb = Math.max(agentPeakKb, Number(m[1])); } catch {} } };
+const timer = setInterval(sample, 200);
+const m = await localDir(process.argv[2]).manifest();
+sample();
+clearInterval(timer);
+process.stdout.write(JSON.stringify({ files: m.files, entries: Object.keys(m.entries).length, nodeMaxRssKb: process.resourceUsage().maxRSS, agentPeakKb }));
+process.exit(0);
+`,
+  );
+  const r = await execa(process.execPath, ["--import", "tsx", script, dir], { cwd: ROOT });
+  return JSON.parse(r.stdout);
+}
+
+interface RunSummary {
+  tool: string;
+  outcome: string;
+  phasesMs: Record<string, number>;
+  ownMs: number;
+  restoreMs: number;
+  restoreCommand: string;
+  dataset?: unknown;
+}
+
+/** Replays drdrill's restore command by hand into a fresh folder (the staging path swapped), as a person would run it. */
+async function byHand(run: RunSummary, work: string, fresh: string): Promise<number> {
+  const staging = /\S*\/staging-\d+\/common/.exec(run.restoreCommand)?.[0];
+  let cmd = run.restoreCommand.replace(/^(\w+=\*\*\* )+/, "");
+  if (staging) cmd = cmd.split(staging).join(fresh);
+  await rm(fresh, { recursive: true, force: true });
+  await mkdir(fresh, { recursive: true });
+  const env: Record<string, string> = {
+    PASSPHRASE: PASS,
+    RESTIC_PASSWORD: PASS,
+    BORG_PASSPHRASE: PASS,
+    BORG_BASE_DIR: join(work, "target", "tool", "borg"),
+    BORG_RELOCATED_REPO_ACCESS_IS_OK: "yes",
+  };
+  const t = await ms(() => sh(cmd, { cwd: fresh, env }));
+  await rm(fresh, { recursive: true, force: true });
+  return t;
+}
+
+const bench: BenchModule = {
+  name: "real-tree",
+  async run() {
+    const src = await tree();
+    await mkdir(WORK, { recursive: true });
+    const scratch = await mkdtemp(join(WORK, "run-"));
+    const cores = availableParallelism();
+    const exec = new LocalExecutor(scratch, new SecretStore());
+    try {
+      const size = await localDir(src).size();
+
+      // 1. Seeding, cold cache each: cp -a, then drdrill's copier.
+      const cold = await dropCaches();
+      const cpMs = await ms(() => execa("cp", ["-a", "-T", "--", src, join(scratch, "cp")]));
+      await rm(join(scratch, "cp"), { recursive: true, force: true });
+      await dropCaches();
+      await mkdir(join(scratch, "ours"));
+      const oursMs = await ms(() => copyTree(exec, src, join(scratch, "ours")));
+      await rm(join(scratch, "ours"), { recursive: true, force: true });
+
+      // 2. Manifest, warm.
+      const shaCmd = `find . -type f -print0 | xargs -0 -P${cores} -n 32 sha256sum > /dev/null`;
+      await sh(shaCmd, { cwd: src });
+      const shaMs: number[] = [];
+      const manMs: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        shaMs.push(await ms(() => sh(shaCmd, { cwd: src })));
+        manMs.push(await ms(() => localDir(src).manifest()));
+      }
+
+      // 3. The seed drill on the tree, every tool in one invocation.
+      const scen = join(scratch, "real-tree-drill.yaml");
+      await writeFile(
+        scen,
+        [
+          "name: real-tree-drill",
+          "description: The seed drill on a real source tree (many small files).",
+          `dataset: { copyFrom: ${JSON.stringify(src)}, seed: 1 }`,
+          "mode: cold",
+          "tools:",
+          "  - duplicity: { encryption: gpg-symmetric, volsize: 200 }",
+          "  - restic: {}",
+          "  - borg: { encryption: repokey-blake2, compression: lz4 }",
+          "  - tar-zstd: {}",
+          "steps:",
+          "  - backup: full",
+          "  - fault: { delete-path: { path: . } }",
+          "  - restore: latest",
+          "  - verify: [files, services]",
+          "expect: recovered",
+          "",
+        ].join("\n"),
+      );
+      const out = join(scratch, "drill");
+      await dropCaches();
+      const t0 = Date.now();
+      const d = await execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", scen, "--tool", ...TOOLS, "--out", out, "--keep"], {
+        reject: false,
+        env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS },
+      });
+      const wallMs = Date.now() - t0;
+      if (d.exitCode !== 0) throw new Error(`drdrill exited ${d.exitCode}: ${d.stderr.slice(-2000)}`);
+      const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
+      const runs: RunSummary[] = res.results.map((x: any) => {
+        const phasesMs: Record<string, number> = {};
+        for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
+        const restore = x.toolCalls.find((c: any) => c.kind === "restore");
+        return {
+          tool: x.tool,
+          outcome: x.outcome,
+          phasesMs,
+          ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
+          restoreMs: Math.round(restore.durationMs),
+          restoreCommand: restore.command,
+          dataset: x.dataset,
+        };
+      });
+      const ownTotal = runs.reduce((a, r) => a + r.ownMs, 0);
+      const toolTotal = runs.reduce((a, r) => a + (r.phasesMs.backup ?? 0) + (r.phasesMs.restore ?? 0), 0);
+
+      // 4. Each restore again by hand, the same command, into a fresh folder (warm, as drdrill's was).
+      const restores: Record<string, unknown> = {};
+      const works = (await execa("ls", ["-1", join(out, "work")])).stdout.split("\n").filter((n) => n.startsWith("run-"));
+      for (const run of runs) {
+        const work = join(out, "work", works.find((w) => run.restoreCommand.includes(`/${w}/`)) ?? "");
+        const hand = [await byHand(run, work, join(scratch, "by-hand")), await byHand(run, work, join(scratch, "by-hand"))];
+        const handMs = Math.min(...hand);
+        restores[run.tool] = { drdrillMs: run.restoreMs, byHandMs: Math.round(handMs), byHandSamplesMs: hand.map(Math.round), ratio: r2(run.restoreMs / handMs) };
+        if (run.tool === "tar-zstd") {
+          const archive = /\S+\.tar\.zst/.exec(run.restoreCommand)?.[0];
+          if (archive) {
+            const plain = join(scratch, "plain");
+            await mkdir(plain, { recursive: true });
+            (restores[run.tool] as Record<string, unknown>).plainZstdTarMs = Math.round(await ms(() => sh(`zstd -dc -- ${archive} | tar -x -C ${plain}`)));
+            await rm(plain, { recursive: true, force: true });
+          }
+        }
+      }
+      await rm(out, { recursive: true, force: true });
+
+      // 5. Peak RSS: the tree, then ten hard-linked copies (the same files under ten times the paths).
+      const one = await manifestPeak(src);
+      const ten = join(scratch, "ten");
+      await mkdir(ten, { recursive: true });
+      for (let i = 0; i < 10; i++) await execa("cp", ["-al", "--", src, join(ten, `copy-${i}`)]);
+      const tenPeak = await manifestPeak(ten);
+      await rm(ten, { recursive: true, force: true });
+      const perFile = (p: { files: number; nodeMaxRssKb: number; agentPeakKb: number }) => r1(((p.nodeMaxRssKb + p.agentPeakKb) * 1024) / Math.max(1, p.files));
+
+      return {
+        tree: { path: src, bytes: size.bytes, files: size.files },
+        cores,
+        coldCache: cold,
+        seeding: { cpAMs: Math.round(cpMs), drdrillMs: Math.round(oursMs), speedVsCpA: r2(cpMs / oursMs), target: ">= 0.8" },
+        manifest: { drdrillMedianMs: Math.round(median(manMs)), sha256sumMedianMs: Math.round(median(shaMs)), speedVsSha256sum: r2(median(shaMs) / median(manMs)), target: ">= 1.0", samples: { drdrill: manMs.map(Math.round), sha256sum: shaMs.map(Math.round) } },
+        matrix: {
+          tools: TOOLS,
+          wallMs,
+          ownPhasesMs: Math.round(ownTotal),
+          toolPhasesMs: Math.round(toolTotal),
+          ownShare: r2(ownTotal / wallMs),
+          target: "<= 0.15",
+          runs: runs.map(({ restoreCommand: _c, ...r }) => r),
+          note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree) and the reports",
+        },
+        restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)" },
+        peakRss: {
+          tree: { ...one, bytesPerFile: perFile(one) },
+          tenCopies: { ...tenPeak, bytesPerFile: perFile(tenPeak) },
+          note: "node's maxRSS plus the agent's VmHWM (the agent walks and hashes; node holds the manifest it returns)",
+        },
+      };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  },
+};
+export default bench;
