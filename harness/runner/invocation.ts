@@ -136,7 +136,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
   // What a drdrill killed hard left behind (a load writer, a tmpfs, a container) goes first.
   const swept = await sweepLeftovers();
   if (swept.length > 0) journal.emit("leftovers-removed", { items: swept });
-  const pristine = new PristineDatasets(join(workRoot, "pristine"), join(opts.outDir, "logs", "pristine"), secrets, sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName));
+  const pristine = new PristineDatasets(join(workRoot, "pristine"), sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName));
   const wantsWarmup = (plan: RunPlan) => Boolean(opts.warmup || plan.loaded.scenario.warmup);
   const warmupOf = new Map<string, Promise<void>>();
   const jobs = Math.max(1, opts.jobs ?? 1);
