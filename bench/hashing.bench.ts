@@ -8,14 +8,8 @@ import { localDir } from "../harness/agent/local-dir.ts";
 import { generateDataset } from "../harness/targets/local/generator.ts";
 import { parseSize } from "../harness/util/units.ts";
 import type { BenchModule } from "./run.ts";
+import { median, timeMs } from "./util.ts";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-async function timeMs(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
 
 const bench: BenchModule = {
   name: "manifest-hashing",

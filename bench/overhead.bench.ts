@@ -7,10 +7,10 @@ import { join } from "node:path";
 import { generateDataset } from "../harness/targets/local/generator.ts";
 import { parseSize } from "../harness/util/units.ts";
 import type { BenchModule } from "./run.ts";
+import { median } from "./util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const RUNS = Number(process.env.BENCH_OVERHEAD_RUNS ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const SCRIPT = `#!/bin/bash
 # The seed drill's duplicity commands, as a person would script them (same flags as drdrill's adapter).

@@ -17,21 +17,15 @@ import { localDir } from "../harness/agent/local-dir.ts";
 import { copyTree } from "../harness/targets/local/copy-tree.ts";
 import { SecretStore } from "../harness/util/secrets.ts";
 import type { BenchModule } from "./run.ts";
+import { median, timeMs as ms } from "./util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const WORK = process.env.BENCH_REAL_TREE_WORK ?? "/var/tmp/drdrill-bench-real-tree";
 const PASS = "bench-real-tree-passphrase";
 const TOOLS = (process.env.BENCH_REAL_TREE_TOOLS ?? "duplicity restic borg tar-zstd").split(/\s+/).filter(Boolean);
 const OWN = ["seed", "manifest", "inspect", "replace", "cleanup"];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
-
-async function ms(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
-}
 
 async function sh(script: string, opts: { cwd?: string; env?: Record<string, string> } = {}) {
   return execa("bash", ["-c", `set -euo pipefail; ${script}`], { ...opts, stdio: ["ignore", "pipe", "pipe"] });
@@ -53,29 +47,13 @@ async function tree(): Promise<string> {
     await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "linux-source-6.1"], { env: { DEBIAN_FRONTEND: "noninteractive" }, stdio: "ignore" });
   }
   await mkdir(WORK, { recursive: true });
-  await sh(`tar -C "$1" -xJf "$2"`.replace("$1", WORK).replace("$2", tarball));
+  await execa("tar", ["-C", WORK, "-xJf", tarball]);
   return dir;
 }
 
-/** A child process's peak RSS and its agent's, for a manifest of `dir`. */
+/** A child process's peak RSS and its agent's, for a manifest of `dir` (bench/manifest-peak.ts). */
 async function manifestPeak(dir: string): Promise<{ files: number; entries: number; nodeMaxRssKb: number; agentPeakKb: number }> {
-  const script = join(WORK, "manifest-peak.mts");
-  await writeFile(
-    script,
-    `import { readFileSync, readdirSync } from "node:fs";
-import { localDir } from ${JSON.stringify(join(ROOT, "harness/agent/local-dir.ts"))};
-const kids = (pid) => { try { return readdirSync(\`/proc/\${pid}/task\`).flatMap((t) => readFileSync(\`/proc/\${pid}/task/\${t}/children\`, "utf8").trim().split(/\\s+/).filter(Boolean)); } catch { return []; } };
-let agentPeakKb = 0;
-const sample = () => { for (const k of kids(process.pid)) { try { const m = /VmHWM:\\s+(\\d+)/.exec(readFileSync(\`/proc/\${k}/status\`, "utf8")); if (m) agentPeakKb = Math.max(agentPeakKb, Number(m[1])); } catch {} } };
-const timer = setInterval(sample, 200);
-const m = await localDir(process.argv[2]).manifest();
-sample();
-clearInterval(timer);
-process.stdout.write(JSON.stringify({ files: m.files, entries: Object.keys(m.entries).length, nodeMaxRssKb: process.resourceUsage().maxRSS, agentPeakKb }));
-process.exit(0);
-`,
-  );
-  const r = await execa(process.execPath, ["--import", "tsx", script, dir], { cwd: ROOT });
+  const r = await execa(process.execPath, ["--import", "tsx", join(ROOT, "bench/manifest-peak.ts"), dir], { cwd: ROOT });
   return JSON.parse(r.stdout);
 }
 
@@ -86,7 +64,6 @@ interface RunSummary {
   ownMs: number;
   restoreMs: number;
   restoreCommand: string;
-  dataset?: unknown;
 }
 
 /** Replays drdrill's restore command by hand into a fresh folder (the staging path swapped), as a person would run it. */
@@ -182,7 +159,6 @@ const bench: BenchModule = {
           ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
           restoreMs: Math.round(restore.durationMs),
           restoreCommand: restore.command,
-          dataset: x.dataset,
         };
       });
       const ownTotal = runs.reduce((a, r) => a + r.ownMs, 0);

@@ -18,16 +18,14 @@ export class PristineDatasets implements PristineSource {
 
   constructor(
     private readonly root: string,
-    /** Only datasets more than one run uses are worth a pristine copy. */
+    /** Only generated datasets more than one run uses are worth a pristine copy. */
     private readonly shared: ReadonlySet<string>,
   ) {}
 
-  /** The pristine copy, made on first use; undefined for a dataset only one run uses (it seeds directly). */
+  /** The pristine copy, made on first use; undefined for a dataset that is not shared (it seeds directly). */
   get(dataset: { seed: number; copyFrom?: string | undefined }, sizeBytes: number): Promise<PristineDataset | undefined> {
     const key = datasetKey(dataset, sizeBytes);
-    // A copyFrom tree is pristine already (drdrill never modifies it): each run copies it directly,
-    // and the first run does not pay for a second copy.
-    if (dataset.copyFrom || !this.shared.has(key)) return Promise.resolve(undefined);
+    if (!this.shared.has(key)) return Promise.resolve(undefined);
     let p = this.#made.get(key);
     if (!p) {
       p = this.#make(key, dataset, sizeBytes);

@@ -2,6 +2,7 @@
 // load writers still writing, tmpfs mounts, containers, firewall tables, VMs. Run at the start of
 // every `drdrill run` and by `drdrill clean`.
 import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { forgetRun, leftBehind, type Lease } from "../util/leases.ts";
 
@@ -12,9 +13,8 @@ async function cmdline(pid: number): Promise<string | null> {
 /** Waits (up to 5 s) until a killed process is gone, so `drdrill clean` returns with nothing left. */
 async function gone(pid: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
-    if (stat === null) return;
-    await new Promise((r) => setTimeout(r, 50));
+    if ((await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null)) === null) return;
+    await sleep(50);
   }
 }
 

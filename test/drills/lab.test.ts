@@ -28,9 +28,10 @@ process.once("exit", () => {
   execaSync("sh", ["-c", 'ids=$(docker ps -aq --filter label=drdrill); [ -z "$ids" ] || docker rm -f -v $ids'], { reject: false, stdio: "ignore" });
 });
 
-async function runLab(scenario: string, env: Record<string, string> = {}) {
+/** Runs a scenario file (under scenarios/) on the lab; `args` adds to the command line. */
+async function runLab(scenario: string, env: Record<string, string> = {}, args: string[] = []) {
   const out = join(await tmp("drdrill-lab-"), "run");
-  const r = await drdrill(["run", `scenarios/lab/${scenario}`, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER, ...env }, timeoutMs: DRILL_MS });
+  const r = await drdrill(["run", `scenarios/${scenario}`, ...args, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER, ...env }, timeoutMs: DRILL_MS });
   const left = await labContainers();
   const results = await readJson(join(out, "results.json")).catch(() => null);
   return { r, out, results, run: results?.results?.[0], left };
@@ -55,7 +56,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   });
 
   it("seed drill, cold: recovered with app-level checks; RTO, RPO, downtime and throughput reported", { timeout: DRILL_MS }, async () => {
-    const { r, out, run, left } = await runLab("seed-lab.yaml");
+    const { r, out, run, left } = await runLab("lab/seed-lab.yaml");
     expect(r.exitCode, r.all).toBe(0);
     expect(left, "containers left behind").toEqual([]);
     expect(run).toMatchObject({ scenario: "seed-lab", tool: "duplicity", target: "lab", mode: "cold", outcome: "recovered", passed: true });
@@ -80,7 +81,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   });
 
   it("seed drill, hot: services stay up, a mariabackup copy makes the database consistent", { timeout: DRILL_MS }, async () => {
-    const { r, out, run, left } = await runLab("seed-lab-hot.yaml");
+    const { r, out, run, left } = await runLab("lab/seed-lab-hot.yaml");
     expect(r.exitCode, r.all).toBe(0);
     expect(left).toEqual([]);
     expect(run).toMatchObject({ mode: "hot", outcome: "recovered", passed: true });
@@ -93,7 +94,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   });
 
   it("restore onto a fresh node: the old token is refused before the restore, accepted after", { timeout: DRILL_MS }, async () => {
-    const { r, out, run, left } = await runLab("fresh-node.yaml");
+    const { r, out, run, left } = await runLab("lab/fresh-node.yaml");
     expect(r.exitCode, r.all).toBe(0);
     expect(left).toEqual([]);
     expect(run).toMatchObject({ scenario: "lab-fresh-node", outcome: "recovered", passed: true });
@@ -105,11 +106,9 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   });
 
   it("site-B recovery: a new node at site B, given only the repository, its key and the passphrase, recovers the lost node's state", { timeout: DRILL_MS }, async () => {
-    const out = join(await tmp("drdrill-lab-"), "run");
-    const r = await drdrill(["run", "scenarios/site/lab-site-recovery.yaml", "--tool", "restic", "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER }, timeoutMs: DRILL_MS });
+    const { r, out, run, left } = await runLab("site/lab-site-recovery.yaml", {}, ["--tool", "restic"]);
     expect(r.exitCode, r.all.slice(-3000)).toBe(0);
-    expect(await labContainers()).toEqual([]); // the node, the fresh node and site B are gone
-    const run = (await readJson(join(out, "results.json"))).results[0];
+    expect(left).toEqual([]); // the node, the fresh node and site B are gone
     expect(run).toMatchObject({ scenario: "lab-site-recovery", target: "lab", outcome: "recovered", passed: true });
     expect(run.metrics.rtoMs).toBeGreaterThan(0);
     expect(run.metrics.repoBytes).toBeGreaterThan(0);
@@ -122,7 +121,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   });
 
   it("a corrupt archive is detected, and nothing broken is put in place", { timeout: DRILL_MS }, async () => {
-    const { r, run, left } = await runLab("corrupt-archive.yaml");
+    const { r, run, left } = await runLab("lab/corrupt-archive.yaml");
     expect(r.exitCode, r.all).toBe(0);
     expect(left).toEqual([]);
     expect(run).toMatchObject({ scenario: "lab-corrupt-archive", outcome: "detected", passed: true });
@@ -130,7 +129,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   });
 
   it("a wrong passphrase is detected", { timeout: DRILL_MS }, async () => {
-    const { r, run, left } = await runLab("wrong-passphrase.yaml");
+    const { r, run, left } = await runLab("lab/wrong-passphrase.yaml");
     expect(r.exitCode, r.all).toBe(0);
     expect(left).toEqual([]);
     expect(run).toMatchObject({ scenario: "lab-wrong-passphrase", outcome: "detected", passed: true });
