@@ -164,7 +164,10 @@ function listCommand(what: string): number {
   }
   if (what === "tools" || what === "all") {
     out.push("tools:");
-    for (const t of Object.values(TOOLS)) out.push(`  ${t.name.padEnd(12)} needs ${t.binaries.join(", ").padEnd(18)} ${t.description}`);
+    const tools = Object.values(TOOLS);
+    const nameW = Math.max(...tools.map((t) => t.name.length));
+    const needsW = Math.max(...tools.map((t) => t.binaries.join(", ").length));
+    for (const t of tools) out.push(`  ${t.name.padEnd(nameW)} needs ${t.binaries.join(", ").padEnd(needsW)} ${t.description}`);
   }
   if (what === "targets" || what === "all") {
     out.push("targets:");

@@ -18,6 +18,8 @@ export interface LabContainerOptions {
   networkMode?: string;
   /** Initialise a freshly keyed cloud on an empty $SNAP_COMMON instead of unpacking the baked one. */
   fresh?: boolean;
+  /** A standby node at site B: nothing initialised or started, its data directory filled by replication. */
+  standby?: boolean;
   /** Publish Keystone's port 5000 on a random host port (for people poking at the lab). */
   publishKeystone?: boolean;
   startupTimeoutMs?: number;
@@ -57,7 +59,7 @@ export async function startLabContainer(opts: LabContainerOptions): Promise<LabC
   let container = new GenericContainer(image)
     .withName(name)
     .withLabels(labLabels(opts.role))
-    .withEnvironment(opts.fresh ? { MICROSTACK_LAB_INIT: "fresh" } : {})
+    .withEnvironment(opts.standby ? { MICROSTACK_LAB_INIT: "standby" } : opts.fresh ? { MICROSTACK_LAB_INIT: "fresh" } : {})
     .withBindMounts((opts.mounts ?? []).map((m) => ({ ...m, mode: "rw" as const })))
     .withWaitStrategy(Wait.forLogMessage(new RegExp(`${READY_LINE}|${FAILED_LINE}`)))
     .withStartupTimeout(timeoutMs)

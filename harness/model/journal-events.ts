@@ -46,6 +46,7 @@ export type JournalEvent = Base &
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
     | { type: "target"; name: string; info: Record<string, string> }
     | { type: "site"; info: Record<string, string> }
+    | { type: "standby"; info: Record<string, string> }
     | { type: "note"; text: string }
     | { type: "replication-lag"; lagMs: number }
     | { type: "warning"; text: string }

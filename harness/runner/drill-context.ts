@@ -12,7 +12,7 @@ import { STEPS } from "../steps/registry.ts";
 import { applyChanges, type DrillState, type StateChanges } from "../steps/state.ts";
 import type { DrillPlanView, StepContext, StepResult, ToolCallOptions } from "../steps/step.ts";
 import type { StartedSite } from "../site/site.ts";
-import type { StartedTarget } from "../targets/target.ts";
+import type { Standby, StartedTarget } from "../targets/target.ts";
 import type { ToolRun, ToolSession } from "../tools/tool.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { runPhase } from "./phase.ts";
@@ -24,6 +24,8 @@ export interface DrillServices {
   plan: DrillPlanView;
   target: StartedTarget;
   site: StartedSite | null;
+  /** The standby node at site B a replicator fails over to, when it has one. */
+  standby: Standby | null;
   /** Opened after the context exists (the tool's passphrase reads the context's state). */
   session: ToolSession | null;
   journal: Journal;
@@ -54,6 +56,10 @@ export class DrillContext implements StepContext {
   }
   get site(): StartedSite | null {
     return this.services.site;
+  }
+
+  get standby(): Standby | null {
+    return this.services.standby;
   }
   get repo(): ConfinedDir {
     return this.services.site?.repo ?? this.services.target.repo;

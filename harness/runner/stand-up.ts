@@ -12,7 +12,7 @@ import { EnvironmentError } from "../model/errors.ts";
 import { initialState } from "../steps/state.ts";
 import { passphraseFor } from "../steps/state.ts";
 import { TARGETS } from "../targets/registry.ts";
-import type { StartedTarget } from "../targets/target.ts";
+import type { Standby, StartedTarget } from "../targets/target.ts";
 import { TOOLS } from "../tools/registry.ts";
 import type { DisposalStack } from "../util/disposal.ts";
 import { addLease, dropLease } from "../util/leases.ts";
@@ -85,8 +85,11 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   const siteSpec = siteOf(s.destination);
   let site: StartedSite | null = null;
   let endpoint: SiteEndpoint | undefined;
+  let standby: Standby | null = null;
   if (siteSpec) {
-    site = await runPhase(io, "prepare", () => startSite(siteSpec, { runDir: join(folders.workDir, "site"), runName: folders.runName, logDir: folders.logDir, secrets: env.secrets }), "secondary site");
+    const wantsStandby = Boolean(tool.capabilities.replication?.standby);
+    if (wantsStandby && !target.startStandby) throw new EnvironmentError(`${plan.tool} fails over to a standby node at site B, which the ${target.name} target cannot start (the lab target can)`);
+    site = await runPhase(io, "prepare", () => startSite(siteSpec, { runDir: join(folders.workDir, "site"), runName: folders.runName, logDir: folders.logDir, secrets: env.secrets, sharedDisk: wantsStandby }), "secondary site");
     const started = site;
     disposal.defer("secondary site", () => started.stop({ keep: env.keep }));
     env.journal.emit("site", { info: site.describe() });
@@ -96,6 +99,13 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
       identityFile: await target.putToolFile("site-key", cred.privateKey, 0o600),
       knownHostsFile: await target.putToolFile("site-known-hosts", cred.knownHosts, 0o644),
     });
+    if (wantsStandby) {
+      const atSite = site;
+      standby = await runPhase(io, "prepare", () => target.startStandby!(atSite), "standby node at site B");
+      const sb = standby;
+      disposal.defer("standby node", () => sb.stop());
+      env.journal.emit("standby", { info: standby.describe() });
+    }
   }
   const secretSetting = tool.capabilities.encryption(plan.settings).secretSetting ?? "passphrase";
   const passphrase = env.secrets.resolve(plan.settings[secretSetting] as { env: string } | undefined);
@@ -116,6 +126,7 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     },
     target,
     site,
+    standby,
     session: null,
     journal: env.journal,
     calls,
@@ -130,6 +141,8 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     exec: watched(target.exec, () => ctx),
     repoDir: site ? site.repoPath : target.paths.repo,
     ...(endpoint ? { site: endpoint } : {}),
+    ...(standby ? { standby: { exec: standby.exec, primaryHost: standby.primaryHost, dataDir: standby.dataDir } } : {}),
+    addSecret: (v: string) => env.secrets.add(v),
     workDir: target.paths.tool,
     passphrase: () => passphraseFor(drill.state, drill.currentKind),
     // --timeout is taken as given; a scenario's timeout is scaled to a slow (emulated) target.

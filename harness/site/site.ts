@@ -3,8 +3,8 @@
 // an existing host named over SSH. Two ways in: the target's key (what the tools use, and all an
 // attacker on the target would hold: restricted to appending when the site is append-only), and
 // drdrill's own admin key (measuring, faults on the repository, cleanup) on a port of its own.
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import { docker } from "../lab/docker.ts";
@@ -50,6 +50,11 @@ export interface StartedSite {
   readonly address: { host: string; port: number; user: string };
   /** The site's container, when drdrill stood it up. */
   readonly containerId?: string;
+  /**
+   * Where a folder of the site (a path under its `path`) is on this machine, when the site's disk is
+   * a folder of this machine (`sharedDisk`): a standby node at site B mounts it as its data directory.
+   */
+  hostPathOf?(sitePath: string): string;
   /** drdrill's own way in (measuring, faults, services started at the site after a failover). */
   readonly admin: RemoteHost;
   credentials(): Promise<SiteCredentials>;
@@ -68,14 +73,25 @@ export function sshCommandFor(identityFile: string, knownHostsFile: string, port
   return `ssh -i ${identityFile} -o UserKnownHostsFile=${knownHostsFile} -o StrictHostKeyChecking=yes -o BatchMode=yes -o IdentitiesOnly=yes -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -p ${port}`;
 }
 
-export async function startSite(settings: SiteSettings, opts: { runDir: string; runName: string; logDir: string; secrets: SecretStore }): Promise<StartedSite> {
+export interface SiteOptions {
+  runDir: string;
+  runName: string;
+  logDir: string;
+  secrets: SecretStore;
+  /** The site's folder is a folder of this machine (`runDir/disk`), so a standby node at site B can mount it too. */
+  sharedDisk?: boolean;
+}
+
+export async function startSite(settings: SiteSettings, opts: SiteOptions): Promise<StartedSite> {
   return settings.host ? existingSite(settings, opts) : containerSite(settings, opts);
 }
 
-async function containerSite(settings: SiteSettings, opts: { runDir: string; runName: string; logDir: string; secrets: SecretStore }): Promise<StartedSite> {
+async function containerSite(settings: SiteSettings, opts: SiteOptions): Promise<StartedSite> {
   // The site's image is built here from Debian's packages on first use (about 1.5 min), then cached.
   await buildSshdImage();
-  const sshd = await startSshdContainer({ runDir: join(opts.runDir, "site-admin"), user: "root", role: "site" });
+  const disk = opts.sharedDisk ? join(opts.runDir, "disk") : null;
+  if (disk) await mkdir(disk, { recursive: true });
+  const sshd = await startSshdContainer({ runDir: join(opts.runDir, "site-admin"), user: "root", role: "site", ...(disk ? { extraMounts: [{ source: disk, target: settings.path }] } : {}) });
   let admin: RemoteHost | null = null;
   try {
     // drdrill's way in: root on the admin port, pinned with the same host key.
@@ -107,6 +123,7 @@ async function containerSite(settings: SiteSettings, opts: { runDir: string; run
       admin,
       sshd,
       settings,
+      ...(disk ? { hostPathOf: (sitePath: string) => join(disk, relative(settings.path, sitePath)) } : {}),
       repoPath,
       firewall,
       address: { host: sshd.host, port: 22, user: "drill" },
@@ -119,7 +136,7 @@ async function containerSite(settings: SiteSettings, opts: { runDir: string; run
   }
 }
 
-async function existingSite(settings: SiteSettings, opts: { runDir: string; runName: string; logDir: string; secrets: SecretStore }): Promise<StartedSite> {
+async function existingSite(settings: SiteSettings, opts: SiteOptions): Promise<StartedSite> {
   if (!settings.knownHostsFile) throw new EnvironmentError("an existing site host needs knownHostsFile too: its host key is checked strictly");
   const admin = await connectHost(
     { host: settings.host!, ...(settings.user ? { user: settings.user } : {}), ...(settings.port ? { port: settings.port } : {}), identityFile: settings.identityFile!, knownHostsFile: settings.knownHostsFile, hostKeyCheck: "strict", controlDir: join(opts.runDir, "site-admin", "ctl") },
@@ -150,6 +167,7 @@ function siteFrom(p: {
   firewall: SiteFirewall | null;
   address: { host: string; port: number; user: string };
   credentials: () => Promise<SiteCredentials>;
+  hostPathOf?: (sitePath: string) => string;
 }): StartedSite {
   const repo = p.admin.dir(p.repoPath, `repository on site B (${p.address.host})`);
   return {
@@ -161,6 +179,7 @@ function siteFrom(p: {
     address: p.address,
     admin: p.admin,
     ...(p.sshd ? { containerId: p.sshd.containerId } : {}),
+    ...(p.hostPathOf ? { hostPathOf: p.hostPathOf } : {}),
     credentials: p.credentials,
     async sealArrivals() {
       if (!p.settings.appendOnly || p.kind !== "container") return;

@@ -14,7 +14,8 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   const changes: StateChanges[] = [];
   const cold = ctx.plan.mode === "cold";
   if (cold) await servicesDown(ctx);
-  else if (target.prepareHotBackup) await ctx.phase("quiesce", () => target.prepareHotBackup!(), "hot: consistent dump");
+  // A replicator with a standby replicates the database itself: no consistent dump to take.
+  else if (target.prepareHotBackup && !ctx.plan.tool.capabilities.replication?.standby) await ctx.phase("quiesce", () => target.prepareHotBackup!(), "hot: consistent dump");
   const manifest = await ctx.phase("manifest", () => target.data.manifest({ exclude: [...target.manifestExcludes] }));
   ctx.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
   const wallMs = Date.now();

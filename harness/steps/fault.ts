@@ -76,11 +76,16 @@ export default defineStep({
         loseSite: async () => {
           // The machine goes down: what ran on it stops with it, mid-write, and its disk is gone.
           const stopped: string[] = [];
-          if (target.servicesRunning()) {
+          if (target.crash) {
+            // Where the target can go down at once, it does: its services and a replication daemon
+            // running on it die mid-write, as the machine would.
+            await target.crash();
+            stopped.push("machine (killed)");
+          } else if (target.servicesRunning()) {
             await target.quiesce();
             stopped.push("services");
           }
-          if (ctx.plan.tool.capabilities.replication) {
+          if (ctx.plan.tool.capabilities.replication && !target.crash) {
             await ctx.toolCall("other", async (s) => s.stopReplication!(), { label: "site-lost" });
             stopped.push("replication");
           }

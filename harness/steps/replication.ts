@@ -13,6 +13,8 @@ const LAG_EVERY_MS = 1000;
 const LOAD_FILE = "lib/mysql/drdrill-load.jsonl";
 
 async function newestOnReplica(ctx: StepContext): Promise<number | null> {
+  // A standby node holds the records in its replicated database; a file replica, in the writer's file.
+  if (ctx.standby) return (await ctx.standby.loadNewest().catch(() => null))?.newestWallMs ?? null;
   const text = (await ctx.repo.read(LOAD_FILE).catch(() => null))?.toString("utf8") ?? "";
   return readLoadRecords(text).records.at(-1)?.wallMs ?? null;
 }
@@ -43,7 +45,7 @@ export async function failover(ctx: StepContext): Promise<StepResult> {
   changes.push({ facts: { restoreRan: true, restoreSucceeded: !run.failed } });
   const expected = ctx.state.backups.at(-1)?.manifest;
   if (expected) {
-    const excludes = [...ctx.target.manifestExcludes];
+    const excludes = [...ctx.target.manifestExcludes, ...(ctx.plan.tool.capabilities.replication?.filesExcluded ?? [])];
     const replica = await ctx.phase("inspect", () => ctx.repo.manifest({ exclude: excludes }).catch(() => emptyManifest(site.repoPath)));
     const v = compareManifests(withoutPaths(expected, excludes), withoutPaths(replica, excludes), ctx.plan.tool.fidelity, ctx.plan.require);
     ctx.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
@@ -55,12 +57,15 @@ export async function failover(ctx: StepContext): Promise<StepResult> {
   } else {
     changes.push({ facts: { toolFailure: "replication never started: nothing to fail over to" } });
   }
-  const survivor = readLoadRecords((await ctx.repo.read(LOAD_FILE).catch(() => null))?.toString("utf8") ?? "").records.at(-1);
-  ctx.journal.emit("load-survivor", { newestWallMs: survivor?.wallMs ?? null, newestSeq: survivor?.seq ?? null });
+  const survivor = ctx.standby
+    ? await ctx.standby.loadNewest().catch(() => ({ newestWallMs: null, newestSeq: null }))
+    : ((r) => ({ newestWallMs: r?.wallMs ?? null, newestSeq: r?.seq ?? null }))(readLoadRecords((await ctx.repo.read(LOAD_FILE).catch(() => null))?.toString("utf8") ?? "").records.at(-1));
+  ctx.journal.emit("load-survivor", survivor);
   if (run.failed || !expected) return { ok: false, changes: mergeChanges(...changes) };
   // Promote site B: its copy is the data now, and the services start there; health is checked there.
-  const services = writerServices(site.admin, ctx.repo);
-  ctx.armed.background.set("services at site B", () => services.stop());
+  // A standby node (the lab) runs MicroStack itself; a plain replica gets drdrill's load writer.
+  const services = ctx.standby ?? writerServices(site.admin, ctx.repo);
+  if (!ctx.standby) ctx.armed.background.set("services at site B", () => services.stop());
   ctx.armed.promoted = services;
   await ctx.phase("resume", () => services.resume(), "services at site B");
   const health = await services.health();

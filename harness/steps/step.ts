@@ -8,7 +8,7 @@ import type { Journal } from "../journal/journal.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
 import type { Attribute } from "../model/verification.ts";
 import type { StartedSite } from "../site/site.ts";
-import type { StartedTarget } from "../targets/target.ts";
+import type { Standby, StartedTarget } from "../targets/target.ts";
 import type { ToolAdapter, ToolRun, ToolSession } from "../tools/tool.ts";
 import type { ArmedFaults } from "./armed-faults.ts";
 import type { DrillState, StateChanges } from "./state.ts";
@@ -48,6 +48,8 @@ export interface StepContext {
   readonly repo: ConfinedDir;
   /** The secondary site, when the backups go to one. */
   readonly site: StartedSite | null;
+  /** The standby node at site B a replicator keeps current (mariadb-replication on the lab). */
+  readonly standby: Standby | null;
   readonly journal: Journal;
   readonly armed: ArmedFaults;
   /** The state as it is now (changes of nested steps already applied). */

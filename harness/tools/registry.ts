@@ -6,6 +6,7 @@ import duplicity from "./duplicity.ts";
 import restic from "./restic.ts";
 import tarZstd from "./tar-zstd.ts";
 import lsyncd from "./lsyncd.ts";
+import mariadbReplication from "./mariadb-replication.ts";
 
 export const TOOLS: Record<string, ToolAdapter<any>> = {
   [duplicity.name]: duplicity,
@@ -14,4 +15,5 @@ export const TOOLS: Record<string, ToolAdapter<any>> = {
   [tarZstd.name]: tarZstd,
   [cp.name]: cp,
   [lsyncd.name]: lsyncd,
+  [mariadbReplication.name]: mariadbReplication,
 };

@@ -43,6 +43,23 @@ export interface ToolContext {
    * tool runs on this host (elsewhere the container, the VM or the ssh session's end takes it).
    */
   leaseProcess?(pid: number, match: string, what: string): Promise<void>;
+  /**
+   * The node at site B a replicator keeps current, for a tool whose capabilities ask for one
+   * (mariadb-replication: the database there follows the primary's).
+   */
+  standby?: StandbyAccess;
+  /** A secret the tool made (a replication account's password): redacted from every log and report. */
+  addSecret?(value: string): void;
+}
+
+/** What a replicator reaches of the standby node at site B. */
+export interface StandbyAccess {
+  /** Commands on the standby node. */
+  exec: CommandExecutor;
+  /** The primary's address as the standby reaches it. */
+  primaryHost: string;
+  /** The standby's data directory, as its commands see it. */
+  dataDir: string;
 }
 
 export interface RestoreOptions {
@@ -102,7 +119,16 @@ export interface ToolCapabilities {
   /** What an attacker with the target's credentials runs to erase every backup (delete-backups). */
   eraseAll?: string;
   /** A replicator rather than a backup tool: it mirrors continuously, and its "restore" is a failover. */
-  replication?: { failover: string };
+  replication?: {
+    failover: string;
+    /** It replicates to a standby node at site B that the target starts (what runs there). */
+    standby?: string;
+    /**
+     * Paths of the data directory it does not mirror as files (the database, which it replicates
+     * its own way; the node's sockets and logs): left out when the replica's files are compared.
+     */
+    filesExcluded?: readonly string[];
+  };
   /**
    * The operator's way back after backups were erased through an append-only account, when the
    * tool's repository keeps what was "deleted" (borg's transaction log): undone on the site itself.

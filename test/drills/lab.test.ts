@@ -1,6 +1,7 @@
 // The lab target as a user sees it: real OpenStack services (Keystone, Glance, Placement, MariaDB,
-// RabbitMQ) in a container; the seed drill cold and hot, a restore onto a fresh node, a corrupt
-// archive, a wrong passphrase, Ctrl-C; and no container left behind (`docker ps -a --filter label=drdrill`).
+// RabbitMQ) in a container; the seed drill cold and hot, a restore onto a fresh node, failover to a
+// MariaDB replica at site B, a corrupt archive, a wrong passphrase, Ctrl-C; and no container left
+// behind (`docker ps -a --filter label=drdrill`).
 // `npm test` builds the image first (drdrill lab build); DRDRILL_SKIP_LAB=1 skips this suite.
 import { execa, execaSync } from "execa";
 import { readFile } from "node:fs/promises";
@@ -118,6 +119,50 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
     const labLog = await readFile(join(out, "logs", "run-001", "lab-target.log"), "utf8");
     expect(labLog).toMatch(/fresh node drdrill-lab-\S+ at site B \(in \S+'s network\)/);
     for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+  });
+
+  it("replicated: after a site loss and after a corrupt database file, the standby's MariaDB replica is promoted at site B and passes the lab's health checks there; restic every 15 s restores onto a new node", { timeout: DRILL_MS }, async () => {
+    const { r, out, results, left } = await runLab("replication/lab-site-loss.yaml", {}, ["scenarios/replication/lab-corrupt-database.yaml"]);
+    expect(r.exitCode, r.all.slice(-3000)).toBe(0);
+    expect(left).toEqual([]); // the primaries, the standbys, the new node and site B are gone
+    const by = (t: string, scenario = "lab-replicate-site-loss") => results.results.find((x: any) => x.tool === t && x.scenario === scenario);
+    const rep = by("mariadb-replication");
+    expect(rep, JSON.stringify(rep?.reason)).toMatchObject({ scenario: "lab-replicate-site-loss", target: "lab", outcome: "recovered", passed: true, replication: true });
+    // Asynchronous replication trails by the writes of the last moment: well under a second here, a few at most.
+    expect(rep.metrics.rpoMs).toBeLessThan(5_000);
+    expect(rep.metrics.replicationLagMaxMs).toBeGreaterThanOrEqual(rep.metrics.replicationLagMs);
+    expect(rep.metrics.rtoMs).toBeGreaterThan(0);
+    const events = await journalEvents(out);
+    const health = events.filter((e) => e.run === rep.index && e.type === "health").map((e) => e.detail as string);
+    const atB = health.find((d) => d.startsWith("at site B: "));
+    expect(atB, health.join("\n")).toBeDefined();
+    for (const part of ["token issue OK", "3 projects and 3 users present", "download with their sha256 and Glance checksum", "pre-disaster token valid (HTTP 200)", "load rows"]) expect(atB).toContain(part);
+    expect(events.some((e) => e.run === rep.index && e.type === "fault-injected" && (e.effects as any).stopped?.includes("machine (killed)"))).toBe(true);
+    expect(events.filter((e) => e.run === rep.index && e.type === "replication-lag").length).toBeGreaterThan(5);
+    // Replication ships changes, not pages: the corruption of the primary's files never reaches the standby.
+    const corrupt = by("mariadb-replication", "lab-replicate-corrupt-database");
+    expect(corrupt, JSON.stringify(corrupt?.reason)).toMatchObject({ outcome: "recovered", passed: true });
+    const corruptHealth = events.filter((e) => e.run === corrupt.index && e.type === "health").map((e) => e.detail as string);
+    expect(corruptHealth.find((d) => d.startsWith("at site B: ")), corruptHealth.join("\n")).toContain("pre-disaster token valid (HTTP 200)");
+    const calls = rep.toolCalls.map((c: any) => c.label);
+    expect(calls).toContain("mariadb-replication-start");
+    expect(calls).toContain("mariadb-replication-failover");
+
+    const restic = by("restic");
+    expect(restic, JSON.stringify(restic?.reason)).toMatchObject({ outcome: "recovered", passed: true });
+    expect(restic.metrics.rpoMs).toBeGreaterThan(rep.metrics.rpoMs);
+    expect(restic.metrics.rpoMs).toBeLessThanOrEqual(15_000 + 15_000);
+    const labLog = await readFile(join(out, "logs", `run-${String(restic.index + 1).padStart(3, "0")}`, "lab-target.log"), "utf8");
+    expect(labLog).toMatch(/node lost: killed drdrill-lab-/);
+    expect(results.results).toHaveLength(3);
+    expect(labLog).toMatch(/fresh node drdrill-lab-\S+: MICROSTACK-LAB READY/);
+
+    // The replication account's password went over standard input only: no statement carrying it was logged.
+    for (const f of await allFiles(out)) {
+      const text = await readFile(f, "utf8");
+      expect(text, f).not.toContain(MARKER);
+      expect(text, f).not.toMatch(/MASTER_PASSWORD|IDENTIFIED BY/);
+    }
   });
 
   it("a corrupt archive is detected, and nothing broken is put in place", { timeout: DRILL_MS }, async () => {

@@ -74,4 +74,20 @@ describe("scenario loading", () => {
     expect(s.scenario.mode).toBe("cold");
     expect(s.scenario.tools[0]).toEqual({ duplicity: { encryption: "gpg-symmetric", passphrase: { env: "DRDRILL_PASSPHRASE" }, volsize: 200, compression: "default" } });
   });
+
+  it("refuses a replicator that needs a standby node on a target that cannot start one, naming the line", () => {
+    const text = `name: standby
+destination: site
+tools:
+  - mariadb-replication: {}
+steps:
+  - backup: full
+  - fault: { site-loss: {} }
+  - restore: latest
+`;
+    const local = issuesOf("standby.yaml", text);
+    expect(local.map((i) => `${i.line}:${i.path}`)).toEqual(["4:tools[0]"]);
+    expect(local[0]!.message).toMatch(/standby node at site B, which the local target cannot start/);
+    expect(issuesOf("standby.yaml", `target: lab\n${text}`)).toEqual([]);
+  });
 });

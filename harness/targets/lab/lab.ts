@@ -13,13 +13,15 @@ import { localAgent } from "../../agent/local-dir.ts";
 import { SNAP_COMMON } from "../../lab/names.ts";
 import { removeOrphans } from "../../lab/labels.ts";
 import { EnvironmentError } from "../../model/errors.ts";
-import type { DatasetSpec, SmallFilesystem, HealthResult, LoadSurvivor, SeedResult as TargetSeedResult, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
+import type { StartedSite } from "../../site/site.ts";
+import type { DatasetSpec, Standby, SmallFilesystem, HealthResult, LoadSurvivor, SeedResult as TargetSeedResult, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
 import { DockerExecutor } from "./docker-executor.ts";
 import { prepareHotCopy, useHotCopy } from "./hot-backup.ts";
 import { LOAD_TABLE_SQL, LoadWriter } from "./load-writer.ts";
 import { RUN_MOUNT, startNode, type LabNode } from "./node.ts";
 import { runHealth, runSeed, type SeedResult } from "./openstack-scripts.ts";
 import { labSettings, type LabSettings } from "./settings.ts";
+import { startLabStandby } from "./standby.ts";
 import { manifestExcludes } from "./volatile.ts";
 
 const SCRIPTS = fileURLToPath(new URL("./scripts/", import.meta.url));
@@ -58,6 +60,8 @@ class StartedLabTarget implements StartedTarget {
   #hotCopyUsed = false;
   #seedChecked = false;
   #restored = false;
+  /** The node went down with its site (crash): the next restore needs a new one. */
+  #lost = false;
 
   constructor(
     private readonly root: string,
@@ -160,7 +164,7 @@ class StartedLabTarget implements StartedTarget {
     // A fault's own filesystem (disk-full's small tmpfs) mounted on the host after the container
     // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
     if (on) throw new EnvironmentError(`the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`);
-    if (this.settings.restoreOnto !== "same-node" && !this.#swapped) await this.#replaceNode();
+    if ((this.settings.restoreOnto !== "same-node" || this.#lost) && !this.#swapped) await this.#replaceNode();
     const id = ++this.#staging;
     const dir = `staging-${id}`;
     await rm(join(this.root, dir), { recursive: true, force: true });
@@ -200,6 +204,26 @@ class StartedLabTarget implements StartedTarget {
       line += "; hot mode: the consistent mariabackup copy replaced the live InnoDB files (lib/mysql)";
     }
     await this.note(line);
+  }
+
+  /** A standby node at site B for a replicator: in the site's network, on the site's disk. */
+  startStandby(site: StartedSite): Promise<Standby> {
+    return startLabStandby({
+      root: this.root,
+      site,
+      primaryContainer: this.#node.container.name,
+      opts: this.opts,
+      expected: () => ({ seeded: this.#seeded, oldToken: this.#oldToken }),
+      note: (t) => this.note(t),
+    });
+  }
+
+  /** Site loss: the node's container is killed (every process at once, mid-write), not stopped. */
+  async crash(): Promise<void> {
+    await execa("docker", ["kill", "--signal", "KILL", this.#node.container.name], { reject: false, stdin: "ignore" });
+    this.#up = false;
+    this.#lost = true;
+    await this.note(`node lost: killed ${this.#node.container.name} (SIGKILL to every process in it)`);
   }
 
   /** The secondary site's container: a node restored "at site B" joins its network. */
@@ -246,6 +270,7 @@ export const labTarget: Target = {
   settings: labSettings,
   // Each run has its own container (named after the process and a counter) and its own folders.
   parallelRuns: true,
+  standbyNodes: true,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const settings = labSettings.parse(opts.settings ?? {});
     const root = join(opts.workDir, "target");
