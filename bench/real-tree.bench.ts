@@ -7,7 +7,9 @@
 // - each tool's restore as drdrill timed it vs the very same command (from results.json) run by hand
 //   into a fresh folder, and tar-zstd also as a plain `zstd -dc | tar -x`;
 // - harness peak RSS for a manifest of the tree and of ten hard-linked copies of it (780 k files).
-// `npm run bench real-tree`; BENCH_TREE=/some/dir drills another tree instead.
+// `npm run bench real-tree`; BENCH_TREE=/some/dir drills another tree instead. BENCH_REAL_TREE_FS=xfs
+// runs it all on an XFS file system with reflinks (a loop-mounted sparse image, xfsprogs installed
+// from Debian's packages when absent; root), where each run's clone of the tree shares its blocks.
 import { execa } from "execa";
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
@@ -20,7 +22,10 @@ import type { BenchModule } from "./run.ts";
 import { median, timeMs as ms } from "./util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const WORK = process.env.BENCH_REAL_TREE_WORK ?? "/var/tmp/drdrill-bench-real-tree";
+const FS = process.env.BENCH_REAL_TREE_FS ?? "";
+const XFS_IMAGE = "/var/tmp/drdrill-bench-xfs.img";
+const XFS_MOUNT = "/var/tmp/drdrill-bench-xfs";
+const WORK = process.env.BENCH_REAL_TREE_WORK ?? (FS === "xfs" ? join(XFS_MOUNT, "work") : "/var/tmp/drdrill-bench-real-tree");
 const PASS = "bench-real-tree-passphrase";
 const TOOLS = (process.env.BENCH_REAL_TREE_TOOLS ?? "duplicity restic borg tar-zstd").split(/\s+/).filter(Boolean);
 const OWN = ["seed", "manifest", "inspect", "replace", "cleanup"];
@@ -34,6 +39,24 @@ async function sh(script: string, opts: { cwd?: string; env?: Record<string, str
 async function dropCaches(): Promise<boolean> {
   const r = await execa("sh", ["-c", "sync && echo 3 > /proc/sys/vm/drop_caches"], { reject: false });
   return r.exitCode === 0;
+}
+
+/** An XFS file system with reflinks on a sparse 24 GB image, mounted at XFS_MOUNT; returns how to undo it. */
+async function mountXfs(): Promise<() => Promise<void>> {
+  if ((await execa("sh", ["-c", "command -v mkfs.xfs"], { reject: false })).exitCode !== 0) {
+    process.stderr.write("bench: installing xfsprogs from Debian's packages\n");
+    await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "xfsprogs"], { env: { DEBIAN_FRONTEND: "noninteractive" }, stdio: "ignore" });
+  }
+  await execa("umount", [XFS_MOUNT], { reject: false });
+  await rm(XFS_IMAGE, { force: true });
+  await execa("truncate", ["-s", "24G", XFS_IMAGE]);
+  await execa("mkfs.xfs", ["-q", "-f", "-m", "reflink=1", XFS_IMAGE]);
+  await mkdir(XFS_MOUNT, { recursive: true });
+  await execa("mount", ["-o", "loop", XFS_IMAGE, XFS_MOUNT]);
+  return async () => {
+    await execa("umount", [XFS_MOUNT], { reject: false });
+    await rm(XFS_IMAGE, { force: true });
+  };
 }
 
 /** The tree: BENCH_TREE, else linux-source-6.1 unpacked once under WORK (the package installed when absent). */
@@ -88,137 +111,147 @@ async function byHand(run: RunSummary, work: string, fresh: string): Promise<num
 const bench: BenchModule = {
   name: "real-tree",
   async run() {
-    const src = await tree();
-    await mkdir(WORK, { recursive: true });
-    const scratch = await mkdtemp(join(WORK, "run-"));
-    const cores = availableParallelism();
-    const exec = new LocalExecutor(scratch, new SecretStore());
+    const unmount = FS === "xfs" ? await mountXfs() : null;
     try {
-      const size = await localDir(src).size();
-
-      // 1. Seeding, cold cache each: cp -a, then drdrill's copier.
-      const cold = await dropCaches();
-      const cpMs = await ms(() => execa("cp", ["-a", "-T", "--", src, join(scratch, "cp")]));
-      await rm(join(scratch, "cp"), { recursive: true, force: true });
-      await dropCaches();
-      await mkdir(join(scratch, "ours"));
-      const oursMs = await ms(() => copyTree(exec, src, join(scratch, "ours")));
-      await rm(join(scratch, "ours"), { recursive: true, force: true });
-
-      // 2. Manifest, warm.
-      const shaCmd = `find . -type f -print0 | xargs -0 -P${cores} -n 32 sha256sum > /dev/null`;
-      await sh(shaCmd, { cwd: src });
-      const shaMs: number[] = [];
-      const manMs: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        shaMs.push(await ms(() => sh(shaCmd, { cwd: src })));
-        manMs.push(await ms(() => localDir(src).manifest()));
-      }
-
-      // 3. The seed drill on the tree, every tool in one invocation.
-      const scen = join(scratch, "real-tree-drill.yaml");
-      await writeFile(
-        scen,
-        [
-          "name: real-tree-drill",
-          "description: The seed drill on a real source tree (many small files).",
-          `dataset: { copyFrom: ${JSON.stringify(src)}, seed: 1 }`,
-          "mode: cold",
-          "tools:",
-          "  - duplicity: { encryption: gpg-symmetric, volsize: 200 }",
-          "  - restic: {}",
-          "  - borg: { encryption: repokey-blake2, compression: lz4 }",
-          "  - tar-zstd: {}",
-          "steps:",
-          "  - backup: full",
-          "  - fault: { delete-path: { path: . } }",
-          "  - restore: latest",
-          "  - verify: [files, services]",
-          "expect: recovered",
-          "",
-        ].join("\n"),
-      );
-      const out = join(scratch, "drill");
-      await dropCaches();
-      const t0 = Date.now();
-      const d = await execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", scen, "--tool", ...TOOLS, "--out", out, "--keep"], {
-        reject: false,
-        env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS },
-      });
-      const wallMs = Date.now() - t0;
-      if (d.exitCode !== 0) throw new Error(`drdrill exited ${d.exitCode}: ${d.stderr.slice(-2000)}`);
-      const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
-      const runs: RunSummary[] = res.results.map((x: any) => {
-        const phasesMs: Record<string, number> = {};
-        for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
-        const restore = x.toolCalls.find((c: any) => c.kind === "restore");
-        return {
-          tool: x.tool,
-          outcome: x.outcome,
-          phasesMs,
-          ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
-          restoreMs: Math.round(restore.durationMs),
-          restoreCommand: restore.command,
-        };
-      });
-      const ownTotal = runs.reduce((a, r) => a + r.ownMs, 0);
-      const toolTotal = runs.reduce((a, r) => a + (r.phasesMs.backup ?? 0) + (r.phasesMs.restore ?? 0), 0);
-
-      // 4. Each restore again by hand, the same command, into a fresh folder (warm, as drdrill's was).
-      const restores: Record<string, unknown> = {};
-      const works = (await execa("ls", ["-1", join(out, "work")])).stdout.split("\n").filter((n) => n.startsWith("run-"));
-      for (const run of runs) {
-        const work = join(out, "work", works.find((w) => run.restoreCommand.includes(`/${w}/`)) ?? "");
-        const hand = [await byHand(run, work, join(scratch, "by-hand")), await byHand(run, work, join(scratch, "by-hand"))];
-        const handMs = Math.min(...hand);
-        restores[run.tool] = { drdrillMs: run.restoreMs, byHandMs: Math.round(handMs), byHandSamplesMs: hand.map(Math.round), ratio: r2(run.restoreMs / handMs) };
-        if (run.tool === "tar-zstd") {
-          const archive = /\S+\.tar\.zst/.exec(run.restoreCommand)?.[0];
-          if (archive) {
-            const plain = join(scratch, "plain");
-            await mkdir(plain, { recursive: true });
-            (restores[run.tool] as Record<string, unknown>).plainZstdTarMs = Math.round(await ms(() => sh(`zstd -dc -- ${archive} | tar -x -C ${plain}`)));
-            await rm(plain, { recursive: true, force: true });
-          }
-        }
-      }
-      await rm(out, { recursive: true, force: true });
-
-      // 5. Peak RSS: the tree, then ten hard-linked copies (the same files under ten times the paths).
-      const one = await manifestPeak(src);
-      const ten = join(scratch, "ten");
-      await mkdir(ten, { recursive: true });
-      for (let i = 0; i < 10; i++) await execa("cp", ["-al", "--", src, join(ten, `copy-${i}`)]);
-      const tenPeak = await manifestPeak(ten);
-      await rm(ten, { recursive: true, force: true });
-      const perFile = (p: { files: number; nodeMaxRssKb: number; agentPeakKb: number }) => r1(((p.nodeMaxRssKb + p.agentPeakKb) * 1024) / Math.max(1, p.files));
-
-      return {
-        tree: { path: src, bytes: size.bytes, files: size.files },
-        cores,
-        coldCache: cold,
-        seeding: { cpAMs: Math.round(cpMs), drdrillMs: Math.round(oursMs), speedVsCpA: r2(cpMs / oursMs), target: ">= 0.8" },
-        manifest: { drdrillMedianMs: Math.round(median(manMs)), sha256sumMedianMs: Math.round(median(shaMs)), speedVsSha256sum: r2(median(shaMs) / median(manMs)), target: ">= 1.0", samples: { drdrill: manMs.map(Math.round), sha256sum: shaMs.map(Math.round) } },
-        matrix: {
-          tools: TOOLS,
-          wallMs,
-          ownPhasesMs: Math.round(ownTotal),
-          toolPhasesMs: Math.round(toolTotal),
-          ownShare: r2(ownTotal / wallMs),
-          target: "<= 0.15",
-          runs: runs.map(({ restoreCommand: _c, ...r }) => r),
-          note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree) and the reports",
-        },
-        restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)" },
-        peakRss: {
-          tree: { ...one, bytesPerFile: perFile(one) },
-          tenCopies: { ...tenPeak, bytesPerFile: perFile(tenPeak) },
-          note: "node's maxRSS plus the agent's VmHWM (the agent walks and hashes; node holds the manifest it returns)",
-        },
-      };
+      return { fileSystem: FS === "xfs" ? "xfs (reflink=1, loop-mounted sparse image)" : (await execa("stat", ["-f", "-c", "%T", "/var/tmp"])).stdout.trim(), ...(await drill()) };
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      await unmount?.();
     }
   },
 };
+
+/** Every measurement, on the file system WORK is on. */
+async function drill(): Promise<Record<string, unknown>> {
+  const src = await tree();
+  await mkdir(WORK, { recursive: true });
+  const scratch = await mkdtemp(join(WORK, "run-"));
+  const cores = availableParallelism();
+  const exec = new LocalExecutor(scratch, new SecretStore());
+  try {
+    const size = await localDir(src).size();
+
+    // 1. Seeding, cold cache each: cp -a, then drdrill's copier.
+    const cold = await dropCaches();
+    const cpMs = await ms(() => execa("cp", ["-a", "-T", "--", src, join(scratch, "cp")]));
+    await rm(join(scratch, "cp"), { recursive: true, force: true });
+    await dropCaches();
+    await mkdir(join(scratch, "ours"));
+    const oursMs = await ms(() => copyTree(exec, src, join(scratch, "ours")));
+    await rm(join(scratch, "ours"), { recursive: true, force: true });
+
+    // 2. Manifest, warm.
+    const shaCmd = `find . -type f -print0 | xargs -0 -P${cores} -n 32 sha256sum > /dev/null`;
+    await sh(shaCmd, { cwd: src });
+    const shaMs: number[] = [];
+    const manMs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      shaMs.push(await ms(() => sh(shaCmd, { cwd: src })));
+      manMs.push(await ms(() => localDir(src).manifest()));
+    }
+
+    // 3. The seed drill on the tree, every tool in one invocation.
+    const scen = join(scratch, "real-tree-drill.yaml");
+    await writeFile(
+      scen,
+      [
+        "name: real-tree-drill",
+        "description: The seed drill on a real source tree (many small files).",
+        `dataset: { copyFrom: ${JSON.stringify(src)}, seed: 1 }`,
+        "mode: cold",
+        "tools:",
+        "  - duplicity: { encryption: gpg-symmetric, volsize: 200 }",
+        "  - restic: {}",
+        "  - borg: { encryption: repokey-blake2, compression: lz4 }",
+        "  - tar-zstd: {}",
+        "steps:",
+        "  - backup: full",
+        "  - fault: { delete-path: { path: . } }",
+        "  - restore: latest",
+        "  - verify: [files, services]",
+        "expect: recovered",
+        "",
+      ].join("\n"),
+    );
+    const out = join(scratch, "drill");
+    await dropCaches();
+    const t0 = Date.now();
+    const d = await execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", scen, "--tool", ...TOOLS, "--out", out, "--keep"], {
+      reject: false,
+      env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS },
+    });
+    const wallMs = Date.now() - t0;
+    if (d.exitCode !== 0) throw new Error(`drdrill exited ${d.exitCode}: ${d.stderr.slice(-2000)}`);
+    const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
+    const runs: RunSummary[] = res.results.map((x: any) => {
+      const phasesMs: Record<string, number> = {};
+      for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
+      const restore = x.toolCalls.find((c: any) => c.kind === "restore");
+      return {
+        tool: x.tool,
+        outcome: x.outcome,
+        phasesMs,
+        ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
+        restoreMs: Math.round(restore.durationMs),
+        restoreCommand: restore.command,
+      };
+    });
+    const ownTotal = runs.reduce((a, r) => a + r.ownMs, 0);
+    const toolTotal = runs.reduce((a, r) => a + (r.phasesMs.backup ?? 0) + (r.phasesMs.restore ?? 0), 0);
+
+    // 4. Each restore again by hand, the same command, into a fresh folder (warm, as drdrill's was).
+    const restores: Record<string, unknown> = {};
+    const works = (await execa("ls", ["-1", join(out, "work")])).stdout.split("\n").filter((n) => n.startsWith("run-"));
+    for (const run of runs) {
+      const work = join(out, "work", works.find((w) => run.restoreCommand.includes(`/${w}/`)) ?? "");
+      const hand = [await byHand(run, work, join(scratch, "by-hand")), await byHand(run, work, join(scratch, "by-hand"))];
+      const handMs = Math.min(...hand);
+      restores[run.tool] = { drdrillMs: run.restoreMs, byHandMs: Math.round(handMs), byHandSamplesMs: hand.map(Math.round), ratio: r2(run.restoreMs / handMs) };
+      if (run.tool === "tar-zstd") {
+        const archive = /\S+\.tar\.zst/.exec(run.restoreCommand)?.[0];
+        if (archive) {
+          const plain = join(scratch, "plain");
+          await mkdir(plain, { recursive: true });
+          (restores[run.tool] as Record<string, unknown>).plainZstdTarMs = Math.round(await ms(() => sh(`zstd -dc -- ${archive} | tar -x -C ${plain}`)));
+          await rm(plain, { recursive: true, force: true });
+        }
+      }
+    }
+    await rm(out, { recursive: true, force: true });
+
+    // 5. Peak RSS: the tree, then ten hard-linked copies (the same files under ten times the paths).
+    const one = await manifestPeak(src);
+    const ten = join(scratch, "ten");
+    await mkdir(ten, { recursive: true });
+    for (let i = 0; i < 10; i++) await execa("cp", ["-al", "--", src, join(ten, `copy-${i}`)]);
+    const tenPeak = await manifestPeak(ten);
+    await rm(ten, { recursive: true, force: true });
+    const perFile = (p: { files: number; nodeMaxRssKb: number; agentPeakKb: number }) => r1(((p.nodeMaxRssKb + p.agentPeakKb) * 1024) / Math.max(1, p.files));
+
+    return {
+      tree: { path: src, bytes: size.bytes, files: size.files },
+      cores,
+      coldCache: cold,
+      seeding: { cpAMs: Math.round(cpMs), drdrillMs: Math.round(oursMs), speedVsCpA: r2(cpMs / oursMs), target: ">= 0.8" },
+      manifest: { drdrillMedianMs: Math.round(median(manMs)), sha256sumMedianMs: Math.round(median(shaMs)), speedVsSha256sum: r2(median(shaMs) / median(manMs)), target: ">= 1.0", samples: { drdrill: manMs.map(Math.round), sha256sum: shaMs.map(Math.round) } },
+      matrix: {
+        tools: TOOLS,
+        wallMs,
+        ownPhasesMs: Math.round(ownTotal),
+        toolPhasesMs: Math.round(toolTotal),
+        ownShare: r2(ownTotal / wallMs),
+        target: "<= 0.15",
+        runs: runs.map(({ restoreCommand: _c, ...r }) => r),
+        note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree) and the reports",
+      },
+      restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)" },
+      peakRss: {
+        tree: { ...one, bytesPerFile: perFile(one) },
+        tenCopies: { ...tenPeak, bytesPerFile: perFile(tenPeak) },
+        note: "node's maxRSS plus the agent's VmHWM (the agent walks and hashes; node holds the manifest it returns)",
+      },
+    };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
 export default bench;

@@ -76,6 +76,8 @@ export interface RunResult {
   scheduleEveryMs?: number;
   /** The tool replicates (a failover stands for its restore). */
   replication?: boolean;
+  /** How this run's data was made (generated, cloned from the invocation's pristine copy, seeded through an API), and its size. */
+  dataset?: { method: string; bytes: number; files: number };
   outcome: Outcome;
   reason: string;
   expected: Outcome[];

@@ -5,6 +5,7 @@ import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
 import { recoveryPoint } from "../metrics/recovery-point.ts";
 import { InterruptedError } from "../model/errors.ts";
+import type { JournalEvent } from "../model/journal-events.ts";
 import type { RunResult } from "../model/result.ts";
 import { initialState } from "../steps/state.ts";
 import { siteOf } from "../site/site-settings.ts";
@@ -32,6 +33,11 @@ function failedBackups(events: ReturnType<DrillEnv["journal"]["events"]>) {
 function expectedFor(plan: RunPlan) {
   const e = plan.loaded.scenario.expectFor?.[plan.tool];
   return e === undefined ? plan.loaded.expected : Array.isArray(e) ? e : [e];
+}
+
+function datasetOf(events: JournalEvent[]): { dataset?: { method: string; bytes: number; files: number } } {
+  const d = events.findLast((e) => e.type === "dataset");
+  return d?.type === "dataset" ? { dataset: { method: d.method ?? "generated", bytes: d.bytes, files: d.files } } : {};
 }
 
 function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
@@ -109,6 +115,7 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     destination: destinationLabel(s.destination),
     ...scheduleOf(plan),
     ...(TOOLS[plan.tool]?.capabilities.replication ? { replication: true } : {}),
+    ...datasetOf(events),
     outcome,
     reason,
     expected: expectedFor(plan),

@@ -67,6 +67,9 @@ describe("a copy of a real tree", () => {
     expect(run.outcome).toBe("recovered");
     expect(run.faults[0].effects.filesEncrypted).toBe(21); // the 20 files and the load writer's journal
     expect(run.verification.filesChecked).toBe(20);
+    // results.json says how the run's data was made: a copy of the tree, by the system's copier.
+    expect(run.dataset.method).toMatch(new RegExp(`^cp -a.* of ${original}$`));
+    expect(run.dataset.files).toBe(20);
     expect(manifestDigest(await buildManifest(original))).toBe(manifestDigest(before));
   });
 });
