@@ -181,6 +181,18 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
     expect(run.reason).toMatch(/duplicity-restore/);
   });
 
+  it("Ctrl-C while the lab replicates to its standby: exit 130, the primary, the standby and site B are removed", { timeout: DRILL_MS }, async () => {
+    const out = join(await tmp("drdrill-lab-"), "run");
+    const child = drdrill(["run", "scenarios/replication/lab-site-loss.yaml", "--tool", "mariadb-replication", "--out", out], { timeoutMs: DRILL_MS });
+    // wait until replication runs: the first scheduled check after it started
+    for (let i = 0; i < 600 && !(await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "")).includes('"type":"replication-lag"'); i++) await sleep(500);
+    expect((await labContainers()).length).toBe(3); // the primary, the standby, site B
+    child.kill("SIGINT");
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(130);
+    expect(await labContainers()).toEqual([]);
+  });
+
   it("Ctrl-C during a lab drill: exit 130, the container is removed", { timeout: DRILL_MS }, async () => {
     const out = join(await tmp("drdrill-lab-"), "run");
     const child = drdrill(["run", "scenarios/lab/seed-lab.yaml", "--out", out], { timeoutMs: DRILL_MS });
