@@ -18,8 +18,12 @@ export interface LabContainerOptions {
   networkMode?: string;
   /** Initialise a freshly keyed cloud on an empty $SNAP_COMMON instead of unpacking the baked one. */
   fresh?: boolean;
-  /** A standby node at site B: nothing initialised or started, its data directory filled by replication. */
-  standby?: boolean;
+  /**
+   * MariaDB replication: a primary keeps a binary log and listens on its network; a standby (at site
+   * B) starts with nothing initialised or running, its data directory filled by replication, and its
+   * MariaDB read-only with a server id of its own.
+   */
+  replication?: "primary" | "standby";
   /** Publish Keystone's port 5000 on a random host port (for people poking at the lab). */
   publishKeystone?: boolean;
   startupTimeoutMs?: number;
@@ -59,7 +63,10 @@ export async function startLabContainer(opts: LabContainerOptions): Promise<LabC
   let container = new GenericContainer(image)
     .withName(name)
     .withLabels(labLabels(opts.role))
-    .withEnvironment(opts.standby ? { MICROSTACK_LAB_INIT: "standby" } : opts.fresh ? { MICROSTACK_LAB_INIT: "fresh" } : {})
+    .withEnvironment({
+      ...(opts.replication === "standby" ? { MICROSTACK_LAB_INIT: "standby" } : opts.fresh ? { MICROSTACK_LAB_INIT: "fresh" } : {}),
+      ...(opts.replication ? { MICROSTACK_LAB_REPLICATION: opts.replication } : {}),
+    })
     .withBindMounts((opts.mounts ?? []).map((m) => ({ ...m, mode: "rw" as const })))
     .withWaitStrategy(Wait.forLogMessage(new RegExp(`${READY_LINE}|${FAILED_LINE}`)))
     .withStartupTimeout(timeoutMs)

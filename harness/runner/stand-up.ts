@@ -65,6 +65,7 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     mode: s.mode,
     signal: env.signal,
     keep: env.keep,
+    ...(tool.capabilities.replication?.standby ? { standbyWanted: true } : {}),
     ...(url ? { url } : {}),
     ...(s.targetSettings?.[targetName] || env.targetSettings?.[targetName]
       ? { settings: { ...(s.targetSettings?.[targetName] as Record<string, unknown> | undefined), ...env.targetSettings?.[targetName] } }

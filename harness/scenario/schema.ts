@@ -140,11 +140,14 @@ export const scenarioSchema = z
       const [name, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
       const tool = TOOLS[name]!;
       if (tool.capabilities.replication && !site) ctx.addIssue({ code: "custom", message: `${name} replicates to a secondary site: set destination: site`, path: ["tools", ti] });
+      const targetName = (s.target as string | undefined) ?? "local";
+      const targetDef = TARGETS[targetName];
       if (tool.capabilities.replication?.standby) {
-        const targetName = (s.target as string | undefined) ?? "local";
-        const t = TARGETS[targetName];
-        if (t && !t.standbyNodes) ctx.addIssue({ code: "custom", message: `${name} fails over to a standby node at site B, which the ${targetName} target cannot start (target: lab can)`, path: ["tools", ti] });
+        if (targetDef && !targetDef.standbyNodes) ctx.addIssue({ code: "custom", message: `${name} fails over to a standby node at site B, which the ${targetName} target cannot start (target: lab can)`, path: ["tools", ti] });
         if (site?.host) ctx.addIssue({ code: "custom", message: `${name}'s standby node runs at the site drdrill stands up, in its network and on its disk: leave out destination.site.host`, path: ["tools", ti] });
+        if (s.mode !== "hot") ctx.addIssue({ code: "custom", message: `${name} replicates a running database: set mode: hot (cold stops the primary's services for every backup step)`, path: ["mode"] });
+      } else if (tool.capabilities.replication && targetDef?.standbyNodes) {
+        ctx.addIssue({ code: "custom", message: `${name} mirrors files to a plain folder at site B, but the ${targetName} target fails over to a standby node that runs its services: use a replicator that keeps one (mariadb-replication)`, path: ["tools", ti] });
       }
       if (site && "unsupported" in tool.capabilities.site) ctx.addIssue({ code: "custom", message: `${tool.capabilities.site.unsupported} (destination: site)`, path: ["tools", ti] });
       steps.forEach((st, i) => {

@@ -83,6 +83,8 @@ export interface TargetOptions {
   url?: string;
   /** --keep: leave the data and backups the target made in place. */
   keep?: boolean;
+  /** A replicator will keep a standby of this target at site B (the lab: its MariaDB keeps a binary log for it). */
+  standbyWanted?: boolean;
 }
 
 /** Paths as the target's commands (the tools) see them. */

@@ -15,11 +15,6 @@ const settings = z
   .object({
     delay: z.number().min(0).max(60).default(1).describe("Seconds lsyncd gathers file events before it syncs them (lsyncd's own default is 15)."),
     delete: z.boolean().default(true).describe("Propagate file deletes to the standby (lsyncd's default)."),
-    databases: z
-      .array(z.string().regex(/^\w+$/, "a database name: letters, digits, _"))
-      .min(1)
-      .default(["keystone", "glance", "placement", "drdrill"])
-      .describe("The databases the standby is seeded with (the OpenStack services' and drdrill's load table); the binary log then carries every change."),
   })
   .strict();
 
@@ -45,7 +40,9 @@ export function parseSlaveStatus(text: string): Record<string, string> {
 }
 
 // The failover on the standby: stop fetching, wait until the SQL thread has applied every event it
-// received (read and executed positions meet), then stop replicating for good and take writes.
+// received (the read and executed coordinates meet, or it waits with the relay log read to its end:
+// a transaction cut off mid-send by the disaster never completes, and is lost), then stop
+// replicating for good and take writes.
 const PROMOTE = `
 m() { microstack.mysql --batch -e "$1"; }
 m "STOP SLAVE IO_THREAD" || exit 1
@@ -54,7 +51,8 @@ while :; do
   st=$(microstack.mysql -e 'SHOW SLAVE STATUS\\G') || exit 1
   v() { printf '%s\\n' "$st" | sed -n "s/^ *$1: *//p"; }
   [ "$(v Slave_SQL_Running)" = Yes ] || { echo "the replica's SQL thread stopped: $(v Last_SQL_Error)" >&2; exit 1; }
-  [ "$(v Read_Master_Log_Pos)" = "$(v Exec_Master_Log_Pos)" ] && break
+  [ "$(v Master_Log_File)" = "$(v Relay_Master_Log_File)" ] && [ "$(v Read_Master_Log_Pos)" = "$(v Exec_Master_Log_Pos)" ] && break
+  case "$(v Slave_SQL_Running_State)" in *"read all relay log"*) [ $i -ge 5 ] && break ;; esac
   i=$((i + 1)); [ $i -ge 600 ] && { echo "the replica did not apply its relay log within 60 s" >&2; exit 1; }
   sleep 0.1
 done
@@ -62,20 +60,21 @@ echo "applied: $(v Relay_Master_Log_File) $(v Exec_Master_Log_Pos); gtid $(m 'SE
 m "STOP SLAVE; RESET SLAVE ALL; SET GLOBAL read_only = 0"
 `;
 
-// Seeding the standby's database: a fresh datadir from the replicated my.cnf, MariaDB started there,
-// its own server id, read-only until promoted, then a consistent dump of the primary at a binary-log
-// position (not written to the standby's own binary log), and replication from that position.
+// Seeding the standby's database: a fresh datadir from the replicated my.cnf, MariaDB started there
+// (its container starts it read-only, with a server id of its own), then a consistent dump of every
+// database of the primary but the system's, taken at a binary-log position, and replication from
+// that position. The client file with the account's password is removed however this ends.
 const SEED_DB = `
 set -o pipefail
-cnf=$1 primary=$2; shift 2
+cnf=$1 primary=$2
+trap 'rm -f "$cnf"' EXIT
 my=$SNAP_COMMON/etc/mysql/my.cnf
 mkdir -p "$SNAP_COMMON/log/mysql" "$SNAP_COMMON/run/mysql"
 [ -d "$SNAP_COMMON/lib/mysql/mysql" ] || mariadb-install-db --defaults-file="$my" --user=root --auth-root-authentication-method=socket --skip-test-db >"$SNAP_COMMON/log/mysql/install-db.log" 2>&1 || { echo "mariadb-install-db failed: $(tail -n 3 "$SNAP_COMMON/log/mysql/install-db.log")" >&2; exit 1; }
 snap start microstack.mysqld || exit 1
-microstack.mysql -e "SET GLOBAL server_id = 2; SET GLOBAL read_only = 1" || exit 1
-{ echo "SET SESSION sql_log_bin = 0;"; mariadb-dump --defaults-extra-file="$cnf" -h "$primary" --single-transaction --master-data=1 --gtid --system=users --insert-ignore --routines --triggers --databases "$@"; } | microstack.mysql || { rm -f "$cnf"; echo "seeding the standby's database from a dump of the primary failed" >&2; exit 1; }
-rm -f "$cnf"
-echo "seeded: gtid $(microstack.mysql -N -e 'SELECT @@gtid_slave_pos')"
+dbs=$(mariadb --defaults-extra-file="$cnf" -h "$primary" -N -B -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')") || { echo "the primary's database did not answer the standby" >&2; exit 1; }
+{ echo "SET SESSION sql_log_bin = 0;"; mariadb-dump --defaults-extra-file="$cnf" -h "$primary" --single-transaction --master-data=1 --gtid --system=users --insert-ignore --routines --triggers --databases $dbs; } | microstack.mysql || { echo "seeding the standby's database from a dump of the primary failed" >&2; exit 1; }
+echo "seeded: $(echo $dbs); gtid $(microstack.mysql -N -e 'SELECT @@gtid_slave_pos')"
 `;
 
 export default defineTool({
@@ -143,7 +142,9 @@ export default defineTool({
           label: "mariadb-replication-account",
           command: "microstack.mysql",
           args: ["--batch"],
-          input: `CREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ${sqlString(password)};\nGRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, SELECT, RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON *.* TO '${REPL_USER}'@'%';\n`,
+          // Not in the primary's binary log (which would keep the statement, password and all): the
+          // standby gets the account with the dump's users.
+          input: `SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ${sqlString(password)};\nGRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, SELECT, RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON *.* TO '${REPL_USER}'@'%';\n`,
         });
         runs.push(account);
         if (account.failed) return spanning(runs, "mariadb-replication-start");
@@ -153,7 +154,7 @@ export default defineTool({
         const put = await runTool(sb, { label: "mariadb-replication-client-file", command: "sh", args: ["-c", 'umask 077; cat > "$1"', "put", cnf], input: `[client]\nuser=${REPL_USER}\npassword=${password}\n` });
         runs.push(put);
         if (put.failed) return spanning(runs, "mariadb-replication-start");
-        const seed = await runTool(sb, { label: "mariadb-replication-seed", command: "bash", args: ["-c", SEED_DB, "seed-db", cnf, ctx.standby.primaryHost, ...s.databases] });
+        const seed = await runTool(sb, { label: "mariadb-replication-seed", command: "bash", args: ["-c", SEED_DB, "seed-db", cnf, ctx.standby.primaryHost] });
         runs.push(seed);
         if (seed.failed) return spanning(runs, "mariadb-replication-start");
         const follow = await runTool(sb, {

@@ -78,6 +78,7 @@ describe("scenario loading", () => {
   it("refuses a replicator that needs a standby node on a target that cannot start one, naming the line", () => {
     const text = `name: standby
 destination: site
+mode: hot
 tools:
   - mariadb-replication: {}
 steps:
@@ -86,8 +87,15 @@ steps:
   - restore: latest
 `;
     const local = issuesOf("standby.yaml", text);
-    expect(local.map((i) => `${i.line}:${i.path}`)).toEqual(["4:tools[0]"]);
+    expect(local.map((i) => `${i.line}:${i.path}`)).toEqual(["5:tools[0]"]);
     expect(local[0]!.message).toMatch(/standby node at site B, which the local target cannot start/);
     expect(issuesOf("standby.yaml", `target: lab\n${text}`)).toEqual([]);
+    // cold mode stops the primary's database for every backup step: refused, at the mode's line
+    const cold = issuesOf("standby.yaml", `target: lab\n${text.replace("mode: hot", "mode: cold")}`);
+    expect(cold.map((i) => `${i.line}:${i.path}`)).toEqual(["4:mode"]);
+    expect(cold[0]!.message).toMatch(/replicates a running database: set mode: hot/);
+    // a file mirror on the lab would fail over to a folder, not to a node that runs MicroStack
+    const files = issuesOf("standby.yaml", `target: lab\n${text.replace("mariadb-replication", "lsyncd")}`);
+    expect(files.map((i) => i.message)).toEqual([expect.stringMatching(/use a replicator that keeps one \(mariadb-replication\)/)]);
   });
 });

@@ -220,7 +220,8 @@ class StartedLabTarget implements StartedTarget {
 
   /** Site loss: the node's container is killed (every process at once, mid-write), not stopped. */
   async crash(): Promise<void> {
-    await execa("docker", ["kill", "--signal", "KILL", this.#node.container.name], { reject: false, stdin: "ignore" });
+    const r = await execa("docker", ["kill", "--signal", "KILL", this.#node.container.name], { reject: false, stdin: "ignore", encoding: "utf8" });
+    if (r.exitCode !== 0) throw new Error(`docker kill ${this.#node.container.name} failed: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`);
     this.#up = false;
     this.#lost = true;
     await this.note(`node lost: killed ${this.#node.container.name} (SIGKILL to every process in it)`);
@@ -280,7 +281,7 @@ export const labTarget: Target = {
       await chmod(join(root, "bin", f), 0o755);
     }
     await removeOrphans();
-    const node = await startNode({ runDir: root, dataDir: join(root, "common"), fresh: false });
+    const node = await startNode({ runDir: root, dataDir: join(root, "common"), fresh: false, ...(opts.standbyWanted ? { replication: "primary" as const } : {}) });
     const t = new StartedLabTarget(root, node, opts, settings);
     await t.note(`started ${node.container.name} from ${node.container.image}: ${node.container.readyLine} after ${Math.round(node.container.readyMs)} ms`);
     return t;

@@ -16,11 +16,11 @@ export interface LabNode {
   fresh: boolean;
 }
 
-export async function startNode(opts: { runDir: string; dataDir: string; fresh: boolean; standby?: boolean; networkMode?: string }): Promise<LabNode> {
+export async function startNode(opts: { runDir: string; dataDir: string; fresh: boolean; replication?: "primary" | "standby"; networkMode?: string }): Promise<LabNode> {
   const container = await startLabContainer({
     role: "target",
     fresh: opts.fresh,
-    ...(opts.standby ? { standby: true } : {}),
+    ...(opts.replication ? { replication: opts.replication } : {}),
     ...(opts.networkMode ? { networkMode: opts.networkMode } : {}),
     mounts: [
       { source: opts.runDir, target: RUN_MOUNT },

@@ -37,9 +37,10 @@ export async function startLabStandby(o: StandbyOptions): Promise<Standby> {
   const primaryHost = inspect.stdout.trim().split(/\s+/)[0];
   if (!primaryHost) throw new EnvironmentError(`the primary lab container ${o.primaryContainer} has no address on a docker network`);
   await mkdir(join(o.root, "ctl-standby"), { recursive: true });
-  const node = await startNode({ runDir: o.root, dataDir: hostDir, fresh: false, standby: true, networkMode: `container:${o.site.containerId}` });
+  const node = await startNode({ runDir: o.root, dataDir: hostDir, fresh: false, replication: "standby", networkMode: `container:${o.site.containerId}` });
   const exec = new DockerExecutor(node.exec, o.opts.logDir, o.opts.secrets, { host: join(o.root, "ctl-standby"), exec: join(RUN_MOUNT, "ctl-standby") });
-  await o.note(`standby node ${node.container.name} at site B (in the site's network, ${SNAP_COMMON} on the site's disk ${o.site.repoPath}); the primary is at ${primaryHost}`);
+  // Nothing below may throw before the caller holds the node (and so removes it): the note is best-effort.
+  await o.note(`standby node ${node.container.name} at site B (in the site's network, ${SNAP_COMMON} on the site's disk ${o.site.repoPath}); the primary is at ${primaryHost}`).catch(() => {});
   let startError: string | null = null;
   let resumed = false;
   return {

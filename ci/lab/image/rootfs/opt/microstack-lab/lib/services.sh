@@ -25,6 +25,16 @@ probe() {
   esac
 }
 
+# MariaDB replication (drdrill's mariadb-replication), set by the container's environment, never in
+# $SNAP_COMMON: a primary keeps a binary log and listens on its container network, so a standby can
+# follow it; a standby has a server id of its own and stays read-only until it is promoted.
+replication_args() {
+  case ${MICROSTACK_LAB_REPLICATION:-} in
+    primary) echo "--server-id=1 --log-bin=$SC/lib/mysql/mariadb-bin --binlog-format=ROW --expire-logs-days=2 --log-bin-trust-function-creators=1 --bind-address=0.0.0.0" ;;
+    standby) echo "--server-id=2 --read-only=1" ;;
+  esac
+}
+
 start_one() {
   local s=$1
   if is_running "$s"; then return 0; fi
@@ -32,7 +42,7 @@ start_one() {
   mkdir -p "$SC/run/mysql" "$SC/log/mysql" "$SC/log/rabbitmq" "$SC/log/keystone" "$SC/log/glance" \
            "$SC/log/placement" "$SC/lock" "$RUNDIR"
   case $s in
-    mysqld)          spawn "$s" "$SC/log/mysql/console.log" /usr/sbin/mariadbd --defaults-file="$SC/etc/mysql/my.cnf" --user=root ;;
+    mysqld)          spawn "$s" "$SC/log/mysql/console.log" /usr/sbin/mariadbd --defaults-file="$SC/etc/mysql/my.cnf" --user=root $(replication_args) ;;
     rabbitmq-server) spawn "$s" "$SC/log/rabbitmq/console.log" env HOME="$SC/lib/rabbitmq" /usr/lib/rabbitmq/bin/rabbitmq-server ;;
     memcached)       spawn "$s" "$SC/log/memcached.log" /usr/bin/memcached -u root -l 127.0.0.1 -p 11211 -m 64 ;;
     keystone-uwsgi)  spawn "$s" "$SC/log/keystone/uwsgi.log" /usr/bin/uwsgi --ini "$SC/etc/keystone/uwsgi/keystone-api.ini" ;;
