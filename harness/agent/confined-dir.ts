@@ -2,7 +2,7 @@
 // every call is an agent operation confined to it (no symlink followed, no other file system entered,
 // no hard link with a name outside touched), and every refusal is reported, not skipped.
 import type { ProcessHandle } from "../exec/types.ts";
-import type { EntryType, Manifest, ManifestEntry } from "../model/manifest.ts";
+import type { EntryType, KnownFile, Manifest, ManifestEntry, SeededFiles } from "../model/manifest.ts";
 import type { Agent } from "./agent.ts";
 
 export interface FileInfo {
@@ -66,12 +66,19 @@ export class ConfinedDir {
     return new ConfinedDir(this.agent, rel === "." ? this.path : `${this.path}/${rel}`, label);
   }
 
-  /** Every entry (files hashed), without the excluded paths; `under` gives a manifest of a sub-tree. */
-  async manifest(opts: { exclude?: string[]; under?: string; xattrs?: boolean } = {}): Promise<Manifest> {
+  /**
+   * Every entry (files hashed), without the excluded paths; `under` gives a manifest of a sub-tree.
+   * `seeded`: the directory is a clone of a hashed tree; its files untouched since are not read again.
+   */
+  async manifest(opts: { exclude?: string[]; under?: string; xattrs?: boolean; seeded?: SeededFiles } = {}): Promise<Manifest> {
     const entries: Record<string, ManifestEntry> = {};
+    const seeded = opts.under && opts.under !== "." ? undefined : opts.seeded;
+    // The tree's hashes (made on first use) while the walk goes on.
+    const known = seeded?.known();
+    known?.catch(() => {});
     const r = await this.#call<{ files: number; bytes: number; xattrsRead: boolean }>(
       "manifest",
-      { exclude: opts.exclude ?? [], under: opts.under ?? ".", xattrs: opts.xattrs ?? true },
+      { exclude: opts.exclude ?? [], under: opts.under ?? ".", xattrs: opts.xattrs ?? true, ...(seeded ? { skipHashBeforeCtimeNs: seeded.unchangedBeforeCtimeNs } : {}) },
       {
         onLine: (line) => {
           const e = line.e as RawEntry | undefined;
@@ -87,7 +94,29 @@ export class ConfinedDir {
       },
     );
     const root = opts.under && opts.under !== "." ? `${this.path}/${opts.under}` : this.path;
-    return { root, takenAt: new Date().toISOString(), entries, files: r.files, bytes: r.bytes, xattrsRead: r.xattrsRead };
+    // Without the tree's hashes (it could not be read), every file left unhashed is read now.
+    const reused = known ? await this.#fillKnown(entries, await known.catch(() => new Map<string, KnownFile>())) : 0;
+    return { root, takenAt: new Date().toISOString(), entries, files: r.files, bytes: r.bytes, xattrsRead: r.xattrsRead, ...(known ? { hashesReused: reused } : {}) };
+  }
+
+  /** Files the agent left unhashed get the tree's hash when size and mtime agree; the rest are read now. */
+  async #fillKnown(entries: Record<string, ManifestEntry>, known: ReadonlyMap<string, KnownFile>): Promise<number> {
+    let reused = 0;
+    const again: string[] = [];
+    for (const rel in entries) {
+      const e = entries[rel]!;
+      if (e.type !== "file" || e.sha256 !== undefined) continue;
+      const k = known.get(rel);
+      if (k && k.size === e.size && k.mtimeNs === e.mtimeNs) {
+        e.sha256 = k.sha256;
+        reused++;
+      } else again.push(rel);
+    }
+    for (let i = 0; i < again.length; i += 1000) {
+      const h = await this.hash(again.slice(i, i + 1000), { readOnly: true });
+      for (const rel of again.slice(i, i + 1000)) entries[rel]!.sha256 = h.digests[rel] ?? (h.refused.some((x) => x.path === rel) ? "error:refused" : "error:ENOENT");
+    }
+    return reused;
   }
 
   /** Regular files under `under`, sorted; symlinks and other file systems are listed as skipped. */
@@ -101,8 +130,9 @@ export class ConfinedDir {
     return (await this.#call<{ stat: Record<string, StatResult> }>("stat", { paths })).stat;
   }
 
-  async hash(paths: string[]): Promise<{ digests: Record<string, string | null>; refused: Refusal[] }> {
-    return this.#call("hash", { paths });
+  /** `readOnly`: a file with hard links leading out is read too, as a manifest reads it. */
+  async hash(paths: string[], opts: { readOnly?: boolean } = {}): Promise<{ digests: Record<string, string | null>; refused: Refusal[] }> {
+    return this.#call("hash", { paths, ...opts });
   }
 
   /** Apparent size of the regular files (hard links counted once); 0 when the directory is missing. */

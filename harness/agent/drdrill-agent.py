@@ -125,8 +125,9 @@ class Root:
             raise BadRequest('"%s" is the root itself' % rel)
         return self.open_dir(parts[:-1], rel), parts[-1]
 
-    def open_file(self, rel, flags):
-        """Opens a regular file of the root without following links; refuses hard links leading out."""
+    def open_file(self, rel, flags, links_out_ok=False):
+        """Opens a regular file of the root without following links; refuses hard links leading out
+        (unless the caller only reads it: links_out_ok)."""
         dfd, name = self.parent(rel)
         try:
             try:
@@ -143,7 +144,8 @@ class Root:
                 raise Refused('"%s" is not a regular file' % rel)
             if st.st_dev != self.dev:
                 raise Refused('"%s" is on another file system' % rel)
-            self.check_links(st, rel)
+            if not links_out_ok:
+                self.check_links(st, rel)
         except Exception:
             os.close(fd)
             raise
@@ -182,42 +184,75 @@ def hash_paths(paths):
     return res
 
 
-def hash_many(paths, sizes, workers):
-    """SHA-256 of many files on every core: forked workers take batches, biggest files first."""
-    n = len(paths)
-    if n == 0:
-        return []
-    order = sorted(range(n), key=lambda i: -sizes[i])
-    batches = []
-    cur, cur_bytes = [], 0
-    for i in order:
-        cur.append(i)
-        cur_bytes += sizes[i]
-        if cur_bytes >= 16 << 20 or len(cur) >= 256:
-            batches.append(cur)
-            cur, cur_bytes = [], 0
-    if cur:
-        batches.append(cur)
-    digests = [None] * n
-    if workers <= 1 or len(batches) == 1:
-        for b in batches:
-            for i, d in zip(b, hash_paths([paths[i] for i in b])):
-                digests[i] = d
-        return digests
-    try:
-        import multiprocessing
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            jobs = [[paths[i] for i in b] for b in batches]
-            for b, ds in zip(batches, pool.imap(hash_paths, jobs)):
-                for i, d in zip(b, ds):
+BATCH_BYTES = 16 << 20
+BATCH_FILES = 256
+
+
+class Hasher:
+    """SHA-256 of many files on every core while the walk goes on: small files go to forked workers in
+    batches as the walk finds them; files of a batch's size or more wait for the walk's end and go
+    biggest first (so one big file found last does not run alone at the end). A tree of one batch is
+    hashed here, without workers."""
+
+    def __init__(self, workers):
+        self.workers = workers
+        self.pool = None
+        self.inline = workers <= 1
+        self.jobs = []  # (indices, list of digests | AsyncResult)
+        self.cur, self.cur_paths, self.cur_bytes = [], [], 0
+        self.big = []  # (size, index, path)
+
+    def add(self, i, path, size):
+        if size >= BATCH_BYTES:
+            self.big.append((size, i, path))
+            return
+        self.cur.append(i)
+        self.cur_paths.append(path)
+        self.cur_bytes += size
+        if self.cur_bytes >= BATCH_BYTES or len(self.cur) >= BATCH_FILES:
+            self._flush()
+
+    def _flush(self):
+        if self.cur:
+            self._submit(self.cur, self.cur_paths)
+            self.cur, self.cur_paths, self.cur_bytes = [], [], 0
+
+    def _start(self):
+        if self.pool is None and not self.inline:
+            try:
+                import multiprocessing
+                self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+            except (OSError, ImportError):
+                # No /dev/shm for the pool's semaphores (a minimal container): one process does it all.
+                self.inline = True
+        return self.pool
+
+    def _submit(self, indices, paths):
+        pool = self._start()
+        self.jobs.append((indices, hash_paths(paths) if pool is None else pool.apply_async(hash_paths, (paths,))))
+
+    def abort(self):
+        """The walk failed: the workers go at once (a long-lived agent must not keep them)."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
+
+    def finish(self, digests):
+        """Fills digests[i] for every file added; returns once all are hashed."""
+        if self.pool is None and len(self.big) + (1 if self.cur else 0) <= 1:
+            self.inline = True
+        self._flush()
+        for size, i, path in sorted(self.big, key=lambda b: -b[0]):
+            self._submit([i], [path])
+        try:
+            for indices, r in self.jobs:
+                for i, d in zip(indices, r if isinstance(r, list) else r.get()):
                     digests[i] = d
-    except (OSError, ImportError):
-        # No /dev/shm for the pool's semaphores (a minimal container): one process does it all.
-        for b in batches:
-            for i, d in zip(b, hash_paths([paths[i] for i in b])):
-                digests[i] = d
-    return digests
+        finally:
+            if self.pool is not None:
+                self.pool.close()
+                self.pool.join()
 
 
 def read_xattrs(path):
@@ -235,11 +270,17 @@ def read_xattrs(path):
 
 
 def op_manifest(root, req):
-    """Every entry under the root (or under `under`), without following links; files hashed."""
+    """Every entry under the root (or under `under`), without following links; files hashed, hashing
+    running beside the walk. With skipHashBeforeCtimeNs, a file whose ctime is older is left unhashed
+    (no sha256): the caller knows it (a clone not touched since it was made)."""
     exclude = set(req.get("exclude") or [])
     want_xattrs = req.get("xattrs", True)
-    entries = []  # [rel, type, size, mode, uid, gid, mtimeNs, link, hardlinkOf, xattrs]
-    files = []  # (entry index, absolute path, size)
+    entries = []  # [rel, type, size, mode, uid, gid, mtimeNs, link, hardlinkOf, xattrs, sha256?]
+    files = []  # (entry index, size)
+    skip = req.get("skipHashBeforeCtimeNs")
+    skip_before = int(skip) if skip is not None else None
+    workers = req.get("workers") or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    hasher = Hasher(int(workers))
     inodes = {}
     xattrs_read = want_xattrs and hasattr(os, "listxattr")
 
@@ -259,7 +300,10 @@ def op_manifest(root, req):
         size = st.st_size if t in ("file", "symlink") else 0
         entries.append([rel, t, size, st.st_mode & 0o7777, st.st_uid, st.st_gid, str(st.st_mtime_ns), link, hardlink_of, xa])
         if t == "file":
-            files.append((len(entries) - 1, abspath, st.st_size))
+            files.append((len(entries) - 1, st.st_size))
+            # Untouched since the seed (its ctime is older than the seed's end): the caller knows its hash.
+            if skip_before is None or st.st_ctime_ns >= skip_before:
+                hasher.add(len(entries) - 1, abspath, st.st_size)
         return t
 
     def walk(fd, rel, abspath):
@@ -290,14 +334,17 @@ def op_manifest(root, req):
         top_abs = root.path if not parts else root.path + "/" + "/".join(parts)
         add(".", os.fstat(top), None, None, top_abs)
         walk(top, ".", top_abs)
+    except BaseException:
+        hasher.abort()
+        raise
     finally:
         os.close(top)
-    workers = req.get("workers") or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
-    digests = hash_many([f[1] for f in files], [f[2] for f in files], int(workers))
-    for (i, _, _), d in zip(files, digests):
+    digests = {}
+    hasher.finish(digests)
+    for i, d in digests.items():
         entries[i].append(d)
     total = 0
-    for i, _, size in files:
+    for i, size in files:
         if entries[i][8] is None:
             total += size
     for e in entries:
@@ -351,11 +398,12 @@ def op_list(root, req):
 
 
 def op_hash(root, req):
+    """sha256 of files; `readOnly`: a file with hard links leading out is read too (as a manifest reads it)."""
     digests = {}
     refused = []
     for rel in req["paths"]:
         try:
-            fd, _ = root.open_file(rel, os.O_RDONLY)
+            fd, _ = root.open_file(rel, os.O_RDONLY, links_out_ok=bool(req.get("readOnly")))
         except (Refused, OSError) as e:
             if isinstance(e, FileNotFoundError):
                 digests[rel] = None

@@ -39,7 +39,7 @@ export type JournalEvent = Base &
     | { type: "repo-size"; bytes: number }
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
     | { type: "backup-failed"; label: string; message: string; during: string }
-    | { type: "manifest"; files: number; bytes: number; digest: string }
+    | { type: "manifest"; files: number; bytes: number; digest: string; hashesReused?: number }
     | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown>; transient?: boolean;
         /** The newest load-writer record as the fault struck (read just before it), where the target can say. */
         newestWrite?: { seq: number | null; wallMs: number | null } }

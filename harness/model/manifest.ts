@@ -26,4 +26,25 @@ export interface Manifest {
   bytes: number;
   /** Whether xattrs were read. */
   xattrsRead: boolean;
+  /** Files whose sha256 was taken from the tree this one was cloned from, not read again. */
+  hashesReused?: number;
+}
+
+/** What is known of a regular file without reading it: its size, mtime and sha256. */
+export interface KnownFile {
+  size: number;
+  mtimeNs: string;
+  sha256: string;
+}
+
+/**
+ * A directory cloned from a tree whose files are hashed already (a pristine copy): a file of the
+ * clone whose ctime is older than the clone's end, with the size and mtime the tree gives it, has
+ * that tree's hash. A file touched since (its ctime moves, whatever its mtime says) is read again.
+ */
+export interface SeededFiles {
+  /** The tree's regular files by relative path, hashed on first use. */
+  known(): Promise<ReadonlyMap<string, KnownFile>>;
+  /** Nanoseconds: a file whose ctime is earlier has not changed since the clone was made. */
+  unchangedBeforeCtimeNs: string;
 }

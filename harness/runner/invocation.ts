@@ -106,14 +106,12 @@ export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Generated datasets more than one local run of this invocation seeds: worth one pristine copy each. */
+/** Datasets more than one local run of this invocation seeds: worth one pristine copy (and its hashes) each. */
 function sharedDatasets(plans: RunPlan[], sizeBytes: number | undefined, targetName: string | undefined): Set<string> {
   const count = new Map<string, number>();
   for (const p of plans) {
     const s = p.loaded.scenario;
     if ((targetName ?? s.target ?? "local") !== "local") continue;
-    // A copyFrom tree is pristine already (drdrill never modifies it): each run copies it directly.
-    if (s.dataset.copyFrom) continue;
     const key = datasetKey(s.dataset, sizeBytes ?? parseSize(s.dataset.size)!);
     count.set(key, (count.get(key) ?? 0) + 1 + (p.loaded.scenario.warmup ? 1 : 0));
   }

@@ -16,8 +16,9 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   if (cold) await servicesDown(ctx);
   // A replicator with a standby replicates the database itself: no consistent dump to take.
   else if (target.prepareHotBackup && !ctx.plan.tool.capabilities.replication?.standby) await ctx.phase("quiesce", () => target.prepareHotBackup!(), "hot: consistent dump");
-  const manifest = await ctx.phase("manifest", () => target.data.manifest({ exclude: [...target.manifestExcludes] }));
-  ctx.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest) });
+  // Files untouched since a clone of a pristine copy are not read again: their hashes are known.
+  const manifest = await ctx.phase("manifest", () => target.data.manifest({ exclude: [...target.manifestExcludes], ...(target.seededFiles ? { seeded: target.seededFiles } : {}) }));
+  ctx.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest), ...(manifest.hashesReused !== undefined ? { hashesReused: manifest.hashesReused } : {}) });
   const wallMs = Date.now();
   let run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), kind);
   const armed = await afterArmed(ctx, "backup", run);

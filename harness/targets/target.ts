@@ -3,6 +3,7 @@
 // directories (the agent, where the files are), never through paths of this machine.
 import type { z } from "zod";
 import type { HealthResult, LoadSurvivor } from "../model/target-status.ts";
+import type { KnownFile, SeededFiles } from "../model/manifest.ts";
 
 export type { HealthResult, LoadSurvivor };
 import type { ConfinedDir } from "../agent/confined-dir.ts";
@@ -34,6 +35,8 @@ export interface PristineDataset {
   files: number;
   /** How the pristine copy itself was made. */
   madeBy: string;
+  /** Its regular files, hashed once for the invocation (on first use): a clone's manifest takes them. */
+  known?: () => Promise<ReadonlyMap<string, KnownFile>>;
 }
 
 export interface SeedResult {
@@ -117,6 +120,8 @@ export interface StartedTarget extends AsyncDisposable {
   readonly scratch: ConfinedDir;
   /** Paths (relative to the data directory) left out of manifests: the load writer's file, live files. */
   readonly manifestExcludes: readonly string[];
+  /** Once seeded from a hashed pristine copy: the data directory's files whose hashes are known. */
+  readonly seededFiles?: SeededFiles | undefined;
   /**
    * How many times slower than a native host this target runs the tools (an emulated VM): a
    * scenario's `timeout:` is written for native hosts and is multiplied by it. 1 when absent.

@@ -74,6 +74,38 @@ describe("a copy of a real tree", () => {
   });
 });
 
+describe("one tree, several runs", () => {
+  it("every run clones the copyFrom tree; its hashes are taken once and the clones' manifests reuse them; a file the fault changed is still caught", async () => {
+    const dir = await tmp();
+    const original = join(dir, "original");
+    await mkdir(join(original, "src/sub"), { recursive: true });
+    for (let i = 0; i < 20; i++) await writeFile(join(original, i % 2 ? "src/sub" : "src", `f${i}.c`), `int f${i}(void) { return ${i}; }\n`.repeat(200));
+    const file = join(dir, "copy.yaml");
+    // The second backup follows silent corruption of two files: their new bytes must be in its manifest.
+    await writeFile(
+      file,
+      `name: copy-twice\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { corrupt-source: { under: src, files: 2, bytes: 16 } }\n  - backup: incremental\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n  - verify: [files, services]\nexpect: recovered\n`,
+    );
+    const out = join(dir, "run");
+    const r = await drdrill(["run", file, "--repeat", "2", "--out", out]);
+    expect(r.exitCode, r.all).toBe(0);
+    const runs = (await readJson(join(out, "results.json"))).results;
+    expect(runs.map((x: any) => [x.outcome, x.verification.filesChecked, x.verification.mismatchCount])).toEqual([
+      ["recovered", 20, 0],
+      ["recovered", 20, 0],
+    ]);
+    for (const run of runs) expect(run.dataset.method).toMatch(new RegExp(`^cp -a.* of ${original}$`));
+    // Per run: the full backup's manifest reuses the hashes (a file cloned in the clock tick of the
+    // clone's end is read again); the incremental's reads the two corrupted files again too.
+    const reused = (await journalEvents(out)).filter((e) => e.type === "manifest").map((e) => e.hashesReused);
+    expect(reused).toHaveLength(4);
+    for (const [full, incremental] of [reused.slice(0, 2), reused.slice(2)]) {
+      expect(full).toBeGreaterThanOrEqual(15);
+      expect(incremental).toBeLessThanOrEqual(full - 2);
+    }
+  });
+});
+
 describe("bad input", () => {
   it("ten mistakes: ten located errors, exit 2, nothing run", async () => {
     const out = join(await tmp(), "never");

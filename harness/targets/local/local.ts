@@ -2,7 +2,7 @@
 // filled by the deterministic generator (or a copy of a real tree), whose "service" is a load-writer
 // process appending to a journal file. Its files are touched through the agent, like any target's.
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdir, readFile, rm, statfs, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, stat, statfs, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Agent } from "../../agent/agent.ts";
@@ -11,6 +11,7 @@ import { localAgent } from "../../agent/local-dir.ts";
 import { LocalExecutor } from "../../exec/local-executor.ts";
 import { trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { EnvironmentError } from "../../model/errors.ts";
+import type { SeededFiles } from "../../model/manifest.ts";
 import { addLease, dropLease } from "../../util/leases.ts";
 import type { DatasetSpec, SmallFilesystem, HealthResult, LoadSurvivor, SeedResult, Staging, StartedTarget, Target, TargetOptions } from "../target.ts";
 import { copyTree } from "./copy-tree.ts";
@@ -30,6 +31,7 @@ class StartedLocalTarget implements StartedTarget {
   readonly repo: ConfinedDir;
   readonly scratch: ConfinedDir;
   readonly manifestExcludes = [LOAD_FILE];
+  seededFiles: SeededFiles | undefined;
   /** The target's own folder (staging, swaps): the harness's, never handed to a fault. */
   readonly #own: ConfinedDir;
   readonly #agent: Agent;
@@ -59,8 +61,15 @@ class StartedLocalTarget implements StartedTarget {
     const from = dataset.pristine?.dir ?? dataset.copyFrom;
     if (from) {
       const how = await copyTree(this.exec, from, this.paths.data);
+      if (dataset.pristine?.known) {
+        // Made after the last file of the clone, on the same file system: a file of the clone whose
+        // ctime is earlier has not changed since (the kernel moves ctime on every change).
+        const marker = join(this.root, "seeded");
+        await writeFile(marker, "");
+        this.seededFiles = { known: dataset.pristine.known, unchangedBeforeCtimeNs: String((await stat(marker, { bigint: true })).ctimeNs) };
+      }
       const { bytes, files } = dataset.pristine ?? (await this.data.size());
-      return { bytes, files, method: dataset.pristine ? `${how} of the pristine copy (${dataset.pristine.madeBy})` : `${how} of ${dataset.copyFrom}` };
+      return { bytes, files, method: dataset.copyFrom ? `${how} of ${dataset.copyFrom}` : `${how} of the pristine copy (${dataset.pristine!.madeBy})` };
     }
     const g = await generateDataset(this.paths.data, dataset.sizeBytes, dataset.seed, onProgress);
     return { ...g, method: "generated" };
