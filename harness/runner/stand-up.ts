@@ -168,6 +168,9 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   // The pristine copy (made by the first run that needs it) is seeding too: timed in this phase.
   const seeded = await runPhase(io, "seed", async () => {
     const pristine = env.pristine && target.name === "local" ? await env.pristine.get(s.dataset, sizeBytes) : undefined;
+    // The pristine tree's hashes (made once, on first use) are read while the clone is made: the
+    // backup's manifest waits for them, and the tree's reads and the clone's writes overlap.
+    pristine?.known?.().catch(() => {});
     return target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}), ...(pristine ? { pristine } : {}) }, (b) => env.progress.bytes(b, sizeBytes));
   });
   env.journal.emit("dataset", seeded);
