@@ -113,8 +113,10 @@ export class ConfinedDir {
       } else again.push(rel);
     }
     for (let i = 0; i < again.length; i += 1000) {
-      const h = await this.hash(again.slice(i, i + 1000), { readOnly: true });
-      for (const rel of again.slice(i, i + 1000)) entries[rel]!.sha256 = h.digests[rel] ?? (h.refused.some((x) => x.path === rel) ? "error:refused" : "error:ENOENT");
+      const batch = again.slice(i, i + 1000);
+      const h = await this.hash(batch, { readOnly: true });
+      const refused = new Set(h.refused.map((x) => x.path));
+      for (const rel of batch) entries[rel]!.sha256 = h.digests[rel] ?? (refused.has(rel) ? "error:refused" : "error:ENOENT");
     }
     return reused;
   }

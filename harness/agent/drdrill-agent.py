@@ -238,8 +238,9 @@ class Hasher:
             self.pool.join()
             self.pool = None
 
-    def finish(self, digests):
-        """Fills digests[i] for every file added; returns once all are hashed."""
+    def finish(self):
+        """Every file added, hashed: {index: digest}."""
+        digests = {}
         if self.pool is None and len(self.big) + (1 if self.cur else 0) <= 1:
             self.inline = True
         self._flush()
@@ -253,6 +254,7 @@ class Hasher:
             if self.pool is not None:
                 self.pool.close()
                 self.pool.join()
+        return digests
 
 
 def read_xattrs(path):
@@ -276,7 +278,7 @@ def op_manifest(root, req):
     exclude = set(req.get("exclude") or [])
     want_xattrs = req.get("xattrs", True)
     entries = []  # [rel, type, size, mode, uid, gid, mtimeNs, link, hardlinkOf, xattrs, sha256?]
-    files = []  # (entry index, size)
+    count = {"files": 0, "bytes": 0}  # files, and their bytes with hard links counted once
     skip = req.get("skipHashBeforeCtimeNs")
     skip_before = int(skip) if skip is not None else None
     workers = req.get("workers") or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
@@ -300,7 +302,9 @@ def op_manifest(root, req):
         size = st.st_size if t in ("file", "symlink") else 0
         entries.append([rel, t, size, st.st_mode & 0o7777, st.st_uid, st.st_gid, str(st.st_mtime_ns), link, hardlink_of, xa])
         if t == "file":
-            files.append((len(entries) - 1, st.st_size))
+            count["files"] += 1
+            if hardlink_of is None:
+                count["bytes"] += st.st_size
             # Untouched since the seed (its ctime is older than the seed's end): the caller knows its hash.
             if skip_before is None or st.st_ctime_ns >= skip_before:
                 hasher.add(len(entries) - 1, abspath, st.st_size)
@@ -339,17 +343,11 @@ def op_manifest(root, req):
         raise
     finally:
         os.close(top)
-    digests = {}
-    hasher.finish(digests)
-    for i, d in digests.items():
+    for i, d in hasher.finish().items():
         entries[i].append(d)
-    total = 0
-    for i, size in files:
-        if entries[i][8] is None:
-            total += size
     for e in entries:
         out({"e": e})
-    return {"files": len(files), "bytes": total, "xattrsRead": bool(xattrs_read)}
+    return {"files": count["files"], "bytes": count["bytes"], "xattrsRead": bool(xattrs_read)}
 
 
 def op_list(root, req):

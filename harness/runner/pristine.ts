@@ -7,6 +7,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
+import type { ConfinedDir } from "../agent/confined-dir.ts";
 import { localDir } from "../agent/local-dir.ts";
 import type { KnownFile } from "../model/manifest.ts";
 import { generateDataset } from "../targets/local/generator.ts";
@@ -50,7 +51,7 @@ export class PristineDatasets implements PristineSource {
   }
 }
 
-async function withDir<T>(path: string, fn: (d: ReturnType<typeof localDir>) => Promise<T>): Promise<T> {
+async function withDir<T>(path: string, fn: (d: ConfinedDir) => Promise<T>): Promise<T> {
   const d = localDir(path, "pristine copy");
   try {
     return await fn(d);

@@ -170,7 +170,7 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     const pristine = env.pristine && target.name === "local" ? await env.pristine.get(s.dataset, sizeBytes) : undefined;
     // The pristine tree's hashes (made once, on first use) are read while the clone is made: the
     // backup's manifest waits for them, and the tree's reads and the clone's writes overlap.
-    pristine?.known?.().catch(() => {});
+    pristine?.known().catch(() => {});
     return target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}), ...(pristine ? { pristine } : {}) }, (b) => env.progress.bytes(b, sizeBytes));
   });
   env.journal.emit("dataset", seeded);

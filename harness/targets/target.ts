@@ -36,7 +36,7 @@ export interface PristineDataset {
   /** How the pristine copy itself was made. */
   madeBy: string;
   /** Its regular files, hashed once for the invocation (on first use): a clone's manifest takes them. */
-  known?: () => Promise<ReadonlyMap<string, KnownFile>>;
+  known: () => Promise<ReadonlyMap<string, KnownFile>>;
 }
 
 export interface SeedResult {

@@ -1,6 +1,7 @@
 // Seeding by clone as a user relies on it: the clone is the tree (contents, modes, times, links, hard
 // links), and a clone's manifest that takes the tree's hashes still reads every file changed since.
 import { link, mkdir, readFile, stat, symlink, utimes, writeFile, chmod } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { localDir } from "../../harness/agent/local-dir.ts";
@@ -10,7 +11,7 @@ import { copyTree } from "../../harness/targets/local/copy-tree.ts";
 import { SecretStore } from "../../harness/util/secrets.ts";
 import { tmp } from "../helpers/tmp.ts";
 
-const exec = () => new LocalExecutor(join("/tmp"), new SecretStore());
+const exec = () => new LocalExecutor(tmpdir(), new SecretStore());
 
 async function tree(dir: string): Promise<void> {
   await mkdir(join(dir, "src/sub"), { recursive: true });

@@ -2,7 +2,7 @@
 // where the file system has them), not a file-at-a-time loop in the harness. Cloning many small
 // files is bound by one core (each file a transaction), so the top-level entries are split over one
 // `cp` per core; a tree with hard links is copied by a single `cp`, which keeps them.
-import { readdir } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import type { CommandExecutor } from "../../exec/types.ts";
 
@@ -17,7 +17,7 @@ export async function copyTree(exec: CommandExecutor, from: string, to: string, 
     await cp(exec, [...CP, "-T", "--", from, to]);
     return "cp -a --reflink=auto";
   }
-  await exec.run({ label: "copy-tree", command: "mkdir", args: ["-p", "--", to], log: false });
+  await mkdir(to, { recursive: true });
   // Groups of entries, taken by whichever copier is free (so one big folder does not hold up the rest).
   const per = Math.max(1, Math.min(500, Math.ceil(names.length / (workers * 8))));
   const groups: string[][] = [];

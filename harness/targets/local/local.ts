@@ -61,7 +61,7 @@ class StartedLocalTarget implements StartedTarget {
     const from = dataset.pristine?.dir ?? dataset.copyFrom;
     if (from) {
       const how = await copyTree(this.exec, from, this.paths.data);
-      if (dataset.pristine?.known) {
+      if (dataset.pristine) {
         // Made after the last file of the clone, on the same file system: a file of the clone whose
         // ctime is earlier has not changed since (the kernel moves ctime on every change).
         const marker = join(this.root, "seeded");
