@@ -137,10 +137,13 @@ export class ConfinedDir {
     return this.#call("hash", { paths, ...opts });
   }
 
-  /** Apparent size of the regular files (hard links counted once); 0 when the directory is missing. */
-  async size(): Promise<{ bytes: number; files: number }> {
-    return this.#call<{ bytes: number; files: number }>("size", {}).catch((e: Error) => {
-      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0 };
+  /**
+   * Apparent size of the regular files (hard links counted once), their number, and how many of them
+   * have more than one name (`hardLinked`); 0 when the directory is missing.
+   */
+  async size(): Promise<{ bytes: number; files: number; hardLinked: number }> {
+    return this.#call<{ bytes: number; files: number; hardLinked: number }>("size", {}).catch((e: Error) => {
+      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0 };
       throw e;
     });
   }

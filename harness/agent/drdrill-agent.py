@@ -416,9 +416,10 @@ def op_hash(root, req):
 
 
 def op_size(root, req):
-    """Apparent size of the regular files (a file with several links counts once) and their number."""
+    """Apparent size of the regular files (a file with several links counts once), their number, and
+    how many of them have more than one name."""
     seen = set()
-    total = [0, 0]
+    total = [0, 0, 0]
 
     def walk(fd):
         for e in os.scandir(fd):
@@ -436,15 +437,17 @@ def op_size(root, req):
                 finally:
                     os.close(sub)
             elif stat.S_ISREG(st.st_mode):
-                key = (st.st_dev, st.st_ino)
-                if st.st_nlink > 1 and key in seen:
-                    continue
-                seen.add(key)
+                if st.st_nlink > 1:
+                    key = (st.st_dev, st.st_ino)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    total[2] += 1
                 total[0] += st.st_size
                 total[1] += 1
 
     walk(root.fd)
-    return {"bytes": total[0], "files": total[1]}
+    return {"bytes": total[0], "files": total[1], "hardLinked": total[2]}
 
 
 def op_read(root, req):

@@ -41,13 +41,13 @@ export class PristineDatasets implements PristineSource {
 
   async #make(key: string, dataset: { seed: number; copyFrom?: string | undefined }, sizeBytes: number): Promise<PristineDataset> {
     if (dataset.copyFrom) {
-      const { bytes, files } = await withDir(dataset.copyFrom, (d) => d.size());
-      return { dir: dataset.copyFrom, bytes, files, madeBy: `${dataset.copyFrom} itself`, known: once(() => hashTree(dataset.copyFrom!)) };
+      const { bytes, files, hardLinked } = await withDir(dataset.copyFrom, (d) => d.size());
+      return { dir: dataset.copyFrom, bytes, files, hardLinks: hardLinked > 0, madeBy: `${dataset.copyFrom} itself`, known: once(() => hashTree(dataset.copyFrom!)) };
     }
     const dir = join(this.root, `pristine-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
     await mkdir(dir, { recursive: true });
     const g = await generateDataset(dir, sizeBytes, dataset.seed);
-    return { dir, bytes: g.bytes, files: g.files, madeBy: `generated (seed ${dataset.seed})`, known: once(() => hashTree(dir)) };
+    return { dir, bytes: g.bytes, files: g.files, hardLinks: g.hardLinks, madeBy: `generated (seed ${dataset.seed})`, known: once(() => hashTree(dir)) };
   }
 }
 

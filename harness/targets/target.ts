@@ -35,6 +35,8 @@ export interface PristineDataset {
   files: number;
   /** How the pristine copy itself was made. */
   madeBy: string;
+  /** Whether a regular file of it has more than one name (a clone must then keep the links). */
+  hardLinks: boolean;
   /** Its regular files, hashed once for the invocation (on first use): a clone's manifest takes them. */
   known: () => Promise<ReadonlyMap<string, KnownFile>>;
 }

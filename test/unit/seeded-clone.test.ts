@@ -34,12 +34,22 @@ const manifest = async (dir: string, opts: Parameters<ReturnType<typeof localDir
     d.agent.close();
   }
 };
+const sizeOf = async (dir: string) => {
+  const d = localDir(dir);
+  try {
+    return await d.size();
+  } finally {
+    d.agent.close();
+  }
+};
 const strip = (m: Manifest) => JSON.stringify(Object.entries(m.entries).sort(([a], [b]) => a.localeCompare(b)));
 
 describe("copying a tree to seed a run", () => {
   it("split over two copiers, the clone is the tree: contents, modes, owners, times, symlinks, the folder itself", async () => {
     const d = await tmp();
     await tree(join(d, "from"));
+    // The size walk a pristine copy is measured with says whether the split is safe.
+    expect(await sizeOf(join(d, "from"))).toMatchObject({ files: 14, hardLinked: 0 });
     const how = await copyTree(exec(), join(d, "from"), join(d, "to"), { workers: 2 });
     expect(how).toMatch(/^cp -a --reflink=auto, 2 at once$/);
     expect(strip(await manifest(join(d, "to")))).toBe(strip(await manifest(join(d, "from"))));
@@ -49,10 +59,15 @@ describe("copying a tree to seed a run", () => {
     const d = await tmp();
     await tree(join(d, "from"));
     await link(join(d, "from/src/f0.c"), join(d, "from/etc/f0-again.c"));
+    // Counted once, and known as linked: a pristine copy tells the copier so, and it looks no further.
+    expect(await sizeOf(join(d, "from"))).toMatchObject({ files: 14, hardLinked: 1 });
     expect(await copyTree(exec(), join(d, "from"), join(d, "to"), { workers: 2 })).toBe("cp -a --reflink=auto");
-    const m = await manifest(join(d, "to"));
-    expect(m.entries["src/f0.c"]!.hardlinkOf ?? m.entries["etc/f0-again.c"]!.hardlinkOf).toBeDefined();
-    expect(strip(m)).toBe(strip(await manifest(join(d, "from"))));
+    expect(await copyTree(exec(), join(d, "from"), join(d, "told"), { workers: 2, hardLinks: true })).toBe("cp -a --reflink=auto");
+    for (const to of ["to", "told"]) {
+      const m = await manifest(join(d, to));
+      expect(m.entries["src/f0.c"]!.hardlinkOf ?? m.entries["etc/f0-again.c"]!.hardlinkOf).toBeDefined();
+      expect(strip(m)).toBe(strip(await manifest(join(d, "from"))));
+    }
   });
 });
 

@@ -9,11 +9,14 @@ import type { CommandExecutor } from "../../exec/types.ts";
 const CP = ["-a", "--reflink=auto"];
 const SIX_HOURS = 6 * 3_600_000;
 
-/** Copies the contents of `from` into `to` (created, or an existing empty folder); returns how. */
-export async function copyTree(exec: CommandExecutor, from: string, to: string, opts: { workers?: number } = {}): Promise<string> {
+/**
+ * Copies the contents of `from` into `to` (created, or an existing empty folder); returns how.
+ * `hardLinks`: whether the tree has files with several names, when the caller knows (else looked up).
+ */
+export async function copyTree(exec: CommandExecutor, from: string, to: string, opts: { workers?: number; hardLinks?: boolean | undefined } = {}): Promise<string> {
   const workers = opts.workers ?? availableParallelism();
   const names = workers > 1 ? await readdir(from).catch(() => []) : [];
-  if (names.length < 2 || (await hasHardLinks(exec, from))) {
+  if (names.length < 2 || (opts.hardLinks ?? (await hasHardLinks(exec, from)))) {
     await cp(exec, [...CP, "-T", "--", from, to]);
     return "cp -a --reflink=auto";
   }

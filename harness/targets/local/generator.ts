@@ -44,6 +44,8 @@ async function hasCommand(cmd: string): Promise<boolean> {
 export interface GenerateResult {
   bytes: number;
   files: number;
+  /** Whether a file of the dataset has more than one name. */
+  hardLinks: boolean;
 }
 
 /** Fills `root` (created if missing) with the dataset for (sizeBytes, seed). */
@@ -88,5 +90,5 @@ export async function generateDataset(root: string, sizeBytes: number, seed: num
   // Times last, deepest first, so writing children does not disturb their parents' mtimes.
   const byDepth = [...plan.mtimes.entries()].sort((a, b) => b[0].split("/").length - a[0].split("/").length);
   for (const [rel, t] of byDepth) await lutimes(rel === "." ? root : join(root, rel), t, t);
-  return { bytes: plan.totalBytes, files };
+  return { bytes: plan.totalBytes, files, hardLinks: plan.entries.some((e) => e.kind === "hardlink") };
 }

@@ -60,7 +60,7 @@ class StartedLocalTarget implements StartedTarget {
   async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<SeedResult> {
     const from = dataset.pristine?.dir ?? dataset.copyFrom;
     if (from) {
-      const how = await copyTree(this.exec, from, this.paths.data);
+      const how = await copyTree(this.exec, from, this.paths.data, { hardLinks: dataset.pristine?.hardLinks });
       if (dataset.pristine) {
         // Made after the last file of the clone, on the same file system: a file of the clone whose
         // ctime is earlier has not changed since (the kernel moves ctime on every change).
@@ -72,7 +72,7 @@ class StartedLocalTarget implements StartedTarget {
       return { bytes, files, method: dataset.copyFrom ? `${how} of ${dataset.copyFrom}` : `${how} of the pristine copy (${dataset.pristine!.madeBy})` };
     }
     const g = await generateDataset(this.paths.data, dataset.sizeBytes, dataset.seed, onProgress);
-    return { ...g, method: "generated" };
+    return { bytes: g.bytes, files: g.files, method: "generated" };
   }
 
   servicesRunning(): boolean {

@@ -94,7 +94,7 @@ export class StartedSshTarget implements StartedTarget {
     await streamTree(this.host.conn, from, this.settings.dataDir);
     const size = bytes !== undefined && files !== undefined ? { bytes, files } : await this.data.size();
     this.#seedMethod = `${dataset.copyFrom ? `a copy of ${dataset.copyFrom}` : "generated on this machine"}, streamed with tar over SSH`;
-    return { ...size, method: this.#seedMethod };
+    return { bytes: size.bytes, files: size.files, method: this.#seedMethod };
   }
 
   quiesce(): Promise<void> {
