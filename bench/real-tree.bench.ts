@@ -2,11 +2,12 @@
 // same work done by hand in the same run:
 // - seeding: drdrill's copier (copyTree) vs `cp -a`, each from a cold page cache;
 // - manifest: the agent vs `find | xargs -0 -P<cores> sha256sum`, warm, median of 3;
-// - the seed drill with duplicity, restic, borg and tar-zstd on the tree (one invocation, so one
-//   pristine copy): every phase per tool, and the share of the wall time spent in drdrill's own work;
-// - each tool's restore as drdrill timed it (median over BENCH_REAL_TREE_REPEAT passes of the matrix,
-//   default 2) vs the very same command (from results.json) run by hand into a fresh folder (median of
-//   3, tools in turn), and tar-zstd also as a plain `zstd -dc | tar -x`;
+// - the seed drill with duplicity, restic, borg and tar-zstd on the tree (one invocation of
+//   BENCH_REAL_TREE_REPEAT passes, default 2, so one pristine copy; no --keep, as a user runs it):
+//   every phase per tool, and the share of the wall time spent in drdrill's own work;
+// - each tool's restore in pairs (BENCH_REAL_TREE_PAIRS a tool, default 2, tools in turn): a drdrill
+//   run of the tool alone, then at once the very same command (from results.json) by hand from its
+//   repository into a fresh folder; and tar-zstd also as a plain `zstd -dc | tar -x`;
 // - harness peak RSS for a manifest of the tree and of ten hard-linked copies of it (780 k files).
 // `npm run bench real-tree`; BENCH_TREE=/some/dir drills another tree instead. BENCH_REAL_TREE_FS=xfs
 // runs it all on an XFS file system with reflinks (a loop-mounted sparse image, xfsprogs installed
@@ -31,8 +32,8 @@ const PASS = "bench-real-tree-passphrase";
 const TOOLS = (process.env.BENCH_REAL_TREE_TOOLS ?? "duplicity restic borg tar-zstd").split(/\s+/).filter(Boolean);
 /** Passes of the matrix: each tool's restore is compared by its median over them. */
 const REPEAT = Math.max(1, Number(process.env.BENCH_REAL_TREE_REPEAT ?? 2));
-/** By-hand samples of each restore, taken in turn over the tools. */
-const BY_HAND = 3;
+/** Pairs of restores (drdrill's, then the same command by hand) a tool, tools in turn. */
+const PAIRS = Math.max(1, Number(process.env.BENCH_REAL_TREE_PAIRS ?? 2));
 const OWN = ["seed", "manifest", "inspect", "replace", "cleanup"];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
@@ -106,6 +107,8 @@ async function byHand(run: RunSummary, work: string, fresh: string): Promise<num
   if (staging) cmd = cmd.split(staging).join(fresh);
   await rm(fresh, { recursive: true, force: true });
   await mkdir(fresh, { recursive: true });
+  // drdrill's run has just written its restored tree: on disk first, so its write-back does not land on this restore.
+  await sh("sync");
   const env: Record<string, string> = {
     PASSPHRASE: PASS,
     RESTIC_PASSWORD: PASS,
@@ -116,6 +119,35 @@ async function byHand(run: RunSummary, work: string, fresh: string): Promise<num
   const t = await ms(() => sh(cmd, { cwd: fresh, env }));
   await rm(fresh, { recursive: true, force: true });
   return t;
+}
+
+/** One drdrill invocation of the scenario (progress off), not rejected on failure. */
+function drdrill(scen: string, tools: string[], repeat: number, out: string, keep: boolean) {
+  const args = ["run", scen, "--tool", ...tools, "--repeat", String(repeat), "--out", out, ...(keep ? ["--keep"] : [])];
+  return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], { reject: false, env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS } });
+}
+
+/** Each run of an invocation: its phases, own work, span and restore call, from results.json and the journal. */
+async function summaries(out: string): Promise<RunSummary[]> {
+  const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
+  const journal = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+  return res.results.map((x: any) => {
+    const phasesMs: Record<string, number> = {};
+    for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
+    const restore = x.toolCalls.find((c: any) => c.kind === "restore");
+    const manifest = journal.find((e) => e.type === "manifest" && e.run === x.index);
+    return {
+      tool: x.tool,
+      repeat: x.repeat,
+      outcome: x.outcome,
+      phasesMs,
+      ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
+      spanMs: Math.round(Math.max(...x.phases.map((p: any) => p.endMs)) - Math.min(...x.phases.map((p: any) => p.startMs))),
+      restoreMs: Math.round(restore.durationMs),
+      restoreCommand: restore.command,
+      hashesReused: manifest?.hashesReused ?? null,
+    };
+  });
 }
 
 const bench: BenchModule = {
@@ -184,67 +216,60 @@ async function drill(): Promise<Record<string, unknown>> {
         "",
       ].join("\n"),
     );
+    // The matrix as a user runs it: no --keep, so each run's trees go in the background as the next starts.
     const out = join(scratch, "drill");
     await dropCaches();
     const t0 = Date.now();
-    const d = await execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", scen, "--tool", ...TOOLS, "--repeat", String(REPEAT), "--out", out, "--keep"], {
-      reject: false,
-      env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS },
-    });
+    const d = await drdrill(scen, TOOLS, REPEAT, out, false);
     const wallMs = Date.now() - t0;
     if (d.exitCode !== 0) throw new Error(`drdrill exited ${d.exitCode}: ${d.stderr.slice(-2000)}`);
-    const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
-    const journal = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-    const runs: RunSummary[] = res.results.map((x: any) => {
-      const phasesMs: Record<string, number> = {};
-      for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
-      const restore = x.toolCalls.find((c: any) => c.kind === "restore");
-      const manifest = journal.find((e) => e.type === "manifest" && e.run === x.index);
-      return {
-        tool: x.tool,
-        repeat: x.repeat,
-        outcome: x.outcome,
-        phasesMs,
-        ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
-        spanMs: Math.round(Math.max(...x.phases.map((p: any) => p.endMs)) - Math.min(...x.phases.map((p: any) => p.startMs))),
-        restoreMs: Math.round(restore.durationMs),
-        restoreCommand: restore.command,
-        hashesReused: manifest?.hashesReused ?? null,
-      };
-    });
+    const runs = await summaries(out);
+    // After the last run: the reports are written, then the runs' trees (held until then) deleted.
+    const ended = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l)).find((e) => e.type === "invocation-end");
+    const afterRunsMs = ended ? t0 + wallMs - Date.parse(ended.wall) : null;
+    await rm(out, { recursive: true, force: true });
     const ownTotal = runs.reduce((a, r) => a + r.ownMs, 0);
     const toolTotal = runs.reduce((a, r) => a + (r.phasesMs.backup ?? 0) + (r.phasesMs.restore ?? 0), 0);
     const first = runs.filter((r) => r.repeat === 1);
     const firstOwn = first.reduce((a, r) => a + r.ownMs, 0);
     const firstSpan = first.reduce((a, r) => a + r.spanMs, 0);
 
-    // 4. Each restore again by hand, the same command, into a fresh folder (warm, as drdrill's was),
-    //    the tools taken in turn so drift on the machine spreads over all of them.
-    const works = (await execa("ls", ["-1", join(out, "work")])).stdout.split("\n").filter((n) => n.startsWith("run-"));
-    const lastOf = new Map(runs.map((r) => [r.tool, r]));
-    const hand = new Map<string, number[]>(TOOLS.map((t) => [t, []]));
-    for (let i = 0; i < BY_HAND; i++) {
-      for (const [tool, run] of lastOf) {
-        const work = join(out, "work", works.find((w) => run.restoreCommand.includes(`/${w}/`)) ?? "");
-        hand.get(tool)!.push(await byHand(run, work, join(scratch, "by-hand")));
+    // 4. Restores side by side, pair by pair: one drdrill run of a tool (kept), then at once the very
+    //    same restore command by hand from that run's repository into a fresh folder. The two halves
+    //    of a pair are seconds apart, so the machine's drift (the same extract varies by 15 % here
+    //    from one minute to the next) falls on both; the tools are taken in turn.
+    const pairs = new Map<string, { ours: number; hand: number }[]>(TOOLS.map((t) => [t, []]));
+    const plain: number[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      for (const tool of TOOLS) {
+        const pairOut = join(scratch, "pair");
+        await rm(pairOut, { recursive: true, force: true });
+        await sh("sync");
+        const p = await drdrill(scen, [tool], 1, pairOut, true);
+        if (p.exitCode !== 0) throw new Error(`drdrill (${tool}) exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
+        const [run] = await summaries(pairOut);
+        const hand = await byHand(run!, join(pairOut, "work", "run-1"), join(scratch, "by-hand"));
+        pairs.get(tool)!.push({ ours: run!.restoreMs, hand });
+        if (tool === "tar-zstd") {
+          const archive = /\S+\.tar\.zst/.exec(run!.restoreCommand)?.[0];
+          const dir = join(scratch, "plain");
+          await mkdir(dir, { recursive: true });
+          if (archive) plain.push(await ms(() => sh(`zstd -dc -- ${archive} | tar -x -C ${dir}`)));
+          await rm(dir, { recursive: true, force: true });
+        }
+        await rm(pairOut, { recursive: true, force: true });
       }
     }
     const restores: Record<string, unknown> = {};
-    for (const [tool, run] of lastOf) {
-      const ours = runs.filter((r) => r.tool === tool).map((r) => r.restoreMs);
-      const handMs = median(hand.get(tool)!);
-      restores[tool] = { drdrillMedianMs: Math.round(median(ours)), drdrillSamplesMs: ours, byHandMedianMs: Math.round(handMs), byHandSamplesMs: hand.get(tool)!.map(Math.round), ratio: r2(median(ours) / handMs) };
-      if (tool === "tar-zstd") {
-        const archive = /\S+\.tar\.zst/.exec(run.restoreCommand)?.[0];
-        if (archive) {
-          const plain = join(scratch, "plain");
-          await mkdir(plain, { recursive: true });
-          (restores[run.tool] as Record<string, unknown>).plainZstdTarMs = Math.round(await ms(() => sh(`zstd -dc -- ${archive} | tar -x -C ${plain}`)));
-          await rm(plain, { recursive: true, force: true });
-        }
-      }
+    for (const [tool, ps] of pairs) {
+      restores[tool] = {
+        drdrillMedianMs: Math.round(median(ps.map((p) => p.ours))),
+        byHandMedianMs: Math.round(median(ps.map((p) => p.hand))),
+        pairs: ps.map((p) => ({ drdrillMs: Math.round(p.ours), byHandMs: Math.round(p.hand), ratio: r2(p.ours / p.hand) })),
+        ratio: r2(median(ps.map((p) => p.ours / p.hand))),
+        ...(tool === "tar-zstd" && plain.length ? { plainZstdTarMs: Math.round(median(plain)) } : {}),
+      };
     }
-    await rm(out, { recursive: true, force: true });
 
     // 5. Peak RSS: the tree, then ten hard-linked copies (the same files under ten times the paths).
     const one = await manifestPeak(src);
@@ -264,6 +289,7 @@ async function drill(): Promise<Record<string, unknown>> {
       matrix: {
         tools: TOOLS,
         wallMs,
+        afterRunsMs,
         repeat: REPEAT,
         ownPhasesMs: Math.round(ownTotal),
         toolPhasesMs: Math.round(toolTotal),
@@ -271,9 +297,9 @@ async function drill(): Promise<Record<string, unknown>> {
         firstPass: { ownPhasesMs: Math.round(firstOwn), runsSpanMs: firstSpan, ownShare: r2(firstOwn / firstSpan), note: "the first run of each tool alone (it made the pristine hashes): own phases over the runs' spans, without starting the process and the reports" },
         target: "<= 0.15",
         runs: runs.map(({ restoreCommand: _c, ...r }) => r),
-        note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree) and the reports",
+        note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree), and, after the last run (afterRunsMs), the reports and deleting the runs' trees",
       },
-      restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)", note: `medians: drdrill's over the ${REPEAT} passes of the matrix, by hand over ${BY_HAND} runs of the same command (tools in turn)` },
+      restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)", note: `${PAIRS} pairs a tool, tools in turn: a drdrill run of the tool alone, then the same restore command by hand from its repository at once; ratio: the median of the pairs' ratios` },
       peakRss: {
         tree: { ...one, bytesPerFile: perFile(one) },
         tenCopies: { ...tenPeak, bytesPerFile: perFile(tenPeak) },

@@ -200,7 +200,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
     if (signal.aborted && results.length < opts.plans.length) interrupted = true;
   } finally {
     opts.progress.close();
-    if (!opts.keep) removeTree(workRoot);
+    if (!opts.keep) await removeTree(workRoot);
   }
 
   results.sort((a, b) => a.index - b.index);

@@ -86,8 +86,8 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
   } finally {
     journal.emit("phase-start", { phase: "cleanup" });
     const ok = await disposal.dispose();
-    // The run's trees go after the run, off the critical path of the next one (see remove-tree.ts).
-    if (!env.keep) removeTree(folders.workDir);
+    // The run's trees go after the reports, off the critical path of the next run (see remove-tree.ts).
+    if (!env.keep) await removeTree(folders.workDir);
     journal.emit("phase-end", { phase: "cleanup", ok, ...(disposal.failures.length > 0 ? { detail: disposal.failures.join("; ") } : {}) });
   }
   if (interrupted) throw interrupted;

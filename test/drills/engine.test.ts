@@ -1,5 +1,5 @@
 // The core engine as a user sees it: the seed drill with real duplicity, bad input, hangs, Ctrl-C, secrets.
-import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { localDir } from "../../harness/agent/local-dir.ts";
@@ -46,8 +46,9 @@ describe("seed drill on the local target", () => {
     // the secret: not in any file of the run folder, not in any output
     for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
     expect(r.all).not.toContain(MARKER);
-    // the target's data and backups are removed afterwards; the reports and logs stay
+    // the target's data and backups are removed afterwards (nothing held aside left); the reports and logs stay
     await expect(stat(join(out, "work"))).rejects.toThrow();
+    expect((await readdir(out)).filter((n) => n.includes(".removing-"))).toEqual([]);
   });
 });
 
@@ -172,6 +173,7 @@ describe("hangs and interruptions", () => {
     expect(events.at(-1).type).toBe("interrupted");
     expect(events.some((e) => e.type === "phase-end" && e.phase === "cleanup")).toBe(true);
     await expect(stat(join(out, "work"))).rejects.toThrow();
+    expect((await readdir(out)).filter((n) => n.includes(".removing-"))).toEqual([]);
     // the load writer (the target's service) is gone
     const ps = await import("execa").then(({ execa }) => execa("ps", ["-eo", "args"], { reject: false }));
     expect(ps.stdout).not.toContain(out);
