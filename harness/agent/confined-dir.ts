@@ -138,12 +138,13 @@ export class ConfinedDir {
   }
 
   /**
-   * Apparent size of the regular files (hard links counted once), their number, and how many of them
-   * have more than one name (`hardLinked`); 0 when the directory is missing.
+   * Apparent size of the regular files (hard links counted once), their number, how many of them have
+   * more than one name (`hardLinked`), and the folders of other file systems the walk did not enter
+   * (`otherMounts`); 0 when the directory is missing.
    */
-  async size(): Promise<{ bytes: number; files: number; hardLinked: number }> {
-    return this.#call<{ bytes: number; files: number; hardLinked: number }>("size", {}).catch((e: Error) => {
-      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0 };
+  async size(): Promise<{ bytes: number; files: number; hardLinked: number; otherMounts: number }> {
+    return this.#call<{ bytes: number; files: number; hardLinked: number; otherMounts: number }>("size", {}).catch((e: Error) => {
+      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0, otherMounts: 0 };
       throw e;
     });
   }

@@ -416,10 +416,11 @@ def op_hash(root, req):
 
 
 def op_size(root, req):
-    """Apparent size of the regular files (a file with several links counts once), their number, and
-    how many of them have more than one name."""
+    """Apparent size of the regular files (a file with several links counts once), their number,
+    how many of them have more than one name, and how many folders of other file systems (mount
+    points) the walk did not enter."""
     seen = set()
-    total = [0, 0, 0]
+    total = [0, 0, 0, 0]
 
     def walk(fd):
         for e in os.scandir(fd):
@@ -427,7 +428,9 @@ def op_size(root, req):
                 st = os.stat(e.name, dir_fd=fd, follow_symlinks=False)
             except OSError:
                 continue
-            if stat.S_ISDIR(st.st_mode) and st.st_dev == root.dev:
+            if stat.S_ISDIR(st.st_mode) and st.st_dev != root.dev:
+                total[3] += 1
+            elif stat.S_ISDIR(st.st_mode):
                 try:
                     sub = os.open(e.name, DIR_FLAGS, dir_fd=fd)
                 except OSError:
@@ -447,7 +450,7 @@ def op_size(root, req):
                 total[1] += 1
 
     walk(root.fd)
-    return {"bytes": total[0], "files": total[1], "hardLinked": total[2]}
+    return {"bytes": total[0], "files": total[1], "hardLinked": total[2], "otherMounts": total[3]}
 
 
 def op_read(root, req):

@@ -119,6 +119,15 @@ function sharedDatasets(plans: RunPlan[], sizeBytes: number | undefined, targetN
 }
 
 export async function runInvocation(opts: InvocationOptions): Promise<ResultsFile> {
+  try {
+    return await invocation(opts);
+  } finally {
+    // The runs' trees, held until the reports were written, go now: on every way out.
+    await settleRemovals();
+  }
+}
+
+async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   const secrets = opts.secrets ?? new SecretStore();
   const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets, { exclusive: true });
   const runId = newRunId();
@@ -258,6 +267,5 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
   journal.close();
   interrupt?.dispose();
   for (const err of mux.errors) process.stderr.write(`drdrill: ${err}\n`);
-  await settleRemovals();
   return file;
 }

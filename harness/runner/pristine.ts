@@ -41,8 +41,9 @@ export class PristineDatasets implements PristineSource {
 
   async #make(key: string, dataset: { seed: number; copyFrom?: string | undefined }, sizeBytes: number): Promise<PristineDataset> {
     if (dataset.copyFrom) {
-      const { bytes, files, hardLinked } = await withDir(dataset.copyFrom, (d) => d.size());
-      return { dir: dataset.copyFrom, bytes, files, hardLinks: hardLinked > 0, madeBy: `${dataset.copyFrom} itself`, known: once(() => hashTree(dataset.copyFrom!)) };
+      const { bytes, files, hardLinked, otherMounts } = await withDir(dataset.copyFrom, (d) => d.size());
+      // A mount inside the tree was not walked: `cp -a` copies it too, so it may hold links (one cp, to be safe).
+      return { dir: dataset.copyFrom, bytes, files, hardLinks: hardLinked > 0 || otherMounts > 0, madeBy: `${dataset.copyFrom} itself`, known: once(() => hashTree(dataset.copyFrom!)) };
     }
     const dir = join(this.root, `pristine-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
     await mkdir(dir, { recursive: true });

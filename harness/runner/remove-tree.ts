@@ -1,24 +1,29 @@
 // Removing a finished run's trees (data, backups, restores) off the critical path: the folder is
 // renamed aside at once and deleted after the reports are written, so no later run of the
 // invocation shares the disk with the deletion (a background `rm` of one run's tree doubled the next
-// run's seeding on a tree of 78 k files, and would slow its tools as well). When the file system is
-// short of space, the tree is deleted at once instead, and the run's cleanup waits for it. The
-// invocation waits for every removal before it exits.
+// run's seeding on a tree of 78 k files, and would slow its tools as well). A tree is deleted at once
+// instead, and the run's cleanup waits for it, when holding it would leave its file system short:
+// less than 20 % of its space or inodes free, or less free space than twice what the run used. A
+// held tree is leased, so a drdrill killed before it settled has it removed by the next run or
+// `drdrill clean`. The invocation waits for every removal before it exits.
 import { spawn } from "node:child_process";
 import { rename, rm, statfs } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
+import { addLease, dropLease } from "../util/leases.ts";
 
-/** Below this share of its space free, a file system gets its trees back at once. */
+/** Below this share of its space (or inodes) free, a file system gets its trees back at once. */
 const RESERVE = 0.2;
+const LEASES = `removals-${process.pid}`;
 
 const held: string[] = [];
 const pending = new Set<Promise<void>>();
 
 function remove(dir: string): Promise<void> {
   return new Promise<void>((resolve) => {
+    // Its own process group: a Ctrl-C at the terminal while the removals settle does not cut it short.
     // nice + ionice's idle class: whatever else runs (another invocation, the user) goes first.
-    const child = spawn("sh", ["-c", 'command -v ionice >/dev/null && exec nice -n 19 ionice -c3 rm -rf -- "$1" || exec nice -n 19 rm -rf -- "$1"', "rm-tree", dir], { stdio: "ignore" });
+    const child = spawn("sh", ["-c", 'command -v ionice >/dev/null && exec nice -n 19 ionice -c3 rm -rf -- "$1" || exec nice -n 19 rm -rf -- "$1"', "rm-tree", dir], { stdio: "ignore", detached: true });
     child.on("error", () => void rm(dir, { recursive: true, force: true }).finally(resolve));
     child.on("exit", () => void rm(dir, { recursive: true, force: true }).catch(() => {}).finally(resolve));
   });
@@ -30,25 +35,35 @@ function track(p: Promise<void>): Promise<void> {
   return p;
 }
 
-/** The share of the file system holding `path` that is free for unprivileged use (1 when unknown). */
-async function freeShare(path: string): Promise<number> {
+/** Free bytes (for unprivileged use) of the file system holding `path`; null when unknown. */
+export async function freeBytes(path: string): Promise<number | null> {
   const s = await statfs(path).catch(() => null);
-  return s && s.blocks > 0 ? s.bavail / s.blocks : 1;
+  return s ? s.bavail * s.bsize : null;
+}
+
+/** Whether the file system holding `path` keeps enough free with the tree held. */
+async function roomy(path: string, reserve: number, needBytes: number): Promise<boolean> {
+  const s = await statfs(path).catch(() => null);
+  if (!s) return false;
+  const space = s.blocks > 0 ? s.bavail / s.blocks : 1;
+  const inodes = s.files > 0 ? s.ffree / s.files : 1;
+  return space >= reserve && inodes >= reserve && s.bavail * s.bsize >= needBytes;
 }
 
 /**
  * Takes `dir` out of the way at once (renamed aside) and holds it for removal after the reports;
- * deletes it now, and waits, when its file system has less than `reserve` of its space free.
- * Returns how it was done.
+ * deletes it now, and waits, when its file system would be left short (see above). `usedBytes`:
+ * what the run took of the file system (the next run is taken to need as much, twice over).
  */
-export async function removeTree(dir: string, opts: { reserve?: number } = {}): Promise<"held" | "removed" | "absent"> {
+export async function removeTree(dir: string, opts: { reserve?: number; usedBytes?: number } = {}): Promise<"held" | "removed" | "absent"> {
   const aside = `${dir}.removing-${process.pid}-${Date.now()}`;
   const moved = await rename(dir, aside).then(
     () => aside,
     (e: NodeJS.ErrnoException) => (e.code === "ENOENT" ? null : dir),
   );
   if (moved === null) return "absent";
-  if ((await freeShare(dirname(moved))) >= (opts.reserve ?? RESERVE)) {
+  if (moved === aside && (await roomy(dirname(moved), opts.reserve ?? RESERVE, 2 * Math.max(0, opts.usedBytes ?? 0)))) {
+    await addLease(LEASES, { kind: "tree", id: moved, what: "a run's folder set aside for removal" }).catch(() => {});
     held.push(moved);
     return "held";
   }
@@ -60,7 +75,10 @@ export async function removeTree(dir: string, opts: { reserve?: number } = {}): 
 export async function settleRemovals(): Promise<void> {
   const queue = held.splice(0);
   const workers = Array.from({ length: Math.min(queue.length, availableParallelism()) }, async () => {
-    for (let d = queue.shift(); d !== undefined; d = queue.shift()) await remove(d);
+    for (let d = queue.shift(); d !== undefined; d = queue.shift()) {
+      await remove(d);
+      await dropLease(LEASES, { kind: "tree", id: d }).catch(() => {});
+    }
   });
   await track(Promise.all(workers).then(() => undefined));
   while (pending.size > 0) await Promise.all([...pending]);

@@ -16,7 +16,7 @@ import { decideOutcome } from "./decide-outcome.ts";
 import type { DrillContext } from "./drill-context.ts";
 import type { DrillEnv } from "./drill-env.ts";
 import type { RunPlan } from "./plan.ts";
-import { removeTree } from "./remove-tree.ts";
+import { freeBytes, removeTree } from "./remove-tree.ts";
 import { standUp } from "./stand-up.ts";
 
 export type { DrillEnv };
@@ -68,6 +68,8 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
   // A passphrase is named by its variable in settings; the value never leaves memory.
   journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: plan.settings, target: targetName, repeat: plan.repeat });
   const disposal = new DisposalStack();
+  // What the run takes of the disk its folder is on: a held tree must leave as much again, twice.
+  const freeAtStart = env.keep ? null : await freeBytes(env.outDir);
   let ctx: DrillContext | null = null;
   let interrupted: InterruptedError | null = null;
   let error: string | undefined;
@@ -87,7 +89,10 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     journal.emit("phase-start", { phase: "cleanup" });
     const ok = await disposal.dispose();
     // The run's trees go after the reports, off the critical path of the next run (see remove-tree.ts).
-    if (!env.keep) await removeTree(folders.workDir);
+    if (!env.keep) {
+      const freeNow = freeAtStart === null ? null : await freeBytes(env.outDir);
+      await removeTree(folders.workDir, { usedBytes: freeAtStart !== null && freeNow !== null ? freeAtStart - freeNow : 0 });
+    }
     journal.emit("phase-end", { phase: "cleanup", ok, ...(disposal.failures.length > 0 ? { detail: disposal.failures.join("; ") } : {}) });
   }
   if (interrupted) throw interrupted;

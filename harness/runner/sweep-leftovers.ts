@@ -1,6 +1,6 @@
 // Removes what a drdrill killed hard (SIGKILL, a power cut) left on this machine, from its leases:
-// load writers still writing, tmpfs mounts, containers, firewall tables, VMs. Run at the start of
-// every `drdrill run` and by `drdrill clean`.
+// load writers still writing, tmpfs mounts, containers, firewall tables, VMs, run folders set aside
+// for removal. Run at the start of every `drdrill run` and by `drdrill clean`.
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
@@ -40,6 +40,12 @@ async function release(l: Lease): Promise<boolean> {
     }
     case "container": {
       const r = await execa("docker", ["rm", "-f", "-v", l.id], { reject: false });
+      return r.exitCode === 0;
+    }
+    case "tree": {
+      // Only a folder drdrill itself moved aside for removal (remove-tree.ts) is ever deleted.
+      if (!/\.removing-\d+-\d+$/.test(l.id)) return false;
+      const r = await execa("rm", ["-rf", "--", l.id], { reject: false });
       return r.exitCode === 0;
     }
     case "nft-table": {

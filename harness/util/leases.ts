@@ -6,8 +6,8 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export interface Lease {
-  kind: "process-group" | "mount" | "container" | "nft-table" | "process";
-  /** pgid, mount point, container name, "family name" of the table, or a pid. */
+  kind: "process-group" | "mount" | "container" | "nft-table" | "process" | "tree";
+  /** pgid, mount point, container name, "family name" of the table, a pid, or a folder set aside for removal. */
   id: string;
   what: string;
   /** For processes: a string their command line must hold, so a reused pid is never killed. */

@@ -1,8 +1,8 @@
 // A finished run's trees leave its path at once and are deleted after the reports (the next run does
 // not share the disk with the deletion), or at once when the file system is short of space.
-import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { heldRemovals, removeTree, settleRemovals } from "../../harness/runner/remove-tree.ts";
 import { tmp } from "../helpers/tmp.ts";
 
@@ -36,6 +36,13 @@ describe("removing a run's trees", () => {
     expect(await readdir(d)).toEqual([]);
   });
 
+  it("deletes at once when the disk could not hold the next run as well (twice what this one used)", async () => {
+    const d = await tmp();
+    await tree(join(d, "run-3"));
+    expect(await removeTree(join(d, "run-3"), { reserve: 0, usedBytes: 2 ** 60 })).toBe("removed");
+    expect(await readdir(d)).toEqual([]);
+  });
+
   it("a folder that is not there is nothing to do", async () => {
     const d = await tmp();
     expect(await removeTree(join(d, "never-made"))).toBe("absent");
@@ -49,5 +56,36 @@ describe("removing a run's trees", () => {
     expect(await removeTree(join(d, "work"), { reserve: 0 })).toBe("held");
     await settleRemovals();
     expect(await readdir(d)).toEqual([]);
+  });
+});
+
+describe("a held tree outlives a drdrill killed before it settled", () => {
+  it("is leased while held, and the next sweep deletes it (only a folder drdrill set aside)", async () => {
+    const leases = await tmp();
+    process.env.DRDRILL_LEASE_DIR = leases;
+    vi.resetModules();
+    const { removeTree: hold, settleRemovals: settle } = await import("../../harness/runner/remove-tree.ts");
+    const { sweepLeftovers } = await import("../../harness/runner/sweep-leftovers.ts");
+    const { hostname } = await import("node:os");
+    const d = await tmp();
+    await tree(join(d, "run-1"));
+    expect(await hold(join(d, "run-1"), { reserve: 0 })).toBe("held");
+    const [leaseFile] = await readdir(leases);
+    const lease = JSON.parse(await readFile(join(leases, leaseFile!), "utf8"));
+    const [aside] = await readdir(d);
+    expect(lease.leases).toEqual([expect.objectContaining({ kind: "tree", id: join(d, aside!) })]);
+    await settle();
+    expect(await readdir(leases)).toEqual([]);
+
+    // A drdrill killed hard: its lease file names a dead pid, a folder set aside, and one that is not.
+    await tree(join(d, "run-2.removing-999999-1"));
+    await tree(join(d, "someone-elses"));
+    await writeFile(
+      join(leases, "removals-999999.json"),
+      JSON.stringify({ ownerPid: 999999, host: hostname(), startedAt: new Date().toISOString(), leases: [join(d, "run-2.removing-999999-1"), join(d, "someone-elses")].map((id) => ({ kind: "tree", id, what: "x" })) }),
+    );
+    await sweepLeftovers();
+    expect(await readdir(d)).toEqual(["someone-elses"]);
+    delete process.env.DRDRILL_LEASE_DIR;
   });
 });

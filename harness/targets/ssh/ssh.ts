@@ -77,7 +77,7 @@ export class StartedSshTarget implements StartedTarget {
       if (!st) throw new EnvironmentError(`${this.settings.dataDir} does not exist on ${this.host.conn.where} (seed: existing)`);
       const size = await this.data.size();
       this.#seedMethod = "the host's own data (seed: existing)";
-      return { ...size, method: this.#seedMethod };
+      return { bytes: size.bytes, files: size.files, method: this.#seedMethod };
     }
     // Never fill a data directory that holds data: only an empty or missing one is seeded.
     if (!empty) throw new EnvironmentError(`${this.settings.dataDir} on ${this.host.conn.where} is not empty; drdrill seeds only an empty data directory (or set seed: existing to drill what is there)`);
