@@ -2,7 +2,7 @@
 // container, a VM, a firewall table): written down as it is taken, so the next run or `drdrill
 // clean` can remove what a run killed with SIGKILL left behind.
 import { hostname, tmpdir } from "node:os";
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 export interface Lease {
@@ -34,13 +34,20 @@ function serialize<T>(fn: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** Written whole or not at all: a sweep by another drdrill never reads half a lease file. */
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
 export function addLease(run: string, lease: Lease): Promise<void> {
   return serialize(async () => {
     const f = files.get(run) ?? { ownerPid: process.pid, host: hostname(), startedAt: new Date().toISOString(), leases: [] };
     f.leases.push(lease);
     files.set(run, f);
     await mkdir(LEASE_DIR, { recursive: true, mode: 0o700 });
-    await writeFile(fileOf(run), JSON.stringify(f, null, 1));
+    await writeAtomic(fileOf(run), JSON.stringify(f, null, 1));
   });
 }
 
@@ -52,7 +59,7 @@ export function dropLease(run: string, lease: Pick<Lease, "kind" | "id">): Promi
     if (f.leases.length === 0) {
       files.delete(run);
       await rm(fileOf(run), { force: true });
-    } else await writeFile(fileOf(run), JSON.stringify(f, null, 1));
+    } else await writeAtomic(fileOf(run), JSON.stringify(f, null, 1));
   });
 }
 
@@ -76,7 +83,13 @@ export async function leftBehind(): Promise<LeftBehind[]> {
   const out: LeftBehind[] = [];
   for (const name of await readdir(LEASE_DIR).catch(() => [] as string[])) {
     if (!name.endsWith(".json")) continue;
-    const f = JSON.parse(await readFile(join(LEASE_DIR, name), "utf8").catch(() => "null")) as LeaseFile | null;
+    // A file another drdrill is writing at this moment may not parse yet: its owner is alive anyway.
+    let f: LeaseFile | null = null;
+    try {
+      f = JSON.parse(await readFile(join(LEASE_DIR, name), "utf8")) as LeaseFile | null;
+    } catch {
+      continue;
+    }
     if (!f || f.host !== hostname() || alive(f.ownerPid)) continue;
     out.push({ run: name.slice(0, -5), ownerPid: f.ownerPid, leases: f.leases });
   }
