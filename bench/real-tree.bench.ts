@@ -127,10 +127,14 @@ function drdrill(scen: string, tools: string[], repeat: number, out: string, kee
   return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], { reject: false, env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS } });
 }
 
+/** An invocation's journal events. */
+async function journalOf(out: string): Promise<any[]> {
+  return (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+}
+
 /** Each run of an invocation: its phases, own work, span and restore call, from results.json and the journal. */
-async function summaries(out: string): Promise<RunSummary[]> {
+async function summaries(out: string, journal: any[]): Promise<RunSummary[]> {
   const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
-  const journal = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
   return res.results.map((x: any) => {
     const phasesMs: Record<string, number> = {};
     for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
@@ -223,9 +227,10 @@ async function drill(): Promise<Record<string, unknown>> {
     const d = await drdrill(scen, TOOLS, REPEAT, out, false);
     const wallMs = Date.now() - t0;
     if (d.exitCode !== 0) throw new Error(`drdrill exited ${d.exitCode}: ${d.stderr.slice(-2000)}`);
-    const runs = await summaries(out);
+    const journal = await journalOf(out);
+    const runs = await summaries(out, journal);
     // After the last run: the reports are written, then the runs' trees (held until then) deleted.
-    const ended = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l)).find((e) => e.type === "invocation-end");
+    const ended = journal.find((e) => e.type === "invocation-end");
     const afterRunsMs = ended ? t0 + wallMs - Date.parse(ended.wall) : null;
     await rm(out, { recursive: true, force: true });
     const ownTotal = runs.reduce((a, r) => a + r.ownMs, 0);
@@ -247,7 +252,7 @@ async function drill(): Promise<Record<string, unknown>> {
         await sh("sync");
         const p = await drdrill(scen, [tool], 1, pairOut, true);
         if (p.exitCode !== 0) throw new Error(`drdrill (${tool}) exited ${p.exitCode}: ${p.stderr.slice(-2000)}`);
-        const [run] = await summaries(pairOut);
+        const [run] = await summaries(pairOut, await journalOf(pairOut));
         const hand = await byHand(run!, join(pairOut, "work", "run-1"), join(scratch, "by-hand"));
         pairs.get(tool)!.push({ ours: run!.restoreMs, hand });
         if (tool === "tar-zstd") {

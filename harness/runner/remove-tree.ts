@@ -16,10 +16,14 @@ import { addLease, dropLease } from "../util/leases.ts";
 const RESERVE = 0.2;
 const LEASES = `removals-${process.pid}`;
 
+/** The name a folder set aside for removal gets (`DIR.removing-PID-MS`): the sweep deletes only such folders. */
+export const SET_ASIDE = /\.removing-\d+-\d+$/;
+
 const held: string[] = [];
 const pending = new Set<Promise<void>>();
 
-function remove(dir: string): Promise<void> {
+/** Deletes `dir` (at low priority, in its own process group); resolves when it is gone or cannot be. */
+export function deleteTree(dir: string): Promise<void> {
   return new Promise<void>((resolve) => {
     // Its own process group: a Ctrl-C at the terminal while the removals settle does not cut it short.
     // nice + ionice's idle class: whatever else runs (another invocation, the user) goes first.
@@ -67,7 +71,7 @@ export async function removeTree(dir: string, opts: { reserve?: number; usedByte
     held.push(moved);
     return "held";
   }
-  await track(remove(moved));
+  await track(deleteTree(moved));
   return "removed";
 }
 
@@ -76,15 +80,10 @@ export async function settleRemovals(): Promise<void> {
   const queue = held.splice(0);
   const workers = Array.from({ length: Math.min(queue.length, availableParallelism()) }, async () => {
     for (let d = queue.shift(); d !== undefined; d = queue.shift()) {
-      await remove(d);
+      await deleteTree(d);
       await dropLease(LEASES, { kind: "tree", id: d }).catch(() => {});
     }
   });
   await track(Promise.all(workers).then(() => undefined));
   while (pending.size > 0) await Promise.all([...pending]);
-}
-
-/** Trees held for removal (for tests and the journal). */
-export function heldRemovals(): readonly string[] {
-  return held;
 }

@@ -1,10 +1,11 @@
 // Removes what a drdrill killed hard (SIGKILL, a power cut) left on this machine, from its leases:
 // load writers still writing, tmpfs mounts, containers, firewall tables, VMs, run folders set aside
 // for removal. Run at the start of every `drdrill run` and by `drdrill clean`.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { forgetRun, leftBehind, type Lease } from "../util/leases.ts";
+import { deleteTree, SET_ASIDE } from "./remove-tree.ts";
 
 async function cmdline(pid: number): Promise<string | null> {
   return readFile(`/proc/${pid}/cmdline`, "utf8").then((s) => s.replace(/\0/g, " "), () => null);
@@ -43,10 +44,10 @@ async function release(l: Lease): Promise<boolean> {
       return r.exitCode === 0;
     }
     case "tree": {
-      // Only a folder drdrill itself moved aside for removal (remove-tree.ts) is ever deleted.
-      if (!/\.removing-\d+-\d+$/.test(l.id)) return false;
-      const r = await execa("rm", ["-rf", "--", l.id], { reject: false });
-      return r.exitCode === 0;
+      // Only a folder drdrill itself moved aside for removal is ever deleted.
+      if (!SET_ASIDE.test(l.id)) return false;
+      await deleteTree(l.id);
+      return !(await stat(l.id).catch(() => null));
     }
     case "nft-table": {
       const [family, name, netns] = l.id.split(" ");
