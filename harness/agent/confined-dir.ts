@@ -149,6 +149,18 @@ export class ConfinedDir {
     });
   }
 
+  /**
+   * Writes what the directory's file system holds in memory to its disk (syncfs), so the next timed
+   * step does not pay for the write-back of the last one; how long it took, or null when it could not
+   * be done (a missing directory, an agent that cannot answer): a flush never fails a drill.
+   */
+  async flush(timeoutMs = 15 * 60_000): Promise<number | null> {
+    return this.#call<{ ms: number }>("flush", {}, { timeoutMs }).then(
+      (r) => r.ms,
+      () => null,
+    );
+  }
+
   async read(path: string, maxBytes = 64 << 20): Promise<Buffer | null> {
     const r = await this.#call<{ content: string | null }>("read", { path, maxBytes });
     return r.content === null ? null : Buffer.from(r.content, "base64");

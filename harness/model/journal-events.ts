@@ -37,6 +37,8 @@ export type JournalEvent = Base &
         /** A replicator's failover: counts for RTO, not as a restore's time or rate. */
         failover?: boolean }
     | { type: "repo-size"; bytes: number }
+    /** A file system's write-back forced to disk after a step that wrote to it (`after`), and what it took. */
+    | { type: "flush"; after: "backup" | "fault" | "restore"; what: string; ms: number | null }
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
     | { type: "backup-failed"; label: string; message: string; during: string }
     | { type: "manifest"; files: number; bytes: number; digest: string; hashesReused?: number }

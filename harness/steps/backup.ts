@@ -8,6 +8,8 @@ import { defineStep, type StepContext, type StepResult } from "./step.ts";
 import { mergeChanges, type StateChanges } from "./state.ts";
 import { servicesDown, servicesUp } from "./services.ts";
 import { afterArmed, noteFailure } from "./tool-results.ts";
+import { flushAfter } from "./flush.ts";
+import type { ToolRun } from "../tools/tool.ts";
 
 export async function takeBackup(ctx: StepContext, kind: "full" | "incremental"): Promise<StepResult> {
   const { target } = ctx;
@@ -20,11 +22,16 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   const manifest = await ctx.phase("manifest", () => target.data.manifest({ exclude: [...target.manifestExcludes], ...(target.seededFiles ? { seeded: target.seededFiles } : {}) }));
   ctx.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest), ...(manifest.hashesReused !== undefined ? { hashesReused: manifest.hashesReused } : {}) });
   const wallMs = Date.now();
-  let run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), kind);
+  // The backup is done when it is on disk: its destination flushed in its phase (not under the next call).
+  const backupOnDisk = async (r: ToolRun) => {
+    if (!r.failed && !(r.duringNetworkFault?.length ?? 0)) await flushAfter(ctx, "backup", [ctx.repo]);
+    return r;
+  };
+  let run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }).then(backupOnDisk), kind);
   const armed = await afterArmed(ctx, "backup", run);
   changes.push(armed.changes);
   if (armed.retry) {
-    run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), `${kind}, run again after the crash`);
+    run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }).then(backupOnDisk), `${kind}, run again after the crash`);
     changes.push(noteFailure(ctx.state, run));
     const rerun = { exitCode: run.exitCode, durationMs: Math.round(run.durationMs), ...(run.stats ? { stats: run.stats } : {}) };
     const crashed = [...new Set((armed.changes.faultEffects ?? []).map((e) => e.fault))];

@@ -6,6 +6,7 @@ import { FAULTS } from "../faults/registry.ts";
 import { notRun } from "../tools/run-tool.ts";
 import type { ToolRun } from "../tools/tool.ts";
 import { exactlyOne } from "../util/exactly-one.ts";
+import { flushAfter } from "./flush.ts";
 import { defineStep, type StepContext } from "./step.ts";
 import { mergeChanges, type StateChanges } from "./state.ts";
 
@@ -100,7 +101,13 @@ export default defineStep({
       };
       // The newest write as the fault strikes: the writes a restore loses are counted from it.
       const newest = await target.loadNewest().catch(() => null);
-      const result = await ctx.phase("fault", () => fault.inject(params, fctx), name);
+      // A fault that destroys is done when its damage is on disk: flushed in its phase, before the
+      // disaster's clock starts (a network fault writes nothing).
+      const result = await ctx.phase(
+        "fault",
+        () => fault.inject(params, fctx).then(async (r) => (fault.transient ? r : (await flushAfter(ctx, "fault", [target.data, ctx.repo]), r))),
+        name,
+      );
       if (result.armed) ctx.armed.add(name, result.armed);
       if (result.lasting) ctx.armed.addLasting(name, result.lasting);
       const ev = ctx.journal.emit("fault-injected", {

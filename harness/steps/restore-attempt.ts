@@ -9,6 +9,7 @@ import { inspectRestore } from "./inspect.ts";
 import type { StepContext } from "./step.ts";
 import { mergeChanges, type BackupPoint, type StateChanges } from "./state.ts";
 import { afterArmed, noteFailure } from "./tool-results.ts";
+import { flushAfter } from "./flush.ts";
 
 export interface Attempt {
   point: BackupPoint | undefined;
@@ -25,7 +26,12 @@ export interface Attempt {
 
 export async function attemptRestore(ctx: StepContext, point: BackupPoint | undefined, at: string | undefined, detail: string, none?: string): Promise<Attempt> {
   const staging = await ctx.target.staging(ctx.armed.stagingOn());
-  const run = await ctx.phase("restore", () => ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined)), detail);
+  // Restored is on disk: the staging folder's file system flushed in the restore phase (counted in RTO).
+  const run = await ctx.phase(
+    "restore",
+    () => ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined)).then(async (r) => (await flushAfter(ctx, "restore", [staging.dir]), r)),
+    detail,
+  );
   const armed = await afterArmed(ctx, "restore", run);
   const changes: StateChanges[] = [armed.changes];
   if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
