@@ -98,6 +98,8 @@ interface RunSummary {
   restoreCommand: string;
   /** Manifest hashes taken from the pristine tree, not read again. */
   hashesReused: number | null;
+  /** The write-back forced to disk at the end of the backup, the fault and the restore (inside their phases). */
+  flushMs: Record<string, number>;
 }
 
 /** Replays drdrill's restore command by hand into a fresh folder (the staging path swapped), as a person would run it. */
@@ -140,6 +142,8 @@ async function summaries(out: string, journal: any[]): Promise<RunSummary[]> {
     for (const p of x.phases) phasesMs[p.name] = r1((phasesMs[p.name] ?? 0) + (p.endMs - p.startMs));
     const restore = x.toolCalls.find((c: any) => c.kind === "restore");
     const manifest = journal.find((e) => e.type === "manifest" && e.run === x.index);
+    const flushMs: Record<string, number> = {};
+    for (const f of journal.filter((e) => e.type === "flush" && e.run === x.index)) flushMs[f.after] = r1((flushMs[f.after] ?? 0) + (f.ms ?? 0));
     return {
       tool: x.tool,
       repeat: x.repeat,
@@ -150,6 +154,7 @@ async function summaries(out: string, journal: any[]): Promise<RunSummary[]> {
       restoreMs: Math.round(restore.durationMs),
       restoreCommand: restore.command,
       hashesReused: manifest?.hashesReused ?? null,
+      flushMs,
     };
   });
 }
@@ -304,7 +309,7 @@ async function drill(): Promise<Record<string, unknown>> {
         firstPass: { ownPhasesMs: Math.round(firstOwn), runsSpanMs: firstSpan, ownShare: r2(firstOwn / firstSpan), note: "the first run of each tool alone (it made the pristine hashes): own phases over the runs' spans, without starting the process and the reports" },
         target: "<= 0.15",
         runs: runs.map(({ restoreCommand: _c, ...r }) => r),
-        note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree), and, after the last run (afterRunsMs), the reports and deleting the runs' trees",
+        note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree), and, after the last run (afterRunsMs), the reports and deleting the runs' trees; flushMs: the write-back forced to disk at the end of the backup, fault and restore phases (the tool calls' times exclude it)",
       },
       restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)", note: `${PAIRS} pairs a tool, tools in turn: a drdrill run of the tool alone, then the same restore command by hand from its repository at once; ratio: the median of the pairs' ratios` },
       peakRss: {
