@@ -9,7 +9,6 @@ import { mergeChanges, type StateChanges } from "./state.ts";
 import { servicesDown, servicesUp } from "./services.ts";
 import { afterArmed, noteFailure } from "./tool-results.ts";
 import { flushAfter } from "./flush.ts";
-import type { ToolRun } from "../tools/tool.ts";
 
 export async function takeBackup(ctx: StepContext, kind: "full" | "incremental"): Promise<StepResult> {
   const { target } = ctx;
@@ -22,16 +21,11 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   const manifest = await ctx.phase("manifest", () => target.data.manifest({ exclude: [...target.manifestExcludes], ...(target.seededFiles ? { seeded: target.seededFiles } : {}) }));
   ctx.journal.emit("manifest", { files: manifest.files, bytes: manifest.bytes, digest: manifestDigest(manifest), ...(manifest.hashesReused !== undefined ? { hashesReused: manifest.hashesReused } : {}) });
   const wallMs = Date.now();
-  // The backup is done when it is on disk: its destination flushed in its phase (not under the next call).
-  const backupOnDisk = async (r: ToolRun) => {
-    if (!r.failed && !(r.duringNetworkFault?.length ?? 0)) await flushAfter(ctx, "backup", [ctx.repo]);
-    return r;
-  };
-  let run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }).then(backupOnDisk), kind);
+  let run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), kind);
   const armed = await afterArmed(ctx, "backup", run);
   changes.push(armed.changes);
   if (armed.retry) {
-    run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }).then(backupOnDisk), `${kind}, run again after the crash`);
+    run = await ctx.phase("backup", () => ctx.toolCall("backup", (s) => s.backup(kind, target.paths.data), { backupKind: kind }), `${kind}, run again after the crash`);
     changes.push(noteFailure(ctx.state, run));
     const rerun = { exitCode: run.exitCode, durationMs: Math.round(run.durationMs), ...(run.stats ? { stats: run.stats } : {}) };
     const crashed = [...new Set((armed.changes.faultEffects ?? []).map((e) => e.fault))];
@@ -46,6 +40,10 @@ export async function takeBackup(ctx: StepContext, kind: "full" | "incremental")
   if (!run.failed && ctx.plan.tool.capabilities.replication && ctx.site) startLagSampling(ctx);
   if (!run.failed) changes.push({ backups: [{ wallMs, endWallMs, kind, label: run.label, manifest, ...(run.backupId ? { toolId: run.backupId } : {}) }] });
   if (cold) changes.push(await servicesUp(ctx));
+  // The backup is done when it is on disk: its destination flushed, as the end of its backup phase,
+  // so the next timed call does not pay for it. After the services are back (a person starts them
+  // once the tool exits: downtime is not charged with it).
+  if (!run.failed && !(run.duringNetworkFault?.length ?? 0)) await ctx.phase("backup", () => flushAfter(ctx, "backup", [ctx.repo]), "on disk");
   // A backup that failed before any fault leaves nothing to restore: the drill stops there.
   return { ok: !run.failed, stop: run.failed && !ctx.state.facts.faultInjected && !(run.duringNetworkFault?.length ?? 0), changes: mergeChanges(...changes) };
 }

@@ -18,7 +18,7 @@ describe("the run loop, with a fake tool and a fake target", () => {
     expect(log.stopped).toBe(1);
   });
 
-  it("what the backup, the fault and the restore wrote is flushed to disk inside their own phases, before the disaster's clock starts for the fault", async () => {
+  it("what the backup, the fault and the restore wrote is flushed to disk inside their own phases: the backup's after the services are back, the fault's before the disaster's clock starts", async () => {
     const { result, journal } = await drill(SEED, {});
     expect(result.outcome, result.reason).toBe("recovered");
     const ev = journal.events(0);
@@ -38,6 +38,9 @@ describe("the run loop, with a fake tool and a fake target", () => {
       const end = ev.find((e) => e.type === "phase-end" && e.t >= f.t);
       expect(end?.type === "phase-end" && end.phase).toBe(f.after);
     }
+    // The backup's flush waits for nothing of the services: they are back first (downtime is the tool's).
+    const up = ev.find((e) => e.type === "services-up")!;
+    expect(up.t).toBeLessThanOrEqual(flushes[0]!.t);
     const fault = ev.find((e) => e.type === "fault-injected")!;
     expect(fault.t).toBeGreaterThanOrEqual(flushes.find((f) => f.type === "flush" && f.after === "fault")!.t);
   });
