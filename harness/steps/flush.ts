@@ -9,7 +9,7 @@ import type { StepContext } from "./step.ts";
 export async function flushAfter(ctx: Pick<StepContext, "journal">, after: "backup" | "fault" | "restore", dirs: ConfinedDir[]): Promise<void> {
   const seen = new Set<string>();
   for (const d of dirs) {
-    // One file system is flushed once (the same folder through the same agent).
+    // A folder named twice (the same path through the same agent) is flushed once.
     const key = `${d.agent.where}\0${d.path}`;
     if (seen.has(key)) continue;
     seen.add(key);
