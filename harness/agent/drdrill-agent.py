@@ -957,7 +957,6 @@ def op_flush(root, req):
     """Writes what the file system holding the directory keeps in memory to its disk (syncfs(2); sync(2)
     where that cannot be had), so what comes next is not timed on the write-back of what came before."""
     t = time.monotonic()
-    how = "syncfs"
     try:
         import ctypes
         libc = ctypes.CDLL(None, use_errno=True)
@@ -965,8 +964,7 @@ def op_flush(root, req):
             raise OSError(ctypes.get_errno(), "syncfs")
     except (ImportError, AttributeError, OSError):
         os.sync()
-        how = "sync"
-    return {"how": how, "ms": round((time.monotonic() - t) * 1000, 1)}
+    return {"ms": round((time.monotonic() - t) * 1000, 1)}
 
 
 OPS = {

@@ -105,7 +105,11 @@ export default defineStep({
       // disaster's clock starts (a network fault writes nothing).
       const result = await ctx.phase(
         "fault",
-        () => fault.inject(params, fctx).then(async (r) => (fault.transient ? r : (await flushAfter(ctx, "fault", [target.data, ctx.repo]), r))),
+        async () => {
+          const r = await fault.inject(params, fctx);
+          if (!fault.transient) await flushAfter(ctx, "fault", [target.data, ctx.repo]);
+          return r;
+        },
         name,
       );
       if (result.armed) ctx.armed.add(name, result.armed);

@@ -7,12 +7,5 @@ import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { StepContext } from "./step.ts";
 
 export async function flushAfter(ctx: Pick<StepContext, "journal">, after: "backup" | "fault" | "restore", dirs: ConfinedDir[]): Promise<void> {
-  const seen = new Set<string>();
-  for (const d of dirs) {
-    // A folder named twice (the same path through the same agent) is flushed once.
-    const key = `${d.agent.where}\0${d.path}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    ctx.journal.emit("flush", { after, what: d.label, ms: await d.flush() });
-  }
+  for (const d of dirs) ctx.journal.emit("flush", { after, what: d.label, ms: await d.flush() });
 }

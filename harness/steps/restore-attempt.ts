@@ -29,7 +29,11 @@ export async function attemptRestore(ctx: StepContext, point: BackupPoint | unde
   // Restored is on disk: the staging folder's file system flushed in the restore phase (counted in RTO).
   const run = await ctx.phase(
     "restore",
-    () => ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined)).then(async (r) => (await flushAfter(ctx, "restore", [staging.dir]), r)),
+    async () => {
+      const r = await ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined));
+      await flushAfter(ctx, "restore", [staging.dir]);
+      return r;
+    },
     detail,
   );
   const armed = await afterArmed(ctx, "restore", run);
