@@ -10,7 +10,6 @@ import { parseSize } from "../harness/util/units.ts";
 import type { BenchModule } from "./run.ts";
 import { median, timeMs } from "./util.ts";
 
-
 const bench: BenchModule = {
   name: "manifest-hashing",
   async run() {
@@ -20,7 +19,8 @@ const bench: BenchModule = {
       const data = join(dir, "common");
       await generateDataset(data, sizeBytes, 1);
       const cores = availableParallelism();
-      const sha = () => execa("sh", ["-c", `find . -type f -print0 | xargs -0 -P${cores} -n 32 sha256sum > /dev/null`], { cwd: data });
+      const sha = () =>
+        execa("sh", ["-c", `find . -type f -print0 | xargs -0 -P${cores} -n 32 sha256sum > /dev/null`], { cwd: data });
       await sha(); // warm the page cache
       const ours: number[] = [];
       const theirs: number[] = [];

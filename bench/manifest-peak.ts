@@ -5,7 +5,9 @@ import { localDir } from "../harness/agent/local-dir.ts";
 
 const children = (pid: number): string[] => {
   try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean));
+    return readdirSync(`/proc/${pid}/task`).flatMap((t) =>
+      readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean),
+    );
   } catch {
     return [];
   }
@@ -25,5 +27,12 @@ const timer = setInterval(sample, 200);
 const m = await localDir(process.argv[2]!).manifest();
 sample();
 clearInterval(timer);
-process.stdout.write(JSON.stringify({ files: m.files, entries: Object.keys(m.entries).length, nodeMaxRssKb: process.resourceUsage().maxRSS, agentPeakKb }));
+process.stdout.write(
+  JSON.stringify({
+    files: m.files,
+    entries: Object.keys(m.entries).length,
+    nodeMaxRssKb: process.resourceUsage().maxRSS,
+    agentPeakKb,
+  }),
+);
 process.exit(0);

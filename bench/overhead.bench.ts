@@ -52,11 +52,29 @@ const bench: BenchModule = {
 
         const out = join(dir, `dd-${i}`);
         const t = Date.now();
-        const d = await execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", join(ROOT, "scenarios/seed/seed-drill.yaml"), "--tool", "duplicity", "--size", size, "--out", out], { reject: false, env: { DRDRILL_PROGRESS: "none" } });
+        const d = await execa(
+          process.execPath,
+          [
+            join(ROOT, "bin/drdrill.js"),
+            "run",
+            join(ROOT, "scenarios/seed/seed-drill.yaml"),
+            "--tool",
+            "duplicity",
+            "--size",
+            size,
+            "--out",
+            out,
+          ],
+          { reject: false, env: { DRDRILL_PROGRESS: "none" } },
+        );
         if (d.exitCode !== 0) throw new Error(`drdrill exited ${d.exitCode}: ${d.stderr}`);
         const res = JSON.parse(await readFile(join(out, "results.json"), "utf8"));
         const calls = res.results[0].toolCalls as { kind: string; durationMs: number }[];
-        ours.push({ backup: calls.find((c) => c.kind === "backup")!.durationMs, restore: calls.find((c) => c.kind === "restore")!.durationMs, drillMs: Date.now() - t });
+        ours.push({
+          backup: calls.find((c) => c.kind === "backup")!.durationMs,
+          restore: calls.find((c) => c.kind === "restore")!.durationMs,
+          drillMs: Date.now() - t,
+        });
         await rm(out, { recursive: true, force: true });
       }
       const shTool = median(shell.map((s) => s.backup + s.restore));

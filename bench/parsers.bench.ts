@@ -43,14 +43,35 @@ Errors 0
 function runs(groups: number, repeats: number): ComparableRun[] {
   const out: ComparableRun[] = [];
   let seed = 1;
-  const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   for (let g = 0; g < groups; g++) {
     for (let r = 0; r < repeats; r++) {
       const m: Metrics = {
-        rtoMs: 5000 + rnd() * 1000, rpoMs: 3000 + rnd() * 500, pointAgeMs: 3500, writesLost: 30, downtimeMs: 4000, backupMs: 10_000, restoreMs: 5000, sourceBytes: 1.6e9,
-        repoBytes: 6e8 + g * 1e7, backupThroughputBps: 1.4e8 + rnd() * 2e7, restoreThroughputBps: 3e8 + rnd() * 3e7, peakRssBytes: 1e8, cpuMs: 14_000 + rnd() * 500,
+        rtoMs: 5000 + rnd() * 1000,
+        rpoMs: 3000 + rnd() * 500,
+        pointAgeMs: 3500,
+        writesLost: 30,
+        downtimeMs: 4000,
+        backupMs: 10_000,
+        restoreMs: 5000,
+        sourceBytes: 1.6e9,
+        repoBytes: 6e8 + g * 1e7,
+        backupThroughputBps: 1.4e8 + rnd() * 2e7,
+        restoreThroughputBps: 3e8 + rnd() * 3e7,
+        peakRssBytes: 1e8,
+        cpuMs: 14_000 + rnd() * 500,
       };
-      out.push({ index: out.length, scenario: "bench", group: `bench :: tool-${g}`, tool: `tool-${g}`, label: `tool-${g}`, settings: {}, outcome: "recovered", passed: true, metrics: m });
+      out.push({
+        index: out.length,
+        scenario: "bench",
+        group: `bench :: tool-${g}`,
+        tool: `tool-${g}`,
+        label: `tool-${g}`,
+        settings: {},
+        outcome: "recovered",
+        passed: true,
+        metrics: m,
+      });
     }
   }
   return out;
@@ -85,7 +106,13 @@ const bench: BenchModule = {
         tasks[t.name] = { state: r.state };
         continue;
       }
-      tasks[t.name] = { mean: r.latency.mean, p99: r.latency.p99, rme: r.latency.rme, samples: r.latency.samplesCount, opsPerSecond: Math.round(r.throughput.mean) };
+      tasks[t.name] = {
+        mean: r.latency.mean,
+        p99: r.latency.p99,
+        rme: r.latency.rme,
+        samples: r.latency.samplesCount,
+        opsPerSecond: Math.round(r.throughput.mean),
+      };
     }
     return { units: { mean: "ms", p99: "ms", rme: "%" }, tasks };
   },

@@ -27,7 +27,8 @@ const ROOT = new URL("..", import.meta.url).pathname;
 const FS = process.env.BENCH_REAL_TREE_FS ?? "";
 const XFS_IMAGE = "/var/tmp/drdrill-bench-xfs.img";
 const XFS_MOUNT = "/var/tmp/drdrill-bench-xfs";
-const WORK = process.env.BENCH_REAL_TREE_WORK ?? (FS === "xfs" ? join(XFS_MOUNT, "work") : "/var/tmp/drdrill-bench-real-tree");
+const WORK =
+  process.env.BENCH_REAL_TREE_WORK ?? (FS === "xfs" ? join(XFS_MOUNT, "work") : "/var/tmp/drdrill-bench-real-tree");
 const PASS = "bench-real-tree-passphrase";
 const TOOLS = (process.env.BENCH_REAL_TREE_TOOLS ?? "duplicity restic borg tar-zstd").split(/\s+/).filter(Boolean);
 /** Passes of the matrix: each tool's restore is compared by its median over them. */
@@ -51,7 +52,10 @@ async function dropCaches(): Promise<boolean> {
 async function mountXfs(): Promise<() => Promise<void>> {
   if ((await execa("sh", ["-c", "command -v mkfs.xfs"], { reject: false })).exitCode !== 0) {
     process.stderr.write("bench: installing xfsprogs from Debian's packages\n");
-    await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "xfsprogs"], { env: { DEBIAN_FRONTEND: "noninteractive" }, stdio: "ignore" });
+    await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "xfsprogs"], {
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdio: "ignore",
+    });
   }
   await execa("umount", [XFS_MOUNT], { reject: false });
   await rm(XFS_IMAGE, { force: true });
@@ -73,7 +77,10 @@ async function tree(): Promise<string> {
   const tarball = "/usr/src/linux-source-6.1.tar.xz";
   if (!(await stat(tarball).catch(() => null))) {
     process.stderr.write("bench: installing linux-source-6.1 from Debian's packages\n");
-    await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "linux-source-6.1"], { env: { DEBIAN_FRONTEND: "noninteractive" }, stdio: "ignore" });
+    await execa("apt-get", ["install", "-y", "-q", "--no-install-recommends", "linux-source-6.1"], {
+      env: { DEBIAN_FRONTEND: "noninteractive" },
+      stdio: "ignore",
+    });
   }
   await mkdir(WORK, { recursive: true });
   await execa("tar", ["-C", WORK, "-xJf", tarball]);
@@ -81,8 +88,12 @@ async function tree(): Promise<string> {
 }
 
 /** A child process's peak RSS and its agent's, for a manifest of `dir` (bench/manifest-peak.ts). */
-async function manifestPeak(dir: string): Promise<{ files: number; entries: number; nodeMaxRssKb: number; agentPeakKb: number }> {
-  const r = await execa(process.execPath, ["--import", "tsx", join(ROOT, "bench/manifest-peak.ts"), dir], { cwd: ROOT });
+async function manifestPeak(
+  dir: string,
+): Promise<{ files: number; entries: number; nodeMaxRssKb: number; agentPeakKb: number }> {
+  const r = await execa(process.execPath, ["--import", "tsx", join(ROOT, "bench/manifest-peak.ts"), dir], {
+    cwd: ROOT,
+  });
   return JSON.parse(r.stdout);
 }
 
@@ -126,12 +137,18 @@ async function byHand(run: RunSummary, work: string, fresh: string): Promise<num
 /** One drdrill invocation of the scenario (progress off), not rejected on failure. */
 function drdrill(scen: string, tools: string[], repeat: number, out: string, keep: boolean) {
   const args = ["run", scen, "--tool", ...tools, "--repeat", String(repeat), "--out", out, ...(keep ? ["--keep"] : [])];
-  return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], { reject: false, env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS } });
+  return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], {
+    reject: false,
+    env: { DRDRILL_PROGRESS: "none", DRDRILL_PASSPHRASE: PASS },
+  });
 }
 
 /** An invocation's journal events. */
 async function journalOf(out: string): Promise<any[]> {
-  return (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+  return (await readFile(join(out, "journal.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 /** Each run of an invocation: its phases, own work, span and restore call, from results.json and the journal. */
@@ -143,14 +160,17 @@ async function summaries(out: string, journal: any[]): Promise<RunSummary[]> {
     const restore = x.toolCalls.find((c: any) => c.kind === "restore");
     const manifest = journal.find((e) => e.type === "manifest" && e.run === x.index);
     const flushMs: Record<string, number> = {};
-    for (const f of journal.filter((e) => e.type === "flush" && e.run === x.index)) flushMs[f.after] = r1((flushMs[f.after] ?? 0) + (f.ms ?? 0));
+    for (const f of journal.filter((e) => e.type === "flush" && e.run === x.index))
+      flushMs[f.after] = r1((flushMs[f.after] ?? 0) + (f.ms ?? 0));
     return {
       tool: x.tool,
       repeat: x.repeat,
       outcome: x.outcome,
       phasesMs,
       ownMs: r1(OWN.reduce((a, n) => a + (phasesMs[n] ?? 0), 0)),
-      spanMs: Math.round(Math.max(...x.phases.map((p: any) => p.endMs)) - Math.min(...x.phases.map((p: any) => p.startMs))),
+      spanMs: Math.round(
+        Math.max(...x.phases.map((p: any) => p.endMs)) - Math.min(...x.phases.map((p: any) => p.startMs)),
+      ),
       restoreMs: Math.round(restore.durationMs),
       restoreCommand: restore.command,
       hashesReused: manifest?.hashesReused ?? null,
@@ -164,7 +184,13 @@ const bench: BenchModule = {
   async run() {
     const unmount = FS === "xfs" ? await mountXfs() : null;
     try {
-      return { fileSystem: FS === "xfs" ? "xfs (reflink=1, loop-mounted sparse image)" : (await execa("stat", ["-f", "-c", "%T", "/var/tmp"])).stdout.trim(), ...(await drill()) };
+      return {
+        fileSystem:
+          FS === "xfs"
+            ? "xfs (reflink=1, loop-mounted sparse image)"
+            : (await execa("stat", ["-f", "-c", "%T", "/var/tmp"])).stdout.trim(),
+        ...(await drill()),
+      };
     } finally {
       await unmount?.();
     }
@@ -275,7 +301,11 @@ async function drill(): Promise<Record<string, unknown>> {
       restores[tool] = {
         drdrillMedianMs: Math.round(median(ps.map((p) => p.ours))),
         byHandMedianMs: Math.round(median(ps.map((p) => p.hand))),
-        pairs: ps.map((p) => ({ drdrillMs: Math.round(p.ours), byHandMs: Math.round(p.hand), ratio: r2(p.ours / p.hand) })),
+        pairs: ps.map((p) => ({
+          drdrillMs: Math.round(p.ours),
+          byHandMs: Math.round(p.hand),
+          ratio: r2(p.ours / p.hand),
+        })),
         ratio: r2(median(ps.map((p) => p.ours / p.hand))),
         ...(tool === "tar-zstd" && plain.length ? { plainZstdTarMs: Math.round(median(plain)) } : {}),
       };
@@ -288,14 +318,26 @@ async function drill(): Promise<Record<string, unknown>> {
     for (let i = 0; i < 10; i++) await execa("cp", ["-al", "--", src, join(ten, `copy-${i}`)]);
     const tenPeak = await manifestPeak(ten);
     await rm(ten, { recursive: true, force: true });
-    const perFile = (p: { files: number; nodeMaxRssKb: number; agentPeakKb: number }) => r1(((p.nodeMaxRssKb + p.agentPeakKb) * 1024) / Math.max(1, p.files));
+    const perFile = (p: { files: number; nodeMaxRssKb: number; agentPeakKb: number }) =>
+      r1(((p.nodeMaxRssKb + p.agentPeakKb) * 1024) / Math.max(1, p.files));
 
     return {
       tree: { path: src, bytes: size.bytes, files: size.files },
       cores,
       coldCache: cold,
-      seeding: { cpAMs: Math.round(cpMs), drdrillMs: Math.round(oursMs), speedVsCpA: r2(cpMs / oursMs), target: ">= 0.8" },
-      manifest: { drdrillMedianMs: Math.round(median(manMs)), sha256sumMedianMs: Math.round(median(shaMs)), speedVsSha256sum: r2(median(shaMs) / median(manMs)), target: ">= 1.0", samples: { drdrill: manMs.map(Math.round), sha256sum: shaMs.map(Math.round) } },
+      seeding: {
+        cpAMs: Math.round(cpMs),
+        drdrillMs: Math.round(oursMs),
+        speedVsCpA: r2(cpMs / oursMs),
+        target: ">= 0.8",
+      },
+      manifest: {
+        drdrillMedianMs: Math.round(median(manMs)),
+        sha256sumMedianMs: Math.round(median(shaMs)),
+        speedVsSha256sum: r2(median(shaMs) / median(manMs)),
+        target: ">= 1.0",
+        samples: { drdrill: manMs.map(Math.round), sha256sum: shaMs.map(Math.round) },
+      },
       matrix: {
         tools: TOOLS,
         wallMs,
@@ -306,12 +348,21 @@ async function drill(): Promise<Record<string, unknown>> {
         // Deleting the runs' trees is drdrill's own work too, wherever it happens.
         ownShare: r2((ownTotal + (afterRunsMs ?? 0)) / wallMs),
         ownSharePhasesOnly: r2(ownTotal / wallMs),
-        firstPass: { ownPhasesMs: Math.round(firstOwn), runsSpanMs: firstSpan, ownShare: r2(firstOwn / firstSpan), note: "the first run of each tool alone (it made the pristine hashes): own phases over the runs' spans, without starting the process and the reports" },
+        firstPass: {
+          ownPhasesMs: Math.round(firstOwn),
+          runsSpanMs: firstSpan,
+          ownShare: r2(firstOwn / firstSpan),
+          note: "the first run of each tool alone (it made the pristine hashes): own phases over the runs' spans, without starting the process and the reports",
+        },
         target: "<= 0.15",
         runs: runs.map(({ restoreCommand: _c, ...r }) => r),
         note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree), and, after the last run (afterRunsMs), the reports and deleting the runs' trees; flushMs: the write-back forced to disk at the end of the backup, fault and restore phases (the tool calls' times exclude it)",
       },
-      restores: { ...restores, target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)", note: `${PAIRS} pairs a tool, tools in turn: a drdrill run of the tool alone, then the same restore command by hand from its repository at once; ratio: the median of the pairs' ratios` },
+      restores: {
+        ...restores,
+        target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)",
+        note: `${PAIRS} pairs a tool, tools in turn: a drdrill run of the tool alone, then the same restore command by hand from its repository at once; ratio: the median of the pairs' ratios`,
+      },
       peakRss: {
         tree: { ...one, bytesPerFile: perFile(one) },
         tenCopies: { ...tenPeak, bytesPerFile: perFile(tenPeak) },

@@ -16,7 +16,13 @@ const memoryMb = Number(process.argv[2] ?? 3072);
 const out: Record<string, unknown> = { memoryMb };
 
 const build = await buildVmImage({ say });
-out.build = { cached: build.cached, ms: Math.round(build.ms), dockerMs: Math.round(build.dockerMs), exportMs: Math.round(build.exportMs), diskMs: Math.round(build.diskMs) };
+out.build = {
+  cached: build.cached,
+  ms: Math.round(build.ms),
+  dockerMs: Math.round(build.dockerMs),
+  exportMs: Math.round(build.exportMs),
+  diskMs: Math.round(build.diskMs),
+};
 
 const dir = await mkdtemp(join(tmpdir(), "drdrill-vm-bench-"));
 const vm = await startVm({ runDir: dir, memoryMb, say });
@@ -31,7 +37,11 @@ try {
   const timed = async (label: string, command: string) => {
     const t0 = monoMs();
     const r = await sshRun(vm, command, { timeoutMs: 900_000 });
-    const row = { ms: Math.round(monoMs() - t0), exitCode: r.exitCode, last: (r.stdout + r.stderr).trim().split("\n").at(-1) ?? "" };
+    const row = {
+      ms: Math.round(monoMs() - t0),
+      exitCode: r.exitCode,
+      last: (r.stdout + r.stderr).trim().split("\n").at(-1) ?? "",
+    };
     say(`${label}: ${JSON.stringify(row)}`);
     out[label] = row;
     return row;
@@ -42,10 +52,22 @@ try {
   await timed("tokenIssue2", "microstack.openstack token issue -f value -c expires");
   await timed("snapStop", "snap stop microstack");
   await timed("snapStart", "snap start microstack");
-  await timed("untilHealthyAfterStart", "until microstack-lab-ctl health >/dev/null 2>&1; do sleep 2; done; microstack-lab-ctl health");
-  await timed("makeData20MB", "rm -rf /var/tmp/b && mkdir -p /var/tmp/b/src && for i in $(seq 20); do head -c 1000000 /dev/urandom > /var/tmp/b/src/f$i; done");
-  await timed("duplicityFull20MB", "cd /var/tmp/b && PASSPHRASE=bench duplicity full --no-print-statistics src file:///var/tmp/b/repo >/dev/null");
-  await timed("duplicityRestore20MB", "cd /var/tmp/b && PASSPHRASE=bench duplicity restore file:///var/tmp/b/repo rs >/dev/null && diff -r src rs && echo identical");
+  await timed(
+    "untilHealthyAfterStart",
+    "until microstack-lab-ctl health >/dev/null 2>&1; do sleep 2; done; microstack-lab-ctl health",
+  );
+  await timed(
+    "makeData20MB",
+    "rm -rf /var/tmp/b && mkdir -p /var/tmp/b/src && for i in $(seq 20); do head -c 1000000 /dev/urandom > /var/tmp/b/src/f$i; done",
+  );
+  await timed(
+    "duplicityFull20MB",
+    "cd /var/tmp/b && PASSPHRASE=bench duplicity full --no-print-statistics src file:///var/tmp/b/repo >/dev/null",
+  );
+  await timed(
+    "duplicityRestore20MB",
+    "cd /var/tmp/b && PASSPHRASE=bench duplicity restore file:///var/tmp/b/repo rs >/dev/null && diff -r src rs && echo identical",
+  );
   await timed("memoryUsedMiBAfter", "free -m | awk '/^Mem:/ {print $3}'");
 } finally {
   const t0 = monoMs();

@@ -39,9 +39,21 @@ export function timelineSpans(r: RunResult): TimelineSpan[] {
   const { downtimeMs, rtoMs } = r.metrics;
   if (isNum(downtimeMs) && downtimeMs > 0) {
     const down = r.phases.find((p) => p.name === "quiesce" && (!fault || p.startMs < fault.startMs));
-    if (down) spans.push({ kind: "downtime", label: `down ${formatDuration(downtimeMs)}`, fromMs: down.startMs, toMs: spanEnd(r, down.startMs, downtimeMs) });
+    if (down)
+      spans.push({
+        kind: "downtime",
+        label: `down ${formatDuration(downtimeMs)}`,
+        fromMs: down.startMs,
+        toMs: spanEnd(r, down.startMs, downtimeMs),
+      });
   }
-  if (fault && isNum(rtoMs)) spans.push({ kind: "rto", label: `RTO ${formatDuration(rtoMs)}`, fromMs: fault.endMs, toMs: spanEnd(r, fault.endMs, rtoMs) });
+  if (fault && isNum(rtoMs))
+    spans.push({
+      kind: "rto",
+      label: `RTO ${formatDuration(rtoMs)}`,
+      fromMs: fault.endMs,
+      toMs: spanEnd(r, fault.endMs, rtoMs),
+    });
   return spans;
 }
 
@@ -68,7 +80,8 @@ export function rpoPoints(results: RunResult[]): RpoPoint[] {
   const points: RpoPoint[] = [];
   for (const r of results) {
     const interval = intervalOf(r);
-    if (interval !== null && isNum(r.metrics.rpoMs)) points.push({ series: r.tool, intervalMs: interval, rpoMs: r.metrics.rpoMs });
+    if (interval !== null && isNum(r.metrics.rpoMs))
+      points.push({ series: r.tool, intervalMs: interval, rpoMs: r.metrics.rpoMs });
   }
   return points;
 }

@@ -13,13 +13,19 @@ function cell(g: GroupComparison, m: MetricInfo): string {
   const c = g.metrics[m.key];
   if (!c.stats) return "-";
   const sd = c.stats.n >= 2 ? ` ±${formatMetric(m.unit, c.stats.sd)}` : "";
-  const rank = c.winner ? " **best**" : c.ratioToBest !== null && c.ratioToBest !== 1 ? ` ×${c.ratioToBest.toFixed(2)}` : "";
+  const rank = c.winner
+    ? " **best**"
+    : c.ratioToBest !== null && c.ratioToBest !== 1
+      ? ` ×${c.ratioToBest.toFixed(2)}`
+      : "";
   const warn = c.warnings.length > 0 ? " (!)" : "";
   return `${c.winner ? `**${formatMetric(m.unit, c.stats.median)}**` : formatMetric(m.unit, c.stats.median)}${sd}${rank}${warn}`;
 }
 
 function outcomes(g: GroupComparison): string {
-  return Object.entries(g.outcomes).map(([o, n]) => `${n} ${o}`).join(", ");
+  return Object.entries(g.outcomes)
+    .map(([o, n]) => `${n} ${o}`)
+    .join(", ");
 }
 
 function scenarioSection(s: ScenarioComparison, metrics: MetricInfo[]): string[] {
@@ -29,15 +35,23 @@ function scenarioSection(s: ScenarioComparison, metrics: MetricInfo[]): string[]
     "",
     `| tool / settings | runs | outcomes | ${shown.map((m) => `${m.label} (${m.better} is better)`).join(" | ")} |`,
     `|---|---|---|${"---|".repeat(shown.length)}`,
-    ...s.groups.map((g) => `| ${escapeMd(g.label)} | ${g.runs} | ${outcomes(g)} | ${shown.map((m) => cell(g, m)).join(" | ")} |`),
+    ...s.groups.map(
+      (g) => `| ${escapeMd(g.label)} | ${g.runs} | ${outcomes(g)} | ${shown.map((m) => cell(g, m)).join(" | ")} |`,
+    ),
     "",
   ];
-  const won = shown.filter((m) => s.winners[m.key]).map((m) => `${m.label}: ${s.winners[m.key]!.map(escapeMd).join(", ")}${s.withinSpread[m.key] ? " (within the spread)" : ""}`);
+  const won = shown
+    .filter((m) => s.winners[m.key])
+    .map(
+      (m) =>
+        `${m.label}: ${s.winners[m.key]!.map(escapeMd).join(", ")}${s.withinSpread[m.key] ? " (within the spread)" : ""}`,
+    );
   if (won.length > 0) out.push(`Best per metric: ${won.join("; ")}.`, "");
   const warnings = s.groups.flatMap((g) =>
     shown.flatMap((m) => {
       const c = g.metrics[m.key];
-      const runs = c.outlierRuns.length > 0 ? ` (outliers: run ${c.outlierRuns.map((i) => `#${i + 1}`).join(", ")})` : "";
+      const runs =
+        c.outlierRuns.length > 0 ? ` (outliers: run ${c.outlierRuns.map((i) => `#${i + 1}`).join(", ")})` : "";
       return c.warnings.length > 0 ? [`- (!) ${escapeMd(g.label)}, ${m.label}: ${c.warnings.join("; ")}${runs}`] : [];
     }),
   );

@@ -20,7 +20,8 @@ export function renderFaultsTable(results: RunResult[]): string[] {
     "|---|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => {
       const faults = r.faults.map((f) => f.fault).join(" + ");
-      const point = [pointText(r.recoveryPoint), fallbackText(r.recoveryPoint)].filter((t) => t && t !== "-").join("; ") || "-";
+      const point =
+        [pointText(r.recoveryPoint), fallbackText(r.recoveryPoint)].filter((t) => t && t !== "-").join("; ") || "-";
       return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${faults} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${escapeMd(said(r)).slice(0, 240)} | ${escapeMd(point)} | ${formatDuration(r.metrics.rtoMs)} | ${formatDuration(r.metrics.rpoMs)} |`;
     }),
     "",

@@ -26,11 +26,16 @@ let renderer: Handlebars.TemplateDelegate | undefined;
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function css(): string {
-  const swatches = Object.entries(PHASE_COLORS).map(([name, color]) => `.swatch.phase-${name} { background: ${color}; }`);
+  const swatches = Object.entries(PHASE_COLORS).map(
+    ([name, color]) => `.swatch.phase-${name} { background: ${color}; }`,
+  );
   return `${readFileSync(join(TEMPLATES, "style.css"), "utf8")}\n${swatches.join("\n")}`;
 }
 

@@ -6,13 +6,18 @@ import type { ResultsFile } from "../harness/model/results-file.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 import { askedText, attemptText, pointText } from "./recovery-point-text.ts";
 
-const esc = (s: string) => s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+const esc = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
 
 function failureText(r: RunResult): string {
   const lines = [`outcome ${r.outcome} (expected ${r.expected.join(" or ")}): ${r.reason}`];
-  for (const o of r.objectives.filter((x) => !x.passed)) lines.push(`objective ${o.metric} ${o.threshold}: measured ${o.value ?? "nothing"}`);
+  for (const o of r.objectives.filter((x) => !x.passed))
+    lines.push(`objective ${o.metric} ${o.threshold}: measured ${o.value ?? "nothing"}`);
   for (const a of r.recoveryPoint?.attempts ?? []) if (!a.placed) lines.push(`restore tried ${attemptText(a)}`);
-  for (const m of r.verification?.mismatches.slice(0, 20) ?? []) lines.push(`${m.kind}: ${m.path}${m.expected ? ` expected ${m.expected}` : ""}${m.actual ? ` got ${m.actual}` : ""}`);
+  for (const m of r.verification?.mismatches.slice(0, 20) ?? [])
+    lines.push(
+      `${m.kind}: ${m.path}${m.expected ? ` expected ${m.expected}` : ""}${m.actual ? ` got ${m.actual}` : ""}`,
+    );
   return lines.join("\n");
 }
 
@@ -30,7 +35,12 @@ export function renderJunit(results: ResultsFile): string {
         : r.outcome === "error"
           ? `<error message="${esc(r.reason)}">${esc(failureText(r))}</error>`
           : `<failure message="${esc(`${r.outcome}: ${r.reason}`)}">${esc(failureText(r))}</failure>`;
-      const point = r.recoveryPoint ? [["recoveryPoint", pointText(r.recoveryPoint)], ["restoreAsked", askedText(r.recoveryPoint)]] : [];
+      const point = r.recoveryPoint
+        ? [
+            ["recoveryPoint", pointText(r.recoveryPoint)],
+            ["restoreAsked", askedText(r.recoveryPoint)],
+          ]
+        : [];
       const props = [...Object.entries(r.metrics).filter(([, v]) => v !== null && v !== undefined), ...point]
         .map(([k, v]) => `<property name="${esc(String(k))}" value="${esc(String(v))}"/>`)
         .join("");

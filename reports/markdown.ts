@@ -27,7 +27,8 @@ function verdict(results: ResultsFile): string {
 }
 
 function runsTable(results: RunResult[]): string[] {
-  const head = "| # | scenario | tool / settings | outcome | expected | pass | RTO | RPO | downtime | backup | restore | backup rate | restore rate | source | repo | peak RSS | CPU |";
+  const head =
+    "| # | scenario | tool / settings | outcome | expected | pass | RTO | RPO | downtime | backup | restore | backup rate | restore rate | source | repo | peak RSS | CPU |";
   const rows = results.map((r) => {
     const m = r.metrics;
     return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)}${r.repeat > 1 ? ` #${r.repeat}` : ""} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${r.passed ? "yes" : "**NO**"} | ${formatDuration(m.rtoMs)} | ${formatDuration(m.rpoMs)} | ${formatDuration(m.downtimeMs)} | ${formatDuration(m.backupMs)} | ${formatDuration(m.restoreMs)} | ${formatRate(m.backupThroughputBps)} | ${formatRate(m.restoreThroughputBps)} | ${formatBytes(m.sourceBytes)} | ${formatBytes(m.repoBytes)} | ${formatBytes(m.peakRssBytes)} | ${formatDuration(m.cpuMs)} |`;
@@ -36,7 +37,12 @@ function runsTable(results: RunResult[]): string[] {
 }
 
 function runDetail(r: RunResult): string[] {
-  const out = [`### ${r.index + 1}. ${escapeMd(runName(r))}`, "", `Outcome **${OUTCOME_MARK[r.outcome]}** (expected ${r.expected.join(" or ")}): ${escapeMd(r.reason)}.`, ""];
+  const out = [
+    `### ${r.index + 1}. ${escapeMd(runName(r))}`,
+    "",
+    `Outcome **${OUTCOME_MARK[r.outcome]}** (expected ${r.expected.join(" or ")}): ${escapeMd(r.reason)}.`,
+    "",
+  ];
   if (r.error) out.push(`Error: \`${r.error}\``, "");
   if (r.objectives.length > 0) {
     out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
@@ -47,7 +53,8 @@ function runDetail(r: RunResult): string[] {
     }
     out.push("");
   }
-  for (const f of r.faults) out.push(`- Fault **${f.fault}** \`${JSON.stringify(f.params)}\` → ${escapeMd(JSON.stringify(f.effects))}`);
+  for (const f of r.faults)
+    out.push(`- Fault **${f.fault}** \`${JSON.stringify(f.params)}\` → ${escapeMd(JSON.stringify(f.effects))}`);
   const said = r.toolCalls.filter((c) => c.message);
   for (const c of said) out.push(`- ${c.label} said: \`${escapeMd(c.message!)}\``);
   if (r.faults.length + said.length > 0) out.push("");
@@ -57,33 +64,48 @@ function runDetail(r: RunResult): string[] {
       `Recovery point (${askedText(rp)}): ${pointText(rp)}, taken ${rp.backup?.takenAt ?? "-"}, ${ageText(rp)} old at the disaster; writes lost ${writesLostText(rp)}; restored byte-identical ${identicalText(rp)}.`,
       "",
     );
-    if (rp.attempts.length > 1 || !rp.attempts[0]!.placed) for (const a of rp.attempts) out.push(`- tried ${escapeMd(attemptText(a))}`);
+    if (rp.attempts.length > 1 || !rp.attempts[0]!.placed)
+      for (const a of rp.attempts) out.push(`- tried ${escapeMd(attemptText(a))}`);
     out.push("");
   }
   const v = r.verification;
   if (v) {
-    out.push(`Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup; ${v.mismatchCount} mismatch(es).`, "");
+    out.push(
+      `Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup; ${v.mismatchCount} mismatch(es).`,
+      "",
+    );
     if (v.fidelity) {
       out.push("| attribute | kept | checked | precision | required |", "|---|---|---|---|---|");
       for (const [a, f] of Object.entries(v.fidelity)) {
         if (f.checked === 0) continue;
-        out.push(`| ${a} | ${f.kept} | ${f.checked} | ${f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"} | ${f.required ? "yes" : "no"} |`);
+        out.push(
+          `| ${a} | ${f.kept} | ${f.checked} | ${f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"} | ${f.required ? "yes" : "no"} |`,
+        );
       }
       out.push("");
     }
     if (v.mismatches.length > 0) {
       out.push("| path | difference | expected | restored |", "|---|---|---|---|");
-      for (const m of v.mismatches.slice(0, 20)) out.push(`| \`${escapeMd(m.path)}\` | ${m.kind} | ${escapeMd(m.expected ?? "")} | ${escapeMd(m.actual ?? "")} |`);
+      for (const m of v.mismatches.slice(0, 20))
+        out.push(
+          `| \`${escapeMd(m.path)}\` | ${m.kind} | ${escapeMd(m.expected ?? "")} | ${escapeMd(m.actual ?? "")} |`,
+        );
       if (v.mismatchCount > 20) out.push(`| … | ${v.mismatchCount - 20} more | | |`);
       out.push("");
     }
   }
   out.push("Commands run (secrets redacted):", "", "| command | exit | time | logs |", "|---|---|---|---|");
   for (const c of r.toolCalls) {
-    const exit = c.timedOut ? "killed (timeout)" : c.exitCode === null ? c.signal ?? "?" : String(c.exitCode);
-    out.push(`| \`${escapeMd(c.command)}\` | ${exit} | ${formatDuration(c.durationMs)} | [out](${c.stdoutLog}) [err](${c.stderrLog}) |`);
+    const exit = c.timedOut ? "killed (timeout)" : c.exitCode === null ? (c.signal ?? "?") : String(c.exitCode);
+    out.push(
+      `| \`${escapeMd(c.command)}\` | ${exit} | ${formatDuration(c.durationMs)} | [out](${c.stdoutLog}) [err](${c.stderrLog}) |`,
+    );
   }
-  out.push("", `Phases: ${r.phases.map((p) => `${p.name} ${formatDuration(p.endMs - p.startMs)}${p.ok ? "" : " (failed)"}`).join(" → ")}`, "");
+  out.push(
+    "",
+    `Phases: ${r.phases.map((p) => `${p.name} ${formatDuration(p.endMs - p.startMs)}${p.ok ? "" : " (failed)"}`).join(" → ")}`,
+    "",
+  );
   return out;
 }
 
@@ -96,7 +118,11 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     ...(results.warnings ?? []).map((w) => `> **Warning:** ${escapeMd(w)}\n`),
     ...(parallelNote(results) ? [`> ${parallelNote(results)}`, ""] : []),
-    `Started ${results.startedAt}, finished ${results.finishedAt}. Target: ${e.target.kind ?? "?"}. Tools: ${Object.entries(e.tools).map(([k, v]) => `${k} ${v}`).join(", ") || "none"}.`,
+    `Started ${results.startedAt}, finished ${results.finishedAt}. Target: ${e.target.kind ?? "?"}. Tools: ${
+      Object.entries(e.tools)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "none"
+    }.`,
     "",
     "## Runs",
     "",

@@ -10,7 +10,11 @@ export interface HtmlBlock {
   items?: string[];
 }
 
-const cells = (line: string) => line.replace(/^\||\|$/g, "").split("|").map((c) => c.trim().replace(/\\\|/g, "|"));
+const cells = (line: string) =>
+  line
+    .replace(/^\||\|$/g, "")
+    .split("|")
+    .map((c) => c.trim().replace(/\\\|/g, "|"));
 // Cells may hold line breaks (<br>): kept as such, everything else escaped.
 const plain = (s: string) => esc(s.replace(/\*\*/g, "").replace(/`/g, "")).replace(/&lt;br&gt;/g, "<br>");
 

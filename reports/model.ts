@@ -59,18 +59,57 @@ export interface ReportModel {
   command: string;
 }
 
-const num = (v: number | null, fmt: (n: number) => string): Cell => (v === null || !Number.isFinite(v) ? { text: "–", sort: "" } : { text: fmt(v), sort: v });
+const num = (v: number | null, fmt: (n: number) => string): Cell =>
+  v === null || !Number.isFinite(v) ? { text: "–", sort: "" } : { text: fmt(v), sort: v };
 
 const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
   ["#", "run number", true, (r) => ({ text: String(r.index + 1), sort: r.index + 1 })],
-  ["scenario · tool · settings", "scenario, then the tool and the settings that differ from its defaults", false, (r) => ({ wrap: true, text: r.scenario, sub: `${r.label}${r.repeat > 1 ? ` (repeat ${r.repeat})` : ""}`, sort: `${r.scenario} ${r.label} ${String(r.repeat).padStart(4, "0")}` })],
-  ["outcome", "outcome (expected in the tooltip)", false, (r) => ({ text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " ✗"}`, sort: `${r.passed ? 1 : 0}${r.outcome}`, tone: toneOf(r), title: `expected ${r.expected.join(" or ")}: ${r.reason}` })],
-  ["point", "the backup restored (N of the run's backups) and what failed before it", false, (r) => {
-    const rp = r.recoveryPoint;
-    const text = rp?.backup ? `${rp.backup.number} of ${rp.backup.of}` : pointText(rp);
-    return { text, sort: rp?.backup?.number ?? "", ...(rp?.fallback ? { sub: `after ${rp.fallback.failedPoints.join(", ")} failed`, title: fallbackText(rp) } : rp?.random ? { sub: `random, seed ${rp.random.seed}` } : {}) };
-  }],
-  ["writes lost", "load-writer records written before the disaster that the restored data does not hold (counted)", true, (r) => num(r.recoveryPoint?.writesLost ?? null, String)],
+  [
+    "scenario · tool · settings",
+    "scenario, then the tool and the settings that differ from its defaults",
+    false,
+    (r) => ({
+      wrap: true,
+      text: r.scenario,
+      sub: `${r.label}${r.repeat > 1 ? ` (repeat ${r.repeat})` : ""}`,
+      sort: `${r.scenario} ${r.label} ${String(r.repeat).padStart(4, "0")}`,
+    }),
+  ],
+  [
+    "outcome",
+    "outcome (expected in the tooltip)",
+    false,
+    (r) => ({
+      text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " ✗"}`,
+      sort: `${r.passed ? 1 : 0}${r.outcome}`,
+      tone: toneOf(r),
+      title: `expected ${r.expected.join(" or ")}: ${r.reason}`,
+    }),
+  ],
+  [
+    "point",
+    "the backup restored (N of the run's backups) and what failed before it",
+    false,
+    (r) => {
+      const rp = r.recoveryPoint;
+      const text = rp?.backup ? `${rp.backup.number} of ${rp.backup.of}` : pointText(rp);
+      return {
+        text,
+        sort: rp?.backup?.number ?? "",
+        ...(rp?.fallback
+          ? { sub: `after ${rp.fallback.failedPoints.join(", ")} failed`, title: fallbackText(rp) }
+          : rp?.random
+            ? { sub: `random, seed ${rp.random.seed}` }
+            : {}),
+      };
+    },
+  ],
+  [
+    "writes lost",
+    "load-writer records written before the disaster that the restored data does not hold (counted)",
+    true,
+    (r) => num(r.recoveryPoint?.writesLost ?? null, String),
+  ],
   // Every metric the catalogue puts in the runs table, in its order.
   ...RUN_METRICS.filter((m) => m.column).map((m): [string, string, boolean, (r: RunResult) => Cell] => [
     "short" in m && m.short ? m.short : m.label,
@@ -105,12 +144,20 @@ export function buildReportModel(results: ResultsFile): ReportModel {
     verdict: verdictOf(results),
     parallelNote: parallelNote(results),
     columns: COLUMNS.map(([label, title, numeric]) => ({ label, title, numeric })),
-    rows: results.results.map((r) => ({ id: `run-${r.index + 1}`, tone: toneOf(r), cells: COLUMNS.map(([, , numeric, cell]) => ({ ...cell(r), numeric })) })),
+    rows: results.results.map((r) => ({
+      id: `run-${r.index + 1}`,
+      tone: toneOf(r),
+      cells: COLUMNS.map(([, , numeric, cell]) => ({ ...cell(r), numeric })),
+    })),
     charts: {
       throughput: throughputChart(throughputGroups(results.results)),
       timeline: timelineChart(timelineRuns(results.results)),
       rpo: swept ? rpoChart(points) : null,
-      bandwidth: bandwidthChart(results.results.filter((r) => r.bandwidthBps && r.metrics.restoreMs !== null).map((r) => ({ series: r.tool, bandwidthBps: r.bandwidthBps!, restoreMs: r.metrics.restoreMs! }))),
+      bandwidth: bandwidthChart(
+        results.results
+          .filter((r) => r.bandwidthBps && r.metrics.restoreMs !== null)
+          .map((r) => ({ series: r.tool, bandwidthBps: r.bandwidthBps!, restoreMs: r.metrics.restoreMs! })),
+      ),
     },
     toolsTables: toolsTables(results.comparison),
     site: markdownBlocks([...renderReplicationMatrix(results.results), ...renderSiteSection(results.results)]),

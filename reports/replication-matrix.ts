@@ -6,16 +6,26 @@ import { escapeMd, formatBytes, formatDuration } from "./format.ts";
 
 /** The disaster of a run: its last fault that destroyed something (network faults are not). */
 export function disasterOf(r: RunResult): string {
-  const real = r.faults.filter((f) => !["partition", "packet-loss", "bandwidth", "latency", "heal-network"].includes(f.fault));
+  const real = r.faults.filter(
+    (f) => !["partition", "packet-loss", "bandwidth", "latency", "heal-network"].includes(f.fault),
+  );
   const last = real.at(-1)?.fault ?? "none";
   return r.faults.some((f) => f.fault === "partition") ? `${last} during a partition` : last;
 }
 
-const MARK: Record<string, string> = { recovered: "✅ recovered", failed: "❌ failed", detected: "⚠️ detected", "silent-corruption": "💥 silent corruption", error: "⛔ error" };
+const MARK: Record<string, string> = {
+  recovered: "✅ recovered",
+  failed: "❌ failed",
+  detected: "⚠️ detected",
+  "silent-corruption": "💥 silent corruption",
+  error: "⛔ error",
+};
 
 function cell(r: RunResult): string {
   const m = r.metrics;
-  const cadence = r.replication ? `lag ${formatDuration(m.replicationLagMs ?? null)} (max ${formatDuration(m.replicationLagMaxMs ?? null)})` : `every ${formatDuration(r.scheduleEveryMs ?? null)}`;
+  const cadence = r.replication
+    ? `lag ${formatDuration(m.replicationLagMs ?? null)} (max ${formatDuration(m.replicationLagMaxMs ?? null)})`
+    : `every ${formatDuration(r.scheduleEveryMs ?? null)}`;
   return `${MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " (unexpected)"}<br>RPO ${formatDuration(m.rpoMs)} · ${cadence}<br>RTO ${formatDuration(m.rtoMs)} · ${formatBytes(m.siteBytesSent ?? null)} sent`;
 }
 
@@ -26,7 +36,7 @@ export function renderReplicationMatrix(results: RunResult[]): string[] {
   const out = [
     "## Replication against backup",
     "",
-    "Per disaster and approach: the outcome, the achieved RPO (the disaster back to the newest write that survived), the replication lag sampled while it ran (what replication products show as \"RPO\") or the backup interval, the RTO, and the bytes sent to site B.",
+    'Per disaster and approach: the outcome, the achieved RPO (the disaster back to the newest write that survived), the replication lag sampled while it ran (what replication products show as "RPO") or the backup interval, the RTO, and the bytes sent to site B.',
     "",
     `| disaster | ${approaches.map(escapeMd).join(" | ")} |`,
     `|---|${approaches.map(() => "---|").join("")}`,
@@ -39,7 +49,8 @@ export function renderReplicationMatrix(results: RunResult[]): string[] {
     out.push(`| ${escapeMd(d)} | ${row.join(" | ")} |`);
   }
   const failed = results.filter((r) => r.replication && r.outcome === "failed");
-  if (failed.length > 0) out.push("", ...failed.map((r) => `- ${escapeMd(r.label)}, ${escapeMd(disasterOf(r))}: ${escapeMd(r.reason)}`));
+  if (failed.length > 0)
+    out.push("", ...failed.map((r) => `- ${escapeMd(r.label)}, ${escapeMd(disasterOf(r))}: ${escapeMd(r.reason)}`));
   out.push("");
   return out;
 }

@@ -44,10 +44,23 @@ export interface RunModel {
   /** The backup restored, how it was chosen, its age, the writes lost, every point tried. */
   recoveryPoint: {
     facts: { key: string; value: string }[];
-    attempts: { backup: string; toolId: string; takenAt: string; verdict: string; ok: boolean; placed: boolean; said: string }[];
+    attempts: {
+      backup: string;
+      toolId: string;
+      takenAt: string;
+      verdict: string;
+      ok: boolean;
+      placed: boolean;
+      said: string;
+    }[];
     fallback: string;
   } | null;
-  verification: { summary: string; fidelity: { attribute: string; kept: string; precision: string; required: boolean; full: boolean }[]; mismatches: { path: string; kind: string; expected: string; actual: string }[]; more: number } | null;
+  verification: {
+    summary: string;
+    fidelity: { attribute: string; kept: string; precision: string; required: boolean; full: boolean }[];
+    mismatches: { path: string; kind: string; expected: string; actual: string }[];
+    more: number;
+  } | null;
   commands: CommandModel[];
   phases: { name: string; duration: string; ok: boolean; detail: string }[];
 }
@@ -130,11 +143,19 @@ export function runModel(r: RunResult, total: number): RunModel {
     expected: r.expected.join(" or "),
     reason: expectationMet(r) || r.outcome === "error" ? r.reason : `${r.reason} (expected ${r.expected.join(" or ")})`,
     error: r.error,
-    objectives: r.objectives.map((o) => ({ metric: o.metric, threshold: o.threshold, measured: formatMetric(o.metric, o.value), passed: o.passed })),
+    objectives: r.objectives.map((o) => ({
+      metric: o.metric,
+      threshold: o.threshold,
+      measured: formatMetric(o.metric, o.value),
+      passed: o.passed,
+    })),
     faults: r.faults.map((f, i) => ({
       name: f.fault,
       params: JSON.stringify(f.params),
-      effects: Object.entries(f.effects).map(([key, value]) => ({ key, value: typeof value === "string" ? value : JSON.stringify(value) })),
+      effects: Object.entries(f.effects).map(([key, value]) => ({
+        key,
+        value: typeof value === "string" ? value : JSON.stringify(value),
+      })),
       response: responseTo(r, i).map(commandModel),
     })),
     recoveryPoint: recoveryPointModel(r),
@@ -143,12 +164,25 @@ export function runModel(r: RunResult, total: number): RunModel {
           summary: `${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup: ${v.mismatchCount} mismatch${v.mismatchCount === 1 ? "" : "es"}.`,
           fidelity: Object.entries(v.fidelity ?? {})
             .filter(([, f]) => f.checked > 0)
-            .map(([attribute, f]) => ({ attribute, kept: `${f.kept} of ${f.checked}`, precision: f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact", required: f.required, full: f.kept === f.checked })),
-          mismatches: v.mismatches.slice(0, 20).map((m) => ({ path: m.path, kind: m.kind, expected: m.expected ?? "", actual: m.actual ?? "" })),
+            .map(([attribute, f]) => ({
+              attribute,
+              kept: `${f.kept} of ${f.checked}`,
+              precision: f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact",
+              required: f.required,
+              full: f.kept === f.checked,
+            })),
+          mismatches: v.mismatches
+            .slice(0, 20)
+            .map((m) => ({ path: m.path, kind: m.kind, expected: m.expected ?? "", actual: m.actual ?? "" })),
           more: Math.max(0, v.mismatchCount - 20),
         }
       : null,
     commands: r.toolCalls.map(commandModel),
-    phases: r.phases.map((p) => ({ name: p.name, duration: formatDuration(p.endMs - p.startMs), ok: p.ok, detail: p.detail ?? "" })),
+    phases: r.phases.map((p) => ({
+      name: p.name,
+      duration: formatDuration(p.endMs - p.startMs),
+      ok: p.ok,
+      detail: p.detail ?? "",
+    })),
   };
 }

@@ -5,7 +5,10 @@ import { escapeMd, formatBytes, formatDuration, formatRate } from "./format.ts";
 
 /** What a tool call did under a network fault, as a person would say it. */
 export function underFault(c: RunResult["toolCalls"][number]): string {
-  if (c.timedOut) return c.message && !/^\(timed out/.test(c.message) ? "said what broke, then hung (killed at the timeout)" : "hung (killed at the timeout)";
+  if (c.timedOut)
+    return c.message && !/^\(timed out/.test(c.message)
+      ? "said what broke, then hung (killed at the timeout)"
+      : "hung (killed at the timeout)";
   if (c.exitCode === 0) return "finished";
   return c.message ? "failed with a clear error" : "failed without saying why";
 }
@@ -13,20 +16,35 @@ export function underFault(c: RunResult["toolCalls"][number]): string {
 export function renderSiteSection(results: RunResult[]): string[] {
   const site = results.filter((r) => r.destination && r.destination !== "local");
   if (site.length === 0) return [];
-  const out = ["## Secondary site", "", "| # | scenario | tool | destination | cap | bytes to site | bytes from site | backup | restore | outcome |", "|---|---|---|---|---|---|---|---|---|---|"];
+  const out = [
+    "## Secondary site",
+    "",
+    "| # | scenario | tool | destination | cap | bytes to site | bytes from site | backup | restore | outcome |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
   for (const r of site) {
     const m = r.metrics;
-    out.push(`| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${r.destination} | ${r.bandwidthBps ? formatRate(r.bandwidthBps) : "–"} | ${formatBytes(m.siteBytesSent ?? null)} | ${formatBytes(m.siteBytesRestored ?? null)} | ${formatDuration(m.backupMs)} | ${formatDuration(m.restoreMs)} | ${r.outcome} |`);
+    out.push(
+      `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${r.destination} | ${r.bandwidthBps ? formatRate(r.bandwidthBps) : "–"} | ${formatBytes(m.siteBytesSent ?? null)} | ${formatBytes(m.siteBytesRestored ?? null)} | ${formatDuration(m.backupMs)} | ${formatDuration(m.restoreMs)} | ${r.outcome} |`,
+    );
   }
   out.push("", "Bytes to and from the site are its network interface's counters around each backup and restore.", "");
   const swept = site.filter((r) => r.bandwidthBps);
   const caps = [...new Set(swept.map((r) => r.bandwidthBps!))].sort((a, b) => a - b);
   if (caps.length >= 2) {
     const tools = [...new Set(swept.map((r) => r.tool))];
-    out.push("### Restore time against bandwidth", "", `| tool | ${caps.map(formatRate).join(" | ")} |`, `|---|${caps.map(() => "---|").join("")}`);
+    out.push(
+      "### Restore time against bandwidth",
+      "",
+      `| tool | ${caps.map(formatRate).join(" | ")} |`,
+      `|---|${caps.map(() => "---|").join("")}`,
+    );
     for (const t of tools) {
       const cell = (cap: number) => {
-        const ms = swept.filter((r) => r.tool === t && r.bandwidthBps === cap).map((r) => r.metrics.restoreMs).filter((v): v is number => v !== null);
+        const ms = swept
+          .filter((r) => r.tool === t && r.bandwidthBps === cap)
+          .map((r) => r.metrics.restoreMs)
+          .filter((v): v is number => v !== null);
         return ms.length > 0 ? formatDuration([...ms].sort((a, b) => a - b)[Math.floor((ms.length - 1) / 2)]!) : "–";
       };
       out.push(`| ${t} | ${caps.map(cell).join(" | ")} |`);
@@ -35,24 +53,51 @@ export function renderSiteSection(results: RunResult[]): string[] {
   }
   const under = site.flatMap((r) => r.toolCalls.filter((c) => c.duringNetworkFault).map((c) => ({ r, c })));
   if (under.length > 0) {
-    out.push("### When the link broke", "", "Each backup or restore that ran while a network fault was in force (the time includes the tool's helper commands, which wait on the link too).", "", "| # | tool | network fault | call | what it did | time | its words |", "|---|---|---|---|---|---|---|");
-    for (const { r, c } of under) out.push(`| ${r.index + 1} | ${escapeMd(r.label)} | ${c.duringNetworkFault} | ${c.label} | ${underFault(c)} | ${formatDuration(c.callMs ?? c.durationMs)} | ${escapeMd((c.message ?? "").slice(0, 160))} |`);
+    out.push(
+      "### When the link broke",
+      "",
+      "Each backup or restore that ran while a network fault was in force (the time includes the tool's helper commands, which wait on the link too).",
+      "",
+      "| # | tool | network fault | call | what it did | time | its words |",
+      "|---|---|---|---|---|---|---|",
+    );
+    for (const { r, c } of under)
+      out.push(
+        `| ${r.index + 1} | ${escapeMd(r.label)} | ${c.duringNetworkFault} | ${c.label} | ${underFault(c)} | ${formatDuration(c.callMs ?? c.durationMs)} | ${escapeMd((c.message ?? "").slice(0, 160))} |`,
+      );
     out.push("");
   }
   const attacked = site.filter((r) => r.faults.some((f) => f.fault === "delete-backups"));
   if (attacked.length > 0) {
-    out.push("### An attacker with the backup credentials", "", "| # | tool | destination | attacker's commands | backups survived | outcome |", "|---|---|---|---|---|---|");
+    out.push(
+      "### An attacker with the backup credentials",
+      "",
+      "| # | tool | destination | attacker's commands | backups survived | outcome |",
+      "|---|---|---|---|---|---|",
+    );
     for (const r of attacked) {
-      const e = r.faults.find((f) => f.fault === "delete-backups")!.effects as { attackerCommandsSucceeded?: boolean; operatorRollback?: { undone?: boolean; rolledBackTo?: string } };
-      const survived = r.outcome === "recovered" ? `yes${e.operatorRollback?.undone ? ` (after the operator rolled back to ${e.operatorRollback.rolledBackTo})` : ""}` : "no";
-      out.push(`| ${r.index + 1} | ${r.tool} | ${r.destination} | ${e.attackerCommandsSucceeded ? "succeeded" : "refused"} | ${survived} | ${r.outcome} |`);
+      const e = r.faults.find((f) => f.fault === "delete-backups")!.effects as {
+        attackerCommandsSucceeded?: boolean;
+        operatorRollback?: { undone?: boolean; rolledBackTo?: string };
+      };
+      const survived =
+        r.outcome === "recovered"
+          ? `yes${e.operatorRollback?.undone ? ` (after the operator rolled back to ${e.operatorRollback.rolledBackTo})` : ""}`
+          : "no";
+      out.push(
+        `| ${r.index + 1} | ${r.tool} | ${r.destination} | ${e.attackerCommandsSucceeded ? "succeeded" : "refused"} | ${survived} | ${r.outcome} |`,
+      );
     }
     out.push("");
   }
   const missed = site.filter((r) => (r.failedBackups ?? []).length > 0);
   if (missed.length > 0) {
     out.push("### Backups that never reached the site", "");
-    for (const r of missed) for (const b of r.failedBackups!) out.push(`- run ${r.index + 1} (${escapeMd(r.label)}): ${b.label} during ${b.during}: ${escapeMd(b.message.slice(0, 200))}`);
+    for (const r of missed)
+      for (const b of r.failedBackups!)
+        out.push(
+          `- run ${r.index + 1} (${escapeMd(r.label)}): ${b.label} during ${b.during}: ${escapeMd(b.message.slice(0, 200))}`,
+        );
     out.push("", "The achieved RPO of these runs is measured against the last backup that did reach the site.", "");
   }
   return out;

@@ -36,12 +36,27 @@ export function verdictOf(results: ResultsFile): Verdict {
     errors ? `${errors} could not run (environment)` : "",
   ].filter(Boolean);
   if (results.interrupted) {
-    return { ...base, status: "interrupted", headline: "Interrupted", detail: `Stopped after ${rs.length} run(s); cleanup ran. ${passed} passed${parts.length ? `, ${parts.join(", ")}` : ""}.` };
+    return {
+      ...base,
+      status: "interrupted",
+      headline: "Interrupted",
+      detail: `Stopped after ${rs.length} run(s); cleanup ran. ${passed} passed${parts.length ? `, ${parts.join(", ")}` : ""}.`,
+    };
   }
   if (rs.length === 0) return { ...base, status: "empty", headline: "No runs", detail: "Nothing was run." };
   if (passed === rs.length) {
-    return { ...base, status: "passed", headline: "Passed", detail: `All ${rs.length} run(s) ended as expected and met their objectives.` };
+    return {
+      ...base,
+      status: "passed",
+      headline: "Passed",
+      detail: `All ${rs.length} run(s) ended as expected and met their objectives.`,
+    };
   }
   const status = failedExpectations + failedObjectives === 0 ? "error" : "failed";
-  return { ...base, status, headline: status === "error" ? "Error" : "Failed", detail: `${rs.length - passed} of ${rs.length} run(s) did not pass: ${parts.join(", ")}.` };
+  return {
+    ...base,
+    status,
+    headline: status === "error" ? "Error" : "Failed",
+    detail: `${rs.length - passed} of ${rs.length} run(s) did not pass: ${parts.join(", ")}.`,
+  };
 }

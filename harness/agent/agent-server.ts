@@ -21,7 +21,11 @@ export class AgentServer {
 
   constructor(private readonly spawnServer: () => ChildProcessWithoutNullStreams) {}
 
-  request(req: Record<string, unknown>, onLine: (obj: Record<string, unknown>) => void, timeoutMs: number): Promise<Record<string, unknown>> {
+  request(
+    req: Record<string, unknown>,
+    onLine: (obj: Record<string, unknown>) => void,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ line: `${JSON.stringify(req)}\n`, onLine, resolve, reject, timeoutMs });
       this.#next();
@@ -39,7 +43,11 @@ export class AgentServer {
       const p = this.#busy;
       this.#busy = null;
       clearTimeout(this.#timer);
-      p?.reject(new Error(`the agent ended (${signal ?? `exit ${code}`}): ${this.#stderr.trim().split("\n").slice(-3).join(" / ")}`));
+      p?.reject(
+        new Error(
+          `the agent ended (${signal ?? `exit ${code}`}): ${this.#stderr.trim().split("\n").slice(-3).join(" / ")}`,
+        ),
+      );
       this.#next();
     });
     child.on("error", () => {});

@@ -61,7 +61,11 @@ export class Agent {
   async call<T>(op: string, request: Record<string, unknown>, call: CallOptions = {}): Promise<T> {
     // A call that must be watched (a long mutation) runs on its own; the rest go to the server.
     if (this.#server && !call.onSpawn) {
-      const answer = (await this.#server.request({ op, ...request }, (l) => call.onLine?.(l), call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000)) as { ok: boolean; result?: T; error?: string; refused?: boolean };
+      const answer = (await this.#server.request(
+        { op, ...request },
+        (l) => call.onLine?.(l),
+        call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000,
+      )) as { ok: boolean; result?: T; error?: string; refused?: boolean };
       if (answer.ok) return answer.result as T;
       throw new AgentError(`${op}: ${answer.error}`, Boolean(answer.refused));
     }
@@ -98,7 +102,11 @@ export class Agent {
     const answer = final as { ok: boolean; result?: T; error?: string; refused?: boolean } | null;
     if (answer?.ok) return answer.result as T;
     if (answer) throw new AgentError(`${op}: ${answer.error}`, Boolean(answer.refused));
-    const why = run.notStarted ? run.message : run.timedOut ? "timed out" : run.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${run.exitCode}`;
+    const why = run.notStarted
+      ? run.message
+      : run.timedOut
+        ? "timed out"
+        : run.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${run.exitCode}`;
     throw new AgentError(`${op} on ${this.where}: the agent gave no answer (${why})`, false);
   }
 }

@@ -42,7 +42,19 @@ export interface Mutation {
   stop(): Promise<{ rewrites: number; refused: Refusal[] }>;
 }
 
-type RawEntry = [string, EntryType, number, number, number, number, string, string | null, string | null, Record<string, string> | null, string?];
+type RawEntry = [
+  string,
+  EntryType,
+  number,
+  number,
+  number,
+  number,
+  string,
+  string | null,
+  string | null,
+  Record<string, string> | null,
+  string?,
+];
 
 export class ConfinedDir {
   constructor(
@@ -70,7 +82,9 @@ export class ConfinedDir {
    * Every entry (files hashed), without the excluded paths; `under` gives a manifest of a sub-tree.
    * `seeded`: the directory is a clone of a hashed tree; its files untouched since are not read again.
    */
-  async manifest(opts: { exclude?: string[]; under?: string; xattrs?: boolean; seeded?: SeededFiles } = {}): Promise<Manifest> {
+  async manifest(
+    opts: { exclude?: string[]; under?: string; xattrs?: boolean; seeded?: SeededFiles } = {},
+  ): Promise<Manifest> {
     const entries: Record<string, ManifestEntry> = {};
     const seeded = opts.under && opts.under !== "." ? undefined : opts.seeded;
     // The tree's hashes (made on first use) while the walk goes on.
@@ -78,7 +92,12 @@ export class ConfinedDir {
     known?.catch(() => {});
     const r = await this.#call<{ files: number; bytes: number; xattrsRead: boolean }>(
       "manifest",
-      { exclude: opts.exclude ?? [], under: opts.under ?? ".", xattrs: opts.xattrs ?? true, ...(seeded ? { skipHashBeforeCtimeNs: seeded.unchangedBeforeCtimeNs } : {}) },
+      {
+        exclude: opts.exclude ?? [],
+        under: opts.under ?? ".",
+        xattrs: opts.xattrs ?? true,
+        ...(seeded ? { skipHashBeforeCtimeNs: seeded.unchangedBeforeCtimeNs } : {}),
+      },
       {
         onLine: (line) => {
           const e = line.e as RawEntry | undefined;
@@ -96,7 +115,15 @@ export class ConfinedDir {
     const root = opts.under && opts.under !== "." ? `${this.path}/${opts.under}` : this.path;
     // Without the tree's hashes (it could not be read), every file left unhashed is read now.
     const reused = known ? await this.#fillKnown(entries, await known.catch(() => new Map<string, KnownFile>())) : 0;
-    return { root, takenAt: new Date().toISOString(), entries, files: r.files, bytes: r.bytes, xattrsRead: r.xattrsRead, ...(known ? { hashesReused: reused } : {}) };
+    return {
+      root,
+      takenAt: new Date().toISOString(),
+      entries,
+      files: r.files,
+      bytes: r.bytes,
+      xattrsRead: r.xattrsRead,
+      ...(known ? { hashesReused: reused } : {}),
+    };
   }
 
   /** Files the agent left unhashed get the tree's hash when size and mtime agree; the rest are read now. */
@@ -116,7 +143,8 @@ export class ConfinedDir {
       const batch = again.slice(i, i + 1000);
       const h = await this.hash(batch, { readOnly: true });
       const refused = new Set(h.refused.map((x) => x.path));
-      for (const rel of batch) entries[rel]!.sha256 = h.digests[rel] ?? (refused.has(rel) ? "error:refused" : "error:ENOENT");
+      for (const rel of batch)
+        entries[rel]!.sha256 = h.digests[rel] ?? (refused.has(rel) ? "error:refused" : "error:ENOENT");
     }
     return reused;
   }
@@ -124,7 +152,11 @@ export class ConfinedDir {
   /** Regular files under `under`, sorted; symlinks and other file systems are listed as skipped. */
   async list(under = "."): Promise<{ files: FileInfo[]; skipped: Refusal[]; skippedCount: number }> {
     const files: FileInfo[] = [];
-    const r = await this.#call<{ skipped: Refusal[]; skippedCount: number }>("list", { under }, { onLine: (l) => l.f && files.push(l.f as FileInfo) });
+    const r = await this.#call<{ skipped: Refusal[]; skippedCount: number }>(
+      "list",
+      { under },
+      { onLine: (l) => l.f && files.push(l.f as FileInfo) },
+    );
     return { files, skipped: r.skipped, skippedCount: r.skippedCount };
   }
 
@@ -133,7 +165,10 @@ export class ConfinedDir {
   }
 
   /** `readOnly`: a file with hard links leading out is read too, as a manifest reads it. */
-  async hash(paths: string[], opts: { readOnly?: boolean } = {}): Promise<{ digests: Record<string, string | null>; refused: Refusal[] }> {
+  async hash(
+    paths: string[],
+    opts: { readOnly?: boolean } = {},
+  ): Promise<{ digests: Record<string, string | null>; refused: Refusal[] }> {
     return this.#call("hash", { paths, ...opts });
   }
 
@@ -143,10 +178,12 @@ export class ConfinedDir {
    * (`otherMounts`); 0 when the directory is missing.
    */
   async size(): Promise<{ bytes: number; files: number; hardLinked: number; otherMounts: number }> {
-    return this.#call<{ bytes: number; files: number; hardLinked: number; otherMounts: number }>("size", {}).catch((e: Error) => {
-      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0, otherMounts: 0 };
-      throw e;
-    });
+    return this.#call<{ bytes: number; files: number; hardLinked: number; otherMounts: number }>("size", {}).catch(
+      (e: Error) => {
+        if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0, otherMounts: 0 };
+        throw e;
+      },
+    );
   }
 
   /**
@@ -166,7 +203,11 @@ export class ConfinedDir {
     return r.content === null ? null : Buffer.from(r.content, "base64");
   }
 
-  async write(path: string, content: string | Buffer, opts: { mode?: number; parents?: boolean; append?: boolean } = {}): Promise<void> {
+  async write(
+    path: string,
+    content: string | Buffer,
+    opts: { mode?: number; parents?: boolean; append?: boolean } = {},
+  ): Promise<void> {
     await this.#call("write", { path, content: Buffer.from(content).toString("base64"), ...opts });
   }
 

@@ -10,9 +10,18 @@ import { tmpdir } from "node:os";
 /** The agent on this machine: one long-lived process for quick calls, the executor for watched ones. */
 export function localAgent(opts: { logDir?: string; secrets?: SecretStore } = {}): Agent {
   const exec = new LocalExecutor(opts.logDir ?? tmpdir(), opts.secrets ?? new SecretStore());
-  return new Agent({ exec, script: AGENT_SOURCE, python: LOCAL_PYTHON, serve: () => spawn(LOCAL_PYTHON, ["-I", "-B", "-S", AGENT_SOURCE, "--serve"], { stdio: "pipe" }) });
+  return new Agent({
+    exec,
+    script: AGENT_SOURCE,
+    python: LOCAL_PYTHON,
+    serve: () => spawn(LOCAL_PYTHON, ["-I", "-B", "-S", AGENT_SOURCE, "--serve"], { stdio: "pipe" }),
+  });
 }
 
-export function localDir(path: string, label = "folder", opts: { logDir?: string; secrets?: SecretStore } = {}): ConfinedDir {
+export function localDir(
+  path: string,
+  label = "folder",
+  opts: { logDir?: string; secrets?: SecretStore } = {},
+): ConfinedDir {
   return new ConfinedDir(localAgent(opts), path, label);
 }

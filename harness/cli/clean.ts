@@ -6,7 +6,8 @@ import { removeSshdOrphans } from "../sshd/labels.ts";
 
 export async function cleanLeftovers(): Promise<string[]> {
   const removed = await sweepLeftovers();
-  const docker = async (what: string, fn: () => Promise<string[]>) => (await fn().catch(() => [] as string[])).map((n) => `${what} container ${n}`);
+  const docker = async (what: string, fn: () => Promise<string[]>) =>
+    (await fn().catch(() => [] as string[])).map((n) => `${what} container ${n}`);
   removed.push(...(await docker("lab", removeOrphans)), ...(await docker("sshd", removeSshdOrphans)));
   return removed;
 }

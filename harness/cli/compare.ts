@@ -17,7 +17,13 @@ export interface CompareCliOptions {
 export const DEFAULT_THRESHOLD = "10%";
 export const DEFAULT_MIN_CHANGE = "1s";
 
-const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
+const argIssue = (field: string, message: string): InputIssue => ({
+  file: "(command line)",
+  line: 1,
+  column: 1,
+  path: field,
+  message,
+});
 
 /** "10%" or "10" -> 10 (percent). */
 export function parsePercent(text: string): number | undefined {
@@ -25,17 +31,27 @@ export function parsePercent(text: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export async function compareCommand(baseDir: string, newDir: string, o: CompareCliOptions, write: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function compareCommand(
+  baseDir: string,
+  newDir: string,
+  o: CompareCliOptions,
+  write: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
   const issues: InputIssue[] = [];
   const thresholdPct = parsePercent(o.threshold ?? DEFAULT_THRESHOLD);
-  if (thresholdPct === undefined) issues.push(argIssue("--threshold", `"${o.threshold}" is not a percentage (e.g. 10%)`));
+  if (thresholdPct === undefined)
+    issues.push(argIssue("--threshold", `"${o.threshold}" is not a percentage (e.g. 10%)`));
   const minChangeMs = parseDuration(o.minChange ?? DEFAULT_MIN_CHANGE);
-  if (minChangeMs === undefined) issues.push(argIssue("--min-change", `"${o.minChange}" is not a duration (e.g. 500ms, 1s)`));
+  if (minChangeMs === undefined)
+    issues.push(argIssue("--min-change", `"${o.minChange}" is not a duration (e.g. 500ms, 1s)`));
   const folders = await Promise.all([baseDir, newDir].map(tryReadRunFolder));
   for (const f of folders) if (!("results" in f)) issues.push(f);
   if (issues.length > 0) throw new InputError(issues);
   const [base, next] = folders as RunFolder[];
-  const comparison = compareResults(base!.results, next!.results, { thresholdPct: thresholdPct!, minChangeMs: minChangeMs! });
+  const comparison = compareResults(base!.results, next!.results, {
+    thresholdPct: thresholdPct!,
+    minChangeMs: minChangeMs!,
+  });
   const text = renderComparisonMarkdown(comparison, { base: `${baseDir}`, next: `${newDir}` });
   write(text);
   if (o.out) await writeFile(o.out, text);

@@ -45,9 +45,14 @@ async function listFiles(root: string, under = root): Promise<string[]> {
 }
 
 /** The scenario files as run: the run folder's snapshot, else the file at its path if its digest still matches. */
-async function bundleScenarios(dir: string, stage: string, scenarios: { name: string; file: string; sha256: string }[]): Promise<ScenarioEvidence[]> {
+async function bundleScenarios(
+  dir: string,
+  stage: string,
+  scenarios: { name: string; file: string; sha256: string }[],
+): Promise<ScenarioEvidence[]> {
   const snapshots = new Map<string, string>();
-  for (const f of await listFiles(join(dir, "scenarios"))) snapshots.set(sha256(await readFile(join(dir, "scenarios", f))), join(dir, "scenarios", f));
+  for (const f of await listFiles(join(dir, "scenarios")))
+    snapshots.set(sha256(await readFile(join(dir, "scenarios", f))), join(dir, "scenarios", f));
   await mkdir(join(stage, "scenarios"), { recursive: true });
   const out: ScenarioEvidence[] = [];
   const used = new Set<string>();
@@ -60,7 +65,11 @@ async function bundleScenarios(dir: string, stage: string, scenarios: { name: st
     if (text) {
       used.add(name);
       await writeFile(join(stage, "scenarios", name), text);
-      out.push({ ...s, bundled: `scenarios/${name}`, note: snap ? "kept with the run" : "read at bundling; digest matches the run" });
+      out.push({
+        ...s,
+        bundled: `scenarios/${name}`,
+        note: snap ? "kept with the run" : "read at bundling; digest matches the run",
+      });
     } else {
       out.push({ ...s, bundled: null, note: current ? "changed since the run: its digest differs" : "not found" });
     }
@@ -118,24 +127,55 @@ export async function writeEvidenceBundle(dir: string, opts: EvidenceOptions): P
   try {
     await mkdir(stage, { recursive: true });
     for (const f of RUN_FILES) await cp(join(dir, f), join(stage, f)).catch(() => {});
-    if (await stat(join(dir, "logs")).then((s) => s.isDirectory(), () => false)) await cp(join(dir, "logs"), join(stage, "logs"), { recursive: true });
+    if (
+      await stat(join(dir, "logs")).then(
+        (s) => s.isDirectory(),
+        () => false,
+      )
+    )
+      await cp(join(dir, "logs"), join(stage, "logs"), { recursive: true });
     const scenarios = await bundleScenarios(dir, stage, results.scenarios ?? []);
     const events = await readJournal(join(dir, "journal.jsonl"));
-    const manifests = events.filter((e) => e.type === "manifest").map((e) => ({ run: (e.run ?? 0) + 1, wall: e.wall, ...(e.type === "manifest" ? { files: e.files, bytes: e.bytes, digest: e.digest } : {}) }));
+    const manifests = events
+      .filter((e) => e.type === "manifest")
+      .map((e) => ({
+        run: (e.run ?? 0) + 1,
+        wall: e.wall,
+        ...(e.type === "manifest" ? { files: e.files, bytes: e.bytes, digest: e.digest } : {}),
+      }));
     await writeFile(join(stage, "manifests.json"), `${JSON.stringify(manifests, null, 2)}\n`);
     const { environment, argv, runId, startedAt, finishedAt, schemaVersion } = results;
-    await writeFile(join(stage, "environment.json"), `${JSON.stringify({ runId, schemaVersion, startedAt, finishedAt, argv, environment }, null, 2)}\n`);
+    await writeFile(
+      join(stage, "environment.json"),
+      `${JSON.stringify({ runId, schemaVersion, startedAt, finishedAt, argv, environment }, null, 2)}\n`,
+    );
     const env = opts.env ?? process.env;
-    const secrets = secretEnvNames(results.results).map((n) => env[n]).filter((v): v is string => typeof v === "string");
+    const secrets = secretEnvNames(results.results)
+      .map((n) => env[n])
+      .filter((v): v is string => typeof v === "string");
     const swept = await sweepSecrets(stage, secrets);
     const files = [];
     for (const f of await listFiles(stage)) {
       const data = await readFile(join(stage, f));
       files.push({ path: f, sha256: sha256(data), bytes: data.length });
     }
-    const summary = renderEvidenceSummary({ results, events, scenarios, files, createdAt: new Date().toISOString(), createdBy: opts.createdBy });
-    await writeFile(join(stage, "SUMMARY.md"), swept > 0 ? `${summary}\nNote: ${swept} file(s) held a secret named in the scenario settings; it was replaced by ${REDACTED}.\n` : summary);
-    const sums = [...files, { path: "SUMMARY.md", sha256: sha256(await readFile(join(stage, "SUMMARY.md"))) }].sort((a, b) => a.path.localeCompare(b.path));
+    const summary = renderEvidenceSummary({
+      results,
+      events,
+      scenarios,
+      files,
+      createdAt: new Date().toISOString(),
+      createdBy: opts.createdBy,
+    });
+    await writeFile(
+      join(stage, "SUMMARY.md"),
+      swept > 0
+        ? `${summary}\nNote: ${swept} file(s) held a secret named in the scenario settings; it was replaced by ${REDACTED}.\n`
+        : summary,
+    );
+    const sums = [...files, { path: "SUMMARY.md", sha256: sha256(await readFile(join(stage, "SUMMARY.md"))) }].sort(
+      (a, b) => a.path.localeCompare(b.path),
+    );
     await writeFile(join(stage, "SHA256SUMS"), sums.map((f) => `${f.sha256}  ${f.path}\n`).join(""));
     const archive = resolve(dir, `evidence-${results.runId}.tar.gz`);
     await run("tar", ["--sort=name", "--owner=0", "--group=0", "--numeric-owner", "-czf", archive, "-C", tmp, name]);

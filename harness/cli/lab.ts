@@ -28,18 +28,27 @@ async function guarded(fn: () => Promise<void>): Promise<number> {
 }
 
 export function registerLabCommands(program: Command, setExitCode: (code: number) => void): void {
-  const lab = program.command("lab").description("The MicroStack lab: image (build) and a container to poke at (start, stop, status)");
+  const lab = program
+    .command("lab")
+    .description("The MicroStack lab: image (build) and a container to poke at (start, stop, status)");
 
   lab
     .command("build")
-    .description("Build the lab image (debootstrap, docker import, docker build); a no-op when the recipe in ci/lab is unchanged")
+    .description(
+      "Build the lab image (debootstrap, docker import, docker build); a no-op when the recipe in ci/lab is unchanged",
+    )
     .option("--force", "rebuild even if the image for this recipe exists")
     .action(async (o: { force?: boolean }) => {
-      setExitCode(await guarded(async () => {
-        const r = await buildLabImage({ force: Boolean(o.force), say });
-        if (r.cached) say(`${r.image} is up to date (recipe unchanged; checked in ${seconds(r.totalMs)})`);
-        else say(`built ${r.image} in ${seconds(r.totalMs)} (base ${r.baseMs ? seconds(r.baseMs) : "cached"}, docker build ${seconds(r.buildMs)})`);
-      }));
+      setExitCode(
+        await guarded(async () => {
+          const r = await buildLabImage({ force: Boolean(o.force), say });
+          if (r.cached) say(`${r.image} is up to date (recipe unchanged; checked in ${seconds(r.totalMs)})`);
+          else
+            say(
+              `built ${r.image} in ${seconds(r.totalMs)} (base ${r.baseMs ? seconds(r.baseMs) : "cached"}, docker build ${seconds(r.buildMs)})`,
+            );
+        }),
+      );
     });
 
   lab
@@ -49,27 +58,29 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
     .option("--fresh", "initialise a freshly keyed cloud (about 30 s) instead of unpacking the baked one")
     .option("--data <dir>", "bind-mount this host folder on /var/snap/microstack/common")
     .action(async (o: { name: string; fresh?: boolean; data?: string }) => {
-      setExitCode(await guarded(async () => {
-        const c = await startLabContainer({
-          role: "manual",
-          name: o.name,
-          fresh: Boolean(o.fresh),
-          publishKeystone: true,
-          ...(o.data ? { mounts: [{ source: resolve(o.data), target: SNAP_COMMON }] } : {}),
-        });
-        say(`${c.name} ready in ${seconds(c.readyMs)}: ${c.readyLine}`);
-        process.stdout.write(
-          [
-            `docker exec ${c.name} microstack.openstack token issue`,
-            `docker exec ${c.name} microstack.openstack image list`,
-            `docker exec ${c.name} snap services microstack`,
-            `docker exec ${c.name} snap stop microstack      # and: snap start microstack`,
-            `docker exec -it ${c.name} bash                  # . $SNAP_COMMON/etc/microstack.rc`,
-            `keystone from the host: ${c.keystoneUrl ?? "-"}`,
-            `drdrill lab stop                                 # removes every drdrill lab container`,
-          ].join("\n") + "\n",
-        );
-      }));
+      setExitCode(
+        await guarded(async () => {
+          const c = await startLabContainer({
+            role: "manual",
+            name: o.name,
+            fresh: Boolean(o.fresh),
+            publishKeystone: true,
+            ...(o.data ? { mounts: [{ source: resolve(o.data), target: SNAP_COMMON }] } : {}),
+          });
+          say(`${c.name} ready in ${seconds(c.readyMs)}: ${c.readyLine}`);
+          process.stdout.write(
+            [
+              `docker exec ${c.name} microstack.openstack token issue`,
+              `docker exec ${c.name} microstack.openstack image list`,
+              `docker exec ${c.name} snap services microstack`,
+              `docker exec ${c.name} snap stop microstack      # and: snap start microstack`,
+              `docker exec -it ${c.name} bash                  # . $SNAP_COMMON/etc/microstack.rc`,
+              `keystone from the host: ${c.keystoneUrl ?? "-"}`,
+              `drdrill lab stop                                 # removes every drdrill lab container`,
+            ].join("\n") + "\n",
+          );
+        }),
+      );
     });
 
   lab
@@ -77,20 +88,26 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
     .description("Remove lab containers: every container labelled drdrill, or only --name")
     .option("--name <name>", "only this container")
     .action(async (o: { name?: string }) => {
-      setExitCode(await guarded(async () => {
-        await requireDocker();
-        const gone = o.name ? await removeContainers((await listLabContainers()).filter((c) => c.name === o.name)) : await removeAllLabContainers();
-        say(gone.length > 0 ? `removed ${gone.join(", ")}` : "no lab containers");
-      }));
+      setExitCode(
+        await guarded(async () => {
+          await requireDocker();
+          const gone = o.name
+            ? await removeContainers((await listLabContainers()).filter((c) => c.name === o.name))
+            : await removeAllLabContainers();
+          say(gone.length > 0 ? `removed ${gone.join(", ")}` : "no lab containers");
+        }),
+      );
     });
 
   lab
     .command("status")
     .description("Show whether the image for the current recipe is built, and the lab containers")
     .action(async () => {
-      setExitCode(await guarded(async () => {
-        await requireDocker();
-        process.stdout.write(`${(await labStatus()).join("\n")}\n`);
-      }));
+      setExitCode(
+        await guarded(async () => {
+          await requireDocker();
+          process.stdout.write(`${(await labStatus()).join("\n")}\n`);
+        }),
+      );
     });
 }

@@ -47,9 +47,22 @@ interface RunOptions {
   durations?: string;
 }
 
-const argIssue = (field: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path: field, message });
+const argIssue = (field: string, message: string): InputIssue => ({
+  file: "(command line)",
+  line: 1,
+  column: 1,
+  path: field,
+  message,
+});
 
-function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record<string, unknown>>; sizeBytes?: number; timeoutMs?: number; repeat?: number; shard?: { index: number; count: number }; jobs?: number } {
+function checkRunOptions(o: RunOptions): {
+  targetSettings: Record<string, Record<string, unknown>>;
+  sizeBytes?: number;
+  timeoutMs?: number;
+  repeat?: number;
+  shard?: { index: number; count: number };
+  jobs?: number;
+} {
   const issues: InputIssue[] = [];
   if (o.target !== undefined && o.target.startsWith("ssh://")) {
     try {
@@ -57,25 +70,46 @@ function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record
     } catch (e) {
       issues.push(argIssue("--target", (e as Error).message));
     }
-  } else if (o.target !== undefined && !TARGETS[o.target]) issues.push(argIssue("--target", `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")}, or ssh://user@host:port)`));
+  } else if (o.target !== undefined && !TARGETS[o.target])
+    issues.push(
+      argIssue(
+        "--target",
+        `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")}, or ssh://user@host:port)`,
+      ),
+    );
   const targetSettings: Record<string, Record<string, unknown>> = {};
   for (const kv of o.targetSetting ?? []) {
     const m = /^([a-z]+)\.([A-Za-z]+)=(.*)$/s.exec(kv);
     if (!m || !TARGETS[m[1]!]) {
-      issues.push(argIssue("--target-setting", `"${kv}" is not TARGET.KEY=VALUE for a known target (e.g. ssh.identityFile=~/.ssh/id_ed25519)`));
+      issues.push(
+        argIssue(
+          "--target-setting",
+          `"${kv}" is not TARGET.KEY=VALUE for a known target (e.g. ssh.identityFile=~/.ssh/id_ed25519)`,
+        ),
+      );
       continue;
     }
     (targetSettings[m[1]!] ??= {})[m[2]!] = parseYaml(m[3]!) ?? m[3];
   }
-  for (const t of o.tool ?? []) if (!TOOLS[t]) issues.push(argIssue("--tool", `unknown tool "${t}" (available: ${Object.keys(TOOLS).join(", ")})`));
-  for (const r of o.reporter ?? []) if (!REPORTERS[r] && !/[./]/.test(r)) issues.push(argIssue("--reporter", `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`));
+  for (const t of o.tool ?? [])
+    if (!TOOLS[t]) issues.push(argIssue("--tool", `unknown tool "${t}" (available: ${Object.keys(TOOLS).join(", ")})`));
+  for (const r of o.reporter ?? [])
+    if (!REPORTERS[r] && !/[./]/.test(r))
+      issues.push(
+        argIssue(
+          "--reporter",
+          `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`,
+        ),
+      );
   const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
-  if (o.size !== undefined && sizeBytes === undefined) issues.push(argIssue("--size", `"${o.size}" is not a size (e.g. 50MB, 3.34GB)`));
+  if (o.size !== undefined && sizeBytes === undefined)
+    issues.push(argIssue("--size", `"${o.size}" is not a size (e.g. 50MB, 3.34GB)`));
   const timeoutMs = o.timeout !== undefined ? parseDuration(o.timeout) : undefined;
   const timeoutWhy = o.timeout !== undefined ? durationProblem(o.timeout, { minMs: LIMITS.timeoutMinMs }) : undefined;
   if (timeoutWhy) issues.push(argIssue("--timeout", `"${o.timeout}": ${timeoutWhy}`));
   const repeat = o.repeat !== undefined ? Number(o.repeat) : undefined;
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > LIMITS.repeatMax)) issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number from 1 to ${LIMITS.repeatMax}`));
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > LIMITS.repeatMax))
+    issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number from 1 to ${LIMITS.repeatMax}`));
   let shard: { index: number; count: number } | undefined;
   if (o.shard !== undefined) {
     const parsed = parseShard(o.shard);
@@ -83,7 +117,8 @@ function checkRunOptions(o: RunOptions): { targetSettings: Record<string, Record
     else shard = parsed;
   }
   const jobs = o.jobs !== undefined ? Number(o.jobs) : undefined;
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax)) issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax))
+    issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
   if (issues.length > 0) throw new InputError(issues);
   return {
     targetSettings,
@@ -118,9 +153,15 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
   }
   // More shards than runs: this one has none; it still writes an empty run folder for the merge.
-  if (plans.length === 0) process.stderr.write(`drdrill: shard ${checked.shard!.index}/${checked.shard!.count} has no runs\n`);
+  if (plans.length === 0)
+    process.stderr.write(`drdrill: shard ${checked.shard!.index}/${checked.shard!.count} has no runs\n`);
   // Checks that need this machine come before the run folder is taken: a refused run leaves nothing.
-  await preflightRun(plans, { outDir: o.out ? dirname(resolve(o.out)) : resolve("."), targetSettings: checked.targetSettings, ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}), ...(o.target ? { targetName: o.target } : {}) });
+  await preflightRun(plans, {
+    outDir: o.out ? dirname(resolve(o.out)) : resolve("."),
+    targetSettings: checked.targetSettings,
+    ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
+    ...(o.target ? { targetName: o.target } : {}),
+  });
   const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
@@ -138,15 +179,36 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     reporters: await resolveReporters(o.reporter ?? DEFAULT_REPORTERS),
     progress: progressFor(),
   });
-  if (o.evidence) process.stdout.write(`evidence: ${await writeEvidenceBundle(outDir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`);
+  if (o.evidence)
+    process.stdout.write(
+      `evidence: ${await writeEvidenceBundle(outDir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`,
+    );
   return results.exitCode;
 }
 
 async function reportCommand(dir: string): Promise<number> {
   const text = await readFile(join(dir, "results.json"), "utf8").catch(() => null);
-  if (text === null) throw new InputError([{ file: join(dir, "results.json"), line: 1, column: 1, path: "", message: "not found: is this a drdrill run folder?" }]);
+  if (text === null)
+    throw new InputError([
+      {
+        file: join(dir, "results.json"),
+        line: 1,
+        column: 1,
+        path: "",
+        message: "not found: is this a drdrill run folder?",
+      },
+    ]);
   const results = JSON.parse(text) as ResultsFile;
-  if (results.schemaVersion > 1) throw new InputError([{ file: join(dir, "results.json"), line: 1, column: 1, path: "schemaVersion", message: `version ${results.schemaVersion} is newer than this drdrill understands (1)` }]);
+  if (results.schemaVersion > 1)
+    throw new InputError([
+      {
+        file: join(dir, "results.json"),
+        line: 1,
+        column: 1,
+        path: "schemaVersion",
+        message: `version ${results.schemaVersion} is newer than this drdrill understands (1)`,
+      },
+    ]);
   const reporters = await resolveReporters(DEFAULT_REPORTERS.filter((r) => r !== "json"));
   for (const r of reporters) if (r.name !== "json") await r.onEnd?.(results, dir);
   return results.exitCode;
@@ -157,8 +219,12 @@ function listCommand(what: string): number {
   if (what === "faults" || what === "all") {
     out.push("faults:");
     for (const f of Object.values(FAULTS)) {
-      const schema = z.toJSONSchema(f.params as z.ZodType, { io: "input" }) as { properties?: Record<string, { type?: string; description?: string }> };
-      const params = Object.entries(schema.properties ?? {}).map(([k, v]) => `${k}${v.type ? `: ${v.type}` : ""}`).join(", ");
+      const schema = z.toJSONSchema(f.params as z.ZodType, { io: "input" }) as {
+        properties?: Record<string, { type?: string; description?: string }>;
+      };
+      const params = Object.entries(schema.properties ?? {})
+        .map(([k, v]) => `${k}${v.type ? `: ${v.type}` : ""}`)
+        .join(", ");
       out.push(`  ${f.name.padEnd(22)} expect ${f.expect.join("|").padEnd(19)} { ${params} }  ${f.description}`);
     }
   }
@@ -167,7 +233,8 @@ function listCommand(what: string): number {
     const tools = Object.values(TOOLS);
     const nameW = Math.max(...tools.map((t) => t.name.length));
     const needsW = Math.max(...tools.map((t) => t.binaries.join(", ").length));
-    for (const t of tools) out.push(`  ${t.name.padEnd(nameW)} needs ${t.binaries.join(", ").padEnd(needsW)} ${t.description}`);
+    for (const t of tools)
+      out.push(`  ${t.name.padEnd(nameW)} needs ${t.binaries.join(", ").padEnd(needsW)} ${t.description}`);
   }
   if (what === "targets" || what === "all") {
     out.push("targets:");
@@ -179,7 +246,10 @@ function listCommand(what: string): number {
 
 async function listScenarios(dirs: string[]): Promise<number> {
   const scenarios = await loadScenarios(dirs.length > 0 ? dirs : ["scenarios"]);
-  for (const s of scenarios) process.stdout.write(`${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ${s.scenario.tools.map((t) => Object.keys(t)[0]).join(", ")}\n`);
+  for (const s of scenarios)
+    process.stdout.write(
+      `${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ${s.scenario.tools.map((t) => Object.keys(t)[0]).join(", ")}\n`,
+    );
   return EXIT.ok;
 }
 
@@ -194,28 +264,42 @@ export async function main(argv: string[]): Promise<number> {
     .command("run")
     .description("Run scenarios (files or folders; default scenarios/seed)")
     .argument("[scenarios...]")
-    .option("--target <name>", "where the protected system runs: local, lab, vm, ssh or ssh://user@host:port (default: the scenario's, else local)")
-    .option("--target-setting <TARGET.KEY=VALUE...>", "a target setting, over the scenario's (e.g. ssh.identityFile=~/.ssh/drill)")
+    .option(
+      "--target <name>",
+      "where the protected system runs: local, lab, vm, ssh or ssh://user@host:port (default: the scenario's, else local)",
+    )
+    .option(
+      "--target-setting <TARGET.KEY=VALUE...>",
+      "a target setting, over the scenario's (e.g. ssh.identityFile=~/.ssh/drill)",
+    )
     .option("--tool <name...>", "only these tools")
     .option("--size <size>", "dataset size, e.g. 50MB or 3.34GB (overrides the scenario)")
     .option("--repeat <n>", "runs per scenario and tool")
     .option("--timeout <duration>", "bound on every tool call, e.g. 10m")
     .option("--out <dir>", "run folder (default drdrill-runs/<time>)")
-    .option("--reporter <name...>", "reporters: json, markdown, junit, html, console, or a module path (the file reporters always run)")
+    .option(
+      "--reporter <name...>",
+      "reporters: json, markdown, junit, html, console, or a module path (the file reporters always run)",
+    )
     .option("--shard <i/n>", "run shard i of n (balanced by expected duration: see drdrill plan)")
     .option("--durations <results>", "a previous results.json (or run folder) whose durations balance the shards")
     .option("--keep", "keep the target's data and the backups after the run")
     .option("--replace", "--out names a finished run: replace it")
     .option("--evidence", "also write evidence-<runId>.tar.gz: results, journal, logs, scenario files, SUMMARY.md")
     .option("--warmup", "run each scenario's tools and settings once first, not counted")
-    .option("--jobs <n>", "run up to n runs at once where the target allows it (local, lab); their timings are not comparable with serial ones")
+    .option(
+      "--jobs <n>",
+      "run up to n runs at once where the target allows it (local, lab); their timings are not comparable with serial ones",
+    )
     .action(async (paths: string[], o: RunOptions) => {
       code = await runCommand(paths, o, argv);
     });
 
   program
     .command("plan")
-    .description("Print the runs a `drdrill run` (or one --shard of it) would do, and the split into shards; runs nothing")
+    .description(
+      "Print the runs a `drdrill run` (or one --shard of it) would do, and the split into shards; runs nothing",
+    )
     .argument("[scenarios...]")
     .option("--tool <name...>", "only these tools")
     .option("--repeat <n>", "runs per scenario and tool")
@@ -245,7 +329,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument("[what]", "faults | tools | targets | scenarios", "all")
     .argument("[dirs...]")
     .action(async (what: string, dirs: string[]) => {
-      if (!["faults", "tools", "targets", "scenarios", "all"].includes(what)) throw new InputError([argIssue("list", `"${what}" is not one of faults, tools, targets, scenarios`)]);
+      if (!["faults", "tools", "targets", "scenarios", "all"].includes(what))
+        throw new InputError([argIssue("list", `"${what}" is not one of faults, tools, targets, scenarios`)]);
       code = what === "scenarios" ? await listScenarios(dirs) : listCommand(what);
     });
 
@@ -263,7 +348,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--evidence", "also write the run's evidence bundle (tar.gz)")
     .action(async (dir: string, o: { evidence?: boolean }) => {
       await reportCommand(dir);
-      if (o.evidence) process.stdout.write(`evidence: ${await writeEvidenceBundle(dir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`);
+      if (o.evidence)
+        process.stdout.write(
+          `evidence: ${await writeEvidenceBundle(dir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`,
+        );
     });
 
   program
@@ -289,10 +377,14 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("clean")
-    .description("Remove what a drdrill killed hard left behind: load writers, tmpfs mounts, containers, firewall tables, VMs")
+    .description(
+      "Remove what a drdrill killed hard left behind: load writers, tmpfs mounts, containers, firewall tables, VMs",
+    )
     .action(async () => {
       const removed = await cleanLeftovers();
-      process.stdout.write(removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join("\n")}\n` : "nothing left behind\n");
+      process.stdout.write(
+        removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join("\n")}\n` : "nothing left behind\n",
+      );
     });
 
   registerLabCommands(program, (c) => (code = c));
@@ -301,7 +393,9 @@ export async function main(argv: string[]): Promise<number> {
   // A command that stops waiting on nothing (a promise no process or timer will settle) would end
   // with exit 0 and no word: say so instead, as the internal error it is.
   const stalled = () => {
-    process.stderr.write("drdrill: internal error: the command stopped with work still pending (nothing left that could finish it)\n");
+    process.stderr.write(
+      "drdrill: internal error: the command stopped with work still pending (nothing left that could finish it)\n",
+    );
     process.exit(EXIT.environment);
   };
   process.once("beforeExit", stalled);

@@ -31,7 +31,10 @@ function movedPath(path: string, from: number, to: number): string {
 }
 
 /** Scenario files whose text still has the digest recorded at run time: their objectives can be re-applied. */
-async function scenariosAsRun(folders: RunFolder[], scenarios: ResultsFile["scenarios"]): Promise<LoadedScenario[] | null> {
+async function scenariosAsRun(
+  folders: RunFolder[],
+  scenarios: ResultsFile["scenarios"],
+): Promise<LoadedScenario[] | null> {
   const candidates = [...new Set([...folders.map((f) => join(f.dir, "scenarios")), ...scenarios.map((s) => s.file)])];
   const loaded: LoadedScenario[] = [];
   for (const c of candidates) loaded.push(...(await loadScenarios([c]).catch(() => [])));
@@ -45,21 +48,44 @@ async function scenariosAsRun(folders: RunFolder[], scenarios: ResultsFile["scen
   return out;
 }
 
-export async function mergeCommand(dirs: string[], outDir: string, argv: string[], warn: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function mergeCommand(
+  dirs: string[],
+  outDir: string,
+  argv: string[],
+  warn: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   const issues: InputIssue[] = [];
   const out = resolve(outDir);
-  if (dirs.length === 0) issues.push({ file: "(command line)", line: 1, column: 1, path: "merge", message: "name at least one run folder" });
-  if (dirs.some((d) => resolve(d) === out)) issues.push({ file: "(command line)", line: 1, column: 1, path: "--out", message: "must be a new folder, not one of the folders merged" });
+  if (dirs.length === 0)
+    issues.push({ file: "(command line)", line: 1, column: 1, path: "merge", message: "name at least one run folder" });
+  if (dirs.some((d) => resolve(d) === out))
+    issues.push({
+      file: "(command line)",
+      line: 1,
+      column: 1,
+      path: "--out",
+      message: "must be a new folder, not one of the folders merged",
+    });
   if (issues.length > 0) throw new InputError(issues);
   const folders = await readRunFolders(dirs);
   const seen = new Map<string, string>();
   for (const f of folders) {
     const prior = seen.get(f.results.runId);
-    if (prior) issues.push({ file: f.file, line: 1, column: 1, path: "runId", message: `the same run as ${prior}: merge each shard once` });
+    if (prior)
+      issues.push({
+        file: f.file,
+        line: 1,
+        column: 1,
+        path: "runId",
+        message: `the same run as ${prior}: merge each shard once`,
+      });
     seen.set(f.results.runId, f.file);
   }
   if (issues.length > 0) throw new InputError(issues);
-  if ((await readdir(out).catch(() => [])).length > 0) throw new InputError([{ file: out, line: 1, column: 1, path: "--out", message: "is not empty: merge into a new folder" }]);
+  if ((await readdir(out).catch(() => [])).length > 0)
+    throw new InputError([
+      { file: out, line: 1, column: 1, path: "--out", message: "is not empty: merge into a new folder" },
+    ]);
   await mkdir(out, { recursive: true });
 
   const numbers = renumber(folders);
@@ -69,7 +95,15 @@ export async function mergeCommand(dirs: string[], outDir: string, argv: string[
     const map = (i: number) => numbers.get(`${fi}:${i}`) ?? i;
     for (const r of f.results.results) {
       const to = map(r.index);
-      results.push({ ...r, index: to, toolCalls: r.toolCalls.map((c) => ({ ...c, stdoutLog: movedPath(c.stdoutLog, r.index, to), stderrLog: movedPath(c.stderrLog, r.index, to) })) });
+      results.push({
+        ...r,
+        index: to,
+        toolCalls: r.toolCalls.map((c) => ({
+          ...c,
+          stdoutLog: movedPath(c.stdoutLog, r.index, to),
+          stderrLog: movedPath(c.stderrLog, r.index, to),
+        })),
+      });
       await cp(join(f.dir, logDir(r.index)), join(out, logDir(to)), { recursive: true }).catch(() => {});
     }
     for (const e of await readJournal(join(f.dir, "journal.jsonl"))) {
@@ -89,24 +123,33 @@ export async function mergeCommand(dirs: string[], outDir: string, argv: string[
   results.sort((a, b) => a.index - b.index);
   await writeFile(join(out, "journal.jsonl"), journal.length > 0 ? `${journal.join("\n")}\n` : "");
 
-  const scenarios = [...new Map(folders.flatMap((f) => f.results.scenarios ?? []).map((s) => [`${s.file}@${s.sha256}`, s])).values()];
+  const scenarios = [
+    ...new Map(folders.flatMap((f) => f.results.scenarios ?? []).map((s) => [`${s.file}@${s.sha256}`, s])).values(),
+  ];
   const loaded = await scenariosAsRun(folders, scenarios);
   if (loaded) {
     const byFile = new Map(loaded.map((l) => [l.file, l]));
     applyObjectives(results, (r) => byFile.get(r.file)?.thresholds ?? []);
   } else {
-    warn("drdrill: merge: a scenario file as run was not found (or has changed since), so each shard's objectives are kept as they were evaluated\n");
+    warn(
+      "drdrill: merge: a scenario file as run was not found (or has changed since), so each shard's objectives are kept as they were evaluated\n",
+    );
   }
   const first = folders[0]!.results;
   const interrupted = folders.some((f) => f.results.interrupted);
   const outcomes: Record<string, number> = {};
   for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-  const targets = [...new Set(folders.flatMap((f) => (f.results.environment.target.kind ?? "").split(", ").filter(Boolean)))];
+  const targets = [
+    ...new Set(folders.flatMap((f) => (f.results.environment.target.kind ?? "").split(", ").filter(Boolean))),
+  ];
   const merged: ResultsFile = {
     schemaVersion: SCHEMA_VERSION,
     runId: `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`,
     startedAt: folders.map((f) => f.results.startedAt).sort()[0]!,
-    finishedAt: folders.map((f) => f.results.finishedAt).sort().at(-1)!,
+    finishedAt: folders
+      .map((f) => f.results.finishedAt)
+      .sort()
+      .at(-1)!,
     argv,
     environment: {
       ...first.environment,
@@ -119,13 +162,20 @@ export async function mergeCommand(dirs: string[], outDir: string, argv: string[
     parallelJobs: Math.max(1, ...folders.map((f) => f.results.parallelJobs ?? 1)),
     // Warm-up runs are not carried over: they were not counted, and their logs' numbers would collide.
     comparison: compareRuns(results),
-    summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
+    summary: {
+      runs: results.length,
+      passed: results.filter((r) => r.passed).length,
+      failed: results.filter((r) => !r.passed).length,
+      outcomes,
+    },
     exitCode: exitCodeFor(results, interrupted),
     interrupted,
   };
   const mux = new ReporterMux(await resolveReporters([]));
   await mux.onEnd(merged, out);
   for (const e of mux.errors) warn(`drdrill: ${e}\n`);
-  process.stdout.write(`merged ${folders.length} run folder(s), ${results.length} run(s): ${merged.summary.passed} passed, ${merged.summary.failed} failed\nreport: ${join(out, "index.html")}\n`);
+  process.stdout.write(
+    `merged ${folders.length} run folder(s), ${results.length} run(s): ${merged.summary.passed} passed, ${merged.summary.failed} failed\nreport: ${join(out, "index.html")}\n`,
+  );
   return merged.exitCode;
 }

@@ -5,7 +5,8 @@ import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../model/errors.ts";
 
-const issue = (message: string) => new InputError([{ file: "(command line)", line: 1, column: 1, path: "--out", message }]);
+const issue = (message: string) =>
+  new InputError([{ file: "(command line)", line: 1, column: 1, path: "--out", message }]);
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
@@ -18,14 +19,18 @@ async function takeExclusive(dir: string): Promise<void> {
 
 function why(e: unknown, dir: string): InputError {
   const code = (e as NodeJS.ErrnoException).code;
-  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return issue(`cannot create ${dir}: permission denied (a read-only folder?)`);
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS")
+    return issue(`cannot create ${dir}: permission denied (a read-only folder?)`);
   if (code === "ENOTDIR") return issue(`cannot create ${dir}: a part of the path is a file`);
   if (code === "EEXIST") return issue(`${dir} was just taken by another run; choose another folder`);
   return issue(`cannot create ${dir}: ${(e as Error).message}`);
 }
 
 /** Creates the run folder and returns its absolute path; throws InputError (exit 2) when it cannot be used. */
-export async function takeRunFolder(out: string | undefined, opts: { replace?: boolean; root?: string } = {}): Promise<string> {
+export async function takeRunFolder(
+  out: string | undefined,
+  opts: { replace?: boolean; root?: string } = {},
+): Promise<string> {
   if (out === undefined) {
     const root = resolve(opts.root ?? "drdrill-runs");
     for (let i = 0; i < 5; i++) {
@@ -47,9 +52,14 @@ export async function takeRunFolder(out: string | undefined, opts: { replace?: b
       throw why(e, dir);
     });
     if (entries.length > 0) {
-      if (!opts.replace) throw issue(`${out} is not empty (a finished run?): choose a new folder, or add --replace to overwrite that run`);
+      if (!opts.replace)
+        throw issue(
+          `${out} is not empty (a finished run?): choose a new folder, or add --replace to overwrite that run`,
+        );
       if (!entries.includes("journal.jsonl") && !entries.includes("results.json")) {
-        throw issue(`${out} is not a drdrill run folder (no journal.jsonl or results.json): --replace only replaces a run`);
+        throw issue(
+          `${out} is not a drdrill run folder (no journal.jsonl or results.json): --replace only replaces a run`,
+        );
       }
       await rm(dir, { recursive: true, force: true }).catch((e: unknown) => {
         throw why(e, dir);

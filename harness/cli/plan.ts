@@ -42,24 +42,40 @@ export interface PlanOutput {
   expectedMs: number;
 }
 
-const issue = (path: string, message: string): InputIssue => ({ file: "(command line)", line: 1, column: 1, path, message });
+const issue = (path: string, message: string): InputIssue => ({
+  file: "(command line)",
+  line: 1,
+  column: 1,
+  path,
+  message,
+});
 
 export async function buildPlan(paths: string[], o: PlanCliOptions): Promise<PlanOutput> {
   const issues: InputIssue[] = [];
   const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
   if (shard && "message" in shard) issues.push(shard);
   const shards = o.shards !== undefined ? Number(o.shards) : undefined;
-  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1)) issues.push(issue("--shards", `"${o.shards}" is not a whole number of 1 or more`));
+  if (shards !== undefined && (!Number.isInteger(shards) || shards < 1))
+    issues.push(issue("--shards", `"${o.shards}" is not a whole number of 1 or more`));
   if (shard && shards !== undefined) issues.push(issue("--shards", "give --shard I/N or --shards N, not both"));
   const repeat = o.repeat !== undefined ? Number(o.repeat) : undefined;
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) issues.push(issue("--repeat", `"${o.repeat}" is not a whole number of 1 or more`));
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1))
+    issues.push(issue("--repeat", `"${o.repeat}" is not a whole number of 1 or more`));
   const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
-  if (o.size !== undefined && sizeBytes === undefined) issues.push(issue("--size", `"${o.size}" is not a size (e.g. 50MB)`));
+  if (o.size !== undefined && sizeBytes === undefined)
+    issues.push(issue("--size", `"${o.size}" is not a size (e.g. 50MB)`));
   if (issues.length > 0) throw new InputError(issues);
   const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"]);
   const previous = await previousRuns(o.durations);
-  const estimateOpts = { ...(sizeBytes !== undefined ? { sizeBytes } : {}), ...(o.target ? { targetName: o.target } : {}), ...(previous ? { previous } : {}) };
-  const plans = planRuns(scenarios, { ...(o.tool ? { tools: o.tool } : {}), ...(repeat !== undefined ? { repeat } : {}) });
+  const estimateOpts = {
+    ...(sizeBytes !== undefined ? { sizeBytes } : {}),
+    ...(o.target ? { targetName: o.target } : {}),
+    ...(previous ? { previous } : {}),
+  };
+  const plans = planRuns(scenarios, {
+    ...(o.tool ? { tools: o.tool } : {}),
+    ...(repeat !== undefined ? { repeat } : {}),
+  });
   const count = (shard as Shard | undefined)?.count ?? shards ?? 1;
   const split = shardsOf(plans, count, estimateOpts);
   const expected = expectedDurations(plans, previous, estimateOpts);
@@ -81,15 +97,29 @@ export async function buildPlan(paths: string[], o: PlanCliOptions): Promise<Pla
   });
   return {
     shard: (shard as Shard | undefined) ?? null,
-    shards: split.map((runs, s) => ({ index: s + 1, runs: runs.length, expectedMs: runs.reduce((t, i) => t + expected.get(i)!.ms, 0) })),
+    shards: split.map((runs, s) => ({
+      index: s + 1,
+      runs: runs.length,
+      expectedMs: runs.reduce((t, i) => t + expected.get(i)!.ms, 0),
+    })),
     runs: listed.map(run),
     expectedMs: listed.reduce((t, p) => t + expected.get(p.index)!.ms, 0),
   };
 }
 
 export function renderPlan(plan: PlanOutput): string {
-  const lines = plan.runs.map((r) => `  ${String(r.index + 1).padStart(3)}  shard ${r.shard}  ${r.scenario} · ${r.label}${r.repeat > 1 ? ` #${r.repeat}` : ""}  ~${formatDuration(r.expectedMs)} (${r.expectedFrom})`);
-  const head = plan.shard ? `shard ${plan.shard.index}/${plan.shard.count}: ${plan.runs.length} run(s), ~${formatDuration(plan.expectedMs)}` : `${plan.runs.length} run(s), ~${formatDuration(plan.expectedMs)}`;
-  const shards = plan.shards.length > 1 ? [`shards: ${plan.shards.map((s) => `${s.index}: ${s.runs} run(s) ~${formatDuration(s.expectedMs)}`).join(", ")}`] : [];
+  const lines = plan.runs.map(
+    (r) =>
+      `  ${String(r.index + 1).padStart(3)}  shard ${r.shard}  ${r.scenario} · ${r.label}${r.repeat > 1 ? ` #${r.repeat}` : ""}  ~${formatDuration(r.expectedMs)} (${r.expectedFrom})`,
+  );
+  const head = plan.shard
+    ? `shard ${plan.shard.index}/${plan.shard.count}: ${plan.runs.length} run(s), ~${formatDuration(plan.expectedMs)}`
+    : `${plan.runs.length} run(s), ~${formatDuration(plan.expectedMs)}`;
+  const shards =
+    plan.shards.length > 1
+      ? [
+          `shards: ${plan.shards.map((s) => `${s.index}: ${s.runs} run(s) ~${formatDuration(s.expectedMs)}`).join(", ")}`,
+        ]
+      : [];
   return `${[head, ...lines, ...shards].join("\n")}\n`;
 }

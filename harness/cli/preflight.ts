@@ -14,7 +14,16 @@ export const MIN_PASSPHRASE = 8;
 /** A tree's bytes on the data's side: the data, its backup, and the restored copy, at the same time. */
 const COPIES_PER_RUN = 3;
 
-export async function preflightRun(plans: RunPlan[], opts: { outDir: string; sizeBytes?: number; targetName?: string; targetSettings?: Record<string, Record<string, unknown>>; env?: NodeJS.ProcessEnv }): Promise<void> {
+export async function preflightRun(
+  plans: RunPlan[],
+  opts: {
+    outDir: string;
+    sizeBytes?: number;
+    targetName?: string;
+    targetSettings?: Record<string, Record<string, unknown>>;
+    env?: NodeJS.ProcessEnv;
+  },
+): Promise<void> {
   const env = opts.env ?? process.env;
   const issues: InputIssue[] = [];
   // The target each run goes to, with its settings as the run will see them (scenario, then the
@@ -36,9 +45,23 @@ export async function preflightRun(plans: RunPlan[], opts: { outDir: string; siz
     for (const i of parsed.error.issues) {
       const field = i.path.map(String).join(".");
       const onCli = cli && i.path[0] !== undefined && String(i.path[0]) in cli;
-      const where = onCli || !fromFile
-        ? { file: onCli ? "(command line)" : p.loaded.file, line: 1, column: 1, path: onCli ? `--target-setting ${name}.${field}` : `targetSettings.${name}.${field} (default)` }
-        : { file: p.loaded.file, ...(p.loaded.locate?.(["targetSettings", name, ...i.path.map((k) => (typeof k === "number" ? k : String(k)))]) ?? { line: 1, column: 1 }), path: `targetSettings.${name}.${field}` };
+      const where =
+        onCli || !fromFile
+          ? {
+              file: onCli ? "(command line)" : p.loaded.file,
+              line: 1,
+              column: 1,
+              path: onCli ? `--target-setting ${name}.${field}` : `targetSettings.${name}.${field} (default)`,
+            }
+          : {
+              file: p.loaded.file,
+              ...(p.loaded.locate?.([
+                "targetSettings",
+                name,
+                ...i.path.map((k) => (typeof k === "number" ? k : String(k))),
+              ]) ?? { line: 1, column: 1 }),
+              path: `targetSettings.${name}.${field}`,
+            };
       issues.push({ ...where, message: i.message });
     }
   }
@@ -52,7 +75,13 @@ export async function preflightRun(plans: RunPlan[], opts: { outDir: string; siz
     seenVars.add(name);
     const value = env[name];
     if (value && value.length < MIN_PASSPHRASE) {
-      issues.push({ file: "(environment)", line: 1, column: 1, path: name, message: `holds ${value.length} character(s): a passphrase needs at least ${MIN_PASSPHRASE} (a shorter one cannot be told apart from other text to redact it); unset it for a random one` });
+      issues.push({
+        file: "(environment)",
+        line: 1,
+        column: 1,
+        path: name,
+        message: `holds ${value.length} character(s): a passphrase needs at least ${MIN_PASSPHRASE} (a shorter one cannot be told apart from other text to redact it); unset it for a random one`,
+      });
     }
   }
   // The biggest local dataset must fit: its data, backup and restore side by side, plus a pristine copy.
@@ -64,7 +93,13 @@ export async function preflightRun(plans: RunPlan[], opts: { outDir: string; siz
     const key = s.dataset.copyFrom ?? `${opts.sizeBytes ?? s.dataset.size}`;
     let bytes = sized.get(key);
     if (bytes === undefined) {
-      bytes = s.dataset.copyFrom ? (await localDir(s.dataset.copyFrom).size().catch(() => ({ bytes: 0 }))).bytes : (opts.sizeBytes ?? parseSize(s.dataset.size)!);
+      bytes = s.dataset.copyFrom
+        ? (
+            await localDir(s.dataset.copyFrom)
+              .size()
+              .catch(() => ({ bytes: 0 }))
+          ).bytes
+        : (opts.sizeBytes ?? parseSize(s.dataset.size)!);
       sized.set(key, bytes);
     }
     if (!worst || bytes > worst.bytes) worst = { bytes, plan: p };
@@ -77,8 +112,21 @@ export async function preflightRun(plans: RunPlan[], opts: { outDir: string; siz
     const needed = worst.bytes * (COPIES_PER_RUN + 1);
     if (needed > free) {
       const s = worst.plan.loaded;
-      const where = opts.sizeBytes !== undefined ? { file: "(command line)", line: 1, column: 1, path: "--size" } : { file: s.file, ...(s.locate?.([s.scenario.dataset.copyFrom ? "dataset" : "dataset", s.scenario.dataset.copyFrom ? "copyFrom" : "size"]) ?? { line: 1, column: 1 }), path: s.scenario.dataset.copyFrom ? "dataset.copyFrom" : "dataset.size" };
-      issues.push({ ...where, message: `${formatBytes(worst.bytes)} of data needs about ${formatBytes(needed)} free in ${opts.outDir} (data, backup, restore and a pristine copy); ${formatBytes(free)} is free` });
+      const where =
+        opts.sizeBytes !== undefined
+          ? { file: "(command line)", line: 1, column: 1, path: "--size" }
+          : {
+              file: s.file,
+              ...(s.locate?.([
+                s.scenario.dataset.copyFrom ? "dataset" : "dataset",
+                s.scenario.dataset.copyFrom ? "copyFrom" : "size",
+              ]) ?? { line: 1, column: 1 }),
+              path: s.scenario.dataset.copyFrom ? "dataset.copyFrom" : "dataset.size",
+            };
+      issues.push({
+        ...where,
+        message: `${formatBytes(worst.bytes)} of data needs about ${formatBytes(needed)} free in ${opts.outDir} (data, backup, restore and a pristine copy); ${formatBytes(free)} is free`,
+      });
     }
   }
   if (issues.length > 0) throw new InputError(issues);

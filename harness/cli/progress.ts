@@ -29,7 +29,14 @@ export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Pro
   const slotProgress = (slot: Slot): Progress => ({
     wantsBytes: true,
     runStart(label, index, total) {
-      Object.assign(slot, { run: `[${index + 1}/${total}] ${label}`, runStart: Date.now(), phase: "", detail: "", bytes: "", active: true });
+      Object.assign(slot, {
+        run: `[${index + 1}/${total}] ${label}`,
+        runStart: Date.now(),
+        phase: "",
+        detail: "",
+        bytes: "",
+        active: true,
+      });
     },
     phase(name, d) {
       Object.assign(slot, { phase: name, detail: d ?? "", bytes: "", phaseStart: Date.now() });
@@ -41,7 +48,9 @@ export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Pro
     phaseEnd() {},
     runEnd(summary, ok) {
       slot.active = false;
-      out.write(`\r\x1b[2K${ok ? "ok  " : "!!  "}${slot.run}: ${summary} (${formatDuration(Date.now() - slot.runStart)})\n`);
+      out.write(
+        `\r\x1b[2K${ok ? "ok  " : "!!  "}${slot.run}: ${summary} (${formatDuration(Date.now() - slot.runStart)})\n`,
+      );
       draw();
     },
     warn(text) {
@@ -51,12 +60,28 @@ export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Pro
       clearInterval(timer);
     },
     forRun() {
-      const s: Slot = { run: "", phase: "", detail: "", bytes: "", phaseStart: Date.now(), runStart: Date.now(), active: false };
+      const s: Slot = {
+        run: "",
+        phase: "",
+        detail: "",
+        bytes: "",
+        phaseStart: Date.now(),
+        runStart: Date.now(),
+        active: false,
+      };
       slots.push(s);
       return { ...slotProgress(s), close() {} };
     },
   });
-  const main: Slot = { run: "", phase: "", detail: "", bytes: "", phaseStart: Date.now(), runStart: Date.now(), active: false };
+  const main: Slot = {
+    run: "",
+    phase: "",
+    detail: "",
+    bytes: "",
+    phaseStart: Date.now(),
+    runStart: Date.now(),
+    active: false,
+  };
   slots.push(main);
   return slotProgress(main);
 }
@@ -74,7 +99,9 @@ export function createLineProgress(out: NodeJS.WritableStream = process.stderr):
       phase() {},
       bytes() {},
       phaseEnd(name, ok, ms, detail) {
-        out.write(`  ${tag}${name}${detail ? ` (${detail})` : ""}: ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}\n`);
+        out.write(
+          `  ${tag}${name}${detail ? ` (${detail})` : ""}: ${ok ? "done" : "FAILED"} in ${formatDuration(ms)}\n`,
+        );
       },
       runEnd(summary) {
         out.write(`  ${tag}=> ${summary}\n`);

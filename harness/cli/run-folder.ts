@@ -12,11 +12,22 @@ export interface RunFolder {
   results: ResultsFile;
 }
 
-const issue = (file: string, path: string, message: string): InputIssue => ({ file, line: 1, column: 1, path, message });
+const issue = (file: string, path: string, message: string): InputIssue => ({
+  file,
+  line: 1,
+  column: 1,
+  path,
+  message,
+});
 
 /** Checks one folder (or a results.json path) and returns its problems instead of throwing. */
 export async function tryReadRunFolder(path: string): Promise<RunFolder | InputIssue> {
-  const isFile = path.endsWith(".json") && (await stat(path).then((s) => s.isFile(), () => false));
+  const isFile =
+    path.endsWith(".json") &&
+    (await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    ));
   const file = isFile ? path : join(path, "results.json");
   const text = await readFile(file, "utf8").catch(() => null);
   if (text === null) return issue(file, "", "not found: is this a drdrill run folder?");
@@ -26,8 +37,14 @@ export async function tryReadRunFolder(path: string): Promise<RunFolder | InputI
   } catch (e) {
     return issue(file, "", `not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof results !== "object" || results === null || typeof results.schemaVersion !== "number") return issue(file, "schemaVersion", "missing: not a drdrill results.json");
-  if (results.schemaVersion > SCHEMA_VERSION) return issue(file, "schemaVersion", `version ${results.schemaVersion} is newer than this drdrill understands (${SCHEMA_VERSION})`);
+  if (typeof results !== "object" || results === null || typeof results.schemaVersion !== "number")
+    return issue(file, "schemaVersion", "missing: not a drdrill results.json");
+  if (results.schemaVersion > SCHEMA_VERSION)
+    return issue(
+      file,
+      "schemaVersion",
+      `version ${results.schemaVersion} is newer than this drdrill understands (${SCHEMA_VERSION})`,
+    );
   if (!Array.isArray(results.results)) return issue(file, "results", "missing: not a drdrill results.json");
   return { dir: isFile ? dirname(file) : path, file, results };
 }

@@ -11,7 +11,14 @@ export interface Shard {
 
 export function parseShard(text: string, field = "--shard"): Shard | InputIssue {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) return { file: "(command line)", line: 1, column: 1, path: field, message: `"${text}" is not I/N with 1 <= I <= N` };
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+    return {
+      file: "(command line)",
+      line: 1,
+      column: 1,
+      path: field,
+      message: `"${text}" is not I/N with 1 <= I <= N`,
+    };
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
@@ -21,7 +28,8 @@ export async function previousRuns(path: string | undefined): Promise<RunResult[
   try {
     return (await readRunFolder(path)).results.results;
   } catch (e) {
-    if (e instanceof InputError) throw new InputError(e.issues.map((i) => ({ ...i, path: i.path ? `--durations: ${i.path}` : "--durations" })));
+    if (e instanceof InputError)
+      throw new InputError(e.issues.map((i) => ({ ...i, path: i.path ? `--durations: ${i.path}` : "--durations" })));
     throw e;
   }
 }

@@ -56,23 +56,30 @@ interface StartOptions {
 }
 
 export function registerVmCommands(program: Command, setExitCode: (code: number) => void): void {
-  const vm = program.command("vm").description("The MicroStack VM: image (build) and a VM to poke at over SSH (start, stop, status)");
+  const vm = program
+    .command("vm")
+    .description("The MicroStack VM: image (build) and a VM to poke at over SSH (start, stop, status)");
 
-  vm
-    .command("build")
+  vm.command("build")
     .description("Build the VM disk, kernel and initrd from the lab image and ci/vm; a no-op when both are unchanged")
     .option("--force", "rebuild even if the image for this recipe exists")
     .action(async (o: { force?: boolean }) => {
-      setExitCode(await guarded(async () => {
-        const r = await buildVmImage({ force: Boolean(o.force), say });
-        if (r.cached) say(`${r.hash} is up to date (${r.dir}; checked in ${seconds(r.ms)})`);
-        else say(`built ${r.hash} in ${seconds(r.ms)} (lab image ${r.labMs ? seconds(r.labMs) : "cached"}, docker build ${r.dockerMs ? seconds(r.dockerMs) : "cached"}, export ${seconds(r.exportMs)}, disk ${seconds(r.diskMs)}): ${r.dir}`);
-      }));
+      setExitCode(
+        await guarded(async () => {
+          const r = await buildVmImage({ force: Boolean(o.force), say });
+          if (r.cached) say(`${r.hash} is up to date (${r.dir}; checked in ${seconds(r.ms)})`);
+          else
+            say(
+              `built ${r.hash} in ${seconds(r.ms)} (lab image ${r.labMs ? seconds(r.labMs) : "cached"}, docker build ${r.dockerMs ? seconds(r.dockerMs) : "cached"}, export ${seconds(r.exportMs)}, disk ${seconds(r.diskMs)}): ${r.dir}`,
+            );
+        }),
+      );
     });
 
-  vm
-    .command("start")
-    .description(`Boot a VM named ${MANUAL_NAME} (or --name), wait for SSH and the lab's services, and leave it running`)
+  vm.command("start")
+    .description(
+      `Boot a VM named ${MANUAL_NAME} (or --name), wait for SSH and the lab's services, and leave it running`,
+    )
     .option("--name <name>", "VM name (its folder is under the cache)", MANUAL_NAME)
     .option("--memory <mb>", "guest memory in MiB (default 3072)")
     .option("--cpus <n>", "guest CPUs (default 2)")
@@ -80,66 +87,77 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
     .option("--lab <mode>", "baked (unpack the baked cloud), fresh (a real init) or off (no services)", "baked")
     .option("--no-wait", "return once SSH answers, without waiting for the lab's services")
     .action(async (o: StartOptions) => {
-      setExitCode(await guarded(async () => {
-        if (!/^[\w.-]+$/.test(o.name)) throw new EnvironmentError(`--name "${o.name}": letters, digits, ".", "_" and "-" only`);
-        const runDir = manualRunDir(o.name);
-        if ((await listVms()).some((v) => v.runDir === resolve(runDir))) throw new EnvironmentError(`a VM named ${o.name} is running already (drdrill vm status; drdrill vm stop --name ${o.name})`);
-        const release = killVmsOnInterrupt();
-        try {
-          const v = await startVm({
-            runDir,
-            role: "manual",
-            say,
-            lab: o.lab,
-            ...(o.memory ? { memoryMb: Number(o.memory) } : {}),
-            ...(o.cpus ? { cpus: Number(o.cpus) } : {}),
-            ...(o.accel ? { accel: o.accel } : {}),
-          });
-          say(`SSH answers after ${seconds(v.bootToSshMs)} (${v.accel}${v.emulated ? ", emulated" : ""}, qemu pid ${v.pid})`);
-          if (o.wait && o.lab !== "off") {
-            const r = await waitForLabReady(v);
-            say(`lab ready ${seconds(r.bootToReadyMs)} after boot: ${r.readyLine}`);
+      setExitCode(
+        await guarded(async () => {
+          if (!/^[\w.-]+$/.test(o.name))
+            throw new EnvironmentError(`--name "${o.name}": letters, digits, ".", "_" and "-" only`);
+          const runDir = manualRunDir(o.name);
+          if ((await listVms()).some((v) => v.runDir === resolve(runDir)))
+            throw new EnvironmentError(
+              `a VM named ${o.name} is running already (drdrill vm status; drdrill vm stop --name ${o.name})`,
+            );
+          const release = killVmsOnInterrupt();
+          try {
+            const v = await startVm({
+              runDir,
+              role: "manual",
+              say,
+              lab: o.lab,
+              ...(o.memory ? { memoryMb: Number(o.memory) } : {}),
+              ...(o.cpus ? { cpus: Number(o.cpus) } : {}),
+              ...(o.accel ? { accel: o.accel } : {}),
+            });
+            say(
+              `SSH answers after ${seconds(v.bootToSshMs)} (${v.accel}${v.emulated ? ", emulated" : ""}, qemu pid ${v.pid})`,
+            );
+            if (o.wait && o.lab !== "off") {
+              const r = await waitForLabReady(v);
+              say(`lab ready ${seconds(r.bootToReadyMs)} after boot: ${r.readyLine}`);
+            }
+            const ssh = sshCommandLine(v);
+            process.stdout.write(
+              [
+                `${ssh}`,
+                `${ssh} microstack.openstack token issue`,
+                `${ssh} snap services microstack`,
+                `${ssh} snap stop microstack      # and: snap start microstack`,
+                `console: ${v.consoleLog}`,
+                `drdrill vm stop --name ${o.name}     # or drdrill vm stop: every drdrill VM`,
+              ].join("\n") + "\n",
+            );
+          } finally {
+            release();
           }
-          const ssh = sshCommandLine(v);
-          process.stdout.write(
-            [
-              `${ssh}`,
-              `${ssh} microstack.openstack token issue`,
-              `${ssh} snap services microstack`,
-              `${ssh} snap stop microstack      # and: snap start microstack`,
-              `console: ${v.consoleLog}`,
-              `drdrill vm stop --name ${o.name}     # or drdrill vm stop: every drdrill VM`,
-            ].join("\n") + "\n",
-          );
-        } finally {
-          release();
-        }
-      }));
+        }),
+      );
     });
 
-  vm
-    .command("stop")
+  vm.command("stop")
     .description("Stop VMs: every VM drdrill runs on this host, or only --name")
     .option("--name <name>", "only this VM (started with drdrill vm start --name)")
     .action(async (o: { name?: string }) => {
-      setExitCode(await guarded(async () => {
-        const all = await listVms();
-        const chosen = o.name ? all.filter((v) => v.runDir === resolve(manualRunDir(o.name!))) : all;
-        for (const v of chosen) await stopRecordedVm(v);
-        // the folders (overlay, keys, console) of manual VMs that no longer run, also ones powered off inside
-        const live = new Set((await listVms()).map((v) => v.runDir));
-        const names = o.name ? [o.name] : await readdir(join(vmCacheRoot(), "manual")).catch(() => []);
-        for (const n of names) if (!live.has(resolve(manualRunDir(n)))) await rm(manualRunDir(n), { recursive: true, force: true });
-        say(chosen.length > 0 ? `stopped ${chosen.map((v) => v.id).join(", ")}` : "no VMs running");
-      }));
+      setExitCode(
+        await guarded(async () => {
+          const all = await listVms();
+          const chosen = o.name ? all.filter((v) => v.runDir === resolve(manualRunDir(o.name!))) : all;
+          for (const v of chosen) await stopRecordedVm(v);
+          // the folders (overlay, keys, console) of manual VMs that no longer run, also ones powered off inside
+          const live = new Set((await listVms()).map((v) => v.runDir));
+          const names = o.name ? [o.name] : await readdir(join(vmCacheRoot(), "manual")).catch(() => []);
+          for (const n of names)
+            if (!live.has(resolve(manualRunDir(n)))) await rm(manualRunDir(n), { recursive: true, force: true });
+          say(chosen.length > 0 ? `stopped ${chosen.map((v) => v.id).join(", ")}` : "no VMs running");
+        }),
+      );
     });
 
-  vm
-    .command("status")
+  vm.command("status")
     .description("Show whether the image for the current recipe is built, what the KVM probe said, and the running VMs")
     .action(async () => {
-      setExitCode(await guarded(async () => {
-        process.stdout.write(`${(await vmStatus()).join("\n")}\n`);
-      }));
+      setExitCode(
+        await guarded(async () => {
+          process.stdout.write(`${(await vmStatus()).join("\n")}\n`);
+        }),
+      );
     });
 }

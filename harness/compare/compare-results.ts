@@ -56,7 +56,12 @@ function side(runs: RunResult[] | undefined): SideSummary | null {
 /** Only runs that got as far as measuring count towards the metrics (errors measured nothing). */
 const measured = (runs: RunResult[]) => runs.filter((r) => r.outcome !== "error");
 
-function compareGroup(group: string, base: RunResult[] | undefined, next: RunResult[] | undefined, opts: JudgeOptions): GroupChange {
+function compareGroup(
+  group: string,
+  base: RunResult[] | undefined,
+  next: RunResult[] | undefined,
+  opts: JudgeOptions,
+): GroupChange {
   const any = (base ?? next)![0]!;
   const out: GroupChange = {
     group,
@@ -73,12 +78,20 @@ function compareGroup(group: string, base: RunResult[] | undefined, next: RunRes
   const b = out.base!;
   const n = out.next!;
   out.outcomeRegression = n.passed / n.runs < b.passed / b.runs;
-  if (out.outcomeRegression) out.notes.push(`passed ${b.passed}/${b.runs} before, ${n.passed}/${n.runs} now (outcomes: ${n.outcomes.join(", ")})`);
+  if (out.outcomeRegression)
+    out.notes.push(
+      `passed ${b.passed}/${b.runs} before, ${n.passed}/${n.runs} now (outcomes: ${n.outcomes.join(", ")})`,
+    );
   const mb = measured(base);
   const mn = measured(next);
-  const src = { base: spreadOf(mb.map((r) => r.metrics.sourceBytes)), next: spreadOf(mn.map((r) => r.metrics.sourceBytes)) };
+  const src = {
+    base: spreadOf(mb.map((r) => r.metrics.sourceBytes)),
+    next: spreadOf(mn.map((r) => r.metrics.sourceBytes)),
+  };
   if (src.base && src.next && src.base.median !== src.next.median) {
-    out.notes.push(`the data set differs (${formatBytes(src.base.median)} before, ${formatBytes(src.next.median)} now): compare rates, not times`);
+    out.notes.push(
+      `the data set differs (${formatBytes(src.base.median)} before, ${formatBytes(src.next.median)} now): compare rates, not times`,
+    );
   }
   const sourceBytes = src.base && src.next ? { base: src.base.median, next: src.next.median } : undefined;
   out.metrics = COMPARED_METRICS.map((kind) => {
@@ -94,11 +107,24 @@ export function compareResults(base: ResultsFile, next: ResultsFile, opts: Judge
   const gn = byGroup(next.results);
   const names = [...new Set([...gb.keys(), ...gn.keys()])];
   const groups = names.map((g) => compareGroup(g, gb.get(g), gn.get(g), opts));
-  const regressions = groups.reduce((s, g) => s + (g.outcomeRegression ? 1 : 0) + g.metrics.filter((m) => m.verdict === "regression").length, 0);
+  const regressions = groups.reduce(
+    (s, g) => s + (g.outcomeRegression ? 1 : 0) + g.metrics.filter((m) => m.verdict === "regression").length,
+    0,
+  );
   const improvements = groups.reduce((s, g) => s + g.metrics.filter((m) => m.verdict === "improvement").length, 0);
   return {
-    base: { runId: base.runId, startedAt: base.startedAt, runs: base.results.length, parallelJobs: base.parallelJobs ?? 1 },
-    next: { runId: next.runId, startedAt: next.startedAt, runs: next.results.length, parallelJobs: next.parallelJobs ?? 1 },
+    base: {
+      runId: base.runId,
+      startedAt: base.startedAt,
+      runs: base.results.length,
+      parallelJobs: base.parallelJobs ?? 1,
+    },
+    next: {
+      runId: next.runId,
+      startedAt: next.startedAt,
+      runs: next.results.length,
+      parallelJobs: next.parallelJobs ?? 1,
+    },
     options: opts,
     groups,
     regressions,

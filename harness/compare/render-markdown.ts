@@ -36,11 +36,13 @@ const HEAD = ["| group | metric | base | new | change | verdict | why |", "|---|
 const GROUP_HEAD = ["| metric | base | new | change | verdict | why |", "|---|---:|---:|---:|---|---|"];
 
 /** `labels` name the two sides, e.g. their folders. */
-export function renderComparisonMarkdown(c: ResultsComparison, labels: { base: string; next: string } = { base: "base", next: "new" }): string {
+export function renderComparisonMarkdown(
+  c: ResultsComparison,
+  labels: { base: string; next: string } = { base: "base", next: "new" },
+): string {
   const o = c.options;
-  const headline = c.regressions > 0
-    ? `❌ **${c.regressions} regression${c.regressions > 1 ? "s" : ""}**`
-    : "✅ **No regression**";
+  const headline =
+    c.regressions > 0 ? `❌ **${c.regressions} regression${c.regressions > 1 ? "s" : ""}**` : "✅ **No regression**";
   const lines = [
     `## drdrill compare: ${headline}${c.improvements > 0 ? `, ${c.improvements} improvement${c.improvements > 1 ? "s" : ""}` : ""}`,
     "",
@@ -50,11 +52,17 @@ export function renderComparisonMarkdown(c: ResultsComparison, labels: { base: s
   ];
   if (c.base.parallelJobs !== c.next.parallelJobs) {
     const how = (n: number) => (n > 1 ? `up to ${n} runs at once (--jobs)` : "one run at a time");
-    lines.push(`⚠️ Base ran ${how(c.base.parallelJobs)}, new ${how(c.next.parallelJobs)}: runs that share the machine are slower, so their timings are not comparable with serial ones.`, "");
+    lines.push(
+      `⚠️ Base ran ${how(c.base.parallelJobs)}, new ${how(c.next.parallelJobs)}: runs that share the machine are slower, so their timings are not comparable with serial ones.`,
+      "",
+    );
   }
   const both = c.groups.filter((g) => g.presence === "both");
   if (both.some((g) => g.base!.runs === 1 || g.next!.runs === 1)) {
-    lines.push("Single runs have no spread to tell noise by, so the threshold and the floor decide alone: repeat the drill (`--repeat 3`) for a sturdier verdict.", "");
+    lines.push(
+      "Single runs have no spread to tell noise by, so the threshold and the floor decide alone: repeat the drill (`--repeat 3`) for a sturdier verdict.",
+      "",
+    );
   }
   const outcome = both.filter((g) => g.outcomeRegression);
   if (outcome.length > 0) {
@@ -62,22 +70,36 @@ export function renderComparisonMarkdown(c: ResultsComparison, labels: { base: s
     for (const g of outcome) lines.push(`- ❌ **${cell(groupName(g))}**: ${g.notes[0]}`);
     lines.push("");
   }
-  const notable = both.flatMap((g) => g.metrics.filter((m) => m.verdict === "regression" || m.verdict === "improvement").map((m) => row(g, m)));
+  const notable = both.flatMap((g) =>
+    g.metrics.filter((m) => m.verdict === "regression" || m.verdict === "improvement").map((m) => row(g, m)),
+  );
   if (notable.length > 0) lines.push("### Changes beyond the noise", "", ...HEAD, ...notable, "");
   else if (both.length > 0) lines.push("No metric changed beyond the noise.", "");
   const only = c.groups.filter((g) => g.presence !== "both");
   if (only.length > 0) {
     lines.push("### Not in both runs", "");
-    for (const g of only) lines.push(`- ${cell(groupName(g))}: only in ${g.presence === "base-only" ? "base" : "new"} (${(g.base ?? g.next)!.runs} run(s))`);
+    for (const g of only)
+      lines.push(
+        `- ${cell(groupName(g))}: only in ${g.presence === "base-only" ? "base" : "new"} (${(g.base ?? g.next)!.runs} run(s))`,
+      );
     lines.push("");
   }
-  const notes = both.flatMap((g) => g.notes.filter((n) => !g.outcomeRegression || n !== g.notes[0]).map((n) => `- ${cell(groupName(g))}: ${n}`));
+  const notes = both.flatMap((g) =>
+    g.notes.filter((n) => !g.outcomeRegression || n !== g.notes[0]).map((n) => `- ${cell(groupName(g))}: ${n}`),
+  );
   if (notes.length > 0) lines.push("### Notes", "", ...notes, "");
   if (both.length > 0) {
     lines.push("<details><summary>All metrics</summary>", "");
     for (const g of both) {
-      lines.push(`**${cell(groupName(g))}** (base ${g.base!.passed}/${g.base!.runs} passed, new ${g.next!.passed}/${g.next!.runs})`, "", ...GROUP_HEAD);
-      for (const m of g.metrics) lines.push(`| ${m.kind.label} | ${spreadText(m, m.base)} | ${spreadText(m, m.next)} | ${change(m)} | ${MARK[m.verdict]} | ${cell(m.why)} |`);
+      lines.push(
+        `**${cell(groupName(g))}** (base ${g.base!.passed}/${g.base!.runs} passed, new ${g.next!.passed}/${g.next!.runs})`,
+        "",
+        ...GROUP_HEAD,
+      );
+      for (const m of g.metrics)
+        lines.push(
+          `| ${m.kind.label} | ${spreadText(m, m.base)} | ${spreadText(m, m.next)} | ${change(m)} | ${MARK[m.verdict]} | ${cell(m.why)} |`,
+        );
       lines.push("");
     }
     lines.push("</details>", "");

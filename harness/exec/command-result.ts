@@ -5,7 +5,13 @@ export interface FinishedCommand {
   spec: CommandSpec;
   /** The command line to show, already redacted. */
   shown: string;
-  res: { exitCode?: number | undefined; signal?: string | undefined; isCanceled?: boolean; code?: string | undefined; shortMessage?: string | undefined };
+  res: {
+    exitCode?: number | undefined;
+    signal?: string | undefined;
+    isCanceled?: boolean;
+    code?: string | undefined;
+    shortMessage?: string | undefined;
+  };
   timedOut: boolean;
   startedAt: string;
   startMs: number;
@@ -28,7 +34,13 @@ export function commandResult(f: FinishedCommand): CommandResult {
   const notStarted = !f.timedOut && raw === undefined && signal === null && !f.res.isCanceled;
   return {
     label: f.spec.label,
-    ...(notStarted ? { notStarted: true, message: f.res.shortMessage ?? `${f.spec.command} could not be started${f.res.code ? ` (${f.res.code})` : ""}` } : {}),
+    ...(notStarted
+      ? {
+          notStarted: true,
+          message:
+            f.res.shortMessage ?? `${f.spec.command} could not be started${f.res.code ? ` (${f.res.code})` : ""}`,
+        }
+      : {}),
     command: f.shown,
     exitCode,
     signal,

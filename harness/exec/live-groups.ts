@@ -33,11 +33,18 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
 }
 
 async function callKillers(list: GroupKiller[], signal: NodeJS.Signals): Promise<void> {
-  await Promise.all(list.map((kill) => {
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((r) => (timer = setTimeout(r, KILLER_TIMEOUT_MS)));
-    return Promise.race([Promise.resolve().then(() => kill(signal)).catch(() => {}), bound]).finally(() => clearTimeout(timer));
-  }));
+  await Promise.all(
+    list.map((kill) => {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (timer = setTimeout(r, KILLER_TIMEOUT_MS)));
+      return Promise.race([
+        Promise.resolve()
+          .then(() => kill(signal))
+          .catch(() => {}),
+        bound,
+      ]).finally(() => clearTimeout(timer));
+    }),
+  );
 }
 
 /** Kills every live group, local and remote (SIGTERM, then SIGKILL after `graceMs`); returns how many. */

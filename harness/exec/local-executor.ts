@@ -58,7 +58,9 @@ export class LocalExecutor implements CommandExecutor {
     const startedAt = new Date().toISOString();
     const startMs = monoMs();
     // The harness's own helper calls (no logs) run directly: no wrapper shell, no CPU accounting.
-    const [cmd, args] = logged ? ["bash", ["-c", WRAPPER, "drdrill-wrap", spec.command, ...spec.args]] : [spec.command, spec.args];
+    const [cmd, args] = logged
+      ? ["bash", ["-c", WRAPPER, "drdrill-wrap", spec.command, ...spec.args]]
+      : [spec.command, spec.args];
     const child = execa(cmd, args, {
       cwd: spec.cwd,
       env: { ...spec.env, ...(logged ? { DRDRILL_TIMES_FILE: timesFile } : {}) },
@@ -103,6 +105,19 @@ export class LocalExecutor implements CommandExecutor {
     const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
 
     const shown = this.secrets.redact(displayCommand(spec.command, spec.args, spec.secretEnv));
-    return commandResult({ spec, shown, res, timedOut, startedAt, startMs, endMs, base, stdout, stderr, peakRssBytes, cpuMs });
+    return commandResult({
+      spec,
+      shown,
+      res,
+      timedOut,
+      startedAt,
+      startMs,
+      endMs,
+      base,
+      stdout,
+      stderr,
+      peakRssBytes,
+      cpuMs,
+    });
   }
 }

@@ -13,10 +13,20 @@ export async function archiveVolumes(repo: ConfinedDir, tool: ToolAdapter): Prom
 }
 
 /** The volume chosen by index (negative counts from the end) or, without one, by seed. */
-export async function chooseVolume(repo: ConfinedDir, tool: ToolAdapter, index: number | undefined, seed: number): Promise<FileInfo & { of: number }> {
+export async function chooseVolume(
+  repo: ConfinedDir,
+  tool: ToolAdapter,
+  index: number | undefined,
+  seed: number,
+): Promise<FileInfo & { of: number }> {
   const vols = await archiveVolumes(repo, tool);
   if (vols.length === 0) throw new Error(`no archive volumes found in the repository for ${tool.name}`);
-  const i = index === undefined ? Math.floor(((seed * 2654435761) >>> 0) % vols.length) : index < 0 ? vols.length + index : index;
+  const i =
+    index === undefined
+      ? Math.floor(((seed * 2654435761) >>> 0) % vols.length)
+      : index < 0
+        ? vols.length + index
+        : index;
   const v = vols[Math.max(0, Math.min(vols.length - 1, i))]!;
   return { ...v, of: vols.length };
 }

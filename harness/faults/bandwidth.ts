@@ -7,7 +7,8 @@ import { applyRule, durationProblems } from "./network.ts";
 
 export default defineFault({
   name: "bandwidth",
-  description: "Cap the link to the secondary site at a rate (e.g. 2MB/s); without a rate, the scenario's sweep.bandwidth.",
+  description:
+    "Cap the link to the secondary site at a rate (e.g. 2MB/s); without a rate, the scenario's sweep.bandwidth.",
   params: z
     .object({
       rate: z.string().optional().describe("e.g. 2MB/s; default: this run's value of sweep.bandwidth."),
@@ -18,7 +19,9 @@ export default defineFault({
   needsSite: true,
   transient: true,
   validate: (p) => [
-    ...(p.rate !== undefined && !(parseRate(p.rate)! > 0) ? [{ field: "rate", message: `"${p.rate}" is not a rate; write e.g. 2MB/s` }] : []),
+    ...(p.rate !== undefined && !(parseRate(p.rate)! > 0)
+      ? [{ field: "rate", message: `"${p.rate}" is not a rate; write e.g. 2MB/s` }]
+      : []),
     ...durationProblems("for", p.for),
   ],
   async inject(p, ctx) {

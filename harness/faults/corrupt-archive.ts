@@ -19,6 +19,15 @@ export default defineFault({
     const offset = Math.max(0, Math.floor(v.size / 2) - Math.floor(p.bytes / 2));
     const n = Math.min(p.bytes, v.size - offset);
     const r = await ctx.repo.patch([{ path: v.path, offset, length: n, mode: "flip" }]);
-    return { effects: { volume: v.path, volumes: v.of, volumeBytes: v.size, offset, bytesFlipped: r.bytes, ...trapsMet(r.refused) } };
+    return {
+      effects: {
+        volume: v.path,
+        volumes: v.of,
+        volumeBytes: v.size,
+        offset,
+        bytesFlipped: r.bytes,
+        ...trapsMet(r.refused),
+      },
+    };
   },
 });

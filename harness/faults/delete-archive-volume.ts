@@ -7,7 +7,11 @@ import { trapsMet } from "./pick.ts";
 export default defineFault({
   name: "delete-archive-volume",
   description: "Delete one archive volume/pack/segment from the backup destination.",
-  params: z.object({ volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end.") }).strict(),
+  params: z
+    .object({
+      volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end."),
+    })
+    .strict(),
   expect: ["detected"],
   async inject(p, ctx) {
     const v = await chooseVolume(ctx.repo, ctx.tool, p.volume, ctx.seed);

@@ -8,10 +8,14 @@ import { defineFault } from "./fault.ts";
 
 export default defineFault({
   name: "delete-backups",
-  description: "Erase every backup with the tool's own commands and the target's credentials (an attacker on the target).",
+  description:
+    "Erase every backup with the tool's own commands and the target's credentials (an attacker on the target).",
   params: z.object({}).strict(),
   expect: ["recovered", "failed", "detected"],
-  requires: (_p, tool) => (tool.capabilities.eraseAll ? undefined : `delete-backups does not apply: ${tool.name} has no way to erase its backups declared`),
+  requires: (_p, tool) =>
+    tool.capabilities.eraseAll
+      ? undefined
+      : `delete-backups does not apply: ${tool.name} has no way to erase its backups declared`,
   async inject(_p, ctx) {
     const before = await ctx.repo.size();
     const attackWallMs = Date.now();
@@ -21,7 +25,11 @@ export default defineFault({
     return {
       effects: {
         how: ctx.tool.capabilities.eraseAll,
-        commands: runs.map((r) => ({ label: r.label, exitCode: r.exitCode, ...(r.message ? { said: r.message } : {}) })),
+        commands: runs.map((r) => ({
+          label: r.label,
+          exitCode: r.exitCode,
+          ...(r.message ? { said: r.message } : {}),
+        })),
         attackerCommandsSucceeded: runs.every((r) => !r.failed),
         repoBytesBefore: before.bytes,
         repoBytesAfter: after.bytes,

@@ -19,6 +19,14 @@ export default defineFault({
   async inject(p, ctx) {
     const { files, victims, skipped } = await pickFraction(ctx.data, p.under, p.fraction, `delete-files:${p.seed}`);
     const r = await ctx.data.delete(victims.map((v) => v.path));
-    return { effects: { filesDeleted: r.touched, of: files.length, bytesDeleted: r.bytes, examples: r.examples, ...trapsMet(r.refused, skipped) } };
+    return {
+      effects: {
+        filesDeleted: r.touched,
+        of: files.length,
+        bytesDeleted: r.bytes,
+        examples: r.examples,
+        ...trapsMet(r.refused, skipped),
+      },
+    };
   },
 });

@@ -18,6 +18,13 @@ export default defineFault({
     // The data directory may be a mount point: "." empties it rather than removes it. A service
     // still writing may refill a folder being deleted: the agent goes again.
     const r = await ctx.data.delete([p.path]);
-    return { effects: { path: p.path, kind: st.type === "dir" ? "directory" : st.type, entriesDeleted: r.entries, ...trapsMet(r.refused) } };
+    return {
+      effects: {
+        path: p.path,
+        kind: st.type === "dir" ? "directory" : st.type,
+        entriesDeleted: r.entries,
+        ...trapsMet(r.refused),
+      },
+    };
   },
 });

@@ -14,17 +14,28 @@ export default defineFault({
   description: "Restore next onto a tmpfs too small for the data; the harness kills a restore that stalls on it.",
   params: z
     .object({
-      size: z.union([z.string(), z.number()]).optional().describe("Size of the restore filesystem; default half the data."),
-      stalledFor: z.string().default("5s").describe("A restore making no progress on a full filesystem this long is killed."),
+      size: z
+        .union([z.string(), z.number()])
+        .optional()
+        .describe("Size of the restore filesystem; default half the data."),
+      stalledFor: z
+        .string()
+        .default("5s")
+        .describe("A restore making no progress on a full filesystem this long is killed."),
     })
     .strict(),
   expect: ["detected"],
   validate: (p) => [
-    ...(p.size !== undefined && parseSize(p.size) === undefined ? [{ field: "size", message: `"${p.size}" is not a size` }] : []),
-    ...(parseDuration(p.stalledFor) === undefined ? [{ field: "stalledFor", message: `"${p.stalledFor}" is not a duration` }] : []),
+    ...(p.size !== undefined && parseSize(p.size) === undefined
+      ? [{ field: "size", message: `"${p.size}" is not a size` }]
+      : []),
+    ...(parseDuration(p.stalledFor) === undefined
+      ? [{ field: "stalledFor", message: `"${p.stalledFor}" is not a duration` }]
+      : []),
   ],
   async inject(p, ctx) {
-    if (!ctx.smallFilesystem) throw new EnvironmentError("disk-full: this target cannot mount a small file system for the restore");
+    if (!ctx.smallFilesystem)
+      throw new EnvironmentError("disk-full: this target cannot mount a small file system for the restore");
     const sizeBytes = p.size !== undefined ? parseSize(p.size)! : Math.max(1 << 20, Math.floor(ctx.sourceBytes / 2));
     const fs = await ctx.smallFilesystem(sizeBytes);
     const stallMs = parseDuration(p.stalledFor)!;
@@ -43,23 +54,37 @@ export default defineFault({
           timer = setInterval(() => {
             if (busy) return;
             busy = true;
-            void fs.usage().then(({ freeBytes }) => {
-              busy = false;
-              if (freeBytes > FULL_BYTES) return void (fullSince = null);
-              fullSince ??= Date.now();
-              if (Date.now() - fullSince >= stallMs && !killedByHarness) {
-                killedByHarness = true;
-                void group.kill("SIGKILL");
-              }
-            }, () => (busy = false));
+            void fs.usage().then(
+              ({ freeBytes }) => {
+                busy = false;
+                if (freeBytes > FULL_BYTES) return void (fullSince = null);
+                fullSince ??= Date.now();
+                if (Date.now() - fullSince >= stallMs && !killedByHarness) {
+                  killedByHarness = true;
+                  void group.kill("SIGKILL");
+                }
+              },
+              () => (busy = false),
+            );
           }, POLL_MS);
         },
         async finish(run) {
           clearInterval(timer);
           const { freeBytes, totalBytes } = await fs.usage();
           const full = freeBytes <= FULL_BYTES;
-          const effects = { restoreExitCode: run.exitCode, filesystemFull: full, freeBytes, filesystemBytes: totalBytes, killedByHarness };
-          if (killedByHarness) return { effects, consumedFailure: true, detectedBy: `harness: restore stalled ${p.stalledFor} on a full filesystem (${freeBytes} of ${totalBytes} bytes free); killed` };
+          const effects = {
+            restoreExitCode: run.exitCode,
+            filesystemFull: full,
+            freeBytes,
+            filesystemBytes: totalBytes,
+            killedByHarness,
+          };
+          if (killedByHarness)
+            return {
+              effects,
+              consumedFailure: true,
+              detectedBy: `harness: restore stalled ${p.stalledFor} on a full filesystem (${freeBytes} of ${totalBytes} bytes free); killed`,
+            };
           return { effects };
         },
         async dispose() {

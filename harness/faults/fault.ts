@@ -74,7 +74,9 @@ export interface ArmedFault {
   /** Called with the tool's process group once the call it acts on started. */
   onToolStart?(group: ProcessHandle): void;
   /** Called after that call ended; returns what happened, for the journal and the report. */
-  finish(run: ToolRun): Promise<{ effects: Record<string, unknown>; consumedFailure?: boolean; detectedBy?: string; retry?: boolean }>;
+  finish(
+    run: ToolRun,
+  ): Promise<{ effects: Record<string, unknown>; consumedFailure?: boolean; detectedBy?: string; retry?: boolean }>;
   /** Paths (relative to the data directory) left out of the strict comparison and judged instead. */
   volatile?: string[];
   /** Judges the restored tree (`under` a folder of `dir`). */

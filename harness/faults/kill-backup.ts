@@ -16,14 +16,20 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered"],
-  validate: (p) => (p.after !== undefined && parseDuration(p.after) === undefined ? [{ field: "after", message: `"${p.after}" is not a duration` }] : []),
+  validate: (p) =>
+    p.after !== undefined && parseDuration(p.after) === undefined
+      ? [{ field: "after", message: `"${p.after}" is not a duration` }]
+      : [],
   async inject(p, ctx) {
     const threshold = Math.round(ctx.sourceBytes * p.at);
     const afterMs = p.after ? parseDuration(p.after)! : undefined;
     let timer: NodeJS.Timeout | undefined;
     let killed: { afterMs: number; readBytes: number } | null = null;
     return {
-      effects: { armed: "next backup", ...(afterMs !== undefined ? { afterMs } : { atFraction: p.at, atReadBytes: threshold }) },
+      effects: {
+        armed: "next backup",
+        ...(afterMs !== undefined ? { afterMs } : { atFraction: p.at, atReadBytes: threshold }),
+      },
       armed: {
         on: "backup",
         onToolStart(group) {
@@ -34,20 +40,33 @@ export default defineFault({
           timer = setInterval(() => {
             if (busy || killed) return;
             busy = true;
-            void group.readBytes().then(async (read) => {
-              busy = false;
-              const due = afterMs !== undefined ? Date.now() - started >= afterMs : read >= threshold;
-              if (!due || killed) return;
-              clearInterval(timer);
-              killed = { afterMs: Date.now() - started, readBytes: read };
-              await group.kill("SIGKILL");
-            }, () => (busy = false));
+            void group.readBytes().then(
+              async (read) => {
+                busy = false;
+                const due = afterMs !== undefined ? Date.now() - started >= afterMs : read >= threshold;
+                if (!due || killed) return;
+                clearInterval(timer);
+                killed = { afterMs: Date.now() - started, readBytes: read };
+                await group.kill("SIGKILL");
+              },
+              () => (busy = false),
+            );
           }, POLL_MS);
         },
         async finish(run) {
           clearInterval(timer);
           if (!killed) return { effects: { killed: false, note: "the backup finished before the kill point" } };
-          return { effects: { killed: true, killedAfterMs: killed.afterMs, killedAtReadBytes: killed.readBytes, exitCode: run.exitCode, signal: run.signal }, consumedFailure: true, retry: true };
+          return {
+            effects: {
+              killed: true,
+              killedAfterMs: killed.afterMs,
+              killedAtReadBytes: killed.readBytes,
+              exitCode: run.exitCode,
+              signal: run.signal,
+            },
+            consumedFailure: true,
+            retry: true,
+          };
         },
         async dispose() {
           clearInterval(timer);

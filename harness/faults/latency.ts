@@ -16,7 +16,10 @@ export default defineFault({
   validate: (p) => [...durationProblems("delay", p.delay, 1), ...durationProblems("for", p.for)],
   async inject(p, ctx) {
     const fw = ctx.site?.firewall;
-    if (!fw) throw new EnvironmentError("network faults need the container site drdrill stands up (its own network namespace)");
+    if (!fw)
+      throw new EnvironmentError(
+        "network faults need the container site drdrill stands up (its own network namespace)",
+      );
     const why = await fw.latencyUnsupported();
     if (why) throw new EnvironmentError(why);
     const ms = parseDuration(p.delay)!;

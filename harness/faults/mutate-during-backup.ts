@@ -8,7 +8,8 @@ import { folderProblems, pickSeeded, trapsMet } from "./pick.ts";
 
 export default defineFault({
   name: "mutate-during-backup",
-  description: "Keep rewriting files in place while the next backup runs; judge the restored copies (consistent, torn, missing).",
+  description:
+    "Keep rewriting files in place while the next backup runs; judge the restored copies (consistent, torn, missing).",
   params: z
     .object({
       under: z.string().default("lib/mysql"),
@@ -42,7 +43,12 @@ export default defineFault({
         },
         async finish() {
           const r = await stop();
-          return { effects: { rewritesDuringBackup: r?.rewrites ?? 0, ...(r && r.refused.length > 0 ? { refused: r.refused } : {}) } };
+          return {
+            effects: {
+              rewritesDuringBackup: r?.rewrites ?? 0,
+              ...(r && r.refused.length > 0 ? { refused: r.refused } : {}),
+            },
+          };
         },
         async judge(restored) {
           const counts = { consistent: 0, torn: 0, missing: 0 };
@@ -59,7 +65,13 @@ export default defineFault({
             }
           }
           const ok = counts.torn + counts.missing === 0;
-          return { ok, detail: ok ? "every file changed during the backup came back as a whole version" : `torn: ${torn.join(", ") || "-"}; missing: ${counts.missing}`, counts };
+          return {
+            ok,
+            detail: ok
+              ? "every file changed during the backup came back as a whole version"
+              : `torn: ${torn.join(", ") || "-"}; missing: ${counts.missing}`,
+            counts,
+          };
         },
         async dispose() {
           await stop();

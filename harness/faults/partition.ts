@@ -7,7 +7,9 @@ import { applyRule, durationProblems } from "./network.ts";
 export default defineFault({
   name: "partition",
   description: "Cut the link to the secondary site (every packet dropped), for a while or until heal-network.",
-  params: z.object({ for: z.string().optional().describe("How long (default: until heal-network or the end of the run).") }).strict(),
+  params: z
+    .object({ for: z.string().optional().describe("How long (default: until heal-network or the end of the run).") })
+    .strict(),
   expect: ["recovered", "detected", "failed"],
   needsSite: true,
   transient: true,

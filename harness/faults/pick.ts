@@ -18,7 +18,12 @@ export function seededInt(seed: string, maxExclusive: number): number {
 }
 
 /** A seeded fraction (at least one) of the regular files under `under` in the data directory. */
-export async function pickFraction(data: ConfinedDir, under: string, fraction: number, seed: string): Promise<{ files: FileInfo[]; victims: FileInfo[]; skipped: Refusal[] }> {
+export async function pickFraction(
+  data: ConfinedDir,
+  under: string,
+  fraction: number,
+  seed: string,
+): Promise<{ files: FileInfo[]; victims: FileInfo[]; skipped: Refusal[] }> {
   const { files, skipped } = await data.list(under);
   return { files, skipped, victims: pickSeeded(files, Math.max(1, Math.round(files.length * fraction)), seed) };
 }

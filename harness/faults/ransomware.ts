@@ -12,7 +12,10 @@ export default defineFault({
     .object({
       fraction: z.number().gt(0).max(1).default(0.5),
       under: z.string().default("."),
-      extension: z.string().regex(/^\.[\w-]+$/).default(".locked"),
+      extension: z
+        .string()
+        .regex(/^\.[\w-]+$/)
+        .default(".locked"),
       seed: z.number().int().default(1),
     })
     .strict(),
@@ -22,8 +25,26 @@ export default defineFault({
   async inject(p, ctx) {
     const { files, victims, skipped } = await pickFraction(ctx.data, p.under, p.fraction, `ransomware:${p.seed}`);
     // The agent XORs each file with a random keystream it never keeps: these bytes are gone for good.
-    const r = await ctx.data.encrypt(victims.map((v) => v.path), p.extension);
-    const note = await ctx.data.write(NOTE, "Your files are encrypted. (A drdrill drill: restore them from backup.)\n").then(() => NOTE, (e: Error) => `not written: ${e.message}`);
-    return { effects: { note, filesEncrypted: r.touched, of: files.length, bytesEncrypted: r.bytes, renamedTo: `*${p.extension}`, examples: r.examples, ...trapsMet(r.refused, skipped) } };
+    const r = await ctx.data.encrypt(
+      victims.map((v) => v.path),
+      p.extension,
+    );
+    const note = await ctx.data
+      .write(NOTE, "Your files are encrypted. (A drdrill drill: restore them from backup.)\n")
+      .then(
+        () => NOTE,
+        (e: Error) => `not written: ${e.message}`,
+      );
+    return {
+      effects: {
+        note,
+        filesEncrypted: r.touched,
+        of: files.length,
+        bytesEncrypted: r.bytes,
+        renamedTo: `*${p.extension}`,
+        examples: r.examples,
+        ...trapsMet(r.refused, skipped),
+      },
+    };
   },
 });

@@ -22,5 +22,26 @@ import partition from "./partition.ts";
 import siteLoss from "./site-loss.ts";
 
 export const FAULTS: Record<string, Fault<any>> = Object.fromEntries(
-  [deletePath, deleteFiles, corruptSource, ransomware, mutateDuringBackup, diskFull, corruptArchive, truncateArchive, deleteArchiveVolume, wrongPassphrase, lostKey, killBackup, staleLock, deleteBackups, partition, packetLoss, bandwidth, latency, healNetwork, siteLoss].map((f) => [f.name, f]),
+  [
+    deletePath,
+    deleteFiles,
+    corruptSource,
+    ransomware,
+    mutateDuringBackup,
+    diskFull,
+    corruptArchive,
+    truncateArchive,
+    deleteArchiveVolume,
+    wrongPassphrase,
+    lostKey,
+    killBackup,
+    staleLock,
+    deleteBackups,
+    partition,
+    packetLoss,
+    bandwidth,
+    latency,
+    healNetwork,
+    siteLoss,
+  ].map((f) => [f.name, f]),
 );

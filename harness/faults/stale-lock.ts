@@ -9,10 +9,20 @@ export default defineFault({
   description: "Start a backup and SIGKILL it after a moment, leaving its lock behind.",
   params: z.object({ after: z.string().default("1500ms").describe("How long the crashed backup runs.") }).strict(),
   expect: ["recovered", "detected"],
-  validate: (p) => (parseDuration(p.after) === undefined ? [{ field: "after", message: `"${p.after}" is not a duration` }] : []),
+  validate: (p) =>
+    parseDuration(p.after) === undefined ? [{ field: "after", message: `"${p.after}" is not a duration` }] : [],
   async inject(p, ctx) {
     const run = await ctx.crashBackup(parseDuration(p.after)!);
     const locks = (await ctx.repo.list()).files.filter((f) => /lock/i.test(f.path)).map((f) => f.path);
-    return { effects: { crashedAfterMs: Math.round(run.durationMs), exitCode: run.exitCode, signal: run.signal, finishedBeforeKill: run.exitCode === 0, lockFilesLeft: locks, toolSays: ctx.tool.capabilities.staleLock } };
+    return {
+      effects: {
+        crashedAfterMs: Math.round(run.durationMs),
+        exitCode: run.exitCode,
+        signal: run.signal,
+        finishedBeforeKill: run.exitCode === 0,
+        lockFilesLeft: locks,
+        toolSays: ctx.tool.capabilities.staleLock,
+      },
+    };
   },
 });

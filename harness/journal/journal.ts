@@ -21,8 +21,19 @@ export class Journal {
   readonly run: number | undefined;
 
   /** `exclusive`: the file must not exist yet (one journal per run folder, never two runs in one). */
-  constructor(path: string | null, secrets?: SecretStore, opts: { exclusive?: boolean } = {}, view?: { sink: Sink; run: number }) {
-    this.#sink = view?.sink ?? { fd: path ? openSync(path, opts.exclusive ? "wx" : "a") : null, t0: monoMs(), events: [], closed: false, secrets };
+  constructor(
+    path: string | null,
+    secrets?: SecretStore,
+    opts: { exclusive?: boolean } = {},
+    view?: { sink: Sink; run: number },
+  ) {
+    this.#sink = view?.sink ?? {
+      fd: path ? openSync(path, opts.exclusive ? "wx" : "a") : null,
+      t0: monoMs(),
+      events: [],
+      closed: false,
+      secrets,
+    };
     this.run = view?.run;
   }
 
@@ -43,7 +54,13 @@ export class Journal {
 
   emit<T extends JournalEventType>(type: T, data: EventData<T>): JournalEvent {
     const sink = this.#sink;
-    const event = { t: Math.round(this.now() * 1000) / 1000, wall: new Date().toISOString(), ...(this.run !== undefined ? { run: this.run } : {}), type, ...data } as JournalEvent;
+    const event = {
+      t: Math.round(this.now() * 1000) / 1000,
+      wall: new Date().toISOString(),
+      ...(this.run !== undefined ? { run: this.run } : {}),
+      type,
+      ...data,
+    } as JournalEvent;
     sink.events.push(event);
     if (sink.fd !== null && !sink.closed) {
       const line = JSON.stringify(event);

@@ -29,14 +29,21 @@ export interface BuildResult {
   logFile: string | null;
 }
 
-async function step(label: string, cmd: string, args: string[], env: Record<string, string>, log: string): Promise<void> {
+async function step(
+  label: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  log: string,
+): Promise<void> {
   const out = createWriteStream(log, { flags: "a" });
   out.write(`\n== ${label}: ${cmd} ${args.join(" ")}\n`);
   const child = execa(cmd, args, { env, reject: false, stdin: "ignore", all: true, buffer: false });
   child.all?.pipe(out, { end: false });
   const r = await child;
   await new Promise<void>((res) => out.end(res));
-  if (r.exitCode !== 0) throw new EnvironmentError(`lab build: ${label} failed (exit ${r.exitCode}); the log is ${log}`);
+  if (r.exitCode !== 0)
+    throw new EnvironmentError(`lab build: ${label} failed (exit ${r.exitCode}); the log is ${log}`);
 }
 
 /** Removes images of older recipes (each is ~1.4 GB); one still used by a container stays. */
@@ -52,10 +59,21 @@ export async function buildLabImage(opts: BuildOptions = {}): Promise<BuildResul
   await requireDocker();
   const refs = await recipeRefs();
   if (!opts.force && (await imageExists(refs.image))) {
-    return { image: refs.image, base: refs.base, cached: true, baseMs: 0, buildMs: 0, totalMs: monoMs() - t0, logFile: null };
+    return {
+      image: refs.image,
+      base: refs.base,
+      cached: true,
+      baseMs: 0,
+      buildMs: 0,
+      totalMs: monoMs() - t0,
+      logFile: null,
+    };
   }
   const mirrors = await hostDebianMirrors();
-  if (!mirrors) throw new EnvironmentError("lab build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR");
+  if (!mirrors)
+    throw new EnvironmentError(
+      "lab build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR",
+    );
   const log = join(tmpdir(), `drdrill-lab-build-${refs.hash}.log`);
   // The mirrors travel in the environment only: `--build-arg NAME` without a value reads it from there.
   const env = { DEBIAN_MIRROR: mirrors.main, DEBIAN_SECURITY_MIRROR: mirrors.security, DOCKER_BUILDKIT: "0" };
@@ -69,11 +87,28 @@ export async function buildLabImage(opts: BuildOptions = {}): Promise<BuildResul
   }
   say(`building ${refs.image} (docker build; a few minutes from scratch, less with cached layers); log: ${log}`);
   const b1 = monoMs();
-  await step("lab image", "docker", [
-    "build", "--rm", "--force-rm",
-    "--build-arg", `BASE_IMAGE=${refs.base}`, "--build-arg", "DEBIAN_MIRROR", "--build-arg", "DEBIAN_SECURITY_MIRROR",
-    "--label", `${LABELS.recipe}=${refs.hash}`, "-t", refs.image, join(RECIPE_DIR, "image"),
-  ], env, log);
+  await step(
+    "lab image",
+    "docker",
+    [
+      "build",
+      "--rm",
+      "--force-rm",
+      "--build-arg",
+      `BASE_IMAGE=${refs.base}`,
+      "--build-arg",
+      "DEBIAN_MIRROR",
+      "--build-arg",
+      "DEBIAN_SECURITY_MIRROR",
+      "--label",
+      `${LABELS.recipe}=${refs.hash}`,
+      "-t",
+      refs.image,
+      join(RECIPE_DIR, "image"),
+    ],
+    env,
+    log,
+  );
   const buildMs = monoMs() - b1;
   await pruneOld([refs.image, refs.base]);
   return { image: refs.image, base: refs.base, cached: false, baseMs, buildMs, totalMs: monoMs() - t0, logFile: log };
@@ -83,6 +118,9 @@ export async function buildLabImage(opts: BuildOptions = {}): Promise<BuildResul
 export async function requireLabImage(): Promise<string> {
   await requireDocker();
   const { image } = await recipeRefs();
-  if (!(await imageExists(image))) throw new EnvironmentError(`the lab image ${image} is not built (or the recipe in ci/lab changed): run \`node bin/drdrill.js lab build\``);
+  if (!(await imageExists(image)))
+    throw new EnvironmentError(
+      `the lab image ${image} is not built (or the recipe in ci/lab changed): run \`node bin/drdrill.js lab build\``,
+    );
   return image;
 }

@@ -64,7 +64,11 @@ export async function startLabContainer(opts: LabContainerOptions): Promise<LabC
     .withName(name)
     .withLabels(labLabels(opts.role))
     .withEnvironment({
-      ...(opts.replication === "standby" ? { MICROSTACK_LAB_INIT: "standby" } : opts.fresh ? { MICROSTACK_LAB_INIT: "fresh" } : {}),
+      ...(opts.replication === "standby"
+        ? { MICROSTACK_LAB_INIT: "standby" }
+        : opts.fresh
+          ? { MICROSTACK_LAB_INIT: "fresh" }
+          : {}),
       ...(opts.replication ? { MICROSTACK_LAB_REPLICATION: opts.replication } : {}),
     })
     .withBindMounts((opts.mounts ?? []).map((m) => ({ ...m, mode: "rw" as const })))

@@ -9,10 +9,24 @@ export interface DockerResult {
 }
 
 /** Runs `docker ARGS`; never throws for a non-zero exit (check exitCode). */
-export async function docker(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<DockerResult> {
-  const r = await execa("docker", args, { reject: false, encoding: "utf8", stdin: "ignore", ...(opts.env ? { env: opts.env } : {}), ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}) });
-  if ((r as { code?: string }).code === "ENOENT") throw new EnvironmentError("the docker CLI is not installed: run `bash ci/setup.sh docker`");
-  return { exitCode: typeof r.exitCode === "number" ? r.exitCode : 1, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? "") };
+export async function docker(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<DockerResult> {
+  const r = await execa("docker", args, {
+    reject: false,
+    encoding: "utf8",
+    stdin: "ignore",
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+  });
+  if ((r as { code?: string }).code === "ENOENT")
+    throw new EnvironmentError("the docker CLI is not installed: run `bash ci/setup.sh docker`");
+  return {
+    exitCode: typeof r.exitCode === "number" ? r.exitCode : 1,
+    stdout: String(r.stdout ?? ""),
+    stderr: String(r.stderr ?? ""),
+  };
 }
 
 /** Throws an EnvironmentError (exit 3) that says how to get Docker when no daemon answers. */
@@ -31,5 +45,8 @@ export async function imageExists(ref: string): Promise<boolean> {
 /** Names of `repo:tag` images of one repository. */
 export async function imageTags(repo: string): Promise<string[]> {
   const r = await docker(["images", "--format", "{{.Repository}}:{{.Tag}}", repo]);
-  return r.stdout.split("\n").map((l) => l.trim()).filter((l) => l && !l.endsWith(":<none>"));
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.endsWith(":<none>"));
 }

@@ -16,16 +16,33 @@ export interface LabContainerInfo {
 
 /** The labels every lab container gets: who started it, so orphans can be told from live ones. */
 export function labLabels(role: "target" | "manual"): Record<string, string> {
-  return { [LABELS.kind]: LAB_LABEL_VALUE, [LABELS.role]: role, [LABELS.pid]: String(process.pid), [LABELS.host]: hostname() };
+  return {
+    [LABELS.kind]: LAB_LABEL_VALUE,
+    [LABELS.role]: role,
+    [LABELS.pid]: String(process.pid),
+    [LABELS.host]: hostname(),
+  };
 }
 
 export async function listLabContainers(): Promise<LabContainerInfo[]> {
   const fmt = `{{.ID}}\t{{.Names}}\t{{.State}}\t{{.Status}}\t{{.Image}}\t{{.Label "${LABELS.role}"}}\t{{.Label "${LABELS.pid}"}}\t{{.Label "${LABELS.host}"}}`;
   const r = await docker(["ps", "-a", "--filter", `label=${LABELS.kind}`, "--format", fmt]);
-  return r.stdout.split("\n").filter(Boolean).map((line) => {
-    const [id, name, state, status, image, role, pid, host] = line.split("\t");
-    return { id: id!, name: name!, state: state!, status: status!, image: image!, role: role ?? "", pid: pid ? Number(pid) : null, host: host ?? "" };
-  });
+  return r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [id, name, state, status, image, role, pid, host] = line.split("\t");
+      return {
+        id: id!,
+        name: name!,
+        state: state!,
+        status: status!,
+        image: image!,
+        role: role ?? "",
+        pid: pid ? Number(pid) : null,
+        host: host ?? "",
+      };
+    });
 }
 
 /** Force-removes containers (and their anonymous volumes); returns the names removed. */
@@ -47,7 +64,9 @@ function processAlive(pid: number): boolean {
 /** Target containers left by a drdrill that no longer runs on this host (killed hard, say). */
 export async function removeOrphans(): Promise<string[]> {
   const me = hostname();
-  const orphans = (await listLabContainers()).filter((c) => c.role === "target" && c.host === me && c.pid !== null && !processAlive(c.pid));
+  const orphans = (await listLabContainers()).filter(
+    (c) => c.role === "target" && c.host === me && c.pid !== null && !processAlive(c.pid),
+  );
   return removeContainers(orphans);
 }
 

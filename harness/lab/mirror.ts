@@ -25,7 +25,11 @@ export function parseAptSources(text: string, deb822: boolean): Source[] {
   }
   for (const stanza of text.split(/\n\s*\n/)) {
     const field = (name: string) =>
-      stanza.split("\n").filter((l) => !l.trimStart().startsWith("#")).map((l) => new RegExp(`^${name}:\\s*(.*)$`, "i").exec(l)?.[1]).find(Boolean);
+      stanza
+        .split("\n")
+        .filter((l) => !l.trimStart().startsWith("#"))
+        .map((l) => new RegExp(`^${name}:\\s*(.*)$`, "i").exec(l)?.[1])
+        .find(Boolean);
     const types = (field("Types") ?? "").split(/\s+/);
     if (!types.includes("deb") || /^\s*Enabled:\s*no/im.test(stanza)) continue;
     const suites = (field("Suites") ?? "").split(/\s+/).filter(Boolean);
@@ -37,12 +41,17 @@ export function parseAptSources(text: string, deb822: boolean): Source[] {
 /** The first source that serves `suite`, and the one that serves `suite`-security. */
 export function pickMirrors(sources: Source[], suite = "bookworm"): Partial<DebianMirrors> {
   const main = sources.find((s) => s.suites.includes(suite))?.uri;
-  const security = sources.find((s) => s.suites.includes(`${suite}-security`))?.uri ?? (main ? `${main.replace(/\/+$/, "")}-security` : undefined);
+  const security =
+    sources.find((s) => s.suites.includes(`${suite}-security`))?.uri ??
+    (main ? `${main.replace(/\/+$/, "")}-security` : undefined);
   return { ...(main ? { main } : {}), ...(security ? { security } : {}) };
 }
 
 /** From DRDRILL_DEBIAN_MIRROR / DRDRILL_DEBIAN_SECURITY_MIRROR, else /etc/apt/sources.list{,.d}. */
-export async function hostDebianMirrors(env: NodeJS.ProcessEnv = process.env, aptDir = "/etc/apt"): Promise<DebianMirrors | null> {
+export async function hostDebianMirrors(
+  env: NodeJS.ProcessEnv = process.env,
+  aptDir = "/etc/apt",
+): Promise<DebianMirrors | null> {
   const sources: Source[] = [];
   const list = await readFile(join(aptDir, "sources.list"), "utf8").catch(() => "");
   sources.push(...parseAptSources(list, false));
@@ -53,6 +62,7 @@ export async function hostDebianMirrors(env: NodeJS.ProcessEnv = process.env, ap
   }
   const found = pickMirrors(sources);
   const main = env.DRDRILL_DEBIAN_MIRROR || found.main;
-  const security = env.DRDRILL_DEBIAN_SECURITY_MIRROR || found.security || (main ? `${main.replace(/\/+$/, "")}-security` : undefined);
+  const security =
+    env.DRDRILL_DEBIAN_SECURITY_MIRROR || found.security || (main ? `${main.replace(/\/+$/, "")}-security` : undefined);
   return main && security ? { main, security } : null;
 }

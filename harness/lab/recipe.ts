@@ -26,13 +26,17 @@ const short = (h: ReturnType<typeof createHash>) => h.digest("hex").slice(0, 12)
 
 /** Hashes each file's path, executable bit and content (what `docker build` would see). */
 export async function recipeRefs(dir = RECIPE_DIR): Promise<RecipeRefs> {
-  const baseHash = createHash("sha256").update("debootstrap minbase bookworm\0").update(await readFile(join(dir, "base.sh")));
+  const baseHash = createHash("sha256")
+    .update("debootstrap minbase bookworm\0")
+    .update(await readFile(join(dir, "base.sh")));
   const base = `${LAB_BASE_REPO}:${short(baseHash)}`;
   const h = createHash("sha256").update(`${base}\0`);
   const imageDir = join(dir, "image");
   for (const file of (await filesUnder(imageDir)).sort()) {
     const st = await stat(file);
-    h.update(`${relative(imageDir, file)}\0${st.mode & 0o111 ? "x" : "-"}\0`).update(await readFile(file)).update("\0");
+    h.update(`${relative(imageDir, file)}\0${st.mode & 0o111 ? "x" : "-"}\0`)
+      .update(await readFile(file))
+      .update("\0");
   }
   const hash = short(h);
   return { image: `${LAB_IMAGE_REPO}:${hash}`, base, hash };

@@ -1,6 +1,13 @@
 // The comparison of tools and settings: per scenario and (tool + settings) group, the statistics of each
 // metric over the counted runs, its ratio to the best group's median, and the winner per metric. Pure.
-import type { Comparison, ComparedMetric, GroupComparison, MetricComparison, MetricInfo, ScenarioComparison } from "../model/comparison.ts";
+import type {
+  Comparison,
+  ComparedMetric,
+  GroupComparison,
+  MetricComparison,
+  MetricInfo,
+  ScenarioComparison,
+} from "../model/comparison.ts";
 import { REPO_RATIO, RUN_METRICS, type Metrics } from "../model/metrics.ts";
 import { DEFAULT_LIMITS, describe, spreadWarnings, type SpreadLimits } from "./statistics.ts";
 
@@ -21,7 +28,12 @@ export interface ComparableRun {
 }
 
 /** The metrics the comparison weighs: those the catalogue marks `compared`, and repo / source. */
-export const COMPARED_METRICS: MetricInfo[] = [...RUN_METRICS.filter((m) => m.compared), REPO_RATIO].map((m) => ({ key: m.key as ComparedMetric, label: m.label, better: m.better as "lower" | "higher", unit: m.unit }));
+export const COMPARED_METRICS: MetricInfo[] = [...RUN_METRICS.filter((m) => m.compared), REPO_RATIO].map((m) => ({
+  key: m.key as ComparedMetric,
+  label: m.label,
+  better: m.better as "lower" | "higher",
+  unit: m.unit,
+}));
 
 function value(r: ComparableRun, key: ComparedMetric): number | null {
   if (key !== "repoRatio") return r.metrics[key] ?? null;
@@ -46,12 +58,27 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
     for (const r of rs) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
     const metrics = Object.fromEntries(
       COMPARED_METRICS.map((m) => {
-        const stats = describe(rs.map((r) => value(r, m.key) ?? Number.NaN), limits);
+        const stats = describe(
+          rs.map((r) => value(r, m.key) ?? Number.NaN),
+          limits,
+        );
         const outlierRuns = (stats?.outliers ?? []).map((i) => rs[i]!.index);
-        return [m.key, { stats, ratioToBest: null, winner: false, outlierRuns, warnings: spreadWarnings(stats, limits) }];
+        return [
+          m.key,
+          { stats, ratioToBest: null, winner: false, outlierRuns, warnings: spreadWarnings(stats, limits) },
+        ];
       }),
     ) as Record<ComparedMetric, MetricComparison>;
-    return { group, tool: rs[0]!.tool, label: rs[0]!.label, settings: rs[0]!.settings, runs: rs.length, passed: rs.filter((r) => r.passed).length, outcomes, metrics };
+    return {
+      group,
+      tool: rs[0]!.tool,
+      label: rs[0]!.label,
+      settings: rs[0]!.settings,
+      runs: rs.length,
+      passed: rs.filter((r) => r.passed).length,
+      outcomes,
+      metrics,
+    };
   });
 
   const winners: ScenarioComparison["winners"] = {};
@@ -74,8 +101,13 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
 
   const notes: string[] = [];
   const fewest = Math.min(...groups.map((g) => g.runs));
-  if (fewest < 3) notes.push(`${fewest === 1 ? "one run" : `${fewest} runs`} per group at the least: medians without a spread worth judging; use --repeat 3 or more`);
-  const unclear = Object.entries(withinSpread).filter(([, v]) => v).map(([k]) => COMPARED_METRICS.find((m) => m.key === k)!.label);
+  if (fewest < 3)
+    notes.push(
+      `${fewest === 1 ? "one run" : `${fewest} runs`} per group at the least: medians without a spread worth judging; use --repeat 3 or more`,
+    );
+  const unclear = Object.entries(withinSpread)
+    .filter(([, v]) => v)
+    .map(([k]) => COMPARED_METRICS.find((m) => m.key === k)!.label);
   if (unclear.length > 0) notes.push(`no clear winner (best and runner-up ranges overlap) for: ${unclear.join(", ")}`);
   return { scenario, groups, winners, withinSpread, notes };
 }

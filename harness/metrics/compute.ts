@@ -18,12 +18,21 @@ function siteBytes(events: JournalEvent[]): { siteBytesSent: number | null; site
     const xs = link.filter((e) => e.kind === kind);
     return xs.length > 0 ? xs.reduce((a, e) => a + f(e), 0) : null;
   };
-  return { siteBytesSent: sum("backup", (e) => e.toSiteBytes), siteBytesRestored: sum("restore", (e) => e.fromSiteBytes) };
+  return {
+    siteBytesSent: sum("backup", (e) => e.toSiteBytes),
+    siteBytesRestored: sum("restore", (e) => e.fromSiteBytes),
+  };
 }
 
 /** The replica's lag behind the primary, sampled every second while it replicated. */
-function replicationLag(events: JournalEvent[]): { replicationLagMs?: number | null; replicationLagMaxMs?: number | null } {
-  const lags = events.filter((e) => e.type === "replication-lag").map((e) => (e as { lagMs: number }).lagMs).sort((a, b) => a - b);
+function replicationLag(events: JournalEvent[]): {
+  replicationLagMs?: number | null;
+  replicationLagMaxMs?: number | null;
+} {
+  const lags = events
+    .filter((e) => e.type === "replication-lag")
+    .map((e) => (e as { lagMs: number }).lagMs)
+    .sort((a, b) => a - b);
   if (lags.length === 0) return {};
   return { replicationLagMs: lags[Math.floor((lags.length - 1) / 2)]!, replicationLagMaxMs: lags.at(-1)! };
 }
@@ -32,12 +41,15 @@ export function computeMetrics(events: JournalEvent[]): Metrics {
   const calls = events.filter((e): e is ToolCall => e.type === "tool-call");
   const backups = calls.filter((c) => c.kind === "backup" && c.exitCode === 0);
   // The throughput of a backup is that of a full one; an incremental only when there is no full.
-  const backup = backups.findLast((c) => (c.backupKind ?? (/full/.test(c.label) ? "full" : "incremental")) === "full") ?? backups.at(-1);
+  const backup =
+    backups.findLast((c) => (c.backupKind ?? (/full/.test(c.label) ? "full" : "incremental")) === "full") ??
+    backups.at(-1);
   const restore = calls.findLast((c) => c.kind === "restore" && c.exitCode === 0 && !c.failover);
   const dataset = events.findLast((e) => e.type === "dataset");
   const manifest = events.find((e) => e.type === "manifest");
   const repo = events.findLast((e) => e.type === "repo-size");
-  const sourceBytes = manifest?.type === "manifest" ? manifest.bytes : dataset?.type === "dataset" ? dataset.bytes : null;
+  const sourceBytes =
+    manifest?.type === "manifest" ? manifest.bytes : dataset?.type === "dataset" ? dataset.bytes : null;
   const rate = (ms: number | undefined) => (sourceBytes !== null && ms ? Math.round((sourceBytes / ms) * 1000) : null);
   const measured = calls.filter((c) => c.kind !== "other");
   const rss = measured.map((c) => c.peakRssBytes).filter((v): v is number => v !== null);

@@ -23,7 +23,13 @@ export function phases(events: JournalEvent[]): Phase[] {
       const i = open.map((o) => o.name).lastIndexOf(e.phase);
       if (i < 0) continue;
       const [s] = open.splice(i, 1);
-      out.push({ name: e.phase, startMs: round(s!.t - t0), endMs: round(e.t - t0), ok: e.ok, ...(s!.detail ? { detail: s!.detail } : {}) });
+      out.push({
+        name: e.phase,
+        startMs: round(s!.t - t0),
+        endMs: round(e.t - t0),
+        ok: e.ok,
+        ...(s!.detail ? { detail: s!.detail } : {}),
+      });
     }
   }
   return out.sort((a, b) => a.startMs - b.startMs);

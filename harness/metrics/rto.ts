@@ -7,7 +7,9 @@ import { round, timeIn } from "./phases.ts";
 export function rtoMs(events: JournalEvent[]): number | null {
   const fault = disaster(events);
   if (!fault) return null;
-  const restore = events.find((e) => e.type === "tool-call" && e.kind === "restore" && e.t >= fault.t && e.exitCode === 0);
+  const restore = events.find(
+    (e) => e.type === "tool-call" && e.kind === "restore" && e.t >= fault.t && e.exitCode === 0,
+  );
   if (!restore) return null;
   const healthy = events.find((e) => e.type === "health" && e.ok && e.t >= restore.t);
   if (!healthy) return null;

@@ -5,7 +5,12 @@ import type { SampleStats, SpreadLimits } from "../model/comparison.ts";
 
 export type { SampleStats, SpreadLimits };
 
-export const DEFAULT_LIMITS: SpreadLimits = { maxRsd: 0.1, maxRangeRatio: 0.25, outlierZ: 3.5, minRelativeDeviation: 0.01 };
+export const DEFAULT_LIMITS: SpreadLimits = {
+  maxRsd: 0.1,
+  maxRangeRatio: 0.25,
+  outlierZ: 3.5,
+  minRelativeDeviation: 0.01,
+};
 
 const sorted = (xs: readonly number[]) => Float64Array.from(xs).sort();
 
@@ -57,14 +62,20 @@ export function modifiedZScores(xs: readonly number[]): number[] {
 }
 
 function outliersOf(xs: readonly number[], med: number, mad: number, limit: number, minRelative: number): number[] {
-  return zScores(xs, med, mad).flatMap((z, i) => (Math.abs(z) > limit && Math.abs(xs[i]! - med) > minRelative * Math.abs(med) ? [i] : []));
+  return zScores(xs, med, mad).flatMap((z, i) =>
+    Math.abs(z) > limit && Math.abs(xs[i]! - med) > minRelative * Math.abs(med) ? [i] : [],
+  );
 }
 
 /**
  * Values whose |modified z-score| exceeds `limit`, unless they differ from the median by less than
  * `minRelative` of it (a repository a few bytes larger is not an outlier, however tight the rest).
  */
-export function outlierIndices(xs: readonly number[], limit = DEFAULT_LIMITS.outlierZ, minRelative = DEFAULT_LIMITS.minRelativeDeviation): number[] {
+export function outlierIndices(
+  xs: readonly number[],
+  limit = DEFAULT_LIMITS.outlierZ,
+  minRelative = DEFAULT_LIMITS.minRelativeDeviation,
+): number[] {
   const { med, mad } = centre(xs);
   return outliersOf(xs, med, mad, limit, minRelative);
 }
@@ -91,7 +102,8 @@ export function describe(values: readonly number[], limits: SpreadLimits = DEFAU
     mad,
     rsd: avg === 0 ? 0 : sd / Math.abs(avg),
     rangeRatio: med === 0 ? 0 : (max - min) / Math.abs(med),
-    outliers: xs.length >= 3 ? outliersOf(xs, med, mad, limits.outlierZ, limits.minRelativeDeviation).map((i) => at[i]!) : [],
+    outliers:
+      xs.length >= 3 ? outliersOf(xs, med, mad, limits.outlierZ, limits.minRelativeDeviation).map((i) => at[i]!) : [],
   };
 }
 
@@ -106,7 +118,9 @@ export function spreadWarnings(st: SampleStats | null, limits: SpreadLimits = DE
   if (st.outliers.length > 0) {
     out.push(`${st.outliers.length} outlier(s) by modified z-score > ${limits.outlierZ}`);
   }
-  if (st.n >= 2 && st.rsd > limits.maxRsd) out.push(`relative standard deviation ${pct(st.rsd)} > ${pct(limits.maxRsd)}: too wide to compare`);
-  if (st.n >= 2 && st.rangeRatio > limits.maxRangeRatio) out.push(`(max - min) / median ${pct(st.rangeRatio)} > ${pct(limits.maxRangeRatio)}: too wide to compare`);
+  if (st.n >= 2 && st.rsd > limits.maxRsd)
+    out.push(`relative standard deviation ${pct(st.rsd)} > ${pct(limits.maxRsd)}: too wide to compare`);
+  if (st.n >= 2 && st.rangeRatio > limits.maxRangeRatio)
+    out.push(`(max - min) / median ${pct(st.rangeRatio)} > ${pct(limits.maxRangeRatio)}: too wide to compare`);
   return out;
 }

@@ -80,4 +80,3 @@ export interface Comparison {
   limits: SpreadLimits;
   scenarios: ScenarioComparison[];
 }
-

@@ -4,8 +4,21 @@ import type { AttemptVerdict } from "./recovery-point.ts";
 export type ToolCallKind = "init" | "backup" | "restore" | "check" | "other";
 
 export type PhaseName =
-  | "prepare" | "seed" | "quiesce" | "backup" | "resume" | "load" | "fault" | "check"
-  | "restore" | "replace" | "verify" | "wait" | "cleanup" | "manifest" | "inspect";
+  | "prepare"
+  | "seed"
+  | "quiesce"
+  | "backup"
+  | "resume"
+  | "load"
+  | "fault"
+  | "check"
+  | "restore"
+  | "replace"
+  | "verify"
+  | "wait"
+  | "cleanup"
+  | "manifest"
+  | "inspect";
 
 /** Phases that are the harness's own measuring, not part of the drill: excluded from RTO and downtime. */
 export const HARNESS_PHASES: readonly PhaseName[] = ["manifest", "inspect"];
@@ -22,29 +35,57 @@ interface Base {
 export type JournalEvent = Base &
   (
     | { type: "invocation-start"; runId: string; argv: string[] }
-    | { type: "run-start"; scenario: string; tool: string; settings: Record<string, unknown>; target: string; repeat: number }
+    | {
+        type: "run-start";
+        scenario: string;
+        tool: string;
+        settings: Record<string, unknown>;
+        target: string;
+        repeat: number;
+      }
     | { type: "phase-start"; phase: PhaseName; detail?: string }
     | { type: "phase-end"; phase: PhaseName; ok: boolean; detail?: string }
     | { type: "services-down" }
     | { type: "services-up" }
     | { type: "dataset"; bytes: number; files: number; method?: string }
-    | { type: "tool-call"; kind: ToolCallKind; label: string; command: string; exitCode: number | null; signal: string | null;
-        timedOut: boolean; startT: number; endT: number; durationMs: number; peakRssBytes: number | null;
-        cpuMs: number | null; stdoutPath: string; stderrPath: string; message?: string; stats?: Record<string, number>;
+    | {
+        type: "tool-call";
+        kind: ToolCallKind;
+        label: string;
+        command: string;
+        exitCode: number | null;
+        signal: string | null;
+        timedOut: boolean;
+        startT: number;
+        endT: number;
+        durationMs: number;
+        peakRssBytes: number | null;
+        cpuMs: number | null;
+        stdoutPath: string;
+        stderrPath: string;
+        message?: string;
+        stats?: Record<string, number>;
         /** For backups: what the scenario asked for (a full or an incremental). */
         backupKind?: "full" | "incremental";
         duringNetworkFault?: string;
         /** A replicator's failover: counts for RTO, not as a restore's time or rate. */
-        failover?: boolean }
+        failover?: boolean;
+      }
     | { type: "repo-size"; bytes: number }
     /** A file system's write-back forced to disk after a step that wrote to it (`after`), and what it took. */
     | { type: "flush"; after: "backup" | "fault" | "restore"; what: string; ms: number | null }
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }
     | { type: "backup-failed"; label: string; message: string; during: string }
     | { type: "manifest"; files: number; bytes: number; digest: string; hashesReused?: number }
-    | { type: "fault-injected"; fault: string; params: Record<string, unknown>; effects: Record<string, unknown>; transient?: boolean;
+    | {
+        type: "fault-injected";
+        fault: string;
+        params: Record<string, unknown>;
+        effects: Record<string, unknown>;
+        transient?: boolean;
         /** The newest load-writer record as the fault struck (read just before it), where the target can say. */
-        newestWrite?: { seq: number | null; wallMs: number | null } }
+        newestWrite?: { seq: number | null; wallMs: number | null };
+      }
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
     | { type: "target"; name: string; info: Record<string, string> }
     | { type: "site"; info: Record<string, string> }
@@ -54,10 +95,27 @@ export type JournalEvent = Base &
     | { type: "warning"; text: string }
     | { type: "health"; ok: boolean; detail: string }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
-    | { type: "verification"; filesChecked: number; mismatches: number; fidelity: Record<string, unknown>; filesIdentical?: number }
-    | { type: "restore-attempt"; asked: string; attempt: number; backup: number | null; of: number; kind: "full" | "incremental" | null;
-        toolId: string | null; takenWallMs: number | null; verdict: AttemptVerdict; said: string | null; placed: boolean;
-        random?: { seed: number; among: number[] } }
+    | {
+        type: "verification";
+        filesChecked: number;
+        mismatches: number;
+        fidelity: Record<string, unknown>;
+        filesIdentical?: number;
+      }
+    | {
+        type: "restore-attempt";
+        asked: string;
+        attempt: number;
+        backup: number | null;
+        of: number;
+        kind: "full" | "incremental" | null;
+        toolId: string | null;
+        takenWallMs: number | null;
+        verdict: AttemptVerdict;
+        said: string | null;
+        placed: boolean;
+        random?: { seed: number; among: number[] };
+      }
     | { type: "outcome"; outcome: string; reason: string }
     | { type: "error"; message: string }
     | { type: "run-end" }

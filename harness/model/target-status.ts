@@ -10,4 +10,3 @@ export interface LoadSurvivor {
   newestWallMs: number | null;
   newestSeq: number | null;
 }
-

@@ -6,7 +6,8 @@
 import { execa } from "execa";
 import { EnvironmentError } from "../model/errors.ts";
 
-export type NetRule = { kind: "partition" } | { kind: "loss"; percent: number } | { kind: "bandwidth"; bytesPerSecond: number };
+export type NetRule =
+  { kind: "partition" } | { kind: "loss"; percent: number } | { kind: "bandwidth"; bytesPerSecond: number };
 
 let counter = 0;
 
@@ -24,7 +25,11 @@ function ruleLine(r: NetRule): string {
 }
 
 export function describeRule(r: NetRule): string {
-  return r.kind === "partition" ? "partition (every packet dropped)" : r.kind === "loss" ? `${r.percent} % packet loss` : `bandwidth capped at ${r.bytesPerSecond} bytes/s`;
+  return r.kind === "partition"
+    ? "partition (every packet dropped)"
+    : r.kind === "loss"
+      ? `${r.percent} % packet loss`
+      : `bandwidth capped at ${r.bytesPerSecond} bytes/s`;
 }
 
 /** The nft script of one rule (both directions, loopback and the admin port left alone). */
@@ -60,8 +65,14 @@ export class SiteFirewall {
   ) {}
 
   async #nft(args: string[], input?: string): Promise<{ exitCode: number; stderr: string; stdout: string }> {
-    const r = await execa("nsenter", ["-t", String(this.pid), "-n", "nft", ...args], { reject: false, ...(input !== undefined ? { input } : {}) });
-    if ((r as { code?: string }).code === "ENOENT") throw new EnvironmentError("network faults need nsenter (util-linux) and nft (Debian's nftables package): bash ci/setup.sh docker installs them");
+    const r = await execa("nsenter", ["-t", String(this.pid), "-n", "nft", ...args], {
+      reject: false,
+      ...(input !== undefined ? { input } : {}),
+    });
+    if ((r as { code?: string }).code === "ENOENT")
+      throw new EnvironmentError(
+        "network faults need nsenter (util-linux) and nft (Debian's nftables package): bash ci/setup.sh docker installs them",
+      );
     return { exitCode: r.exitCode ?? 1, stderr: String(r.stderr), stdout: String(r.stdout) };
   }
 
@@ -69,7 +80,10 @@ export class SiteFirewall {
   async apply(rule: NetRule): Promise<{ table: string; remove(): Promise<void> }> {
     const table = `${this.prefix}_${++counter}`;
     const r = await this.#nft(["-f", "-"], ruleTable(table, rule, this.adminPort));
-    if (r.exitCode !== 0) throw new EnvironmentError(`nft could not add ${describeRule(rule)} in the site's network namespace: ${r.stderr.trim()}`);
+    if (r.exitCode !== 0)
+      throw new EnvironmentError(
+        `nft could not add ${describeRule(rule)} in the site's network namespace: ${r.stderr.trim()}`,
+      );
     this.#tables.add(table);
     return {
       table,
@@ -94,9 +108,15 @@ export class SiteFirewall {
 
   /** Why added latency cannot be made here, or null when the kernel can (its netem queueing discipline). */
   async latencyUnsupported(): Promise<string | null> {
-    const r = await execa("nsenter", ["-t", String(this.pid), "-n", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"], { reject: false });
+    const r = await execa(
+      "nsenter",
+      ["-t", String(this.pid), "-n", "tc", "qdisc", "add", "dev", "lo", "root", "netem", "delay", "1ms"],
+      { reject: false },
+    );
     if (r.exitCode === 0) {
-      await execa("nsenter", ["-t", String(this.pid), "-n", "tc", "qdisc", "del", "dev", "lo", "root"], { reject: false });
+      await execa("nsenter", ["-t", String(this.pid), "-n", "tc", "qdisc", "del", "dev", "lo", "root"], {
+        reject: false,
+      });
       return null;
     }
     return `added latency needs the kernel's netem queueing discipline (sch_netem), which this kernel does not have (tc: ${String(r.stderr).trim() || `exit ${r.exitCode}`})`;
@@ -104,8 +124,17 @@ export class SiteFirewall {
 
   /** Adds latency with netem (only where latencyUnsupported() said null). */
   async addLatency(ms: number): Promise<{ remove(): Promise<void> }> {
-    const r = await execa("nsenter", ["-t", String(this.pid), "-n", "tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", `${ms}ms`], { reject: false });
+    const r = await execa(
+      "nsenter",
+      ["-t", String(this.pid), "-n", "tc", "qdisc", "add", "dev", "eth0", "root", "netem", "delay", `${ms}ms`],
+      { reject: false },
+    );
     if (r.exitCode !== 0) throw new EnvironmentError(`tc netem failed: ${String(r.stderr).trim()}`);
-    return { remove: async () => void (await execa("nsenter", ["-t", String(this.pid), "-n", "tc", "qdisc", "del", "dev", "eth0", "root"], { reject: false })) };
+    return {
+      remove: async () =>
+        void (await execa("nsenter", ["-t", String(this.pid), "-n", "tc", "qdisc", "del", "dev", "eth0", "root"], {
+          reject: false,
+        })),
+    };
   }
 }

@@ -5,12 +5,18 @@ import type { Comparator, Threshold } from "./parse.ts";
 
 export function compare(a: number, op: Comparator, b: number): boolean {
   switch (op) {
-    case "<": return a < b;
-    case "<=": return a <= b;
-    case ">": return a > b;
-    case ">=": return a >= b;
-    case "==": return a === b;
-    case "!=": return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    case ">=":
+      return a >= b;
+    case "==":
+      return a === b;
+    case "!=":
+      return a !== b;
   }
 }
 
@@ -25,11 +31,16 @@ export function aggregate(values: number[], agg: Threshold["aggregate"]): number
   if (values.length === 0) return null;
   switch (agg) {
     case "each":
-    case "max": return Math.max(...values);
-    case "min": return Math.min(...values);
-    case "mean": return values.reduce((a, b) => a + b, 0) / values.length;
-    case "median": return percentile(values, 50);
-    default: return percentile(values, Number(agg.slice(1)));
+    case "max":
+      return Math.max(...values);
+    case "min":
+      return Math.min(...values);
+    case "mean":
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    case "median":
+      return percentile(values, 50);
+    default:
+      return percentile(values, Number(agg.slice(1)));
   }
 }
 

@@ -26,9 +26,24 @@ export function parseThreshold(metric: string, source: string): Threshold | stri
   const kind = def.unit === "ms" ? "duration" : def.unit === "Bps" ? "rate" : def.unit === "count" ? "count" : "size";
   const raw = m[3]!;
   const value =
-    kind === "duration" ? parseDuration(raw) : kind === "rate" ? parseRate(raw) : kind === "count" ? (/^\d+$/.test(raw) ? Number(raw) : undefined) : parseSize(raw);
+    kind === "duration"
+      ? parseDuration(raw)
+      : kind === "rate"
+        ? parseRate(raw)
+        : kind === "count"
+          ? /^\d+$/.test(raw)
+            ? Number(raw)
+            : undefined
+          : parseSize(raw);
   if (value === undefined) {
-    const hint = kind === "duration" ? "a duration such as 90s, 10m, 1.5h" : kind === "rate" ? "a rate such as 20MB/s" : kind === "count" ? "a whole number such as 100" : "a size such as 500MB";
+    const hint =
+      kind === "duration"
+        ? "a duration such as 90s, 10m, 1.5h"
+        : kind === "rate"
+          ? "a rate such as 20MB/s"
+          : kind === "count"
+            ? "a whole number such as 100"
+            : "a size such as 500MB";
     return `"${raw}" is not ${hint} (in "${source}")`;
   }
   let aggregate = (m[1] ?? "each") as Aggregate;

@@ -94,7 +94,11 @@ export class DrillContext implements StepContext {
     if (this.#current === "backup" || this.#current === "restore") this.armed.onToolStart(this.#current, group);
   }
 
-  async toolCall(kind: ToolCallKind, fn: (s: ToolSession) => Promise<ToolRun>, opts: ToolCallOptions = {}): Promise<ToolRun> {
+  async toolCall(
+    kind: ToolCallKind,
+    fn: (s: ToolSession) => Promise<ToolRun>,
+    opts: ToolCallOptions = {},
+  ): Promise<ToolRun> {
     this.#current = kind;
     const progress = this.services.progress;
     let timer: NodeJS.Timeout | undefined;
@@ -103,7 +107,14 @@ export class DrillContext implements StepContext {
       // On a TTY: how many bytes the tool has read so far (cheap: /proc of its processes, no tree walk).
       if (progress.wantsBytes && (kind === "backup" || kind === "restore")) {
         clearInterval(timer);
-        timer = setInterval(() => void g.readBytes().then((b) => progress.bytes(b), () => {}), BYTES_EVERY_MS);
+        timer = setInterval(
+          () =>
+            void g.readBytes().then(
+              (b) => progress.bytes(b),
+              () => {},
+            ),
+          BYTES_EVERY_MS,
+        );
       }
     };
     this.#watchers.push(watch);
@@ -121,7 +132,13 @@ export class DrillContext implements StepContext {
       this.services.calls.record(kind, shown, opts.backupKind, during, callMs, opts.failover);
       if (during.length > 0) shown.duringNetworkFault = during;
       const after = before ? await site!.linkBytes().catch(() => null) : null;
-      if (before && after) this.journal.emit("link-bytes", { kind, label: shown.label, toSiteBytes: after.rx - before.rx, fromSiteBytes: after.tx - before.tx });
+      if (before && after)
+        this.journal.emit("link-bytes", {
+          kind,
+          label: shown.label,
+          toSiteBytes: after.rx - before.rx,
+          fromSiteBytes: after.tx - before.tx,
+        });
       return shown;
     } finally {
       clearInterval(timer);

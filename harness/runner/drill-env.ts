@@ -8,7 +8,10 @@ import type { SecretStore } from "../util/secrets.ts";
 
 export interface PristineSource {
   /** The pristine copy of this dataset on this machine, made on first use (undefined: seed directly). */
-  get(dataset: { seed: number; copyFrom?: string | undefined }, sizeBytes: number): Promise<PristineDataset | undefined>;
+  get(
+    dataset: { seed: number; copyFrom?: string | undefined },
+    sizeBytes: number,
+  ): Promise<PristineDataset | undefined>;
 }
 
 export interface DrillEnv {

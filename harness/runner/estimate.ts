@@ -54,13 +54,23 @@ export function estimateMs(plan: EstimablePlan, opts: { sizeBytes?: number; targ
 const durationOf = (r: RunResult) => r.phases.at(-1)?.endMs ?? 0;
 
 /** Expected durations for every plan: the previous run's median for its group, else the estimate. */
-export function expectedDurations(plans: readonly EstimablePlan[], previous: readonly RunResult[] = [], opts: { sizeBytes?: number; targetName?: string } = {}): Map<number, Expected> {
+export function expectedDurations(
+  plans: readonly EstimablePlan[],
+  previous: readonly RunResult[] = [],
+  opts: { sizeBytes?: number; targetName?: string } = {},
+): Map<number, Expected> {
   const byGroup = new Map<string, number[]>();
-  for (const r of previous) if (durationOf(r) > 0) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), durationOf(r)]);
+  for (const r of previous)
+    if (durationOf(r) > 0) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), durationOf(r)]);
   return new Map(
     plans.map((p) => {
       const seen = byGroup.get(p.group);
-      return [p.index, seen ? { ms: Math.round(median(seen)), from: "previous run" as const } : { ms: estimateMs(p, opts), from: "estimate" as const }];
+      return [
+        p.index,
+        seen
+          ? { ms: Math.round(median(seen)), from: "previous run" as const }
+          : { ms: estimateMs(p, opts), from: "estimate" as const },
+      ];
     }),
   );
 }

@@ -58,7 +58,8 @@ export const EXIT = { ok: 0, failed: 1, input: 2, environment: 3, interrupted: 1
 
 function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
+      .version;
   } catch {
     return "unknown";
   }
@@ -98,7 +99,14 @@ function interruptSignal(): { signal: AbortSignal; dispose(): void } {
 }
 
 function warningsOf(journal: Journal): { warnings?: string[] } {
-  const w = [...new Set(journal.events().filter((e) => e.type === "warning").map((e) => (e as { text: string }).text))];
+  const w = [
+    ...new Set(
+      journal
+        .events()
+        .filter((e) => e.type === "warning")
+        .map((e) => (e as { text: string }).text),
+    ),
+  ];
   return w.length > 0 ? { warnings: w } : {};
 }
 
@@ -145,7 +153,10 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   // What a drdrill killed hard left behind (a load writer, a tmpfs, a container) goes first.
   const swept = await sweepLeftovers();
   if (swept.length > 0) journal.emit("leftovers-removed", { items: swept });
-  const pristine = new PristineDatasets(join(workRoot, "pristine"), sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName));
+  const pristine = new PristineDatasets(
+    join(workRoot, "pristine"),
+    sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName),
+  );
   const wantsWarmup = (plan: RunPlan) => Boolean(opts.warmup || plan.loaded.scenario.warmup);
   const warmupOf = new Map<string, Promise<void>>();
   const jobs = Math.max(1, opts.jobs ?? 1);
@@ -180,7 +191,11 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
         let w = warmupOf.get(plan.group);
         if (!w) {
           w = (async () => {
-            progress.runStart(`${plan.loaded.scenario.name} · ${plan.label} (warm-up, not counted)`, plan.index, opts.plans.length);
+            progress.runStart(
+              `${plan.loaded.scenario.name} · ${plan.label} (warm-up, not counted)`,
+              plan.index,
+              opts.plans.length,
+            );
             const r = await runDrill({ ...plan, index: WARMUP_INDEX_BASE + plan.index, repeat: 0 }, drillEnv);
             warmups.push({ index: r.index, group: r.group, outcome: r.outcome, reason: r.reason });
             progress.runEnd(`warm-up ${r.outcome}: ${r.reason}`, true);
@@ -190,7 +205,11 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
         await w;
       }
       if (signal.aborted) throw new InterruptedError(String(signal.reason ?? "SIGINT"));
-      progress.runStart(`${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`, plan.index, opts.plans.length);
+      progress.runStart(
+        `${plan.loaded.scenario.name} · ${plan.label}${plan.repeat > 1 ? ` #${plan.repeat}` : ""}`,
+        plan.index,
+        opts.plans.length,
+      );
       const result = await runDrill(plan, drillEnv);
       results.push(result);
       progress.runEnd(`${result.outcome}: ${result.reason}`, result.expected.includes(result.outcome));
@@ -205,7 +224,11 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   };
   let parallelJobs = 1;
   try {
-    parallelJobs = await runPool(opts.plans, { jobs, alone: (p) => !targetOf(p)?.parallelRuns, stop: () => signal.aborted || interrupted }, runOne);
+    parallelJobs = await runPool(
+      opts.plans,
+      { jobs, alone: (p) => !targetOf(p)?.parallelRuns, stop: () => signal.aborted || interrupted },
+      runOne,
+    );
     if (signal.aborted && results.length < opts.plans.length) interrupted = true;
   } finally {
     opts.progress.close();
@@ -241,12 +264,21 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       finishedAt: new Date().toISOString(),
       argv: opts.argv,
       environment,
-      scenarios: opts.scenarios.map((s) => ({ name: s.scenario.name, file: s.file, sha256: createHash("sha256").update(s.text).digest("hex") })),
+      scenarios: opts.scenarios.map((s) => ({
+        name: s.scenario.name,
+        file: s.file,
+        sha256: createHash("sha256").update(s.text).digest("hex"),
+      })),
       results,
       parallelJobs: Math.max(1, parallelJobs),
       ...(warmups.length > 0 ? { warmups } : {}),
       comparison: compareRuns(results),
-      summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
+      summary: {
+        runs: results.length,
+        passed: results.filter((r) => r.passed).length,
+        failed: results.filter((r) => !r.passed).length,
+        outcomes,
+      },
       exitCode,
       interrupted,
       ...warningsOf(journal),

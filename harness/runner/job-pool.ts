@@ -10,7 +10,11 @@ export interface PoolOptions<T> {
   stop(): boolean;
 }
 
-export async function runPool<T>(items: readonly T[], opts: PoolOptions<T>, work: (item: T) => Promise<void>): Promise<number> {
+export async function runPool<T>(
+  items: readonly T[],
+  opts: PoolOptions<T>,
+  work: (item: T) => Promise<void>,
+): Promise<number> {
   const running = new Set<Promise<void>>();
   let most = 0;
   let failure: { error: unknown } | null = null;

@@ -16,6 +16,7 @@ export function applyObjectives(results: RunResult[], thresholdsOf: (r: RunResul
       const values = t.aggregate === "each" ? [r.metrics[field]] : group.map((g) => g.metrics[field]);
       return evaluateThreshold(t, values);
     });
-    r.passed = r.expected.includes(r.outcome) && r.outcome !== "silent-corruption" && r.objectives.every((o) => o.passed);
+    r.passed =
+      r.expected.includes(r.outcome) && r.outcome !== "silent-corruption" && r.objectives.every((o) => o.passed);
   }
 }

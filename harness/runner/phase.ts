@@ -5,7 +5,12 @@ import { InterruptedError } from "../model/errors.ts";
 import type { PhaseName } from "../model/journal-events.ts";
 import type { Progress } from "../model/progress.ts";
 
-export async function runPhase<T>(io: { journal: Journal; progress: Progress; signal: AbortSignal }, name: PhaseName, fn: () => Promise<T>, detail?: string): Promise<T> {
+export async function runPhase<T>(
+  io: { journal: Journal; progress: Progress; signal: AbortSignal },
+  name: PhaseName,
+  fn: () => Promise<T>,
+  detail?: string,
+): Promise<T> {
   if (io.signal.aborted) throw new InterruptedError(String(io.signal.reason ?? "SIGINT"));
   const start = io.journal.now();
   io.journal.emit("phase-start", { phase: name, ...(detail ? { detail } : {}) });

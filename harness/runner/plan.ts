@@ -53,13 +53,30 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
       const caps: (string | undefined)[] = loaded.scenario.sweep?.bandwidth ?? [undefined];
       for (const every of intervals) {
         for (const cap of caps) {
-          const label = [tool, settingsLabel(tool, settings), every ? `every=${every}` : "", cap ? `bandwidth=${cap}` : ""].filter(Boolean).join(" ");
+          const label = [
+            tool,
+            settingsLabel(tool, settings),
+            every ? `every=${every}` : "",
+            cap ? `bandwidth=${cap}` : "",
+          ]
+            .filter(Boolean)
+            .join(" ");
           const group = `${loaded.scenario.name} :: ${label}`;
           const repeats = opts.repeat ?? loaded.scenario.repeat;
           const intervalMs = every ? parseDuration(every) : undefined;
           const bandwidthBps = cap ? parseRate(cap) : undefined;
           for (let r = 1; r <= repeats; r++) {
-            plans.push({ index: plans.length, loaded, tool, settings, label, group, repeat: r, ...(intervalMs ? { intervalMs } : {}), ...(bandwidthBps ? { bandwidthBps } : {}) });
+            plans.push({
+              index: plans.length,
+              loaded,
+              tool,
+              settings,
+              label,
+              group,
+              repeat: r,
+              ...(intervalMs ? { intervalMs } : {}),
+              ...(bandwidthBps ? { bandwidthBps } : {}),
+            });
           }
         }
       }
@@ -72,7 +89,18 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
 }
 
 /** Every shard's runs (plan indexes), balanced by expected duration. */
-export function shardsOf(plans: readonly RunPlan[], count: number, opts: Pick<PlanOptions, "previous" | "sizeBytes" | "targetName"> = {}): number[][] {
-  const expected = expectedDurations(plans, opts.previous, { ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}), ...(opts.targetName ? { targetName: opts.targetName } : {}) });
-  return splitShards(plans.map((p) => p.index), count, (i) => expected.get(i)!.ms);
+export function shardsOf(
+  plans: readonly RunPlan[],
+  count: number,
+  opts: Pick<PlanOptions, "previous" | "sizeBytes" | "targetName"> = {},
+): number[][] {
+  const expected = expectedDurations(plans, opts.previous, {
+    ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
+    ...(opts.targetName ? { targetName: opts.targetName } : {}),
+  });
+  return splitShards(
+    plans.map((p) => p.index),
+    count,
+    (i) => expected.get(i)!.ms,
+  );
 }

@@ -28,7 +28,10 @@ export class PristineDatasets implements PristineSource {
   ) {}
 
   /** The pristine copy, made on first use; undefined for a dataset that is not shared (it seeds directly). */
-  get(dataset: { seed: number; copyFrom?: string | undefined }, sizeBytes: number): Promise<PristineDataset | undefined> {
+  get(
+    dataset: { seed: number; copyFrom?: string | undefined },
+    sizeBytes: number,
+  ): Promise<PristineDataset | undefined> {
     const key = datasetKey(dataset, sizeBytes);
     if (!this.shared.has(key)) return Promise.resolve(undefined);
     let p = this.#made.get(key);
@@ -39,16 +42,34 @@ export class PristineDatasets implements PristineSource {
     return p;
   }
 
-  async #make(key: string, dataset: { seed: number; copyFrom?: string | undefined }, sizeBytes: number): Promise<PristineDataset> {
+  async #make(
+    key: string,
+    dataset: { seed: number; copyFrom?: string | undefined },
+    sizeBytes: number,
+  ): Promise<PristineDataset> {
     if (dataset.copyFrom) {
       const { bytes, files, hardLinked, otherMounts } = await withDir(dataset.copyFrom, (d) => d.size());
       // A mount inside the tree was not walked: `cp -a` copies it too, so it may hold links (one cp, to be safe).
-      return { dir: dataset.copyFrom, bytes, files, hardLinks: hardLinked > 0 || otherMounts > 0, madeBy: `${dataset.copyFrom} itself`, known: once(() => hashTree(dataset.copyFrom!)) };
+      return {
+        dir: dataset.copyFrom,
+        bytes,
+        files,
+        hardLinks: hardLinked > 0 || otherMounts > 0,
+        madeBy: `${dataset.copyFrom} itself`,
+        known: once(() => hashTree(dataset.copyFrom!)),
+      };
     }
     const dir = join(this.root, `pristine-${createHash("sha256").update(key).digest("hex").slice(0, 12)}`);
     await mkdir(dir, { recursive: true });
     const g = await generateDataset(dir, sizeBytes, dataset.seed);
-    return { dir, bytes: g.bytes, files: g.files, hardLinks: g.hardLinks, madeBy: `generated (seed ${dataset.seed})`, known: once(() => hashTree(dir)) };
+    return {
+      dir,
+      bytes: g.bytes,
+      files: g.files,
+      hardLinks: g.hardLinks,
+      madeBy: `generated (seed ${dataset.seed})`,
+      known: once(() => hashTree(dir)),
+    };
   }
 }
 
@@ -67,7 +88,8 @@ async function hashTree(dir: string): Promise<ReadonlyMap<string, KnownFile>> {
   const known = new Map<string, KnownFile>();
   for (const rel in m.entries) {
     const e = m.entries[rel]!;
-    if (e.type === "file" && e.sha256 && !e.sha256.startsWith("error:")) known.set(rel, { size: e.size, mtimeNs: e.mtimeNs, sha256: e.sha256 });
+    if (e.type === "file" && e.sha256 && !e.sha256.startsWith("error:"))
+      known.set(rel, { size: e.size, mtimeNs: e.mtimeNs, sha256: e.sha256 });
   }
   return known;
 }

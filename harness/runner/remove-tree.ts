@@ -27,9 +27,24 @@ export function deleteTree(dir: string): Promise<void> {
   return new Promise<void>((resolve) => {
     // Its own process group: a Ctrl-C at the terminal while the removals settle does not cut it short.
     // nice + ionice's idle class: whatever else runs (another invocation, the user) goes first.
-    const child = spawn("sh", ["-c", 'command -v ionice >/dev/null && exec nice -n 19 ionice -c3 rm -rf -- "$1" || exec nice -n 19 rm -rf -- "$1"', "rm-tree", dir], { stdio: "ignore", detached: true });
+    const child = spawn(
+      "sh",
+      [
+        "-c",
+        'command -v ionice >/dev/null && exec nice -n 19 ionice -c3 rm -rf -- "$1" || exec nice -n 19 rm -rf -- "$1"',
+        "rm-tree",
+        dir,
+      ],
+      { stdio: "ignore", detached: true },
+    );
     child.on("error", () => void rm(dir, { recursive: true, force: true }).finally(resolve));
-    child.on("exit", () => void rm(dir, { recursive: true, force: true }).catch(() => {}).finally(resolve));
+    child.on(
+      "exit",
+      () =>
+        void rm(dir, { recursive: true, force: true })
+          .catch(() => {})
+          .finally(resolve),
+    );
   });
 }
 
@@ -59,7 +74,10 @@ async function roomy(path: string, reserve: number, needBytes: number): Promise<
  * deletes it now, and waits, when its file system would be left short (see above). `usedBytes`:
  * what the run took of the file system (the next run is taken to need as much, twice over).
  */
-export async function removeTree(dir: string, opts: { reserve?: number; usedBytes?: number } = {}): Promise<"held" | "removed" | "absent"> {
+export async function removeTree(
+  dir: string,
+  opts: { reserve?: number; usedBytes?: number } = {},
+): Promise<"held" | "removed" | "absent"> {
   const aside = `${dir}.removing-${process.pid}-${Date.now()}`;
   const moved = await rename(dir, aside).then(
     () => aside,

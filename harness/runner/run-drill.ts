@@ -22,10 +22,12 @@ import { standUp } from "./stand-up.ts";
 export type { DrillEnv };
 
 function failedBackups(events: ReturnType<DrillEnv["journal"]["events"]>) {
-  const failed = events.filter((e) => e.type === "backup-failed").map((e) => {
-    const f = e as Extract<typeof e, { type: "backup-failed" }>;
-    return { label: f.label, message: f.message, during: f.during, atMs: f.t };
-  });
+  const failed = events
+    .filter((e) => e.type === "backup-failed")
+    .map((e) => {
+      const f = e as Extract<typeof e, { type: "backup-failed" }>;
+      return { label: f.label, message: f.message, during: f.during, atMs: f.t };
+    });
   return failed.length > 0 ? { failedBackups: failed } : {};
 }
 
@@ -41,7 +43,9 @@ function datasetOf(events: JournalEvent[]): { dataset?: { method: string; bytes:
 }
 
 function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
-  const every = plan.loaded.scenario.steps.map((st) => (st.schedule as { every?: string } | undefined)?.every).find(Boolean);
+  const every = plan.loaded.scenario.steps
+    .map((st) => (st.schedule as { every?: string } | undefined)?.every)
+    .find(Boolean);
   const ms = every ? parseDuration(every) : plan.intervalMs;
   return ms ? { scheduleEveryMs: ms } : {};
 }
@@ -66,7 +70,13 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     runName: `${env.runId}-${plan.index + 1}`,
   };
   // A passphrase is named by its variable in settings; the value never leaves memory.
-  journal.emit("run-start", { scenario: s.name, tool: plan.tool, settings: plan.settings, target: targetName, repeat: plan.repeat });
+  journal.emit("run-start", {
+    scenario: s.name,
+    tool: plan.tool,
+    settings: plan.settings,
+    target: targetName,
+    repeat: plan.repeat,
+  });
   const disposal = new DisposalStack();
   // What the run takes of the disk its folder is on: a held tree must leave as much again, twice.
   const freeAtStart = env.keep ? null : await freeBytes(env.outDir);
@@ -91,9 +101,15 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     // The run's trees go after the reports, off the critical path of the next run (see remove-tree.ts).
     if (!env.keep) {
       const freeNow = freeAtStart === null ? null : await freeBytes(env.outDir);
-      await removeTree(folders.workDir, { usedBytes: freeAtStart !== null && freeNow !== null ? freeAtStart - freeNow : 0 });
+      await removeTree(folders.workDir, {
+        usedBytes: freeAtStart !== null && freeNow !== null ? freeAtStart - freeNow : 0,
+      });
     }
-    journal.emit("phase-end", { phase: "cleanup", ok, ...(disposal.failures.length > 0 ? { detail: disposal.failures.join("; ") } : {}) });
+    journal.emit("phase-end", {
+      phase: "cleanup",
+      ok,
+      ...(disposal.failures.length > 0 ? { detail: disposal.failures.join("; ") } : {}),
+    });
   }
   if (interrupted) throw interrupted;
   const state = ctx?.state ?? initialState("", false);
@@ -128,7 +144,14 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     metrics: computeMetrics(events),
     objectives: [],
     verification: v
-      ? { filesChecked: v.filesChecked, filesIdentical: v.filesIdentical, entriesChecked: v.entriesChecked, mismatchCount: v.mismatchCount, mismatches: v.mismatches, fidelity: v.fidelity }
+      ? {
+          filesChecked: v.filesChecked,
+          filesIdentical: v.filesIdentical,
+          entriesChecked: v.entriesChecked,
+          mismatchCount: v.mismatchCount,
+          mismatches: v.mismatches,
+          fidelity: v.fidelity,
+        }
       : null,
     recoveryPoint: recoveryPoint(events),
     phases: phases(events),

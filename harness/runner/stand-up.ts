@@ -46,14 +46,22 @@ function watched(inner: CommandExecutor, ctx: () => DrillContext | null): Comman
   };
 }
 
-export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders, disposal: DisposalStack): Promise<DrillContext> {
+export async function standUp(
+  plan: RunPlan,
+  env: DrillEnv,
+  folders: RunFolders,
+  disposal: DisposalStack,
+): Promise<DrillContext> {
   const s = plan.loaded.scenario;
   const io = { journal: env.journal, progress: env.progress, signal: env.signal };
   const given = env.targetName ?? s.target ?? "local";
   const url = /^[a-z]+:\/\//.test(given) ? given : undefined;
   const targetName = url ? given.slice(0, given.indexOf(":")) : given;
   const targetDef = env.extra?.targets?.[targetName] ?? TARGETS[targetName];
-  if (!targetDef) throw new EnvironmentError(`target "${targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`);
+  if (!targetDef)
+    throw new EnvironmentError(
+      `target "${targetName}" is not available in this drdrill (available: ${Object.keys(TARGETS).join(", ")})`,
+    );
   const tool = env.extra?.tools?.[plan.tool] ?? TOOLS[plan.tool]!;
   await mkdir(folders.logDir, { recursive: true });
   const targetOpts = {
@@ -68,7 +76,12 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     ...(tool.capabilities.replication?.standby ? { standbyWanted: true } : {}),
     ...(url ? { url } : {}),
     ...(s.targetSettings?.[targetName] || env.targetSettings?.[targetName]
-      ? { settings: { ...(s.targetSettings?.[targetName] as Record<string, unknown> | undefined), ...env.targetSettings?.[targetName] } }
+      ? {
+          settings: {
+            ...(s.targetSettings?.[targetName] as Record<string, unknown> | undefined),
+            ...env.targetSettings?.[targetName],
+          },
+        }
       : {}),
   };
   const target: StartedTarget = await runPhase(io, "prepare", () => targetDef.start(targetOpts));
@@ -76,10 +89,18 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   env.journal.emit("target", { name: target.name, info: target.describe() });
   for (const e of env.journal.events(env.journal.run)) if (e.type === "warning") env.progress.warn?.(e.text);
 
-  const which = await target.exec.run({ label: "check-binaries", command: "sh", args: ["-c", tool.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")], log: false });
+  const which = await target.exec.run({
+    label: "check-binaries",
+    command: "sh",
+    args: ["-c", tool.binaries.map((b) => `command -v ${b} >/dev/null || echo ${b}`).join("; ")],
+    log: false,
+  });
   const missing = which.stdout.trim();
   if (which.notStarted) throw new EnvironmentError(`cannot run commands on ${target.exec.where}: ${which.message}`);
-  if (missing) throw new EnvironmentError(`${plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it there: ${tool.install}`);
+  if (missing)
+    throw new EnvironmentError(
+      `${plan.tool} needs ${missing.split("\n").join(", ")} on ${target.exec.where}; install it there: ${tool.install}`,
+    );
   env.versions[tool.name] ??= await tool.version(target.exec).catch(() => "unknown");
 
   // The secondary site, when the backups go to one; the target gets the key and the site's host key.
@@ -89,8 +110,23 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
   let standby: Standby | null = null;
   if (siteSpec) {
     const wantsStandby = Boolean(tool.capabilities.replication?.standby);
-    if (wantsStandby && !target.startStandby) throw new EnvironmentError(`${plan.tool} fails over to a standby node at site B, which the ${target.name} target cannot start (the lab target can)`);
-    site = await runPhase(io, "prepare", () => startSite(siteSpec, { runDir: join(folders.workDir, "site"), runName: folders.runName, logDir: folders.logDir, secrets: env.secrets, sharedDisk: wantsStandby }), "secondary site");
+    if (wantsStandby && !target.startStandby)
+      throw new EnvironmentError(
+        `${plan.tool} fails over to a standby node at site B, which the ${target.name} target cannot start (the lab target can)`,
+      );
+    site = await runPhase(
+      io,
+      "prepare",
+      () =>
+        startSite(siteSpec, {
+          runDir: join(folders.workDir, "site"),
+          runName: folders.runName,
+          logDir: folders.logDir,
+          secrets: env.secrets,
+          sharedDisk: wantsStandby,
+        }),
+      "secondary site",
+    );
     const started = site;
     disposal.defer("secondary site", () => started.stop({ keep: env.keep }));
     env.journal.emit("site", { info: site.describe() });
@@ -134,7 +170,13 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     progress: env.progress,
     signal: env.signal,
   };
-  ctx = new DrillContext(services, initialState(passphrase, s.steps.some((st) => (st.verify as string[] | undefined)?.includes("services"))));
+  ctx = new DrillContext(
+    services,
+    initialState(
+      passphrase,
+      s.steps.some((st) => (st.verify as string[] | undefined)?.includes("services")),
+    ),
+  );
   const drill = ctx;
   disposal.defer("armed faults", () => drill.armed.disposeAll());
   const leased: string[] = [];
@@ -147,7 +189,10 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     workDir: target.paths.tool,
     passphrase: () => passphraseFor(drill.state, drill.currentKind),
     // --timeout is taken as given; a scenario's timeout is scaled to a slow (emulated) target.
-    timeoutMs: env.timeoutMs ?? (s.timeout ? parseDuration(s.timeout)! * (target.timeScale ?? 1) : undefined) ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs:
+      env.timeoutMs ??
+      (s.timeout ? parseDuration(s.timeout)! * (target.timeScale ?? 1) : undefined) ??
+      DEFAULT_TIMEOUT_MS,
     onProgress: (p) => p.bytes !== undefined && env.progress.bytes(p.bytes, p.totalBytes),
     ...(target.exec.where === "local"
       ? {
@@ -171,7 +216,15 @@ export async function standUp(plan: RunPlan, env: DrillEnv, folders: RunFolders,
     // The pristine tree's hashes (made once, on first use) are read while the clone is made: the
     // backup's manifest waits for them, and the tree's reads and the clone's writes overlap.
     pristine?.known().catch(() => {});
-    return target.seed({ sizeBytes, seed: s.dataset.seed, ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}), ...(pristine ? { pristine } : {}) }, (b) => env.progress.bytes(b, sizeBytes));
+    return target.seed(
+      {
+        sizeBytes,
+        seed: s.dataset.seed,
+        ...(s.dataset.copyFrom ? { copyFrom: s.dataset.copyFrom } : {}),
+        ...(pristine ? { pristine } : {}),
+      },
+      (b) => env.progress.bytes(b, sizeBytes),
+    );
   });
   env.journal.emit("dataset", seeded);
   drill.apply({ seededBytes: seeded.bytes });

@@ -8,7 +8,10 @@ import { forgetRun, leftBehind, type Lease } from "../util/leases.ts";
 import { deleteTree, SET_ASIDE } from "./remove-tree.ts";
 
 async function cmdline(pid: number): Promise<string | null> {
-  return readFile(`/proc/${pid}/cmdline`, "utf8").then((s) => s.replace(/\0/g, " "), () => null);
+  return readFile(`/proc/${pid}/cmdline`, "utf8").then(
+    (s) => s.replace(/\0/g, " "),
+    () => null,
+  );
 }
 
 /** Waits (up to 5 s) until a killed process is gone, so `drdrill clean` returns with nothing left. */
@@ -51,7 +54,9 @@ async function release(l: Lease): Promise<boolean> {
     }
     case "nft-table": {
       const [family, name, netns] = l.id.split(" ");
-      const args = netns ? ["nsenter", "-t", netns, "-n", "nft", "delete", "table", family!, name!] : ["nft", "delete", "table", family!, name!];
+      const args = netns
+        ? ["nsenter", "-t", netns, "-n", "nft", "delete", "table", family!, name!]
+        : ["nft", "delete", "table", family!, name!];
       const r = await execa(args[0]!, args.slice(1), { reject: false });
       return r.exitCode === 0;
     }
@@ -62,7 +67,8 @@ async function release(l: Lease): Promise<boolean> {
 export async function sweepLeftovers(): Promise<string[]> {
   const removed: string[] = [];
   for (const run of await leftBehind()) {
-    for (const l of run.leases) if (await release(l).catch(() => false)) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
+    for (const l of run.leases)
+      if (await release(l).catch(() => false)) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
     await forgetRun(run.run);
   }
   return removed;

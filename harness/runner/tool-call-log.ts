@@ -14,7 +14,14 @@ export class ToolCallLog {
   ) {}
 
   /** `duringNetworkFault`: the network faults in force while the call ran (what the report judges it under). */
-  record(kind: ToolCallKind, run: ToolRun, backupKind?: "full" | "incremental", duringNetworkFault?: string[], callMs?: number, failover?: boolean): ToolRun {
+  record(
+    kind: ToolCallKind,
+    run: ToolRun,
+    backupKind?: "full" | "incremental",
+    duringNetworkFault?: string[],
+    callMs?: number,
+    failover?: boolean,
+  ): ToolRun {
     const rel = (p: string) => (p ? relative(this.outDir, p) : "");
     const common = {
       kind,
@@ -25,7 +32,9 @@ export class ToolCallLog {
       timedOut: run.timedOut,
       ...(run.message ? { message: run.message } : {}),
       ...(run.stats ? { stats: run.stats } : {}),
-      ...(duringNetworkFault && duringNetworkFault.length > 0 ? { duringNetworkFault: duringNetworkFault.join(", ") } : {}),
+      ...(duringNetworkFault && duringNetworkFault.length > 0
+        ? { duringNetworkFault: duringNetworkFault.join(", ") }
+        : {}),
     };
     this.journal.emit("tool-call", {
       ...common,
@@ -39,7 +48,13 @@ export class ToolCallLog {
       ...(backupKind ? { backupKind } : {}),
       ...(failover ? { failover: true } : {}),
     });
-    this.calls.push({ ...common, durationMs: Math.round(run.durationMs), ...(callMs !== undefined ? { callMs: Math.round(callMs) } : {}), stdoutLog: rel(run.stdoutPath), stderrLog: rel(run.stderrPath) });
+    this.calls.push({
+      ...common,
+      durationMs: Math.round(run.durationMs),
+      ...(callMs !== undefined ? { callMs: Math.round(callMs) } : {}),
+      stdoutLog: rel(run.stdoutPath),
+      stderrLog: rel(run.stderrPath),
+    });
     return run;
   }
 }

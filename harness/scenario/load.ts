@@ -83,10 +83,26 @@ export function parseScenario(file: string, text: string): LoadedScenario {
   } catch (e) {
     const at = firstAlias(doc);
     const pos = lc.linePos(at);
-    throw new InputError([{ file, line: pos.line, column: pos.col, path: "", message: `YAML aliases expand too far (${(e as Error).message.split(".")[0]}); write the values out` }]);
+    throw new InputError([
+      {
+        file,
+        line: pos.line,
+        column: pos.col,
+        path: "",
+        message: `YAML aliases expand too far (${(e as Error).message.split(".")[0]}); write the values out`,
+      },
+    ]);
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-    throw new InputError([{ file, line: 1, column: 1, path: "", message: "a scenario is a mapping (name:, tools:, steps: ...), not a list or a single value" }]);
+    throw new InputError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: "a scenario is a mapping (name:, tools:, steps: ...), not a list or a single value",
+      },
+    ]);
   }
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) throw new InputError(zodIssues(file, doc, lc, result.error));
@@ -100,7 +116,10 @@ export function parseScenario(file: string, text: string): LoadedScenario {
   if (from !== undefined) {
     const st = statOrNull(from);
     const problem = !st ? "no such folder" : !st.isDirectory() ? "not a folder (unpack an archive first)" : null;
-    if (problem) throw new InputError([{ file, ...at(["dataset", "copyFrom"]), path: "dataset.copyFrom", message: `"${from}": ${problem}` }]);
+    if (problem)
+      throw new InputError([
+        { file, ...at(["dataset", "copyFrom"]), path: "dataset.copyFrom", message: `"${from}": ${problem}` },
+      ]);
   }
   const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m, t as string) as Threshold);
   return { file, text, scenario, thresholds, expected: expectedOutcomes(scenario), locate: at };
@@ -139,7 +158,12 @@ export async function findScenarioFiles(paths: string[]): Promise<string[]> {
     if (st.isFile()) out.push(p);
     else {
       const entries = await readdir(p, { recursive: true });
-      out.push(...entries.filter((e) => /\.ya?ml$/.test(e)).sort().map((e) => join(p, e)));
+      out.push(
+        ...entries
+          .filter((e) => /\.ya?ml$/.test(e))
+          .sort()
+          .map((e) => join(p, e)),
+      );
     }
   }
   return out;
@@ -156,7 +180,14 @@ export async function loadScenarios(paths: string[]): Promise<LoadedScenario[]> 
     try {
       const s = parseScenario(shown, await readFile(file, "utf8"));
       const clash = names.get(s.scenario.name);
-      if (clash) issues.push({ file: shown, line: 1, column: 1, path: "name", message: `"${s.scenario.name}" is also the name of ${clash}` });
+      if (clash)
+        issues.push({
+          file: shown,
+          line: 1,
+          column: 1,
+          path: "name",
+          message: `"${s.scenario.name}" is also the name of ${clash}`,
+        });
       names.set(s.scenario.name, shown);
       loaded.push(s);
     } catch (e) {
@@ -165,6 +196,9 @@ export async function loadScenarios(paths: string[]): Promise<LoadedScenario[]> 
     }
   }
   if (issues.length > 0) throw new InputError(issues);
-  if (loaded.length === 0) throw new InputError([{ file: paths.join(" "), line: 1, column: 1, path: "", message: "no scenario files (*.yaml) found" }]);
+  if (loaded.length === 0)
+    throw new InputError([
+      { file: paths.join(" "), line: 1, column: 1, path: "", message: "no scenario files (*.yaml) found" },
+    ]);
   return loaded;
 }

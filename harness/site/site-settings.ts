@@ -5,18 +5,46 @@ import { z } from "zod";
 
 export const siteSettings = z
   .object({
-    appendOnly: z.boolean().default(false).describe("The target's key may add backups but never delete them (borg serve --append-only; an SFTP server that refuses remove; an append-only store for tar)."),
-    host: z.string().min(1).optional().describe("An existing SSH host as site B, instead of a container drdrill stands up."),
+    appendOnly: z
+      .boolean()
+      .default(false)
+      .describe(
+        "The target's key may add backups but never delete them (borg serve --append-only; an SFTP server that refuses remove; an append-only store for tar).",
+      ),
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("An existing SSH host as site B, instead of a container drdrill stands up."),
     user: z.string().min(1).optional().describe("The account backups go to on that host."),
     port: z.number().int().min(1).max(65535).optional(),
-    identityFile: z.string().min(1).optional().describe("The key for that account (it is copied to where the tools run)."),
+    identityFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The key for that account (it is copied to where the tools run)."),
     knownHostsFile: z.string().min(1).optional().describe("Pins that host's key."),
-    path: z.string().startsWith("/").default("/srv/drdrill").describe("The folder on site B that holds the runs' repositories."),
+    path: z
+      .string()
+      .startsWith("/")
+      .default("/srv/drdrill")
+      .describe("The folder on site B that holds the runs' repositories."),
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (s.host && !s.identityFile) ctx.addIssue({ code: "custom", message: "an existing site host needs identityFile (the key the target will use there)", path: ["identityFile"] });
-    if (s.host && s.appendOnly) ctx.addIssue({ code: "custom", message: "append-only is set up on the container site drdrill stands up; on your own host, make the account append-only yourself and leave this off", path: ["appendOnly"] });
+    if (s.host && !s.identityFile)
+      ctx.addIssue({
+        code: "custom",
+        message: "an existing site host needs identityFile (the key the target will use there)",
+        path: ["identityFile"],
+      });
+    if (s.host && s.appendOnly)
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "append-only is set up on the container site drdrill stands up; on your own host, make the account append-only yourself and leave this off",
+        path: ["appendOnly"],
+      });
   });
 
 export type SiteSettings = z.output<typeof siteSettings>;
@@ -24,7 +52,9 @@ export type SiteSettings = z.output<typeof siteSettings>;
 export const destinationSchema = z
   .union([z.enum(["local", "site"]), z.object({ site: siteSettings }).strict()])
   .default("local")
-  .describe("Where backups go: local (a folder of the target), site (a secondary site drdrill stands up), or { site: { appendOnly, host... } }.");
+  .describe(
+    "Where backups go: local (a folder of the target), site (a secondary site drdrill stands up), or { site: { appendOnly, host... } }.",
+  );
 
 export type DestinationSpec = z.output<typeof destinationSchema>;
 

@@ -91,15 +91,31 @@ async function containerSite(settings: SiteSettings, opts: SiteOptions): Promise
   await buildSshdImage();
   const disk = opts.sharedDisk ? join(opts.runDir, "disk") : null;
   if (disk) await mkdir(disk, { recursive: true });
-  const sshd = await startSshdContainer({ runDir: join(opts.runDir, "site-admin"), user: "root", role: "site", ...(disk ? { extraMounts: [{ source: disk, target: settings.path }] } : {}) });
+  const sshd = await startSshdContainer({
+    runDir: join(opts.runDir, "site-admin"),
+    user: "root",
+    role: "site",
+    ...(disk ? { extraMounts: [{ source: disk, target: settings.path }] } : {}),
+  });
   let admin: RemoteHost | null = null;
   try {
     // drdrill's way in: root on the admin port, pinned with the same host key.
-    const known = (await readFile(sshd.knownHostsFile, "utf8")).trim().split("\n").map((l) => l.split(" ").slice(1).join(" "));
+    const known = (await readFile(sshd.knownHostsFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => l.split(" ").slice(1).join(" "));
     const adminKnown = join(opts.runDir, "site-admin", "admin.known_hosts");
     await writeKnownHosts(adminKnown, sshd.host, ADMIN_PORT, known);
     admin = await connectHost(
-      { host: sshd.host, port: ADMIN_PORT, user: "root", identityFile: sshd.identityFile, knownHostsFile: adminKnown, hostKeyCheck: "strict", controlDir: join(opts.runDir, "site-admin", "ctl") },
+      {
+        host: sshd.host,
+        port: ADMIN_PORT,
+        user: "root",
+        identityFile: sshd.identityFile,
+        knownHostsFile: adminKnown,
+        hostKeyCheck: "strict",
+        controlDir: join(opts.runDir, "site-admin", "ctl"),
+      },
       { workDir: "/var/tmp/drdrill-site", runName: opts.runName, logDir: opts.logDir, secrets: opts.secrets },
     );
     // The run's folder on the site; the tools make the repository in it (borg and restic insist).
@@ -107,7 +123,9 @@ async function containerSite(settings: SiteSettings, opts: SiteOptions): Promise
     const repoPath = `${runRoot}/repo`;
     // The target's key: what the tools use. Append-only: a forced command allows appending only.
     const targetKey = await runClientKey(join(opts.runDir, "site-target-key"));
-    const restriction = settings.appendOnly ? `command="/usr/local/sbin/drdrill-site-gate ${settings.path}/${opts.runName}",restrict ` : "";
+    const restriction = settings.appendOnly
+      ? `command="/usr/local/sbin/drdrill-site-gate ${settings.path}/${opts.runName}",restrict `
+      : "";
     await admin.sh(
       'install -d -o drill -g drill -m 0700 -- "$1" && printf "%s\\n" "$2" > /home/drill/.ssh/authorized_keys && chown drill:drill /home/drill/.ssh/authorized_keys && chmod 0600 /home/drill/.ssh/authorized_keys',
       [runRoot, `${restriction}${targetKey.publicKey}`],
@@ -137,9 +155,18 @@ async function containerSite(settings: SiteSettings, opts: SiteOptions): Promise
 }
 
 async function existingSite(settings: SiteSettings, opts: SiteOptions): Promise<StartedSite> {
-  if (!settings.knownHostsFile) throw new EnvironmentError("an existing site host needs knownHostsFile too: its host key is checked strictly");
+  if (!settings.knownHostsFile)
+    throw new EnvironmentError("an existing site host needs knownHostsFile too: its host key is checked strictly");
   const admin = await connectHost(
-    { host: settings.host!, ...(settings.user ? { user: settings.user } : {}), ...(settings.port ? { port: settings.port } : {}), identityFile: settings.identityFile!, knownHostsFile: settings.knownHostsFile, hostKeyCheck: "strict", controlDir: join(opts.runDir, "site-admin", "ctl") },
+    {
+      host: settings.host!,
+      ...(settings.user ? { user: settings.user } : {}),
+      ...(settings.port ? { port: settings.port } : {}),
+      identityFile: settings.identityFile!,
+      knownHostsFile: settings.knownHostsFile,
+      hostKeyCheck: "strict",
+      controlDir: join(opts.runDir, "site-admin", "ctl"),
+    },
     { workDir: `${settings.path}/.drdrill-work`, runName: opts.runName, logDir: opts.logDir, secrets: opts.secrets },
   );
   const runRoot = `${settings.path}/${opts.runName}`;
@@ -154,7 +181,10 @@ async function existingSite(settings: SiteSettings, opts: SiteOptions): Promise<
     repoPath,
     firewall: null,
     address: { host: admin.conn.hostname, port: admin.conn.port, user: admin.conn.user },
-    credentials: async () => ({ privateKey: await readFile(settings.identityFile!), knownHosts: await readFile(settings.knownHostsFile!, "utf8") }),
+    credentials: async () => ({
+      privateKey: await readFile(settings.identityFile!),
+      knownHosts: await readFile(settings.knownHostsFile!, "utf8"),
+    }),
   });
 }
 
@@ -183,23 +213,42 @@ function siteFrom(p: {
     credentials: p.credentials,
     async sealArrivals() {
       if (!p.settings.appendOnly || p.kind !== "container") return;
-      await p.admin.sh('nohup setsid /usr/local/sbin/drdrill-site-seal "$1" drill > /dev/null 2>&1 < /dev/null &', [p.repoPath], "starting the site's sealer");
+      await p.admin.sh(
+        'nohup setsid /usr/local/sbin/drdrill-site-seal "$1" drill > /dev/null 2>&1 < /dev/null &',
+        [p.repoPath],
+        "starting the site's sealer",
+      );
     },
-    endpoint: (files) => ({ ...p.address, path: p.repoPath, ...files, sshCommand: sshCommandFor(files.identityFile, files.knownHostsFile, p.address.port), appendOnly: p.settings.appendOnly }),
+    endpoint: (files) => ({
+      ...p.address,
+      path: p.repoPath,
+      ...files,
+      sshCommand: sshCommandFor(files.identityFile, files.knownHostsFile, p.address.port),
+      appendOnly: p.settings.appendOnly,
+    }),
     async linkBytes() {
       if (p.kind !== "container") return null;
-      const r = await p.admin.conn.run("cat", ["/sys/class/net/eth0/statistics/rx_bytes", "/sys/class/net/eth0/statistics/tx_bytes"]);
+      const r = await p.admin.conn.run("cat", [
+        "/sys/class/net/eth0/statistics/rx_bytes",
+        "/sys/class/net/eth0/statistics/tx_bytes",
+      ]);
       const [rx, tx] = r.stdout.trim().split(/\s+/).map(Number);
       return Number.isFinite(rx) && Number.isFinite(tx) ? { rx: rx!, tx: tx! } : null;
     },
     describe: () => ({
-      site: p.kind === "container" ? `container ${p.sshd!.containerName} (${p.address.host}), drdrill's sshd image` : `${p.address.user}@${p.address.host}:${p.address.port}`,
+      site:
+        p.kind === "container"
+          ? `container ${p.sshd!.containerName} (${p.address.host}), drdrill's sshd image`
+          : `${p.address.user}@${p.address.host}:${p.address.port}`,
       siteRepository: `${p.address.user}@${p.address.host}:${p.repoPath}`,
-      siteAppendOnly: p.settings.appendOnly ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files become root's, in sticky folders, within half a second of arriving)" : "no",
+      siteAppendOnly: p.settings.appendOnly
+        ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files become root's, in sticky folders, within half a second of arriving)"
+        : "no",
     }),
     async stop(o = {}) {
       await p.firewall?.clear().catch(() => {});
-      if (p.kind === "host" && !o.keep) await p.admin.sh('rm -rf -- "$1"', [p.repoPath.replace(/\/repo$/, "")]).catch(() => {});
+      if (p.kind === "host" && !o.keep)
+        await p.admin.sh('rm -rf -- "$1"', [p.repoPath.replace(/\/repo$/, "")]).catch(() => {});
       await p.admin.close().catch(() => {});
       await p.sshd?.remove();
     },

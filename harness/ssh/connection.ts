@@ -82,11 +82,23 @@ export class SshConnection {
   /** ssh's arguments before the remote command line, for a client that rides on the master only. */
   clientArgs(): string[] {
     return [
-      "-S", this.socket, "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR",
-      "-o", "RequestTTY=no", "-o", "RemoteCommand=none",
+      "-S",
+      this.socket,
+      "-o",
+      "ControlMaster=no",
+      "-o",
+      "BatchMode=yes",
+      "-o",
+      "LogLevel=ERROR",
+      "-o",
+      "RequestTTY=no",
+      "-o",
+      "RemoteCommand=none",
       // Only reached when the master is gone: fail at once instead of connecting anew.
-      "-o", `ProxyCommand=sh -c "echo ${NO_MASTER_MARK} >&2; exit 1"`,
-      ...targetArgs(this.opts), "--",
+      "-o",
+      `ProxyCommand=sh -c "echo ${NO_MASTER_MARK} >&2; exit 1"`,
+      ...targetArgs(this.opts),
+      "--",
     ];
   }
 
@@ -110,7 +122,8 @@ export class SshConnection {
       ...(o.timeoutMs ? { timeout: o.timeoutMs } : {}),
     });
     const stderr = String(r.stderr ?? "");
-    if (r.exitCode === 255 && stderr.includes(NO_MASTER_MARK)) throw new EnvironmentError(`${this.where}: the connection is gone (its master process ended)`);
+    if (r.exitCode === 255 && stderr.includes(NO_MASTER_MARK))
+      throw new EnvironmentError(`${this.where}: the connection is gone (its master process ended)`);
     if (r.timedOut) throw new EnvironmentError(`${this.where}: \`${cmd}\` gave no answer within ${o.timeoutMs} ms`);
     return { exitCode: typeof r.exitCode === "number" ? r.exitCode : 255, stdout: String(r.stdout ?? ""), stderr };
   }
@@ -120,23 +133,37 @@ export class SshConnection {
     const tmp = `${remotePath}.drdrill-${randomBytes(3).toString("hex")}`;
     const script = 'umask 077 && cat > "$1" && chmod "$3" "$1" && mv -f "$1" "$2" || { rm -f "$1"; exit 1; }';
     const r = await this.run("sh", ["-c", script, "put", tmp, remotePath, mode.toString(8)], { input: content, ...o });
-    if (r.exitCode !== 0) throw new EnvironmentError(`${this.where}: cannot write ${remotePath}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0)
+      throw new EnvironmentError(
+        `${this.where}: cannot write ${remotePath}: ${r.stderr.trim() || `exit ${r.exitCode}`}`,
+      );
   }
 
   /** Reads a remote file whole. */
   async get(remotePath: string, o: { sudo?: boolean } = {}): Promise<Buffer> {
     if (this.#closed) throw new EnvironmentError(`${this.where}: the connection is closed`);
-    const r = await execa("ssh", [...this.clientArgs(), this.commandLine("cat", ["--", remotePath], o.sudo)], { detached: true, reject: false, encoding: "buffer", stripFinalNewline: false, stdin: "ignore" });
+    const r = await execa("ssh", [...this.clientArgs(), this.commandLine("cat", ["--", remotePath], o.sudo)], {
+      detached: true,
+      reject: false,
+      encoding: "buffer",
+      stripFinalNewline: false,
+      stdin: "ignore",
+    });
     const stderr = Buffer.from(r.stderr ?? "").toString("utf8");
-    if (r.exitCode === 255 && stderr.includes(NO_MASTER_MARK)) throw new EnvironmentError(`${this.where}: the connection is gone (its master process ended)`);
-    if (r.exitCode !== 0) throw new EnvironmentError(`${this.where}: cannot read ${remotePath}: ${stderr.trim() || `exit ${r.exitCode}`}`);
+    if (r.exitCode === 255 && stderr.includes(NO_MASTER_MARK))
+      throw new EnvironmentError(`${this.where}: the connection is gone (its master process ended)`);
+    if (r.exitCode !== 0)
+      throw new EnvironmentError(`${this.where}: cannot read ${remotePath}: ${stderr.trim() || `exit ${r.exitCode}`}`);
     return Buffer.from(r.stdout ?? "");
   }
 
   /** Whether the master still answers. */
   async alive(): Promise<boolean> {
     if (this.#closed) return false;
-    const r = await execa("ssh", ["-S", this.socket, "-O", "check", this.opts.host], { reject: false, stdin: "ignore" });
+    const r = await execa("ssh", ["-S", this.socket, "-O", "check", this.opts.host], {
+      reject: false,
+      stdin: "ignore",
+    });
     return r.exitCode === 0;
   }
 
@@ -144,7 +171,11 @@ export class SshConnection {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await execa("ssh", ["-S", this.socket, "-O", "exit", this.opts.host], { reject: false, stdin: "ignore", timeout: 10_000 });
+    await execa("ssh", ["-S", this.socket, "-O", "exit", this.opts.host], {
+      reject: false,
+      stdin: "ignore",
+      timeout: 10_000,
+    });
     if (this.ownSocketDir) await rm(this.ownSocketDir, { recursive: true, force: true });
   }
 
@@ -164,30 +195,60 @@ export class SshConnection {
     }
     const socket = join(dir, name);
     const log = `${socket}.log`;
-    const resolved = parseResolved(String((await execa("ssh", ["-G", ...targetArgs(opts)], { reject: false, stdin: "ignore" })).stdout ?? ""));
+    const resolved = parseResolved(
+      String((await execa("ssh", ["-G", ...targetArgs(opts)], { reject: false, stdin: "ignore" })).stdout ?? ""),
+    );
     const where = `ssh ${resolved.user || opts.user || "?"}@${resolved.hostname || opts.host}:${resolved.port}`;
     const connectTimeoutMs = opts.connectTimeoutMs ?? 10_000;
     // -f: ssh goes to the background once authenticated, so its exit status says whether it got in;
     // -E: its messages go to a file (a backgrounded master must not hold our pipes open).
-    const master = await execa("ssh", [
-      "-f", "-N", "-M", "-S", socket, "-E", log,
-      "-o", "BatchMode=yes",
-      "-o", `StrictHostKeyChecking=${opts.hostKeyCheck === "accept-new" ? "accept-new" : "yes"}`,
-      "-o", `ConnectTimeout=${Math.max(1, Math.ceil(connectTimeoutMs / 1000))}`,
-      "-o", `ServerAliveInterval=${SERVER_ALIVE_S}`, "-o", "ServerAliveCountMax=3",
-      "-o", "ControlPersist=no",
-      ...(opts.knownHostsFile ? ["-o", `UserKnownHostsFile=${opts.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null"] : []),
-      ...(opts.identityFile ? ["-i", opts.identityFile, "-o", "IdentitiesOnly=yes"] : []),
-      ...targetArgs(opts),
-    ], { reject: false, stdio: "ignore", timeout: connectTimeoutMs + 20_000 });
+    const master = await execa(
+      "ssh",
+      [
+        "-f",
+        "-N",
+        "-M",
+        "-S",
+        socket,
+        "-E",
+        log,
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        `StrictHostKeyChecking=${opts.hostKeyCheck === "accept-new" ? "accept-new" : "yes"}`,
+        "-o",
+        `ConnectTimeout=${Math.max(1, Math.ceil(connectTimeoutMs / 1000))}`,
+        "-o",
+        `ServerAliveInterval=${SERVER_ALIVE_S}`,
+        "-o",
+        "ServerAliveCountMax=3",
+        "-o",
+        "ControlPersist=no",
+        ...(opts.knownHostsFile
+          ? ["-o", `UserKnownHostsFile=${opts.knownHostsFile}`, "-o", "GlobalKnownHostsFile=/dev/null"]
+          : []),
+        ...(opts.identityFile ? ["-i", opts.identityFile, "-o", "IdentitiesOnly=yes"] : []),
+        ...targetArgs(opts),
+      ],
+      { reject: false, stdio: "ignore", timeout: connectTimeoutMs + 20_000 },
+    );
     const said = await readFile(log, "utf8").catch(() => "");
     await rm(log, { force: true });
     if (master.exitCode !== 0) {
       if (own) await rm(own, { recursive: true, force: true });
-      const reason = master.timedOut ? `no answer within ${Math.round((connectTimeoutMs + 20_000) / 1000)} s` : sshFailureReason(said, { ...opts, port: resolved.port });
+      const reason = master.timedOut
+        ? `no answer within ${Math.round((connectTimeoutMs + 20_000) / 1000)} s`
+        : sshFailureReason(said, { ...opts, port: resolved.port });
       throw new EnvironmentError(`${where}: ${reason}`);
     }
-    return new SshConnection(opts, socket, own, resolved.user || opts.user || "", resolved.hostname || opts.host, resolved.port);
+    return new SshConnection(
+      opts,
+      socket,
+      own,
+      resolved.user || opts.user || "",
+      resolved.hostname || opts.host,
+      resolved.port,
+    );
   }
 }
 

@@ -23,18 +23,27 @@ export interface RemoteHost {
   close(opts?: { keep?: boolean }): Promise<void>;
 }
 
-export async function connectHost(ssh: SshOptions, opts: { workDir: string; runName: string; logDir: string; secrets: SecretStore }): Promise<RemoteHost> {
+export async function connectHost(
+  ssh: SshOptions,
+  opts: { workDir: string; runName: string; logDir: string; secrets: SecretStore },
+): Promise<RemoteHost> {
   const conn = await openSsh(ssh);
   const exec = new SshExecutor(conn, opts.logDir, opts.secrets);
   const runDir = `${opts.workDir.replace(/\/+$/, "")}/${opts.runName}`;
   const sh = async (script: string, args: string[] = [], what = "a command"): Promise<string> => {
     const r = await conn.run("sh", ["-c", script, "drdrill", ...args], { timeoutMs: 120_000 });
-    if (r.exitCode !== 0) throw new EnvironmentError(`${conn.where}: ${what} failed: ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0)
+      throw new EnvironmentError(
+        `${conn.where}: ${what} failed: ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`,
+      );
     return r.stdout;
   };
   try {
     const py = await conn.run("sh", ["-c", "command -v python3"]);
-    if (py.exitCode !== 0) throw new EnvironmentError(`${conn.where} has no python3, which drdrill's agent needs there; install it there: apt-get install python3-minimal`);
+    if (py.exitCode !== 0)
+      throw new EnvironmentError(
+        `${conn.where} has no python3, which drdrill's agent needs there; install it there: apt-get install python3-minimal`,
+      );
     await sh('umask 077 && mkdir -p -- "$1/repo" "$1/tool" "$1/scratch"', [runDir], `making ${runDir}`);
     const script = `${runDir}/drdrill-agent.py`;
     await conn.put(script, await readFile(AGENT_SOURCE), 0o644, { sudo: conn.elevated });
@@ -42,7 +51,11 @@ export async function connectHost(ssh: SshOptions, opts: { workDir: string; runN
       exec,
       script,
       python: "python3",
-      serve: () => spawn("ssh", [...conn.clientArgs(), conn.commandLine("python3", ["-I", "-B", "-S", script, "--serve"])], { stdio: "pipe", detached: true }),
+      serve: () =>
+        spawn("ssh", [...conn.clientArgs(), conn.commandLine("python3", ["-I", "-B", "-S", script, "--serve"])], {
+          stdio: "pipe",
+          detached: true,
+        }),
     });
     return {
       conn,

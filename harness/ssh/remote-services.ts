@@ -48,7 +48,10 @@ export function snapServices(host: RemoteHost, s: ServiceCommands): RemoteServic
     async resume() {
       const r = await run(s.resume);
       up = true;
-      failed = r.exitCode === 0 ? null : `\`${s.resume}\` failed: ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`;
+      failed =
+        r.exitCode === 0
+          ? null
+          : `\`${s.resume}\` failed: ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`;
     },
     async health() {
       if (failed) return { ok: false, detail: failed };
@@ -88,7 +91,14 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
     pgid = null;
     clearInterval(beat);
     untrack?.();
-    await host.conn.run("bash", ["-c", 'kill -TERM -- "-$1" 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$1" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- "-$1" 2>/dev/null; true', "stop", String(g)]).catch(() => {});
+    await host.conn
+      .run("bash", [
+        "-c",
+        'kill -TERM -- "-$1" 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$1" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- "-$1" 2>/dev/null; true',
+        "stop",
+        String(g),
+      ])
+      .catch(() => {});
   };
   return {
     kind: "load-writer",
@@ -100,7 +110,15 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
       await data.write(LOAD_FILE, "", { parents: true, append: true });
       await host.sh('touch -- "$1"', [heartbeat]);
       const base = `${host.runDir}/scratch/load-writer`;
-      const req = JSON.stringify({ op: "loadwriter", root: data.path, path: LOAD_FILE, intervalMs: 100, heartbeat, staleS: 30, pidFile: `${base}.pgid` });
+      const req = JSON.stringify({
+        op: "loadwriter",
+        root: data.path,
+        path: LOAD_FILE,
+        intervalMs: 100,
+        heartbeat,
+        staleS: 30,
+        pidFile: `${base}.pgid`,
+      });
       // The writer makes its own process group and writes its id down; the start waits for it.
       const out = await host.sh(
         'rm -f -- "$2.pgid"; printf "%s\\n" "$1" > "$2.req" && nohup python3 -I -B -S "$3" < "$2.req" > "$2.log" 2>&1 & i=0; while [ ! -s "$2.pgid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; cat -- "$2.pgid"',
@@ -108,7 +126,8 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
         "starting the load writer",
       );
       pgid = Number(out.trim());
-      if (!Number.isInteger(pgid) || pgid <= 1) throw new Error(`the load writer on ${host.conn.where} did not start: ${out.trim() || "no process group id"}`);
+      if (!Number.isInteger(pgid) || pgid <= 1)
+        throw new Error(`the load writer on ${host.conn.where} did not start: ${out.trim() || "no process group id"}`);
       resumedAt = Date.now();
       beat = setInterval(() => void host.conn.run("touch", ["--", heartbeat]).catch(() => {}), 5000);
       beat.unref();

@@ -14,7 +14,14 @@ export const END_MARK = "\x1edrdrill-end\n";
  * reports a death by signal N as 128 + N. sh itself stays outside the group, so it survives a kill
  * of the group and still reports.
  */
-export function launchArgv(wrapper: string, ctl: string, id: string, cwd: string | undefined, command: string, args: string[]): string[] {
+export function launchArgv(
+  wrapper: string,
+  ctl: string,
+  id: string,
+  cwd: string | undefined,
+  command: string,
+  args: string[],
+): string[] {
   const script = 'setsid bash "$0" run "$@"; rc=$?; bash "$0" finish "$1" "$2" >&2; exit $rc';
   return ["sh", "-c", script, wrapper, ctl, id, cwd ?? "", command, ...args];
 }

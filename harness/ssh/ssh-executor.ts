@@ -58,7 +58,8 @@ export class SshExecutor implements CommandExecutor {
       const script = 'umask 077 && d=$(mktemp -d /tmp/drdrill-ctl.XXXXXX) && cat > "$d/wrapper" && echo "$d"';
       const r = await this.conn.run("sh", ["-c", script], { input: WRAPPER_SCRIPT, timeoutMs: HELPER_TIMEOUT_MS });
       const ctl = r.stdout.trim();
-      if (r.exitCode !== 0 || !ctl.startsWith("/")) throw new Error(`cannot make a control folder on the host: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+      if (r.exitCode !== 0 || !ctl.startsWith("/"))
+        throw new Error(`cannot make a control folder on the host: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
       return { ctl, wrapper: `${ctl}/wrapper` };
     })();
     this.#remote.catch(() => (this.#remote = null));
@@ -87,12 +88,18 @@ export class SshExecutor implements CommandExecutor {
   /** The command line as a person would type it (values of secret variables shown as ***). */
   #shown(spec: CommandSpec): string {
     const secret = new Set(spec.secretEnv ?? []);
-    const plain = Object.entries(spec.env ?? {}).filter(([k]) => !secret.has(k)).map(([k, v]) => `${k}=${shellQuote(v)}`);
+    const plain = Object.entries(spec.env ?? {})
+      .filter(([k]) => !secret.has(k))
+      .map(([k, v]) => `${k}=${shellQuote(v)}`);
     const inner = [
       ...(spec.cwd ? [`cd ${shellQuote(spec.cwd)} &&`] : []),
       ...(this.conn.elevated ? ["sudo -n"] : []),
       ...plain,
-      displayCommand(spec.command, spec.args, [...secret].filter((k) => spec.env?.[k] !== undefined)),
+      displayCommand(
+        spec.command,
+        spec.args,
+        [...secret].filter((k) => spec.env?.[k] !== undefined),
+      ),
     ].join(" ");
     return this.secrets.redact(`ssh -p ${this.conn.port} ${this.conn.user}@${this.conn.hostname} ${shellQuote(inner)}`);
   }
@@ -113,7 +120,20 @@ export class SshExecutor implements CommandExecutor {
       const message = this.secrets.redact(`${this.where}: ${spec.label} did not start: ${why}`);
       err.write(`drdrill: ${message}\n`);
       const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
-      const r = commandResult({ spec, shown, res: {}, timedOut: false, startedAt, startMs, endMs, base, stdout, stderr, peakRssBytes: null, cpuMs: null });
+      const r = commandResult({
+        spec,
+        shown,
+        res: {},
+        timedOut: false,
+        startedAt,
+        startMs,
+        endMs,
+        base,
+        stdout,
+        stderr,
+        peakRssBytes: null,
+        cpuMs: null,
+      });
       return { ...r, failed: true, notStarted: true, message };
     };
 
@@ -163,17 +183,21 @@ export class SshExecutor implements CommandExecutor {
     const timers: NodeJS.Timeout[] = [];
     const killClient = () => clientPid !== undefined && killGroup(clientPid, "SIGKILL");
     if (spec.timeoutMs) {
-      timers.push(setTimeout(() => {
-        timedOut = true;
-        const g = pgid;
-        if (g === null) return void killClient();
-        void this.#signal(g, "SIGTERM");
-        timers.push(setTimeout(() => {
-          void this.#signal(g, "SIGKILL");
-          // the client should end with its command; if not, end it too
-          timers.push(setTimeout(killClient, 2000));
-        }, KILL_GRACE_MS));
-      }, spec.timeoutMs));
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          const g = pgid;
+          if (g === null) return void killClient();
+          void this.#signal(g, "SIGTERM");
+          timers.push(
+            setTimeout(() => {
+              void this.#signal(g, "SIGKILL");
+              // the client should end with its command; if not, end it too
+              timers.push(setTimeout(killClient, 2000));
+            }, KILL_GRACE_MS),
+          );
+        }, spec.timeoutMs),
+      );
     }
 
     const res = await child;
@@ -195,17 +219,36 @@ export class SshExecutor implements CommandExecutor {
     }
     if (pgid === null && !timedOut) {
       const said = early.trim().split("\n").at(-1)?.trim();
-      return notStarted(masterGone ? "the connection is gone (its master process ended)" : `ssh ended with ${res.exitCode ?? res.signal} before the command started${said ? ` (${said})` : ""}`, endMs);
+      return notStarted(
+        masterGone
+          ? "the connection is gone (its master process ended)"
+          : `ssh ended with ${res.exitCode ?? res.signal} before the command started${said ? ` (${said})` : ""}`,
+        endMs,
+      );
     }
     const { cpuMs, peakRssBytes } = parseFinish(finished ?? "");
     const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
-    return commandResult({ spec, shown, res, timedOut, startedAt, startMs, endMs, base, stdout, stderr, peakRssBytes, cpuMs });
+    return commandResult({
+      spec,
+      shown,
+      res,
+      timedOut,
+      startedAt,
+      startMs,
+      endMs,
+      base,
+      stdout,
+      stderr,
+      peakRssBytes,
+      cpuMs,
+    });
   }
 
   /** Removes the control folder on the host (call once no command runs any more). */
   async close(): Promise<void> {
     const remote = await this.#remote?.catch(() => null);
     this.#remote = null;
-    if (remote && !this.conn.closed) await this.conn.run("rm", ["-rf", "--", remote.ctl], { timeoutMs: HELPER_TIMEOUT_MS }).catch(() => {});
+    if (remote && !this.conn.closed)
+      await this.conn.run("rm", ["-rf", "--", remote.ctl], { timeoutMs: HELPER_TIMEOUT_MS }).catch(() => {});
   }
 }

@@ -13,14 +13,21 @@ import { monoMs } from "../util/clock.ts";
 import { SSHD_IMAGE_REPO, SSHD_RECIPE_DIR } from "./names.ts";
 import { sshdRecipeRefs } from "./recipe.ts";
 
-async function step(label: string, cmd: string, args: string[], env: Record<string, string>, log: string): Promise<void> {
+async function step(
+  label: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  log: string,
+): Promise<void> {
   const out = createWriteStream(log, { flags: "a" });
   out.write(`\n== ${label}: ${cmd} ${args.join(" ")}\n`);
   const child = execa(cmd, args, { env, reject: false, stdin: "ignore", all: true, buffer: false });
   child.all?.pipe(out, { end: false });
   const r = await child;
   await new Promise<void>((res) => out.end(res));
-  if (r.exitCode !== 0) throw new EnvironmentError(`sshd image build: ${label} failed (exit ${r.exitCode}); the log is ${log}`);
+  if (r.exitCode !== 0)
+    throw new EnvironmentError(`sshd image build: ${label} failed (exit ${r.exitCode}); the log is ${log}`);
 }
 
 /** Removes older drdrill/sshd images only (the lab's images and base are the lab's to prune). */
@@ -34,10 +41,21 @@ export async function buildSshdImage(opts: BuildOptions = {}): Promise<BuildResu
   await requireDocker();
   const refs = await sshdRecipeRefs();
   if (!opts.force && (await imageExists(refs.image))) {
-    return { image: refs.image, base: refs.base, cached: true, baseMs: 0, buildMs: 0, totalMs: monoMs() - t0, logFile: null };
+    return {
+      image: refs.image,
+      base: refs.base,
+      cached: true,
+      baseMs: 0,
+      buildMs: 0,
+      totalMs: monoMs() - t0,
+      logFile: null,
+    };
   }
   const mirrors = await hostDebianMirrors();
-  if (!mirrors) throw new EnvironmentError("sshd image build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR");
+  if (!mirrors)
+    throw new EnvironmentError(
+      "sshd image build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR",
+    );
   const log = join(tmpdir(), `drdrill-sshd-build-${refs.hash}.log`);
   // The mirrors travel in the environment only: `--build-arg NAME` without a value reads it from there.
   const env = { DEBIAN_MIRROR: mirrors.main, DEBIAN_SECURITY_MIRROR: mirrors.security, DOCKER_BUILDKIT: "0" };
@@ -51,11 +69,28 @@ export async function buildSshdImage(opts: BuildOptions = {}): Promise<BuildResu
   }
   say(`building ${refs.image} (docker build); log: ${log}`);
   const b1 = monoMs();
-  await step("sshd image", "docker", [
-    "build", "--rm", "--force-rm",
-    "--build-arg", `BASE_IMAGE=${refs.base}`, "--build-arg", "DEBIAN_MIRROR", "--build-arg", "DEBIAN_SECURITY_MIRROR",
-    "--label", `${LABELS.recipe}=${refs.hash}`, "-t", refs.image, SSHD_RECIPE_DIR,
-  ], env, log);
+  await step(
+    "sshd image",
+    "docker",
+    [
+      "build",
+      "--rm",
+      "--force-rm",
+      "--build-arg",
+      `BASE_IMAGE=${refs.base}`,
+      "--build-arg",
+      "DEBIAN_MIRROR",
+      "--build-arg",
+      "DEBIAN_SECURITY_MIRROR",
+      "--label",
+      `${LABELS.recipe}=${refs.hash}`,
+      "-t",
+      refs.image,
+      SSHD_RECIPE_DIR,
+    ],
+    env,
+    log,
+  );
   const buildMs = monoMs() - b1;
   await pruneOld(refs.image);
   return { image: refs.image, base: refs.base, cached: false, baseMs, buildMs, totalMs: monoMs() - t0, logFile: log };
@@ -65,6 +100,9 @@ export async function buildSshdImage(opts: BuildOptions = {}): Promise<BuildResu
 export async function requireSshdImage(): Promise<string> {
   await requireDocker();
   const { image } = await sshdRecipeRefs();
-  if (!(await imageExists(image))) throw new EnvironmentError(`the SSH host image ${image} is not built (or ci/sshd changed): call buildSshdImage() from harness/sshd/build.ts`);
+  if (!(await imageExists(image)))
+    throw new EnvironmentError(
+      `the SSH host image ${image} is not built (or ci/sshd changed): call buildSshdImage() from harness/sshd/build.ts`,
+    );
   return image;
 }

@@ -17,11 +17,20 @@ const making = new Map<string, Promise<ClientKey>>();
 async function make(dir: string): Promise<ClientKey> {
   const identityFile = join(dir, "id_ed25519");
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const exists = await stat(identityFile).then(() => true, () => false);
+  const exists = await stat(identityFile).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
-    const r = await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `drdrill-run-${process.pid}`, "-f", identityFile], { reject: false, stdin: "ignore" });
-    if ((r as { code?: string }).code === "ENOENT") throw new EnvironmentError("ssh-keygen is missing: install OpenSSH's client (`bash ci/setup.sh tools`)");
-    if (r.exitCode !== 0) throw new EnvironmentError(`ssh-keygen failed for ${identityFile}: ${String(r.stderr).trim()}`);
+    const r = await execa(
+      "ssh-keygen",
+      ["-q", "-t", "ed25519", "-N", "", "-C", `drdrill-run-${process.pid}`, "-f", identityFile],
+      { reject: false, stdin: "ignore" },
+    );
+    if ((r as { code?: string }).code === "ENOENT")
+      throw new EnvironmentError("ssh-keygen is missing: install OpenSSH's client (`bash ci/setup.sh tools`)");
+    if (r.exitCode !== 0)
+      throw new EnvironmentError(`ssh-keygen failed for ${identityFile}: ${String(r.stderr).trim()}`);
   }
   await chmod(identityFile, 0o600);
   return { identityFile, publicKey: (await readFile(`${identityFile}.pub`, "utf8")).trim() };

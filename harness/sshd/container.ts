@@ -84,7 +84,9 @@ export async function startSshdContainer(opts: SshdContainerOptions): Promise<Ss
   } catch (e) {
     await docker(["rm", "-f", "-v", name]);
     const msg = (e as Error).message;
-    const waited = /not received after/.test(msg) ? `waited ${Math.round(timeoutMs / 1000)} s for sshd's "Server listening" line, in vain` : `did not start (${msg})`;
+    const waited = /not received after/.test(msg)
+      ? `waited ${Math.round(timeoutMs / 1000)} s for sshd's "Server listening" line, in vain`
+      : `did not start (${msg})`;
     throw new EnvironmentError(`SSH host container ${name}: ${waited}${tail()}`);
   }
   const readyMs = monoMs() - t0;
@@ -93,10 +95,12 @@ export async function startSshdContainer(opts: SshdContainerOptions): Promise<Ss
   };
   try {
     // The log consumer reads its own stream: give it a moment to deliver the host key line.
-    const hostKeys = () => lines.filter((l) => l.startsWith(`${HOSTKEY_MARK} `)).map((l) => l.slice(HOSTKEY_MARK.length + 1).trim());
+    const hostKeys = () =>
+      lines.filter((l) => l.startsWith(`${HOSTKEY_MARK} `)).map((l) => l.slice(HOSTKEY_MARK.length + 1).trim());
     for (let i = 0; i < 100 && hostKeys().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     const keys = hostKeys();
-    if (keys.length === 0) throw new EnvironmentError(`SSH host container ${name}: no "${HOSTKEY_MARK}" line in its log${tail()}`);
+    if (keys.length === 0)
+      throw new EnvironmentError(`SSH host container ${name}: no "${HOSTKEY_MARK}" line in its log${tail()}`);
     const network = started.getNetworkNames()[0];
     const ip = network ? started.getIpAddress(network) : "";
     if (!ip) throw new EnvironmentError(`SSH host container ${name}: no IP address on a docker network`);

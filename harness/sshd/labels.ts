@@ -10,16 +10,33 @@ export type SshdRole = "target" | "site" | "manual";
 
 /** The labels every SSH host container gets: who started it, so orphans can be told from live ones. */
 export function sshdLabels(role: SshdRole): Record<string, string> {
-  return { [LABELS.kind]: SSHD_LABEL_VALUE, [LABELS.role]: role, [LABELS.pid]: String(process.pid), [LABELS.host]: hostname() };
+  return {
+    [LABELS.kind]: SSHD_LABEL_VALUE,
+    [LABELS.role]: role,
+    [LABELS.pid]: String(process.pid),
+    [LABELS.host]: hostname(),
+  };
 }
 
 export async function listSshdContainers(): Promise<LabContainerInfo[]> {
   const fmt = `{{.ID}}\t{{.Names}}\t{{.State}}\t{{.Status}}\t{{.Image}}\t{{.Label "${LABELS.role}"}}\t{{.Label "${LABELS.pid}"}}\t{{.Label "${LABELS.host}"}}`;
   const r = await docker(["ps", "-a", "--filter", `label=${LABELS.kind}=${SSHD_LABEL_VALUE}`, "--format", fmt]);
-  return r.stdout.split("\n").filter(Boolean).map((line) => {
-    const [id, name, state, status, image, role, pid, host] = line.split("\t");
-    return { id: id!, name: name!, state: state!, status: status!, image: image!, role: role ?? "", pid: pid ? Number(pid) : null, host: host ?? "" };
-  });
+  return r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [id, name, state, status, image, role, pid, host] = line.split("\t");
+      return {
+        id: id!,
+        name: name!,
+        state: state!,
+        status: status!,
+        image: image!,
+        role: role ?? "",
+        pid: pid ? Number(pid) : null,
+        host: host ?? "",
+      };
+    });
 }
 
 function processAlive(pid: number): boolean {
@@ -34,7 +51,9 @@ function processAlive(pid: number): boolean {
 /** SSH host containers (targets and sites) left by a drdrill that no longer runs on this host. */
 export async function removeSshdOrphans(): Promise<string[]> {
   const me = hostname();
-  const orphans = (await listSshdContainers()).filter((c) => c.role !== "manual" && c.host === me && c.pid !== null && !processAlive(c.pid));
+  const orphans = (await listSshdContainers()).filter(
+    (c) => c.role !== "manual" && c.host === me && c.pid !== null && !processAlive(c.pid),
+  );
   return removeContainers(orphans);
 }
 

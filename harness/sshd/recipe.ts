@@ -31,7 +31,9 @@ export async function sshdRecipeRefs(dir = SSHD_RECIPE_DIR): Promise<SshdRecipeR
     const rel = relative(dir, file);
     if (rel === "README.md") continue;
     const st = await stat(file);
-    h.update(`${rel}\0${st.mode & 0o111 ? "x" : "-"}\0`).update(await readFile(file)).update("\0");
+    h.update(`${rel}\0${st.mode & 0o111 ? "x" : "-"}\0`)
+      .update(await readFile(file))
+      .update("\0");
   }
   const hash = h.digest("hex").slice(0, 12);
   return { image: `${SSHD_IMAGE_REPO}:${hash}`, base, hash };

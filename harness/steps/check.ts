@@ -9,7 +9,11 @@ export default defineStep({
   schema: z.enum(["light", "deep"]).describe("Check the repository: light (structure) or deep (read all data)."),
   async run(depth, ctx) {
     const deep = depth === "deep";
-    const run = await ctx.phase("check", () => ctx.toolCall("check", (s) => s.check(deep, ctx.target.paths.data)), depth);
+    const run = await ctx.phase(
+      "check",
+      () => ctx.toolCall("check", (s) => s.check(deep, ctx.target.paths.data)),
+      depth,
+    );
     return { ok: !run.failed || ctx.state.facts.faultInjected, changes: noteFailure(ctx.state, run) };
   },
 });

@@ -13,11 +13,17 @@ import { mergeChanges, type StateChanges } from "./state.ts";
 const faultShape = Object.fromEntries(
   Object.values(FAULTS).map((f) => [
     f.name,
-    (f.params as z.ZodType).superRefine((p, ctx) => {
-      for (const problem of f.validate?.(p) ?? []) {
-        ctx.addIssue({ code: "custom", message: problem.message, path: problem.field ? problem.field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [] });
-      }
-    }).describe(f.description),
+    (f.params as z.ZodType)
+      .superRefine((p, ctx) => {
+        for (const problem of f.validate?.(p) ?? []) {
+          ctx.addIssue({
+            code: "custom",
+            message: problem.message,
+            path: problem.field ? problem.field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k)) : [],
+          });
+        }
+      })
+      .describe(f.description),
   ]),
 ) as Record<string, z.ZodType>;
 
@@ -27,8 +33,12 @@ async function crashBackup(ctx: StepContext, afterMs: number) {
   let current: { kill(s: NodeJS.Signals): Promise<void> } | null = null;
   const timer = setTimeout(() => void current?.kill("SIGKILL"), afterMs);
   try {
-    const kind = ctx.state.backups.length > 0 && ctx.plan.tool.capabilities.incremental === true ? "incremental" : "full";
-    return await ctx.toolCall("other", (s) => s.backup(kind, ctx.target.paths.data), { onSpawn: (g) => (current = g), label: "crashed" });
+    const kind =
+      ctx.state.backups.length > 0 && ctx.plan.tool.capabilities.incremental === true ? "incremental" : "full";
+    return await ctx.toolCall("other", (s) => s.backup(kind, ctx.target.paths.data), {
+      onSpawn: (g) => (current = g),
+      label: "crashed",
+    });
   } finally {
     clearTimeout(timer);
   }
@@ -68,10 +78,14 @@ export default defineStep({
         ...(ctx.plan.bandwidthBps ? { bandwidthBps: ctx.plan.bandwidthBps } : {}),
         eraseBackups: async () => {
           const runs: ToolRun[] = [];
-          await ctx.toolCall("other", async (s) => {
-            runs.push(...((await s.eraseAll?.()) ?? []));
-            return runs.at(-1) ?? notRun("erase", "the tool cannot erase its backups");
-          }, { label: "attacker" });
+          await ctx.toolCall(
+            "other",
+            async (s) => {
+              runs.push(...((await s.eraseAll?.()) ?? []));
+              return runs.at(-1) ?? notRun("erase", "the tool cannot erase its backups");
+            },
+            { label: "attacker" },
+          );
           return runs;
         },
         loseSite: async () => {
@@ -95,7 +109,10 @@ export default defineStep({
         },
         forgetToolCache: async () => {
           let r: ToolRun | null = null;
-          await ctx.toolCall("other", async (s) => (r = (await s.forgetCache?.()) ?? notRun("forget-cache", "no client cache to clear")));
+          await ctx.toolCall(
+            "other",
+            async (s) => (r = (await s.forgetCache?.()) ?? notRun("forget-cache", "no client cache to clear")),
+          );
           return r;
         },
       };
@@ -124,7 +141,9 @@ export default defineStep({
       changes.push({
         // A network fault destroys nothing: failures after it are not the tool reporting damage.
         facts: fault.transient ? {} : { faultInjected: true },
-        faults: [{ fault: name, params: params as Record<string, unknown>, effects: { ...result.effects }, atMs: ev.t }],
+        faults: [
+          { fault: name, params: params as Record<string, unknown>, effects: { ...result.effects }, atMs: ev.t },
+        ],
         ...(result.passphrase ? { passphrase: result.passphrase } : {}),
       });
     }

@@ -6,6 +6,10 @@
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { StepContext } from "./step.ts";
 
-export async function flushAfter(ctx: Pick<StepContext, "journal">, after: "backup" | "fault" | "restore", dirs: ConfinedDir[]): Promise<void> {
+export async function flushAfter(
+  ctx: Pick<StepContext, "journal">,
+  after: "backup" | "fault" | "restore",
+  dirs: ConfinedDir[],
+): Promise<void> {
   for (const d of dirs) ctx.journal.emit("flush", { after, what: d.label, ms: await d.flush() });
 }

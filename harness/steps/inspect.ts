@@ -10,10 +10,22 @@ import { mergeChanges, type StateChanges } from "./state.ts";
 export async function inspectRestore(ctx: StepContext, expected: Manifest, staging: Staging): Promise<StateChanges> {
   const excludes = [...ctx.target.manifestExcludes];
   // A restore that wrote nothing leaves no tree: everything is missing.
-  const restored = await staging.dir.manifest({ under: staging.name, exclude: excludes }).catch(() => emptyManifest(staging.path));
+  const restored = await staging.dir
+    .manifest({ under: staging.name, exclude: excludes })
+    .catch(() => emptyManifest(staging.path));
   const volatile = ctx.armed.volatile();
-  const v = compareManifests(withoutPaths(expected, volatile), withoutPaths(restored, volatile), ctx.plan.tool.fidelity, ctx.plan.require);
-  ctx.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity, filesIdentical: v.filesIdentical });
+  const v = compareManifests(
+    withoutPaths(expected, volatile),
+    withoutPaths(restored, volatile),
+    ctx.plan.tool.fidelity,
+    ctx.plan.require,
+  );
+  ctx.journal.emit("verification", {
+    filesChecked: v.filesChecked,
+    mismatches: v.mismatchCount,
+    fidelity: v.fidelity,
+    filesIdentical: v.filesIdentical,
+  });
   const changes: StateChanges[] = [
     {
       verification: v,
@@ -21,7 +33,10 @@ export async function inspectRestore(ctx: StepContext, expected: Manifest, stagi
         contentOk: v.contentOk,
         contentMismatches: v.mismatchCount,
         requiredOk: v.requiredOk,
-        requiredDetail: Object.entries(v.fidelity).filter(([, f]) => f.required && f.kept < f.checked).map(([a]) => a).join(", "),
+        requiredDetail: Object.entries(v.fidelity)
+          .filter(([, f]) => f.required && f.kept < f.checked)
+          .map(([a]) => a)
+          .join(", "),
         torn: 0,
       },
     },

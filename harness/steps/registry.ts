@@ -9,4 +9,6 @@ import type { StepDef } from "./step.ts";
 import verify from "./verify.ts";
 import wait from "./wait.ts";
 
-export const STEPS: Record<string, StepDef<any>> = Object.fromEntries([backup, load, wait, fault, check, restore, verify, schedule].map((s) => [s.name, s]));
+export const STEPS: Record<string, StepDef<any>> = Object.fromEntries(
+  [backup, load, wait, fault, check, restore, verify, schedule].map((s) => [s.name, s]),
+);

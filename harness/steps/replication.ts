@@ -28,7 +28,8 @@ export function startLagSampling(ctx: StepContext): void {
     busy = true;
     void (async () => {
       const [primary, replica] = await Promise.all([ctx.target.loadNewest().catch(() => null), newestOnReplica(ctx)]);
-      if (primary?.newestWallMs && replica !== null) ctx.journal.emit("replication-lag", { lagMs: Math.max(0, primary.newestWallMs - replica) });
+      if (primary?.newestWallMs && replica !== null)
+        ctx.journal.emit("replication-lag", { lagMs: Math.max(0, primary.newestWallMs - replica) });
     })().finally(() => (busy = false));
   }, LAG_EVERY_MS);
   ctx.armed.background.set("replication-lag", async () => clearInterval(timer));
@@ -41,25 +42,49 @@ export async function failover(ctx: StepContext): Promise<StepResult> {
   await ctx.armed.stopBackground("replication-lag");
   // The primary's services are down (the disaster, or the procedure stops what is left).
   if (ctx.target.servicesRunning()) await ctx.phase("quiesce", () => ctx.target.quiesce());
-  const run = await ctx.phase("restore", () => ctx.toolCall("restore", async (s) => s.stopReplication!(), { failover: true }), "fail over to site B");
+  const run = await ctx.phase(
+    "restore",
+    () => ctx.toolCall("restore", async (s) => s.stopReplication!(), { failover: true }),
+    "fail over to site B",
+  );
   changes.push({ facts: { restoreRan: true, restoreSucceeded: !run.failed } });
   const expected = ctx.state.backups.at(-1)?.manifest;
   if (expected) {
     const excludes = [...ctx.target.manifestExcludes, ...(ctx.plan.tool.capabilities.replication?.filesExcluded ?? [])];
-    const replica = await ctx.phase("inspect", () => ctx.repo.manifest({ exclude: excludes }).catch(() => emptyManifest(site.repoPath)));
-    const v = compareManifests(withoutPaths(expected, excludes), withoutPaths(replica, excludes), ctx.plan.tool.fidelity, ctx.plan.require);
-    ctx.journal.emit("verification", { filesChecked: v.filesChecked, mismatches: v.mismatchCount, fidelity: v.fidelity });
-    changes.push({ verification: v, facts: { contentOk: v.contentOk, contentMismatches: v.mismatchCount, requiredOk: v.requiredOk } });
+    const replica = await ctx.phase("inspect", () =>
+      ctx.repo.manifest({ exclude: excludes }).catch(() => emptyManifest(site.repoPath)),
+    );
+    const v = compareManifests(
+      withoutPaths(expected, excludes),
+      withoutPaths(replica, excludes),
+      ctx.plan.tool.fidelity,
+      ctx.plan.require,
+    );
+    ctx.journal.emit("verification", {
+      filesChecked: v.filesChecked,
+      mismatches: v.mismatchCount,
+      fidelity: v.fidelity,
+    });
+    changes.push({
+      verification: v,
+      facts: { contentOk: v.contentOk, contentMismatches: v.mismatchCount, requiredOk: v.requiredOk },
+    });
     if (!v.contentOk) {
       const kinds = [...new Set(v.mismatches.map((m) => m.kind))].join(", ");
-      changes.push({ facts: { replicatedDamage: `the replica at site B holds the damage too: ${v.mismatchCount} entries differ from the state before the disaster (${kinds}): replication copied the fault faithfully` } });
+      changes.push({
+        facts: {
+          replicatedDamage: `the replica at site B holds the damage too: ${v.mismatchCount} entries differ from the state before the disaster (${kinds}): replication copied the fault faithfully`,
+        },
+      });
     }
   } else {
     changes.push({ facts: { toolFailure: "replication never started: nothing to fail over to" } });
   }
   const survivor = ctx.standby
     ? await ctx.standby.loadNewest().catch(() => ({ newestWallMs: null, newestSeq: null }))
-    : ((r) => ({ newestWallMs: r?.wallMs ?? null, newestSeq: r?.seq ?? null }))(readLoadRecords((await ctx.repo.read(LOAD_FILE).catch(() => null))?.toString("utf8") ?? "").records.at(-1));
+    : ((r) => ({ newestWallMs: r?.wallMs ?? null, newestSeq: r?.seq ?? null }))(
+        readLoadRecords((await ctx.repo.read(LOAD_FILE).catch(() => null))?.toString("utf8") ?? "").records.at(-1),
+      );
   ctx.journal.emit("load-survivor", survivor);
   if (run.failed || !expected) return { ok: false, changes: mergeChanges(...changes) };
   // Promote site B: its copy is the data now, and the services start there; health is checked there.

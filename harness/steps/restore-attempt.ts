@@ -24,7 +24,13 @@ export interface Attempt {
   treeRestored: boolean;
 }
 
-export async function attemptRestore(ctx: StepContext, point: BackupPoint | undefined, at: string | undefined, detail: string, none?: string): Promise<Attempt> {
+export async function attemptRestore(
+  ctx: StepContext,
+  point: BackupPoint | undefined,
+  at: string | undefined,
+  detail: string,
+  none?: string,
+): Promise<Attempt> {
   const staging = await ctx.target.staging(ctx.armed.stagingOn());
   // Restored is on disk: the staging folder's file system flushed in the restore phase (counted in RTO).
   const run = await ctx.phase(
@@ -50,7 +56,11 @@ export async function attemptRestore(ctx: StepContext, point: BackupPoint | unde
     const said = !run.failed && contentOk === false ? explicitError(run.stderr, run.stdout) : undefined;
     if (said) changes.push({ facts: { restoreWarned: (warned = `${run.label} exited 0 but said: ${said}`) } });
   } else {
-    changes.push({ facts: { toolFailure: `${none ?? `no backup was taken at or before ${at ?? "now"}`}: the restored tree cannot be verified` } });
+    changes.push({
+      facts: {
+        toolFailure: `${none ?? `no backup was taken at or before ${at ?? "now"}`}: the restored tree cannot be verified`,
+      },
+    });
   }
   const st = (await staging.dir.stat([staging.name]))[staging.name];
   const treeRestored = Boolean(st && "type" in st && st.type === "dir");
@@ -58,12 +68,15 @@ export async function attemptRestore(ctx: StepContext, point: BackupPoint | unde
   const verdict: AttemptVerdict = !point
     ? "failed"
     : run.failed
-      ? facts.reportedByTool && !facts.toolFailure ? "damaged" : "failed"
+      ? facts.reportedByTool && !facts.toolFailure
+        ? "damaged"
+        : "failed"
       : warned
         ? "damaged"
         : contentOk === false || !treeRestored
           ? "differs"
           : "restored";
-  const said = verdict === "restored" ? null : (warned ?? facts.reportedByTool ?? facts.toolFailure ?? run.message ?? null);
+  const said =
+    verdict === "restored" ? null : (warned ?? facts.reportedByTool ?? facts.toolFailure ?? run.message ?? null);
   return { point, run, staging, changes: mergeChanges(...changes), verdict, said, treeRestored };
 }

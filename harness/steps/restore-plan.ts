@@ -35,17 +35,30 @@ function atOrBefore(backups: readonly BackupPoint[], time: number): BackupPoint 
 
 export function planRestore(spec: RestoreSpec, backups: readonly BackupPoint[], nowMs = Date.now()): RestorePlan {
   const none = backups.length === 0 ? "no backup was taken before this restore" : undefined;
-  if (spec === "latest") return { asked: "latest", points: backups.slice(-1), fallback: false, ...(none ? { none } : {}) };
-  if (spec === "newest-restorable") return { asked: "newest-restorable", points: [...backups].reverse(), fallback: true, ...(none ? { none } : {}) };
+  if (spec === "latest")
+    return { asked: "latest", points: backups.slice(-1), fallback: false, ...(none ? { none } : {}) };
+  if (spec === "newest-restorable")
+    return { asked: "newest-restorable", points: [...backups].reverse(), fallback: true, ...(none ? { none } : {}) };
   if (typeof spec === "object" && "at" in spec) {
     const at = spec.at.trim();
     const nth = /^backup:(\d+)$/.exec(at);
     if (nth) {
       const b = backups[Number(nth[1]) - 1];
-      return { asked: at, points: b ? [b] : [], fallback: false, ...(b ? {} : { none: `${at} was not taken (${backups.length} backup(s) in this run)` }) };
+      return {
+        asked: at,
+        points: b ? [b] : [],
+        fallback: false,
+        ...(b ? {} : { none: `${at} was not taken (${backups.length} backup(s) in this run)` }),
+      };
     }
     const b = atOrBefore(backups, Date.parse(at));
-    return { asked: at, points: b ? [b] : [], fallback: false, givenTime: at, ...(b ? {} : { none: `no backup was taken at or before ${at}` }) };
+    return {
+      asked: at,
+      points: b ? [b] : [],
+      fallback: false,
+      givenTime: at,
+      ...(b ? {} : { none: `no backup was taken at or before ${at}` }),
+    };
   }
   const opts = spec === "random" ? {} : spec.random;
   const seed = opts.seed ?? randomInt(1, 2 ** 31 - 1);
@@ -53,7 +66,14 @@ export function planRestore(spec: RestoreSpec, backups: readonly BackupPoint[], 
   const among = backups.filter((b) => nowMs - b.wallMs <= withinMs);
   const asked = `random${opts.within ? ` within ${opts.within}` : ""}`;
   const random = { seed, among: among.map((b) => b.number) };
-  if (among.length === 0) return { asked, points: [], fallback: false, random, none: none ?? `no backup was taken within ${opts.within} before the restore` };
+  if (among.length === 0)
+    return {
+      asked,
+      points: [],
+      fallback: false,
+      random,
+      none: none ?? `no backup was taken within ${opts.within} before the restore`,
+    };
   return { asked, points: [pick(createRng(`restore-random:${seed}`), among)], fallback: false, random };
 }
 
@@ -62,7 +82,11 @@ export function planRestore(spec: RestoreSpec, backups: readonly BackupPoint[], 
  * scenario named, else the time the point's backup ended (the newest the tool holds at that time
  * is that backup: the next one started later).
  */
-export function toolPointFor(plan: RestorePlan, point: BackupPoint, backups: readonly BackupPoint[]): string | undefined {
+export function toolPointFor(
+  plan: RestorePlan,
+  point: BackupPoint,
+  backups: readonly BackupPoint[],
+): string | undefined {
   if (plan.givenTime) return plan.givenTime;
   if (point === backups.at(-1)) return undefined;
   return new Date(point.endWallMs).toISOString();

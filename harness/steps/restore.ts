@@ -15,7 +15,9 @@ import { mergeChanges, type StateChanges } from "./state.ts";
 const schema = z
   .union([
     z.literal("latest").describe("The newest backup."),
-    z.literal("newest-restorable").describe("The newest backup; when the tool reports damage, the one before, and so on."),
+    z
+      .literal("newest-restorable")
+      .describe("The newest backup; when the tool reports damage, the one before, and so on."),
     z.literal("random").describe("A random backup of the run (the seed is in the report)."),
     z
       .object({
@@ -32,7 +34,13 @@ const schema = z
       .object({
         random: z
           .object({
-            seed: z.number().int().min(1).max(2 ** 31 - 1).optional().describe("Repeat an earlier choice: the seed its report names."),
+            seed: z
+              .number()
+              .int()
+              .min(1)
+              .max(2 ** 31 - 1)
+              .optional()
+              .describe("Repeat an earlier choice: the seed its report names."),
             within: durationText().optional().describe("Only backups taken this long before the restore, e.g. 7d."),
           })
           .strict(),
@@ -72,7 +80,11 @@ function outcomeOf(attempts: Attempt[]): StateChanges {
   const failed = attempts.slice(0, -1);
   const kept = failed.map((a) => ({ ...(a.changes.faultEffects ? { faultEffects: a.changes.faultEffects } : {}) }));
   const words = failed.map((a) => `backup ${a.point?.number} failed: ${a.said ?? "?"}`).join("; ");
-  return mergeChanges(...kept, last.changes, { facts: { fellBack: `backup ${last.point!.number} of ${failed[0]!.point!.number} (newest-restorable, after ${words})` } });
+  return mergeChanges(...kept, last.changes, {
+    facts: {
+      fellBack: `backup ${last.point!.number} of ${failed[0]!.point!.number} (newest-restorable, after ${words})`,
+    },
+  });
 }
 
 export default defineStep({
@@ -80,7 +92,9 @@ export default defineStep({
   description: "Restore into an empty directory, put it in place, start the services.",
   schema,
   requires: (spec, tool) =>
-    spec !== "latest" && !tool.capabilities.pointInTime ? `${tool.name} cannot restore an earlier backup (restore: ${typeof spec === "string" ? spec : Object.keys(spec)[0]})` : undefined,
+    spec !== "latest" && !tool.capabilities.pointInTime
+      ? `${tool.name} cannot restore an earlier backup (restore: ${typeof spec === "string" ? spec : Object.keys(spec)[0]})`
+      : undefined,
   async run(spec, ctx) {
     // A replicator is not restored: it fails over to site B.
     if (ctx.plan.tool.capabilities.replication) return failover(ctx);

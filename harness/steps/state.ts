@@ -102,7 +102,9 @@ export function applyChanges(state: DrillState, c: StateChanges): DrillState {
     backups,
     faults,
     verification: c.verification ?? state.verification,
-    passphrase: c.passphrase ? { ...state.passphrase, override: { ...state.passphrase.override, ...c.passphrase } } : state.passphrase,
+    passphrase: c.passphrase
+      ? { ...state.passphrase, override: { ...state.passphrase.override, ...c.passphrase } }
+      : state.passphrase,
     seededBytes: c.seededBytes ?? state.seededBytes,
   };
 }
@@ -133,5 +135,8 @@ export function mergeChanges(...all: StateChanges[]): StateChanges {
 /** The passphrase for a kind of tool call now (a fault may have replaced it). */
 export function passphraseFor(state: DrillState, kind: string): string {
   const o = state.passphrase.override;
-  return (kind === "backup" ? o.backup : kind === "restore" ? o.restore : kind === "check" ? o.check : undefined) ?? state.passphrase.base;
+  return (
+    (kind === "backup" ? o.backup : kind === "restore" ? o.restore : kind === "check" ? o.check : undefined) ??
+    state.passphrase.base
+  );
 }

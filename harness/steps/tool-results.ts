@@ -15,7 +15,11 @@ export function noteFailure(state: DrillState, run: ToolRun): StateChanges {
 }
 
 /** Lets the armed faults judge the call they acted on; their effects join the faults' records. */
-export async function afterArmed(ctx: StepContext, on: "backup" | "restore", run: ToolRun): Promise<{ changes: StateChanges; retry: boolean; consumedFailure: boolean }> {
+export async function afterArmed(
+  ctx: StepContext,
+  on: "backup" | "restore",
+  run: ToolRun,
+): Promise<{ changes: StateChanges; retry: boolean; consumedFailure: boolean }> {
   const out = await ctx.armed.finish(on, run);
   const changes: StateChanges[] = [];
   for (const [name, effects] of Object.entries(out.effects)) {

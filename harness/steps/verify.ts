@@ -6,18 +6,25 @@ import { defineStep } from "./step.ts";
 export default defineStep({
   name: "verify",
   description: "What must hold for 'recovered'.",
-  schema: z.array(z.enum(["files", "services"])).min(1).describe("What must hold for 'recovered'."),
+  schema: z
+    .array(z.enum(["files", "services"]))
+    .min(1)
+    .describe("What must hold for 'recovered'."),
   async run(what, ctx) {
-    return ctx.phase("verify", async () => {
-      let facts = {};
-      if (what.includes("services") && ctx.state.facts.restoreSucceeded) {
-        // After a failover the services run at site B: that is where they are checked.
-        const health = await (ctx.armed.promoted ?? ctx.target).health();
-        ctx.journal.emit("health", health);
-        facts = { healthOk: health.ok, healthDetail: health.detail };
-      }
-      const healthOk = "healthOk" in facts ? (facts as { healthOk: boolean }).healthOk : ctx.state.facts.healthOk;
-      return { ok: ctx.state.facts.contentOk !== false && healthOk !== false, changes: { facts } };
-    }, what.join(","));
+    return ctx.phase(
+      "verify",
+      async () => {
+        let facts = {};
+        if (what.includes("services") && ctx.state.facts.restoreSucceeded) {
+          // After a failover the services run at site B: that is where they are checked.
+          const health = await (ctx.armed.promoted ?? ctx.target).health();
+          ctx.journal.emit("health", health);
+          facts = { healthOk: health.ok, healthDetail: health.detail };
+        }
+        const healthOk = "healthOk" in facts ? (facts as { healthOk: boolean }).healthOk : ctx.state.facts.healthOk;
+        return { ok: ctx.state.facts.contentOk !== false && healthOk !== false, changes: { facts } };
+      },
+      what.join(","),
+    );
   },
 });

@@ -48,8 +48,6 @@ export interface SeedResult {
   method: string;
 }
 
-
-
 /**
  * A node at site B that a replicator keeps current and fails over to (the lab: a MicroStack node
  * whose MariaDB follows the primary's, on the site's disk and in its network).

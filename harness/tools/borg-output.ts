@@ -44,8 +44,14 @@ export interface BorgArchive extends DatedBackup {
  * second only, so the time in drdrill's archive names (UTC, ms) wins when present.
  */
 export function parseBorgList(stdout: string): BorgArchive[] {
-  const doc = JSON.parse(stdout.slice(Math.max(0, stdout.indexOf("{")))) as { archives?: { name: string; start?: string; time?: string }[] };
-  return (doc.archives ?? []).map((a) => ({ id: a.name, name: a.name, timeMs: timeFromName(a.name) ?? Date.parse(a.start ?? a.time ?? "") }));
+  const doc = JSON.parse(stdout.slice(Math.max(0, stdout.indexOf("{")))) as {
+    archives?: { name: string; start?: string; time?: string }[];
+  };
+  return (doc.archives ?? []).map((a) => ({
+    id: a.name,
+    name: a.name,
+    timeMs: timeFromName(a.name) ?? Date.parse(a.start ?? a.time ?? ""),
+  }));
 }
 
 /** The first ERROR (else WARNING) message of `--log-json` lines on stderr, with its msgid when borg gave one. */
@@ -56,7 +62,12 @@ export function borgLogMessage(stderr: string): string | undefined {
     try {
       const m = JSON.parse(line) as { levelname?: string; message?: string; msgid?: string };
       const level = m.levelname === "CRITICAL" ? "ERROR" : m.levelname;
-      if ((level === "ERROR" || level === "WARNING") && m.message && !found[level] && !m.message.startsWith("Traceback")) {
+      if (
+        (level === "ERROR" || level === "WARNING") &&
+        m.message &&
+        !found[level] &&
+        !m.message.startsWith("Traceback")
+      ) {
         found[level] = `${m.msgid ? `${m.msgid}: ` : ""}${m.message.split("\n")[0]}`.slice(0, 500);
       }
     } catch {

@@ -9,9 +9,18 @@ import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
   .object({
-    encryption: z.enum(["repokey-blake2", "repokey", "none"]).default("repokey-blake2").describe("borg init --encryption mode."),
-    passphrase: z.object({ env: z.string().min(1) }).strict().default({ env: "DRDRILL_PASSPHRASE" }),
-    compression: z.enum(["lz4", "zstd", "none"]).default("lz4").describe("borg create --compression (zstd at its default level 3)."),
+    encryption: z
+      .enum(["repokey-blake2", "repokey", "none"])
+      .default("repokey-blake2")
+      .describe("borg init --encryption mode."),
+    passphrase: z
+      .object({ env: z.string().min(1) })
+      .strict()
+      .default({ env: "DRDRILL_PASSPHRASE" }),
+    compression: z
+      .enum(["lz4", "zstd", "none"])
+      .default("lz4")
+      .describe("borg create --compression (zstd at its default level 3)."),
   })
   .strict();
 
@@ -46,20 +55,44 @@ function env(s: Settings, ctx: ToolContext): Pick<CommandSpec, "env" | "secretEn
  */
 async function undoBorgErase(repo: ConfinedDir, attackWallMs: number): Promise<Record<string, unknown>> {
   const log = (await repo.read("transactions"))?.toString("utf8");
-  if (!log) return { undone: false, why: "no transaction log in the repository (it was not in append-only mode): nothing to roll back" };
-  const txs = [...log.matchAll(/^transaction (\d+), UTC time (\S+)$/gm)].map((m) => ({ id: Number(m[1]), wallMs: Date.parse(`${m[2]!.slice(0, 23)}Z`) }));
+  if (!log)
+    return {
+      undone: false,
+      why: "no transaction log in the repository (it was not in append-only mode): nothing to roll back",
+    };
+  const txs = [...log.matchAll(/^transaction (\d+), UTC time (\S+)$/gm)].map((m) => ({
+    id: Number(m[1]),
+    wallMs: Date.parse(`${m[2]!.slice(0, 23)}Z`),
+  }));
   const good = txs.filter((t) => t.wallMs < attackWallMs).at(-1);
   if (!good) return { undone: false, why: "no transaction before the attack in the log" };
   const { files } = await repo.list(".");
   const segments = files.filter((f) => /^data\/\d+\/\d+$/.test(f.path) && Number(f.path.split("/").pop()) > good.id);
   const indexes = files.filter((f) => /^(hints|index|integrity)\.\d+$/.test(f.path));
   await repo.delete([...segments, ...indexes].map((f) => f.path));
-  return { undone: true, rolledBackTo: `transaction ${good.id}`, transactionsAfter: txs.filter((t) => t.id > good.id).map((t) => t.id), segmentsRemoved: segments.length, indexFilesRemoved: indexes.length };
+  return {
+    undone: true,
+    rolledBackTo: `transaction ${good.id}`,
+    transactionsAfter: txs.filter((t) => t.id > good.id).map((t) => t.id),
+    segmentsRemoved: segments.length,
+    indexFilesRemoved: indexes.length,
+  };
 }
 
 /** Runs one borg command with --log-json, and takes its message from the JSON log when it failed. */
-async function borg(s: Settings, ctx: ToolContext, label: string, args: string[], extra: Partial<CommandSpec> = {}, parse?: (o: string) => Record<string, number> | undefined): Promise<ToolRun> {
-  const run = await runTool(ctx, { label, command: "borg", args: [args[0]!, "--log-json", ...args.slice(1)], ...env(s, ctx), ...extra }, parse);
+async function borg(
+  s: Settings,
+  ctx: ToolContext,
+  label: string,
+  args: string[],
+  extra: Partial<CommandSpec> = {},
+  parse?: (o: string) => Record<string, number> | undefined,
+): Promise<ToolRun> {
+  const run = await runTool(
+    ctx,
+    { label, command: "borg", args: [args[0]!, "--log-json", ...args.slice(1)], ...env(s, ctx), ...extra },
+    parse,
+  );
   if (!run.failed || run.timedOut) return run;
   return { ...run, message: borgLogMessage(run.stderr) ?? run.message ?? `exit code ${run.exitCode}` };
 }
@@ -95,16 +128,22 @@ export default defineTool({
     incremental: true,
     pointInTime: true,
     selfContainedBackups: true,
-    encryption: (s) => ({ encrypted: s.encryption !== "none", secretSetting: "passphrase", how: "repokey: the key lives in the repository's config, sealed by the passphrase" }),
+    encryption: (s) => ({
+      encrypted: s.encryption !== "none",
+      secretSetting: "passphrase",
+      how: "repokey: the key lives in the repository's config, sealed by the passphrase",
+    }),
     dataFiles: /^data\/\d+\/\d+$/,
     async loseKey(repo) {
       const text = (await repo.read("config"))?.toString("utf8") ?? "";
       const kept = text.split("\n").filter((l) => !/^key\s*=/.test(l) && !/^[ \t]+\S/.test(l));
-      if (kept.length === text.split("\n").length) throw new Error("lost-key: no repokey in borg's config (keyfile mode keeps it outside the repository)");
+      if (kept.length === text.split("\n").length)
+        throw new Error("lost-key: no repokey in borg's config (keyfile mode keeps it outside the repository)");
       await repo.write("config", kept.join("\n"));
       return { effects: { removed: "the repokey from the repository's config" } };
     },
-    staleLock: "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the call runs once more",
+    staleLock:
+      "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the call runs once more",
     site: { how: "ssh:// to `borg serve` on the site", appendOnly: "own-server" },
     eraseAll: "borg delete of every archive, then borg compact",
     undoErase: undoBorgErase,
@@ -119,7 +158,11 @@ export default defineTool({
         // Run in the source with "." so archive paths are relative and extract recreates the tree where it runs.
         const name = borgArchiveName(kind, new Date());
         const args = ["create", "--json", "--compression", s.compression, `${repoOf(ctx)}::${name}`, "."];
-        const run = warningIsSuccess(await withBreakLock(s, ctx, () => borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate)));
+        const run = warningIsSuccess(
+          await withBreakLock(s, ctx, () =>
+            borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate),
+          ),
+        );
         return run.failed ? run : { ...run, backupId: name };
       },
       async restore(destDir, opts) {
@@ -127,15 +170,32 @@ export default defineTool({
         if (list.failed) return list;
         const archives = parseBorgList(list.stdout);
         const chosen = opts?.at ? pickBackup(archives, opts.at) : archives.sort((a, b) => a.timeMs - b.timeMs).at(-1);
-        if (!chosen) return notRun("borg-extract", `borg: no archive ${opts?.at ? `at or before ${opts.at}` : "at all"} in the repository`);
+        if (!chosen)
+          return notRun(
+            "borg-extract",
+            `borg: no archive ${opts?.at ? `at or before ${opts.at}` : "at all"} in the repository`,
+          );
         // borg extracts into its working directory: make the (new, empty) staging directory and run there.
-        const mkdir = await runTool(ctx, { label: "borg-mkdir-staging", command: "mkdir", args: ["-p", "--", destDir] });
+        const mkdir = await runTool(ctx, {
+          label: "borg-mkdir-staging",
+          command: "mkdir",
+          args: ["-p", "--", destDir],
+        });
         if (mkdir.failed) return mkdir;
-        const run = await withBreakLock(s, ctx, () => borg(s, ctx, "borg-extract", ["extract", `${repoOf(ctx)}::${chosen.name}`], { cwd: destDir }));
+        const run = await withBreakLock(s, ctx, () =>
+          borg(s, ctx, "borg-extract", ["extract", `${repoOf(ctx)}::${chosen.name}`], { cwd: destDir }),
+        );
         return { ...run, backupId: chosen.name };
       },
       check(deep) {
-        return withBreakLock(s, ctx, () => borg(s, ctx, deep ? "borg-check-verify-data" : "borg-check", deep ? ["check", "--verify-data", repoOf(ctx)] : ["check", repoOf(ctx)]));
+        return withBreakLock(s, ctx, () =>
+          borg(
+            s,
+            ctx,
+            deep ? "borg-check-verify-data" : "borg-check",
+            deep ? ["check", "--verify-data", repoOf(ctx)] : ["check", repoOf(ctx)],
+          ),
+        );
       },
       list() {
         return borg(s, ctx, "borg-list", ["list", repoOf(ctx)]);
@@ -143,7 +203,11 @@ export default defineTool({
       async forgetCache() {
         // After a rollback the client's cache and its security record are newer than the repository.
         const r = await borg(s, ctx, "borg-delete-cache-only", ["delete", "--cache-only", repoOf(ctx)]);
-        await runTool(ctx, { label: "borg-forget-manifest-timestamp", command: "bash", args: ["-c", 'rm -f -- "$1"/.config/borg/security/*/manifest-timestamp', "forget", `${ctx.workDir}/borg`] });
+        await runTool(ctx, {
+          label: "borg-forget-manifest-timestamp",
+          command: "bash",
+          args: ["-c", 'rm -f -- "$1"/.config/borg/security/*/manifest-timestamp', "forget", `${ctx.workDir}/borg`],
+        });
         return r;
       },
       async eraseAll() {

@@ -9,7 +9,14 @@ export interface DuplicitySet extends DatedBackup {
 const MANIFEST = /^duplicity-(?:full\.(\d{8}T\d{6}Z)|inc\.\d{8}T\d{6}Z\.to\.(\d{8}T\d{6}Z))\.manifest(?:\.gpg)?$/;
 
 function utcMs(t: string): number {
-  return Date.UTC(+t.slice(0, 4), +t.slice(4, 6) - 1, +t.slice(6, 8), +t.slice(9, 11), +t.slice(11, 13), +t.slice(13, 15));
+  return Date.UTC(
+    +t.slice(0, 4),
+    +t.slice(4, 6) - 1,
+    +t.slice(6, 8),
+    +t.slice(9, 11),
+    +t.slice(11, 13),
+    +t.slice(13, 15),
+  );
 }
 
 /** The sets among the lines of `ls -1 REPO`, oldest first; the id is the set's time, as `--time` takes it. */

@@ -8,7 +8,10 @@ import { notRun, probeVersion, runTool } from "./run-tool.ts";
 const settings = z
   .object({
     encryption: z.enum(["gpg-symmetric", "none"]).default("gpg-symmetric"),
-    passphrase: z.object({ env: z.string().min(1) }).strict().default({ env: "DRDRILL_PASSPHRASE" }),
+    passphrase: z
+      .object({ env: z.string().min(1) })
+      .strict()
+      .default({ env: "DRDRILL_PASSPHRASE" }),
     volsize: z.number().int().min(1).max(10_000).default(200).describe("Volume size in MB."),
     compression: z.enum(["default", "none"]).default("default").describe("gzip (or gpg's zlib); none turns it off."),
   })
@@ -43,8 +46,18 @@ function urlOf(ctx: ToolContext): string {
 }
 
 function common(s: Settings, ctx: ToolContext): string[] {
-  const args = ["--archive-dir", `${ctx.workDir}/duplicity-cache`, "--name", "drill", "--tempdir", `${ctx.workDir}`, "--num-retries", "1"];
-  if (ctx.site) args.push(`--ssh-options=-oIdentityFile=${ctx.site.identityFile} -oUserKnownHostsFile=${ctx.site.knownHostsFile}`);
+  const args = [
+    "--archive-dir",
+    `${ctx.workDir}/duplicity-cache`,
+    "--name",
+    "drill",
+    "--tempdir",
+    `${ctx.workDir}`,
+    "--num-retries",
+    "1",
+  ];
+  if (ctx.site)
+    args.push(`--ssh-options=-oIdentityFile=${ctx.site.identityFile} -oUserKnownHostsFile=${ctx.site.knownHostsFile}`);
   if (s.encryption === "none") args.push("--no-encryption");
   if (s.compression === "none") {
     args.push(...(s.encryption === "none" ? ["--no-compression"] : ["--gpg-options", "--compress-algo=none"]));
@@ -68,11 +81,18 @@ export default defineTool({
     incremental: true,
     pointInTime: true,
     selfContainedBackups: false,
-    encryption: (s) => ({ encrypted: s.encryption !== "none", secretSetting: "passphrase", how: "GnuPG, symmetric: the passphrase is the key" }),
+    encryption: (s) => ({
+      encrypted: s.encryption !== "none",
+      secretSetting: "passphrase",
+      how: "GnuPG, symmetric: the passphrase is the key",
+    }),
     dataFiles: /^duplicity-(full|inc)\.[^/]*\.vol\d+\.difftar/,
     // Symmetric GnuPG: the passphrase is the key; losing it is all there is to lose.
     async loseKey() {
-      return { effects: { removed: "the passphrase (the symmetric key); a random one is used from now on" }, passphraseLost: true };
+      return {
+        effects: { removed: "the passphrase (the symmetric key); a random one is used from now on" },
+        passphraseLost: true,
+      };
     },
     staleLock: "no lock; an interrupted backup resumes from its last volume",
     site: { how: "SFTP (duplicity's paramiko backend)", appendOnly: "write-once" },
@@ -88,7 +108,12 @@ export default defineTool({
       backup(kind, sourceDir) {
         return runTool(
           ctx,
-          { label: `duplicity-${kind}`, command: "duplicity", args: [kind, ...common(s, ctx), "--volsize", String(s.volsize), sourceDir, url], ...env(s, ctx) },
+          {
+            label: `duplicity-${kind}`,
+            command: "duplicity",
+            args: [kind, ...common(s, ctx), "--volsize", String(s.volsize), sourceDir, url],
+            ...env(s, ctx),
+          },
           parseDuplicityStats,
         );
       },
@@ -98,25 +123,74 @@ export default defineTool({
         const ls = await runTool(ctx, { label: "duplicity-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });
         const sets = ls.failed ? [] : parseDuplicitySets(ls.stdout);
         const chosen = opts?.at ? pickBackup(sets, opts.at) : sets.at(-1);
-        if (opts?.at && !ls.failed && !chosen) return notRun("duplicity-restore", `duplicity: no backup set at or before ${opts.at} in the repository`);
+        if (opts?.at && !ls.failed && !chosen)
+          return notRun("duplicity-restore", `duplicity: no backup set at or before ${opts.at} in the repository`);
         const at = opts?.at && chosen ? ["--time", String(chosen.timeMs / 1000)] : [];
-        const run = await runTool(ctx, { label: "duplicity-restore", command: "duplicity", args: ["restore", ...common(s, ctx), ...at, url, destDir], ...env(s, ctx) });
+        const run = await runTool(ctx, {
+          label: "duplicity-restore",
+          command: "duplicity",
+          args: ["restore", ...common(s, ctx), ...at, url, destDir],
+          ...env(s, ctx),
+        });
         return chosen ? { ...run, backupId: chosen.id } : run;
       },
       check(deep, sourceDir) {
         return deep
-          ? runTool(ctx, { label: "duplicity-verify", command: "duplicity", args: ["verify", ...common(s, ctx), url, sourceDir], ...env(s, ctx) })
-          : runTool(ctx, { label: "duplicity-collection-status", command: "duplicity", args: ["collection-status", ...common(s, ctx), url], ...env(s, ctx) });
+          ? runTool(ctx, {
+              label: "duplicity-verify",
+              command: "duplicity",
+              args: ["verify", ...common(s, ctx), url, sourceDir],
+              ...env(s, ctx),
+            })
+          : runTool(ctx, {
+              label: "duplicity-collection-status",
+              command: "duplicity",
+              args: ["collection-status", ...common(s, ctx), url],
+              ...env(s, ctx),
+            });
       },
       list() {
-        return runTool(ctx, { label: "duplicity-list", command: "duplicity", args: ["list-current-files", ...common(s, ctx), url], ...env(s, ctx) });
+        return runTool(ctx, {
+          label: "duplicity-list",
+          command: "duplicity",
+          args: ["list-current-files", ...common(s, ctx), url],
+          ...env(s, ctx),
+        });
       },
       async eraseAll() {
-        const keep1 = await runTool(ctx, { label: "duplicity-remove-all-but-1", command: "duplicity", args: ["remove-all-but-n-full", "1", "--force", ...common(s, ctx), url], ...env(s, ctx) });
+        const keep1 = await runTool(ctx, {
+          label: "duplicity-remove-all-but-1",
+          command: "duplicity",
+          args: ["remove-all-but-n-full", "1", "--force", ...common(s, ctx), url],
+          ...env(s, ctx),
+        });
         const e = ctx.site;
         const rm = e
-          ? await runTool(ctx, { label: "sftp-rm-all", command: "sftp", args: ["-b", "-", "-i", e.identityFile, "-o", `UserKnownHostsFile=${e.knownHostsFile}`, "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-P", String(e.port), `${e.user}@${e.host}`], input: `rm ${e.path}/duplicity-*\n` })
-          : await runTool(ctx, { label: "rm-all", command: "bash", args: ["-c", 'rm -fv -- "$1"/duplicity-*', "rm-all", ctx.repoDir] });
+          ? await runTool(ctx, {
+              label: "sftp-rm-all",
+              command: "sftp",
+              args: [
+                "-b",
+                "-",
+                "-i",
+                e.identityFile,
+                "-o",
+                `UserKnownHostsFile=${e.knownHostsFile}`,
+                "-o",
+                "StrictHostKeyChecking=yes",
+                "-o",
+                "BatchMode=yes",
+                "-P",
+                String(e.port),
+                `${e.user}@${e.host}`,
+              ],
+              input: `rm ${e.path}/duplicity-*\n`,
+            })
+          : await runTool(ctx, {
+              label: "rm-all",
+              command: "bash",
+              args: ["-c", 'rm -fv -- "$1"/duplicity-*', "rm-all", ctx.repoDir],
+            });
         return [keep1, rm];
       },
     };

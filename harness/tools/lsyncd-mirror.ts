@@ -45,7 +45,20 @@ export function rsyncSpec(ctx: ToolContext, source: string, s: MirrorSettings): 
   const e = ctx.site!;
   const ssh = `ssh -i ${e.identityFile} -o UserKnownHostsFile=${e.knownHostsFile} -o StrictHostKeyChecking=yes -o BatchMode=yes -p ${e.port}`;
   const exclude = (s.exclude ?? []).map((p) => `--exclude=${anchored(p)}`);
-  return { command: "rsync", args: ["-aHAX", "--numeric-ids", ...(s.delete ? ["--delete"] : []), ...exclude, "--stats", "-e", ssh, `${source.replace(/\/+$/, "")}/`, `${e.user}@${e.host}:${e.path}/`] };
+  return {
+    command: "rsync",
+    args: [
+      "-aHAX",
+      "--numeric-ids",
+      ...(s.delete ? ["--delete"] : []),
+      ...exclude,
+      "--stats",
+      "-e",
+      ssh,
+      `${source.replace(/\/+$/, "")}/`,
+      `${e.user}@${e.host}:${e.path}/`,
+    ],
+  };
 }
 
 /** rsync --stats: bytes sent, in drdrill's names. */
@@ -77,28 +90,55 @@ export function lsyncdMirror(s: MirrorSettings, ctx: ToolContext): Mirror {
       return replicating;
     },
     async start(sourceDir) {
-      const first = await runTool(ctx, { label: "lsyncd-initial-sync", ...rsyncSpec(ctx, sourceDir, s) }, (o) => parseRsyncStats(o));
+      const first = await runTool(ctx, { label: "lsyncd-initial-sync", ...rsyncSpec(ctx, sourceDir, s) }, (o) =>
+        parseRsyncStats(o),
+      );
       if (first.failed) return first;
       const conf = `${ctx.workDir}/lsyncd.conf.lua`;
       const start = await runTool(ctx, {
         label: "lsyncd-start",
         command: "sh",
-        args: ["-c", 'printf "%s" "$1" > "$2" && lsyncd "$2" && for i in $(seq 50); do [ -s "$3" ] && exit 0; sleep 0.1; done; echo "lsyncd did not start: $(tail -n 3 "$4" 2>/dev/null)" >&2; exit 1', "lsyncd-start", lsyncdConfig(s, ctx, sourceDir), conf, pidFile, `${ctx.workDir}/lsyncd.log`],
+        args: [
+          "-c",
+          'printf "%s" "$1" > "$2" && lsyncd "$2" && for i in $(seq 50); do [ -s "$3" ] && exit 0; sleep 0.1; done; echo "lsyncd did not start: $(tail -n 3 "$4" 2>/dev/null)" >&2; exit 1',
+          "lsyncd-start",
+          lsyncdConfig(s, ctx, sourceDir),
+          conf,
+          pidFile,
+          `${ctx.workDir}/lsyncd.log`,
+        ],
       });
       if (start.failed) return start;
       replicating = true;
-      const pid = Number((await ctx.exec.run({ label: "lsyncd-pid", command: "cat", args: ["--", pidFile] })).stdout.trim());
+      const pid = Number(
+        (await ctx.exec.run({ label: "lsyncd-pid", command: "cat", args: ["--", pidFile] })).stdout.trim(),
+      );
       if (pid > 0) await ctx.leaseProcess?.(pid, conf, "lsyncd replicating to site B");
       return first;
     },
     async alive() {
-      const r = await runTool(ctx, { label: "lsyncd-running", command: "sh", args: ["-c", 'kill -0 "$(cat "$1")" 2>/dev/null && echo replicating', "alive", pidFile] });
-      return r.stdout.includes("replicating") ? r : { ...r, failed: true, exitCode: 1, message: "lsyncd is not running: replication stopped" };
+      const r = await runTool(ctx, {
+        label: "lsyncd-running",
+        command: "sh",
+        args: ["-c", 'kill -0 "$(cat "$1")" 2>/dev/null && echo replicating', "alive", pidFile],
+      });
+      return r.stdout.includes("replicating")
+        ? r
+        : { ...r, failed: true, exitCode: 1, message: "lsyncd is not running: replication stopped" };
     },
     stop() {
       replicating = false;
       // The pid file is removed once stopped, so a second stop (failover, then the end of the run) does nothing.
-      return runTool(ctx, { label: "lsyncd-stop", command: "sh", args: ["-c", 'p=$(cat "$1" 2>/dev/null) || exit 0; kill "$p" 2>/dev/null; for i in $(seq 50); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; exit 0; }; sleep 0.1; done; kill -9 "$p" 2>/dev/null; rm -f "$1"; true', "lsyncd-stop", pidFile] });
+      return runTool(ctx, {
+        label: "lsyncd-stop",
+        command: "sh",
+        args: [
+          "-c",
+          'p=$(cat "$1" 2>/dev/null) || exit 0; kill "$p" 2>/dev/null; for i in $(seq 50); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; exit 0; }; sleep 0.1; done; kill -9 "$p" 2>/dev/null; rm -f "$1"; true',
+          "lsyncd-stop",
+          pidFile,
+        ],
+      });
     },
     status() {
       return runTool(ctx, { label: "lsyncd-status", command: "cat", args: ["--", `${ctx.workDir}/lsyncd.status`] });

@@ -9,14 +9,20 @@ import { defineTool, type ToolRun } from "./tool.ts";
 
 const settings = z
   .object({
-    delay: z.number().min(0).max(60).default(1).describe("Seconds lsyncd gathers events before it syncs (lsyncd's own default is 15)."),
+    delay: z
+      .number()
+      .min(0)
+      .max(60)
+      .default(1)
+      .describe("Seconds lsyncd gathers events before it syncs (lsyncd's own default is 15)."),
     delete: z.boolean().default(true).describe("Propagate deletes to the replica (lsyncd's default)."),
   })
   .strict();
 
 export default defineTool({
   name: "lsyncd",
-  description: "Replication: lsyncd (continuous rsync over SSH, inotify) mirrors the data to site B, deletes included; restore = fail over to site B.",
+  description:
+    "Replication: lsyncd (continuous rsync over SSH, inotify) mirrors the data to site B, deletes included; restore = fail over to site B.",
   binaries: ["lsyncd", "rsync", "ssh"],
   install: "apt-get install lsyncd rsync openssh-client",
   settings,

@@ -13,7 +13,12 @@ import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
   .object({
-    delay: z.number().min(0).max(60).default(1).describe("Seconds lsyncd gathers file events before it syncs them (lsyncd's own default is 15)."),
+    delay: z
+      .number()
+      .min(0)
+      .max(60)
+      .default(1)
+      .describe("Seconds lsyncd gathers file events before it syncs them (lsyncd's own default is 15)."),
     delete: z.boolean().default(true).describe("Propagate file deletes to the standby (lsyncd's default)."),
   })
   .strict();
@@ -29,7 +34,15 @@ function spanning(runs: ToolRun[], label: string): ToolRun {
   const first = runs[0]!;
   const last = runs.at(-1)!;
   const stats = Object.assign({}, ...runs.map((r) => r.stats ?? {})) as Record<string, number>;
-  return { ...last, label, command: runs.map((r) => r.command).join(" ; "), startedAt: first.startedAt, startMs: first.startMs, durationMs: last.endMs - first.startMs, ...(Object.keys(stats).length > 0 ? { stats } : {}) };
+  return {
+    ...last,
+    label,
+    command: runs.map((r) => r.command).join(" ; "),
+    startedAt: first.startedAt,
+    startMs: first.startMs,
+    durationMs: last.endMs - first.startMs,
+    ...(Object.keys(stats).length > 0 ? { stats } : {}),
+  };
 }
 
 /** `SHOW SLAVE STATUS\G` as a record. */
@@ -79,7 +92,8 @@ echo "seeded: $(echo $dbs); gtid $(microstack.mysql -N -e 'SELECT @@gtid_slave_p
 
 export default defineTool({
   name: "mariadb-replication",
-  description: "Replication of the lab node: MariaDB's asynchronous replication of the databases to a standby node at site B, lsyncd for the rest of $SNAP_COMMON; restore = fail over to the standby.",
+  description:
+    "Replication of the lab node: MariaDB's asynchronous replication of the databases to a standby node at site B, lsyncd for the rest of $SNAP_COMMON; restore = fail over to the standby.",
   binaries: ["lsyncd", "rsync", "ssh", "mariadb-dump"],
   install: "apt-get install lsyncd rsync openssh-client mariadb-client (the lab image has them: drdrill lab build)",
   settings,
@@ -91,14 +105,19 @@ export default defineTool({
     encryption: () => ({ encrypted: false }),
     dataFiles: null,
     staleLock: "no lock: a replica is a running database and a plain folder",
-    site: { how: "MariaDB replication (the standby pulls the binary log) and lsyncd (rsync over ssh) to a standby node at site B", appendOnly: "write-once" },
+    site: {
+      how: "MariaDB replication (the standby pulls the binary log) and lsyncd (rsync over ssh) to a standby node at site B",
+      appendOnly: "write-once",
+    },
     replication: {
-      failover: "stop lsyncd; on the standby: stop fetching the binary log, apply what was received, stop replicating and take writes; then the services start there",
+      failover:
+        "stop lsyncd; on the standby: stop fetching the binary log, apply what was received, stop replicating and take writes; then the services start there",
       standby: "a MicroStack node at site B: its MariaDB replicates the primary's, its $SNAP_COMMON is the site's copy",
       filesExcluded: FILES_EXCLUDED,
     },
   },
-  version: async (exec) => `${await probeVersion(exec, "lsyncd", ["--version"], /Version:\s*([\d.]+)/)} + MariaDB ${await probeVersion(exec, "mariadb-dump", ["--version"], /Distrib ([\d.]+)/)}`,
+  version: async (exec) =>
+    `${await probeVersion(exec, "lsyncd", ["--version"], /Version:\s*([\d.]+)/)} + MariaDB ${await probeVersion(exec, "mariadb-dump", ["--version"], /Distrib ([\d.]+)/)}`,
   open(s, ctx) {
     const mirror = lsyncdMirror({ delay: s.delay, delete: s.delete, exclude: FILES_EXCLUDED }, ctx);
     const onStandby = (): ToolContext => ({ ...ctx, exec: ctx.standby!.exec });
@@ -108,20 +127,37 @@ export default defineTool({
     let promoted = false;
 
     const replicaStatus = async (): Promise<ToolRun> => {
-      const r = await runTool(onStandby(), { label: "mariadb-replica-status", command: "microstack.mysql", args: ["-e", "SHOW SLAVE STATUS\\G"] });
+      const r = await runTool(onStandby(), {
+        label: "mariadb-replica-status",
+        command: "microstack.mysql",
+        args: ["-e", "SHOW SLAVE STATUS\\G"],
+      });
       if (r.failed) return r;
       const st = parseSlaveStatus(r.stdout);
       const ok = st.Slave_IO_Running === "Yes" && st.Slave_SQL_Running === "Yes";
       const lag = Number(st.Seconds_Behind_Master);
       const stats = Number.isFinite(lag) ? { secondsBehindMaster: lag } : undefined;
-      const why = st.Last_IO_Error || st.Last_SQL_Error || `IO thread ${st.Slave_IO_Running ?? "?"}, SQL thread ${st.Slave_SQL_Running ?? "?"}`;
-      return ok ? { ...r, ...(stats ? { stats } : {}) } : { ...r, failed: true, exitCode: 1, message: `the standby is not replicating: ${why}` };
+      const why =
+        st.Last_IO_Error ||
+        st.Last_SQL_Error ||
+        `IO thread ${st.Slave_IO_Running ?? "?"}, SQL thread ${st.Slave_SQL_Running ?? "?"}`;
+      return ok
+        ? { ...r, ...(stats ? { stats } : {}) }
+        : { ...r, failed: true, exitCode: 1, message: `the standby is not replicating: ${why}` };
     };
 
     return {
       async init() {
-        if (!ctx.site) return notRun("mariadb-replication-init", "mariadb-replication replicates to a secondary site: set destination: site");
-        if (!ctx.standby) return notRun("mariadb-replication-init", "mariadb-replication needs a standby node at site B, which only the lab target starts");
+        if (!ctx.site)
+          return notRun(
+            "mariadb-replication-init",
+            "mariadb-replication replicates to a secondary site: set destination: site",
+          );
+        if (!ctx.standby)
+          return notRun(
+            "mariadb-replication-init",
+            "mariadb-replication needs a standby node at site B, which only the lab target starts",
+          );
         return null;
       },
       async backup(_kind, sourceDir): Promise<ToolRun> {
@@ -151,10 +187,19 @@ export default defineTool({
         // 3. The standby's database, seeded from a consistent dump and replicating from its position.
         const sb = onStandby();
         const cnf = `${ctx.workDir}/.replication-client.cnf`;
-        const put = await runTool(sb, { label: "mariadb-replication-client-file", command: "sh", args: ["-c", 'umask 077; cat > "$1"', "put", cnf], input: `[client]\nuser=${REPL_USER}\npassword=${password}\n` });
+        const put = await runTool(sb, {
+          label: "mariadb-replication-client-file",
+          command: "sh",
+          args: ["-c", 'umask 077; cat > "$1"', "put", cnf],
+          input: `[client]\nuser=${REPL_USER}\npassword=${password}\n`,
+        });
         runs.push(put);
         if (put.failed) return spanning(runs, "mariadb-replication-start");
-        const seed = await runTool(sb, { label: "mariadb-replication-seed", command: "bash", args: ["-c", SEED_DB, "seed-db", cnf, ctx.standby.primaryHost] });
+        const seed = await runTool(sb, {
+          label: "mariadb-replication-seed",
+          command: "bash",
+          args: ["-c", SEED_DB, "seed-db", cnf, ctx.standby.primaryHost],
+        });
         runs.push(seed);
         if (seed.failed) return spanning(runs, "mariadb-replication-start");
         const follow = await runTool(sb, {
@@ -176,15 +221,23 @@ export default defineTool({
         return spanning(runs, "mariadb-replication-start");
       },
       async restore() {
-        return notRun("mariadb-replication-restore", "a replica is not restored: the restore step fails over to the standby at site B");
+        return notRun(
+          "mariadb-replication-restore",
+          "a replica is not restored: the restore step fails over to the standby at site B",
+        );
       },
       check: () => replicaStatus(),
       list: () => replicaStatus(),
       async stopReplication(): Promise<ToolRun> {
-        if (promoted || !ctx.standby) return notRun("mariadb-replication-failover", promoted ? "already failed over" : "no standby node");
+        if (promoted || !ctx.standby)
+          return notRun("mariadb-replication-failover", promoted ? "already failed over" : "no standby node");
         // lsyncd runs on the primary: after a site loss it went down with it, and there is nothing to stop.
         const files = await mirror.stop();
-        const promote = await runTool(onStandby(), { label: "mariadb-replication-promote", command: "bash", args: ["-c", PROMOTE, "promote"] });
+        const promote = await runTool(onStandby(), {
+          label: "mariadb-replication-promote",
+          command: "bash",
+          args: ["-c", PROMOTE, "promote"],
+        });
         promoted = !promote.failed;
         return spanning([files, promote], "mariadb-replication-failover");
       },

@@ -36,7 +36,8 @@ export function parseResticSummary(stdout: string): Record<string, number> | und
   const summary = lastJsonLine(stdout, "summary");
   if (!summary) return undefined;
   const stats: Record<string, number> = {};
-  for (const [from, to] of Object.entries(SUMMARY_KEYS)) if (typeof summary[from] === "number") stats[to] = summary[from];
+  for (const [from, to] of Object.entries(SUMMARY_KEYS))
+    if (typeof summary[from] === "number") stats[to] = summary[from];
   const errors = lastJsonLine(stdout, "status")?.error_count;
   stats.errors = typeof errors === "number" ? errors : 0;
   return stats;
@@ -46,7 +47,10 @@ export function parseResticSummary(stdout: string): Record<string, number> | und
 export function parseResticProgress(chunk: string): ToolProgress | undefined {
   const status = lastJsonLine(chunk, "status");
   if (!status || typeof status.bytes_done !== "number") return undefined;
-  return { bytes: status.bytes_done, ...(typeof status.total_bytes === "number" ? { totalBytes: status.total_bytes } : {}) };
+  return {
+    bytes: status.bytes_done,
+    ...(typeof status.total_bytes === "number" ? { totalBytes: status.total_bytes } : {}),
+  };
 }
 
 export interface ResticSnapshot extends DatedBackup {
@@ -57,5 +61,10 @@ export interface ResticSnapshot extends DatedBackup {
 /** `restic snapshots --json`: an array of { id, short_id, time (RFC 3339, ns), tags? ... }. */
 export function parseResticSnapshots(stdout: string): ResticSnapshot[] {
   const list = JSON.parse(stdout.trim() || "[]") as { id: string; short_id?: string; time: string; tags?: string[] }[];
-  return list.map((s) => ({ id: s.id, shortId: s.short_id ?? s.id.slice(0, 8), timeMs: Date.parse(s.time), tags: s.tags ?? [] }));
+  return list.map((s) => ({
+    id: s.id,
+    shortId: s.short_id ?? s.id.slice(0, 8),
+    timeMs: Date.parse(s.time),
+    tags: s.tags ?? [],
+  }));
 }

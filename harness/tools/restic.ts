@@ -8,9 +8,15 @@ import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 
 const settings = z
   .object({
-    passphrase: z.object({ env: z.string().min(1) }).strict().default({ env: "DRDRILL_PASSPHRASE" }),
+    passphrase: z
+      .object({ env: z.string().min(1) })
+      .strict()
+      .default({ env: "DRDRILL_PASSPHRASE" }),
     // restic 0.14 compresses with zstd in repository format 2 (its default); "off" stores data as is.
-    compression: z.enum(["auto", "off", "max"]).default("auto").describe("zstd level in repository format 2: auto (fast), max, or off."),
+    compression: z
+      .enum(["auto", "off", "max"])
+      .default("auto")
+      .describe("zstd level in repository format 2: auto (fast), max, or off."),
   })
   .strict();
 
@@ -22,10 +28,21 @@ const STALE_LOCK = /repository is already locked|unable to create lock/i;
 function repoArgs(ctx: ToolContext): string[] {
   const e = ctx.site;
   if (!e) return ["--repo", ctx.repoDir];
-  return ["--repo", `sftp:${e.user}@${e.host}:${e.path}`, "-o", `sftp.command=${e.sshCommand} ${e.user}@${e.host} -s sftp`];
+  return [
+    "--repo",
+    `sftp:${e.user}@${e.host}:${e.path}`,
+    "-o",
+    `sftp.command=${e.sshCommand} ${e.user}@${e.host} -s sftp`,
+  ];
 }
 
-function spec(s: Settings, ctx: ToolContext, label: string, args: string[], extra: Partial<CommandSpec> = {}): Omit<CommandSpec, "timeoutMs"> {
+function spec(
+  s: Settings,
+  ctx: ToolContext,
+  label: string,
+  args: string[],
+  extra: Partial<CommandSpec> = {},
+): Omit<CommandSpec, "timeoutMs"> {
   return {
     label,
     command: "restic",
@@ -40,13 +57,21 @@ function spec(s: Settings, ctx: ToolContext, label: string, args: string[], extr
  * Runs a command; if a stale lock blocks it (a killed restic leaves one), `restic unlock` removes locks
  * whose process is gone and the command runs once more. The retry says so in its message.
  */
-async function withUnlock(s: Settings, ctx: ToolContext, cmd: Omit<CommandSpec, "timeoutMs">, parse?: (o: string) => Record<string, number> | undefined): Promise<ToolRun> {
+async function withUnlock(
+  s: Settings,
+  ctx: ToolContext,
+  cmd: Omit<CommandSpec, "timeoutMs">,
+  parse?: (o: string) => Record<string, number> | undefined,
+): Promise<ToolRun> {
   const first = await runTool(ctx, cmd, parse);
   if (!first.failed || first.timedOut || !STALE_LOCK.test(first.stderr)) return first;
   const unlock = await runTool(ctx, spec(s, ctx, "restic-unlock", ["unlock"]));
   if (unlock.failed) return first;
   const again = await runTool(ctx, { ...cmd, label: `${cmd.label}-after-unlock` }, parse);
-  return { ...again, message: again.message ?? `stale lock removed with restic unlock (${first.message ?? "locked"}); retried` };
+  return {
+    ...again,
+    message: again.message ?? `stale lock removed with restic unlock (${first.message ?? "locked"}); retried`,
+  };
 }
 
 export default defineTool({
@@ -60,7 +85,11 @@ export default defineTool({
     incremental: true,
     pointInTime: true,
     selfContainedBackups: true,
-    encryption: () => ({ encrypted: true, secretSetting: "passphrase", how: "always: AES-256 with a key stored in keys/, sealed by the passphrase" }),
+    encryption: () => ({
+      encrypted: true,
+      secretSetting: "passphrase",
+      how: "always: AES-256 with a key stored in keys/, sealed by the passphrase",
+    }),
     dataFiles: /^data\/[0-9a-f]{2}\/[0-9a-f]{64}$/,
     async loseKey(repo) {
       const { files } = await repo.list("keys");
@@ -84,7 +113,12 @@ export default defineTool({
           const p = stream === "stdout" ? parseResticProgress(text) : undefined;
           if (p) ctx.onProgress?.(p);
         };
-        const run = await withUnlock(s, ctx, spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, "."], { cwd: sourceDir, onOutput }), parseResticSummary);
+        const run = await withUnlock(
+          s,
+          ctx,
+          spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, "."], { cwd: sourceDir, onOutput }),
+          parseResticSummary,
+        );
         const id = run.failed ? undefined : resticSnapshotId(run.stdout);
         return id ? { ...run, backupId: id } : run;
       },
@@ -97,11 +131,19 @@ export default defineTool({
           if (!picked) return notRun("restic-restore", `restic: no snapshot at or before ${opts.at} in the repository`);
           snapshot = picked.id;
         }
-        const run = await withUnlock(s, ctx, spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir]));
+        const run = await withUnlock(
+          s,
+          ctx,
+          spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir]),
+        );
         return { ...run, backupId: snapshot };
       },
       check(deep) {
-        return withUnlock(s, ctx, spec(s, ctx, deep ? "restic-check-read-data" : "restic-check", deep ? ["check", "--read-data"] : ["check"]));
+        return withUnlock(
+          s,
+          ctx,
+          spec(s, ctx, deep ? "restic-check-read-data" : "restic-check", deep ? ["check", "--read-data"] : ["check"]),
+        );
       },
       list() {
         return runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots"]));

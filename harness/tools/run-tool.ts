@@ -11,7 +11,10 @@ const LEAD_IN = /see log below|^Traceback|^={3,}|^Errors 0$/i;
  * "see log below", a traceback's final exception), with the next line when it ends in a colon.
  */
 export function explicitError(stderr: string, stdout = ""): string | undefined {
-  const lines = `${stderr}\n${stdout}`.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = `${stderr}\n${stdout}`
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const exception = lines.findLast((l) => /^\w+(Error|Exception): /.test(l) && !/^GPGError/.test(l));
   const i = lines.findIndex((l) => ERROR_LINE.test(l) && !LEAD_IN.test(l) && !/^\w+Error: GPG Failed/.test(l));
   let line = i >= 0 ? lines[i]! : exception;
@@ -22,7 +25,15 @@ export function explicitError(stderr: string, stdout = ""): string | undefined {
 
 /** The first line that reads like an error, else the last non-empty line of stderr. */
 export function errorMessage(stderr: string, stdout = ""): string | undefined {
-  return explicitError(stderr, stdout) ?? stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean).at(-1)?.slice(0, 500);
+  return (
+    explicitError(stderr, stdout) ??
+    stderr
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1)
+      ?.slice(0, 500)
+  );
 }
 
 export async function runTool(
@@ -34,13 +45,18 @@ export async function runTool(
   const stats = parse?.(res.stdout, res.stderr);
   const said = res.timedOut ? explicitError(res.stderr, res.stdout) : undefined;
   const message = res.notStarted
-    ? res.message ?? "the command could not be started"
+    ? (res.message ?? "the command could not be started")
     : res.timedOut
-    ? `${said ? `${said} (then hung: ` : "("}timed out after ${Math.round(res.durationMs / 1000)} s; process group killed)`
-    : res.failed
-      ? errorMessage(res.stderr, res.stdout) ?? `exit code ${res.exitCode}`
-      : undefined;
-  return { ...res, ...(stats ? { stats } : {}), ...(message ? { message } : {}), ...(said ? { reportedError: said } : {}) };
+      ? `${said ? `${said} (then hung: ` : "("}timed out after ${Math.round(res.durationMs / 1000)} s; process group killed)`
+      : res.failed
+        ? (errorMessage(res.stderr, res.stdout) ?? `exit code ${res.exitCode}`)
+        : undefined;
+  return {
+    ...res,
+    ...(stats ? { stats } : {}),
+    ...(message ? { message } : {}),
+    ...(said ? { reportedError: said } : {}),
+  };
 }
 
 /**
@@ -73,7 +89,12 @@ export function notRun(label: string, message: string): ToolRun {
 }
 
 /** A tool's version: the first match of `pattern` in what `command args` prints, else its first line. */
-export async function probeVersion(exec: CommandExecutor, command: string, args: string[], pattern: RegExp): Promise<string> {
+export async function probeVersion(
+  exec: CommandExecutor,
+  command: string,
+  args: string[],
+  pattern: RegExp,
+): Promise<string> {
   const r = await exec.run({ label: `${command}-version`, command, args });
   return pattern.exec(r.stdout)?.[1] ?? (r.stdout.split("\n")[0]?.trim() || "unknown");
 }

@@ -12,7 +12,7 @@ const SSH = 'site() { $DRDRILL_SITE_SSH "$DRDRILL_SITE_DEST" sh "$DRDRILL_SITE_S
 const BACKUP = [
   "set -euo pipefail",
   SSH,
-  'w=$(mktemp -d); trap \'rm -rf "$w"\' EXIT',
+  "w=$(mktemp -d); trap 'rm -rf \"$w\"' EXIT",
   'if [ -n "${4:-}" ]; then site get "$4" > "$w/snar"; fi',
   `${TAR_CREATE} --listed-incremental="$w/snar" -C "$1" -cf - . | zstd -T0 -"$3" -q | tee >(wc -c > "$w/bytes") | site put "$2${ARCHIVE}"`,
   'site put "$2.snar" < "$w/snar"',
@@ -35,19 +35,59 @@ const CHECK = (deep: boolean) =>
     SSH,
     `files=$(site list | grep '${ARCHIVE}$' || true)`,
     '[ -n "$files" ] || { echo "error: no backup on the site" >&2; exit 1; }',
-    deep ? 'for f in $files; do echo "reading $f"; site get "$f" | zstd -dcq | tar -tf - > /dev/null; done' : 'echo "$files"',
+    deep
+      ? 'for f in $files; do echo "reading $f"; site get "$f" | zstd -dcq | tar -tf - > /dev/null; done'
+      : 'echo "$files"',
   ].join("\n");
 
-const ERASE = ["set -uo pipefail", SSH, "rc=0", 'for f in $(site list); do echo "deleting $f"; site delete "$f" || rc=1; done', "exit $rc"].join("\n");
+const ERASE = [
+  "set -uo pipefail",
+  SSH,
+  "rc=0",
+  'for f in $(site list); do echo "deleting $f"; site delete "$f" || rc=1; done',
+  "exit $rc",
+].join("\n");
 
 function env(e: SiteEndpoint): Pick<CommandSpec, "env"> {
-  return { env: { DRDRILL_SITE_SSH: e.sshCommand, DRDRILL_SITE_DEST: `${e.user}@${e.host}`, DRDRILL_SITE_STORE: `${e.path.replace(/\/repo$/, "")}/.drdrill-store` } };
+  return {
+    env: {
+      DRDRILL_SITE_SSH: e.sshCommand,
+      DRDRILL_SITE_DEST: `${e.user}@${e.host}`,
+      DRDRILL_SITE_STORE: `${e.path.replace(/\/repo$/, "")}/.drdrill-store`,
+    },
+  };
 }
 
 export const siteScripts = {
-  backup: (e: SiteEndpoint, source: string, name: string, level: number, prevSnar?: string): Omit<CommandSpec, "label"> => ({ command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", source, name, String(level), ...(prevSnar ? [prevSnar] : [])], ...env(e) }),
-  restore: (e: SiteEndpoint, dest: string, chain: string[]): Omit<CommandSpec, "label"> => ({ command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", dest, ...chain], ...env(e) }),
-  check: (e: SiteEndpoint, deep: boolean): Omit<CommandSpec, "label"> => ({ command: "bash", args: ["-c", CHECK(deep), "tar-zstd-check"], ...env(e) }),
-  list: (e: SiteEndpoint): Omit<CommandSpec, "label"> => ({ command: "bash", args: ["-c", `${SSH}\nsite list`, "tar-zstd-list"], ...env(e) }),
-  erase: (e: SiteEndpoint): Omit<CommandSpec, "label"> => ({ command: "bash", args: ["-c", ERASE, "tar-zstd-erase"], ...env(e) }),
+  backup: (
+    e: SiteEndpoint,
+    source: string,
+    name: string,
+    level: number,
+    prevSnar?: string,
+  ): Omit<CommandSpec, "label"> => ({
+    command: "bash",
+    args: ["-c", BACKUP, "tar-zstd-backup", source, name, String(level), ...(prevSnar ? [prevSnar] : [])],
+    ...env(e),
+  }),
+  restore: (e: SiteEndpoint, dest: string, chain: string[]): Omit<CommandSpec, "label"> => ({
+    command: "bash",
+    args: ["-c", RESTORE, "tar-zstd-restore", dest, ...chain],
+    ...env(e),
+  }),
+  check: (e: SiteEndpoint, deep: boolean): Omit<CommandSpec, "label"> => ({
+    command: "bash",
+    args: ["-c", CHECK(deep), "tar-zstd-check"],
+    ...env(e),
+  }),
+  list: (e: SiteEndpoint): Omit<CommandSpec, "label"> => ({
+    command: "bash",
+    args: ["-c", `${SSH}\nsite list`, "tar-zstd-list"],
+    ...env(e),
+  }),
+  erase: (e: SiteEndpoint): Omit<CommandSpec, "label"> => ({
+    command: "bash",
+    args: ["-c", ERASE, "tar-zstd-erase"],
+    ...env(e),
+  }),
 };

@@ -30,7 +30,7 @@ const BACKUP = [
 // $1 destination, then the archives to apply in order (a full, then its incrementals).
 const RESTORE = [
   "set -euo pipefail",
-  'd=$1; shift',
+  "d=$1; shift",
   '[ $# -gt 0 ] || { echo "error: no backup to restore in the repository" >&2; exit 1; }',
   'mkdir -p -- "$d"',
   `for f; do echo "extracting $f"; zstd -dcq -- "$f" | ${TAR_EXTRACT} -C "$d" -xf -; done`,
@@ -43,7 +43,9 @@ const CHECK = (deep: boolean) =>
     "shopt -s nullglob",
     `files=("$1"/*${ARCHIVE})`,
     '[ ${#files[@]} -gt 0 ] || { echo "error: no backup in $1" >&2; exit 1; }',
-    deep ? 'for f in "${files[@]}"; do echo "reading $f"; zstd -dcq -- "$f" | tar -tf - > /dev/null; done' : 'zstd -lq -- "${files[@]}"',
+    deep
+      ? 'for f in "${files[@]}"; do echo "reading $f"; zstd -dcq -- "$f" | tar -tf - > /dev/null; done'
+      : 'zstd -lq -- "${files[@]}"',
   ].join("; ");
 
 /** `--totals` (stderr) and the script's `archiveBytes` line (stdout), in drdrill's names. */
@@ -98,14 +100,37 @@ export default defineTool({
           const { ls, backups } = await listBackups(ctx);
           if (ls.failed) return ls;
           const base = backups.at(-1);
-          if (!base) return notRun("tar-zstd-incremental", "tar-zstd: an incremental backup needs an earlier backup in the repository; there is none");
-          prev = [ctx.site ? `${base.id.slice(0, -ARCHIVE.length)}.snar` : `${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`];
+          if (!base)
+            return notRun(
+              "tar-zstd-incremental",
+              "tar-zstd: an incremental backup needs an earlier backup in the repository; there is none",
+            );
+          prev = [
+            ctx.site
+              ? `${base.id.slice(0, -ARCHIVE.length)}.snar`
+              : `${ctx.repoDir}/${base.id.slice(0, -ARCHIVE.length)}.snar`,
+          ];
         }
         if (ctx.site) {
-          return runTool(ctx, { label: `tar-zstd-${kind}`, ...siteScripts.backup(ctx.site, sourceDir, backupName(kind, Date.now(), ""), s.level, prev[0]) }, parseTarZstdStats);
+          return runTool(
+            ctx,
+            {
+              label: `tar-zstd-${kind}`,
+              ...siteScripts.backup(ctx.site, sourceDir, backupName(kind, Date.now(), ""), s.level, prev[0]),
+            },
+            parseTarZstdStats,
+          );
         }
         const name = backupName(kind, Date.now(), "");
-        const run = await runTool(ctx, { label: `tar-zstd-${kind}`, command: "bash", args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, `${ctx.repoDir}/${name}`, String(s.level), ...prev] }, parseTarZstdStats);
+        const run = await runTool(
+          ctx,
+          {
+            label: `tar-zstd-${kind}`,
+            command: "bash",
+            args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, `${ctx.repoDir}/${name}`, String(s.level), ...prev],
+          },
+          parseTarZstdStats,
+        );
         return run.failed ? run : { ...run, backupId: `${name}${ARCHIVE}` };
       },
       async restore(destDir, opts) {
@@ -113,13 +138,32 @@ export default defineTool({
         if (ls.failed) return ls;
         const chain = restoreChain(backups, opts?.at);
         const run = ctx.site
-          ? await runTool(ctx, { label: "tar-zstd-restore", ...siteScripts.restore(ctx.site, destDir, chain.map((b) => b.id)) })
-          : await runTool(ctx, { label: "tar-zstd-restore", command: "bash", args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain.map((b) => `${ctx.repoDir}/${b.id}`)] });
+          ? await runTool(ctx, {
+              label: "tar-zstd-restore",
+              ...siteScripts.restore(
+                ctx.site,
+                destDir,
+                chain.map((b) => b.id),
+              ),
+            })
+          : await runTool(ctx, {
+              label: "tar-zstd-restore",
+              command: "bash",
+              args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain.map((b) => `${ctx.repoDir}/${b.id}`)],
+            });
         return chain.length > 0 ? { ...run, backupId: chain.at(-1)!.id } : run;
       },
       check(deep) {
-        if (ctx.site) return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", ...siteScripts.check(ctx.site, deep) });
-        return runTool(ctx, { label: deep ? "tar-zstd-check-deep" : "tar-zstd-check", command: "bash", args: ["-c", CHECK(deep), "tar-zstd-check", ctx.repoDir] });
+        if (ctx.site)
+          return runTool(ctx, {
+            label: deep ? "tar-zstd-check-deep" : "tar-zstd-check",
+            ...siteScripts.check(ctx.site, deep),
+          });
+        return runTool(ctx, {
+          label: deep ? "tar-zstd-check-deep" : "tar-zstd-check",
+          command: "bash",
+          args: ["-c", CHECK(deep), "tar-zstd-check", ctx.repoDir],
+        });
       },
       list() {
         if (ctx.site) return runTool(ctx, { label: "tar-zstd-ls", ...siteScripts.list(ctx.site) });
@@ -127,7 +171,13 @@ export default defineTool({
       },
       async eraseAll() {
         if (ctx.site) return [await runTool(ctx, { label: "tar-zstd-erase", ...siteScripts.erase(ctx.site) })];
-        return [await runTool(ctx, { label: "tar-zstd-erase", command: "bash", args: ["-c", `rm -fv -- "$1"/*${ARCHIVE} "$1"/*.snar`, "tar-zstd-erase", ctx.repoDir] })];
+        return [
+          await runTool(ctx, {
+            label: "tar-zstd-erase",
+            command: "bash",
+            args: ["-c", `rm -fv -- "$1"/*${ARCHIVE} "$1"/*.snar`, "tar-zstd-erase", ctx.repoDir],
+          }),
+        ];
       },
     };
   },

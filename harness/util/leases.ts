@@ -43,7 +43,12 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 
 export function addLease(run: string, lease: Lease): Promise<void> {
   return serialize(async () => {
-    const f = files.get(run) ?? { ownerPid: process.pid, host: hostname(), startedAt: new Date().toISOString(), leases: [] };
+    const f = files.get(run) ?? {
+      ownerPid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      leases: [],
+    };
     f.leases.push(lease);
     files.set(run, f);
     await mkdir(LEASE_DIR, { recursive: true, mode: 0o700 });

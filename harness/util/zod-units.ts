@@ -7,7 +7,9 @@ export const MAX_DURATION_MS = 24 * 3_600_000;
 
 export const sizeText = z
   .union([z.string(), z.number()])
-  .refine((v) => parseSize(v) !== undefined, { message: 'not a size; write e.g. "50MB", "3.34GB" or a number of bytes' })
+  .refine((v) => parseSize(v) !== undefined, {
+    message: 'not a size; write e.g. "50MB", "3.34GB" or a number of bytes',
+  })
   .describe("A size: 50MB, 3.34GB, 512MiB, or bytes.");
 
 export const rateText = z
@@ -16,7 +18,10 @@ export const rateText = z
   .describe("A rate: 2MB/s, 500KB/s.");
 
 /** Why a duration is out of bounds, or undefined when it is fine. */
-export function durationProblem(text: string | number, bounds: { minMs?: number; maxMs?: number } = {}): string | undefined {
+export function durationProblem(
+  text: string | number,
+  bounds: { minMs?: number; maxMs?: number } = {},
+): string | undefined {
   const ms = parseDuration(text);
   if (ms === undefined) return 'not a duration; write e.g. "500ms", "10s", "5m", "1h"';
   const min = bounds.minMs ?? 0;

@@ -1,7 +1,14 @@
 // Compares a restored tree's manifest with the one taken at backup: content and type strictly,
 // metadata per attribute at the tool's stated precision (reported as fidelity).
 import type { Manifest, ManifestEntry } from "../model/manifest.ts";
-import { ATTRIBUTES, type Attribute, type AttributeFidelity, type Mismatch, type MismatchKind, type Verification } from "../model/verification.ts";
+import {
+  ATTRIBUTES,
+  type Attribute,
+  type AttributeFidelity,
+  type Mismatch,
+  type MismatchKind,
+  type Verification,
+} from "../model/verification.ts";
 
 /** What a tool keeps of a file besides its content, as measured (shared/FACTS.md). */
 export interface Fidelity {
@@ -42,7 +49,15 @@ export function compareManifests(
     if (mismatches.length < MAX_LISTED) mismatches.push(m);
   };
   const fid = Object.fromEntries(
-    ATTRIBUTES.map((a) => [a, { checked: 0, kept: 0, required: required.includes(a), ...(a === "mtime" ? { precisionMs: fidelity.mtimePrecisionMs } : {}) }]),
+    ATTRIBUTES.map((a) => [
+      a,
+      {
+        checked: 0,
+        kept: 0,
+        required: required.includes(a),
+        ...(a === "mtime" ? { precisionMs: fidelity.mtimePrecisionMs } : {}),
+      },
+    ]),
   ) as Record<Attribute, AttributeFidelity>;
   const attr = (a: Attribute, ok: boolean, rel: string, exp: string, act: string) => {
     fid[a].checked++;
@@ -67,7 +82,12 @@ export function compareManifests(
     }
     if (e.type === "file" && a.sha256 === e.sha256 && a.size === e.size) filesIdentical++;
     if (e.type === "file" && (a.sha256 !== e.sha256 || a.size !== e.size)) {
-      add({ path: rel, kind: "content", expected: `${e.size} B sha256 ${e.sha256?.slice(0, 12)}`, actual: `${a.size} B sha256 ${a.sha256?.slice(0, 12)}` });
+      add({
+        path: rel,
+        kind: "content",
+        expected: `${e.size} B sha256 ${e.sha256?.slice(0, 12)}`,
+        actual: `${a.size} B sha256 ${a.sha256?.slice(0, 12)}`,
+      });
     }
     if (e.type === "symlink" && a.link !== e.link) add({ path: rel, kind: "link", expected: e.link, actual: a.link });
 
@@ -78,10 +98,19 @@ export function compareManifests(
       const tol = BigInt(Math.max(0, fidelity.mtimePrecisionMs)) * 1_000_000n;
       attr("mtime", (diffNs < 0n ? -diffNs : diffNs) <= tol, rel, e.mtimeNs, a.mtimeNs);
     }
-    if (e.hardlinkOf) attr("hardlinks", sameInode(expected, actual, rel), rel, `link of ${e.hardlinkOf}`, a.hardlinkOf ?? "separate file");
-    if (expected.xattrsRead && e.xattrs) attr("xattrs", xattrsEqual(e, a), rel, JSON.stringify(e.xattrs), JSON.stringify(a.xattrs ?? {}));
+    if (e.hardlinkOf)
+      attr(
+        "hardlinks",
+        sameInode(expected, actual, rel),
+        rel,
+        `link of ${e.hardlinkOf}`,
+        a.hardlinkOf ?? "separate file",
+      );
+    if (expected.xattrsRead && e.xattrs)
+      attr("xattrs", xattrsEqual(e, a), rel, JSON.stringify(e.xattrs), JSON.stringify(a.xattrs ?? {}));
   }
-  for (const rel of Object.keys(actual.entries)) if (!expected.entries[rel]) add({ path: rel, kind: "extra", actual: actual.entries[rel]!.type });
+  for (const rel of Object.keys(actual.entries))
+    if (!expected.entries[rel]) add({ path: rel, kind: "extra", actual: actual.entries[rel]!.type });
 
   return {
     filesChecked,

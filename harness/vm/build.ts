@@ -43,7 +43,15 @@ const MANIFEST = "image.json";
 
 async function readManifest(dir: string): Promise<VmImage | null> {
   const text = await readFile(join(dir, MANIFEST), "utf8").catch(() => null);
-  return text ? ({ ...(JSON.parse(text) as VmImage), dir, disk: join(dir, "disk.raw"), kernel: join(dir, "vmlinuz"), initrd: join(dir, "initrd.img") }) : null;
+  return text
+    ? {
+        ...(JSON.parse(text) as VmImage),
+        dir,
+        disk: join(dir, "disk.raw"),
+        kernel: join(dir, "vmlinuz"),
+        initrd: join(dir, "initrd.img"),
+      }
+    : null;
 }
 
 async function dockerBuild(args: string[], env: Record<string, string>, log: string): Promise<void> {
@@ -53,40 +61,67 @@ async function dockerBuild(args: string[], env: Record<string, string>, log: str
   child.all?.pipe(out, { end: false });
   const r = await child;
   await new Promise<void>((res) => out.end(res));
-  if (r.exitCode !== 0) throw new EnvironmentError(`vm build: docker build failed (exit ${r.exitCode}); the log is ${log}`);
+  if (r.exitCode !== 0)
+    throw new EnvironmentError(`vm build: docker build failed (exit ${r.exitCode}); the log is ${log}`);
 }
 
 /** Cached images of older recipes (~2 GB each) and their docker stages; one a running VM uses stays. */
 async function pruneOld(root: string, keepHash: string): Promise<void> {
   const inUse = new Set((await listVms(root)).map((v) => v.imageHash));
   for (const name of await readdir(root).catch(() => [])) {
-    if (/^[0-9a-f]{12}(\.partial-\d+)?$/.test(name) && name !== keepHash && !inUse.has(name)) await rm(join(root, name), { recursive: true, force: true });
+    if (/^[0-9a-f]{12}(\.partial-\d+)?$/.test(name) && name !== keepHash && !inUse.has(name))
+      await rm(join(root, name), { recursive: true, force: true });
   }
-  for (const tag of await imageTags(VM_IMAGE_REPO)) if (tag !== `${VM_IMAGE_REPO}:${keepHash}`) await docker(["rmi", tag]);
+  for (const tag of await imageTags(VM_IMAGE_REPO))
+    if (tag !== `${VM_IMAGE_REPO}:${keepHash}`) await docker(["rmi", tag]);
 }
 
-export async function buildVmImage(opts: { force?: boolean; say?: (line: string) => void } = {}): Promise<VmBuildResult> {
+export async function buildVmImage(
+  opts: { force?: boolean; say?: (line: string) => void } = {},
+): Promise<VmBuildResult> {
   const say = opts.say ?? (() => {});
   const t0 = monoMs();
   const refs = await vmRecipeRefs();
   const have = opts.force ? null : await readManifest(refs.dir);
-  if (have) return { ...have, cached: true, ms: monoMs() - t0, labMs: 0, dockerMs: 0, exportMs: 0, diskMs: 0, logFile: null };
-  if (process.getuid?.() !== 0) throw new EnvironmentError("vm build needs root: the disk image must keep the files' owners (run it as root or with sudo)");
+  if (have)
+    return { ...have, cached: true, ms: monoMs() - t0, labMs: 0, dockerMs: 0, exportMs: 0, diskMs: 0, logFile: null };
+  if (process.getuid?.() !== 0)
+    throw new EnvironmentError(
+      "vm build needs root: the disk image must keep the files' owners (run it as root or with sudo)",
+    );
   await requireDocker();
 
   const lab = await buildLabImage({ say });
   const labMs = lab.cached ? 0 : lab.totalMs;
   const mirrors = await hostDebianMirrors();
-  if (!mirrors) throw new EnvironmentError("vm build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR");
+  if (!mirrors)
+    throw new EnvironmentError(
+      "vm build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR",
+    );
   const log = join(tmpdir(), `drdrill-vm-build-${refs.hash}.log`);
 
   let dockerMs = 0;
   if (opts.force || !(await imageExists(refs.image))) {
-    say(`building ${refs.image} FROM ${refs.labImage} (docker build: kernel, sshd, init; about 2 minutes); log: ${log}`);
+    say(
+      `building ${refs.image} FROM ${refs.labImage} (docker build: kernel, sshd, init; about 2 minutes); log: ${log}`,
+    );
     const b0 = monoMs();
     // the mirrors travel in the environment only: `--build-arg NAME` without a value reads it from there
     await dockerBuild(
-      ["build", "--rm", "--force-rm", "--build-arg", `LAB_IMAGE=${refs.labImage}`, "--build-arg", "DEBIAN_MIRROR", "--build-arg", "DEBIAN_SECURITY_MIRROR", "-t", refs.image, join(VM_RECIPE_DIR, "image")],
+      [
+        "build",
+        "--rm",
+        "--force-rm",
+        "--build-arg",
+        `LAB_IMAGE=${refs.labImage}`,
+        "--build-arg",
+        "DEBIAN_MIRROR",
+        "--build-arg",
+        "DEBIAN_SECURITY_MIRROR",
+        "-t",
+        refs.image,
+        join(VM_RECIPE_DIR, "image"),
+      ],
       { DEBIAN_MIRROR: mirrors.main, DEBIAN_SECURITY_MIRROR: mirrors.security, DOCKER_BUILDKIT: "0" },
       log,
     );
@@ -110,14 +145,30 @@ export async function buildVmImage(opts: { force?: boolean; say?: (line: string)
     await rm(tree, { recursive: true, force: true });
     await chmod(join(partial, "disk.raw"), 0o444);
     const diskMs = monoMs() - d0;
-    const manifest = { hash: refs.hash, labImage: refs.labImage, image: refs.image, kernelRelease, diskBytes, builtAt: new Date().toISOString() };
+    const manifest = {
+      hash: refs.hash,
+      labImage: refs.labImage,
+      image: refs.image,
+      kernelRelease,
+      diskBytes,
+      builtAt: new Date().toISOString(),
+    };
     await writeFile(join(partial, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     await rm(refs.dir, { recursive: true, force: true });
     await mkdir(dirname(refs.dir), { recursive: true });
     await rename(partial, refs.dir);
     await pruneOld(dirname(refs.dir), refs.hash);
     const image = (await readManifest(refs.dir))!;
-    return { ...image, cached: false, ms: monoMs() - t0, labMs, dockerMs, exportMs, diskMs, logFile: dockerMs > 0 ? log : null };
+    return {
+      ...image,
+      cached: false,
+      ms: monoMs() - t0,
+      labMs,
+      dockerMs,
+      exportMs,
+      diskMs,
+      logFile: dockerMs > 0 ? log : null,
+    };
   } catch (e) {
     await rm(partial, { recursive: true, force: true });
     throw e;
@@ -129,7 +180,9 @@ export async function requireVmImage(): Promise<VmImage> {
   const refs = await vmRecipeRefs();
   const image = await readManifest(refs.dir);
   if (!image || !(await stat(image.disk).catch(() => null))) {
-    throw new EnvironmentError(`the VM image ${refs.hash} is not built (or ci/vm or the lab image changed): run \`node bin/drdrill.js vm build\` (cache: ${vmCacheRoot()})`);
+    throw new EnvironmentError(
+      `the VM image ${refs.hash} is not built (or ci/vm or the lab image changed): run \`node bin/drdrill.js vm build\` (cache: ${vmCacheRoot()})`,
+    );
   }
   return image;
 }

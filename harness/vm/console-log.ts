@@ -13,7 +13,9 @@ export function hostKeyFromConsole(text: string): string | null {
   for (const line of consoleLines(text)) {
     const at = line.indexOf(`${HOSTKEY_MARK} `);
     if (at < 0) continue;
-    const m = /^(ssh-ed25519|ecdsa-sha2-nistp\d+|ssh-rsa) ([A-Za-z0-9+/]+={0,3})(?:\s|$)/.exec(line.slice(at + HOSTKEY_MARK.length + 1));
+    const m = /^(ssh-ed25519|ecdsa-sha2-nistp\d+|ssh-rsa) ([A-Za-z0-9+/]+={0,3})(?:\s|$)/.exec(
+      line.slice(at + HOSTKEY_MARK.length + 1),
+    );
     if (m) return `${m[1]} ${m[2]}`;
   }
   return null;
@@ -36,5 +38,10 @@ export function probeReachedRootMount(text: string): boolean {
 /** The last `n` non-empty lines, indented, for an error message. */
 export function consoleTail(text: string, n = 20): string {
   const lines = consoleLines(text).filter((l) => l.trim() !== "");
-  return lines.length === 0 ? "  (the console is empty)" : lines.slice(-n).map((l) => `  ${l}`).join("\n");
+  return lines.length === 0
+    ? "  (the console is empty)"
+    : lines
+        .slice(-n)
+        .map((l) => `  ${l}`)
+        .join("\n");
 }

@@ -13,8 +13,12 @@ export const DISK_LAYOUT = `ext4 raw, tree + ${DISK_HEADROOM_BYTES} bytes, v1`;
 
 async function run(cmd: string, args: string[], what: string): Promise<string> {
   const r = await execa(cmd, args, { reject: false, encoding: "utf8", stdin: "ignore" });
-  if ((r as { code?: string }).code === "ENOENT") throw new EnvironmentError(`vm build: ${cmd} is not installed (bash ci/setup.sh vm installs it)`);
-  if (r.exitCode !== 0) throw new EnvironmentError(`vm build: ${what} failed (exit ${r.exitCode}): ${String(r.stderr).trim().split("\n").slice(-5).join(" / ")}`);
+  if ((r as { code?: string }).code === "ENOENT")
+    throw new EnvironmentError(`vm build: ${cmd} is not installed (bash ci/setup.sh vm installs it)`);
+  if (r.exitCode !== 0)
+    throw new EnvironmentError(
+      `vm build: ${what} failed (exit ${r.exitCode}): ${String(r.stderr).trim().split("\n").slice(-5).join(" / ")}`,
+    );
   return String(r.stdout);
 }
 
@@ -22,7 +26,19 @@ async function run(cmd: string, args: string[], what: string): Promise<string> {
 export async function exportTree(image: string, treeDir: string): Promise<void> {
   const id = (await run("docker", ["create", image, "/bin/true"], "docker create")).trim();
   try {
-    await run("bash", ["-o", "pipefail", "-c", `mkdir -p "$2" && docker export "$1" | tar -x -C "$2" --numeric-owner`, "export", id, treeDir], "docker export | tar -x");
+    await run(
+      "bash",
+      [
+        "-o",
+        "pipefail",
+        "-c",
+        `mkdir -p "$2" && docker export "$1" | tar -x -C "$2" --numeric-owner`,
+        "export",
+        id,
+        treeDir,
+      ],
+      "docker export | tar -x",
+    );
   } finally {
     await execa("docker", ["rm", "-f", id], { reject: false });
   }
@@ -49,10 +65,15 @@ export async function makeExt4Disk(treeDir: string, disk: string): Promise<numbe
 export async function copyBootFiles(treeDir: string, kernel: string, initrd: string): Promise<string> {
   const boot = join(treeDir, "boot");
   const names = await readdir(boot);
-  const vmlinuz = names.filter((n) => n.startsWith("vmlinuz-")).sort().at(-1);
+  const vmlinuz = names
+    .filter((n) => n.startsWith("vmlinuz-"))
+    .sort()
+    .at(-1);
   const release = vmlinuz?.slice("vmlinuz-".length);
   if (!release || !names.includes(`initrd.img-${release}`)) {
-    throw new EnvironmentError(`vm build: the image's /boot has no kernel with an initrd (found: ${names.join(", ") || "nothing"})`);
+    throw new EnvironmentError(
+      `vm build: the image's /boot has no kernel with an initrd (found: ${names.join(", ") || "nothing"})`,
+    );
   }
   await copyFile(join(boot, vmlinuz!), kernel);
   await copyFile(join(boot, `initrd.img-${release}`), initrd);

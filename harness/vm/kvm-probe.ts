@@ -59,11 +59,19 @@ export async function hostProbeKey(): Promise<ProbeKey> {
 }
 
 async function kvmUsable(): Promise<boolean> {
-  return access("/dev/kvm", constants.R_OK | constants.W_OK).then(() => true, () => false);
+  return access("/dev/kvm", constants.R_OK | constants.W_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** One probe boot with one CPU model: "booted", or why not. */
-async function probeOnce(kernel: string, cpu: string | undefined, dir: string, timeoutMs: number): Promise<{ booted: boolean; detail: string }> {
+async function probeOnce(
+  kernel: string,
+  cpu: string | undefined,
+  dir: string,
+  timeoutMs: number,
+): Promise<{ booted: boolean; detail: string }> {
   const consoleLog = join(dir, `console-${cpu ?? "default"}.log`);
   const logFile = join(dir, `qemu-${cpu ?? "default"}.log`);
   const q = await spawnQemu(probeQemuArgs({ kernel, consoleLog, ...(cpu ? { kvmCpu: cpu } : {}) }), logFile);
@@ -71,14 +79,18 @@ async function probeOnce(kernel: string, cpu: string | undefined, dir: string, t
   const read = (f: string) => readFile(f, "utf8").catch(() => "");
   try {
     for (;;) {
-      if (probeReachedRootMount(await read(consoleLog))) return { booted: true, detail: `booted to the root mount in ${Math.round(monoMs() - t0)} ms` };
+      if (probeReachedRootMount(await read(consoleLog)))
+        return { booted: true, detail: `booted to the root mount in ${Math.round(monoMs() - t0)} ms` };
       if (q.hasExited()) {
         const why = (await read(logFile)).trim().split("\n").filter(Boolean).slice(-2).join(" / ");
         return { booted: false, detail: `qemu exited at once (${why || "no message"})` };
       }
       if (monoMs() - t0 > timeoutMs) {
         const text = await read(consoleLog);
-        return { booted: false, detail: text.trim() ? `hung after:\n${consoleTail(text, 3)}` : `no console output in ${timeoutMs / 1000} s` };
+        return {
+          booted: false,
+          detail: text.trim() ? `hung after:\n${consoleTail(text, 3)}` : `no console output in ${timeoutMs / 1000} s`,
+        };
       }
       await sleep(100);
     }
@@ -87,14 +99,29 @@ async function probeOnce(kernel: string, cpu: string | undefined, dir: string, t
   }
 }
 
-export async function probeKvm(opts: { kernel: string; cacheFile?: string; timeoutMs?: number; say?: (line: string) => void }): Promise<KvmProbe & { cached: boolean; key: string }> {
+export async function probeKvm(opts: {
+  kernel: string;
+  cacheFile?: string;
+  timeoutMs?: number;
+  say?: (line: string) => void;
+}): Promise<KvmProbe & { cached: boolean; key: string }> {
   const cacheFile = opts.cacheFile ?? join(vmCacheRoot(), "kvm-probe.json");
   const key = probeCacheKey(await hostProbeKey());
-  if (!(await kvmUsable())) return { works: false, detail: "/dev/kvm is missing or not readable and writable", ms: 0, probedAt: new Date().toISOString(), cached: false, key };
+  if (!(await kvmUsable()))
+    return {
+      works: false,
+      detail: "/dev/kvm is missing or not readable and writable",
+      ms: 0,
+      probedAt: new Date().toISOString(),
+      cached: false,
+      key,
+    };
   const cache = JSON.parse(await readFile(cacheFile, "utf8").catch(() => "{}")) as Record<string, KvmProbe>;
   if (cache[key]) return { ...cache[key], cached: true, key };
 
-  opts.say?.(`probing whether KVM boots a guest on this machine (once; at most ${PROBE_CPUS.length * (opts.timeoutMs ?? PROBE_TIMEOUT_MS) / 1000} s)`);
+  opts.say?.(
+    `probing whether KVM boots a guest on this machine (once; at most ${(PROBE_CPUS.length * (opts.timeoutMs ?? PROBE_TIMEOUT_MS)) / 1000} s)`,
+  );
   const t0 = monoMs();
   const dir = await mkdtemp(join(tmpdir(), "drdrill-kvm-probe-"));
   const details: string[] = [];
@@ -104,14 +131,25 @@ export async function probeKvm(opts: { kernel: string; cacheFile?: string; timeo
       const r = await probeOnce(opts.kernel, cpu, dir, opts.timeoutMs ?? PROBE_TIMEOUT_MS);
       details.push(`-cpu ${cpu ?? "(default)"}: ${r.detail}`);
       if (r.booted) {
-        result = { works: true, ...(cpu ? { cpu } : {}), detail: details.join("; "), ms: Math.round(monoMs() - t0), probedAt: new Date().toISOString() };
+        result = {
+          works: true,
+          ...(cpu ? { cpu } : {}),
+          detail: details.join("; "),
+          ms: Math.round(monoMs() - t0),
+          probedAt: new Date().toISOString(),
+        };
         break;
       }
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  result ??= { works: false, detail: details.join("; "), ms: Math.round(monoMs() - t0), probedAt: new Date().toISOString() };
+  result ??= {
+    works: false,
+    detail: details.join("; "),
+    ms: Math.round(monoMs() - t0),
+    probedAt: new Date().toISOString(),
+  };
   cache[key] = result;
   await mkdir(dirname(cacheFile), { recursive: true });
   await writeFile(cacheFile, `${JSON.stringify(cache, null, 2)}\n`);

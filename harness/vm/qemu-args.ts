@@ -27,27 +27,58 @@ function accelArgs(accel: Accel, kvmCpu?: string): string[] {
   return accel === "kvm" ? ["-accel", "kvm", ...(kvmCpu ? ["-cpu", kvmCpu] : [])] : ["-accel", "tcg,thread=multi"];
 }
 
-const common = (consoleLog: string) => ["-nodefaults", "-no-user-config", "-display", "none", "-monitor", "none", "-no-reboot", "-serial", `file:${consoleLog}`];
+const common = (consoleLog: string) => [
+  "-nodefaults",
+  "-no-user-config",
+  "-display",
+  "none",
+  "-monitor",
+  "none",
+  "-no-reboot",
+  "-serial",
+  `file:${consoleLog}`,
+];
 
 export function vmQemuArgs(o: VmQemuOptions): string[] {
   return [
     ...common(o.consoleLog),
     ...accelArgs(o.accel, o.kvmCpu),
-    "-smp", String(o.cpus),
-    "-m", String(o.memoryMb),
-    "-kernel", o.kernel,
-    "-initrd", o.initrd,
-    "-append", o.cmdline,
-    "-drive", `file=${qemuValue(o.overlay)},if=virtio,format=qcow2,discard=unmap`,
+    "-smp",
+    String(o.cpus),
+    "-m",
+    String(o.memoryMb),
+    "-kernel",
+    o.kernel,
+    "-initrd",
+    o.initrd,
+    "-append",
+    o.cmdline,
+    "-drive",
+    `file=${qemuValue(o.overlay)},if=virtio,format=qcow2,discard=unmap`,
     // user-mode networking: the guest is 10.0.2.15, only its SSH port is reachable, from this host only
-    "-netdev", `user,id=net0,ipv6=off,hostfwd=tcp:127.0.0.1:${o.sshPort}-:${GUEST_SSH_PORT}`,
-    "-device", "virtio-net-pci,netdev=net0",
-    "-device", "virtio-rng-pci",
-    "-pidfile", o.pidFile,
+    "-netdev",
+    `user,id=net0,ipv6=off,hostfwd=tcp:127.0.0.1:${o.sshPort}-:${GUEST_SSH_PORT}`,
+    "-device",
+    "virtio-net-pci,netdev=net0",
+    "-device",
+    "virtio-rng-pci",
+    "-pidfile",
+    o.pidFile,
   ];
 }
 
 /** The probe: the kernel alone under KVM, one CPU; it panics at the root mount, which ends qemu. */
 export function probeQemuArgs(o: { kvmCpu?: string; kernel: string; consoleLog: string }): string[] {
-  return [...common(o.consoleLog), ...accelArgs("kvm", o.kvmCpu), "-smp", "1", "-m", "256", "-kernel", o.kernel, "-append", PROBE_CMDLINE];
+  return [
+    ...common(o.consoleLog),
+    ...accelArgs("kvm", o.kvmCpu),
+    "-smp",
+    "1",
+    "-m",
+    "256",
+    "-kernel",
+    o.kernel,
+    "-append",
+    PROBE_CMDLINE,
+  ];
 }

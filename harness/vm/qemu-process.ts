@@ -27,7 +27,8 @@ export async function spawnQemu(args: string[], logFile: string): Promise<QemuPr
   const pid = await new Promise<number>((resolve, reject) => {
     child.once("spawn", () => resolve(child.pid!));
     child.once("error", (e: NodeJS.ErrnoException) =>
-      reject(e.code === "ENOENT" ? new EnvironmentError(`${QEMU} is not installed: run \`bash ci/setup.sh vm\``) : e));
+      reject(e.code === "ENOENT" ? new EnvironmentError(`${QEMU} is not installed: run \`bash ci/setup.sh vm\``) : e),
+    );
   });
   trackGroup(pid);
   child.unref();

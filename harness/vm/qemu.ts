@@ -64,15 +64,26 @@ let counter = 0;
 
 async function createOverlay(base: string, overlay: string): Promise<void> {
   await rm(overlay, { force: true });
-  const r = await execa("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", base, overlay], { reject: false, encoding: "utf8", stdin: "ignore" });
-  if ((r as { code?: string }).code === "ENOENT") throw new EnvironmentError("qemu-img is not installed: run `bash ci/setup.sh vm` (qemu-utils)");
+  const r = await execa("qemu-img", ["create", "-q", "-f", "qcow2", "-F", "raw", "-b", base, overlay], {
+    reject: false,
+    encoding: "utf8",
+    stdin: "ignore",
+  });
+  if ((r as { code?: string }).code === "ENOENT")
+    throw new EnvironmentError("qemu-img is not installed: run `bash ci/setup.sh vm` (qemu-utils)");
   if (r.exitCode !== 0) throw new EnvironmentError(`qemu-img create failed: ${String(r.stderr).trim()}`);
 }
 
 const readText = (f: string) => readFile(f, "utf8").catch(() => "");
 
 /** Waits for the host key on the console, pins it, then for `ssh ... true`; "port-taken" if qemu could not bind. */
-async function waitForSsh(q: QemuProcess, e: SshEndpoint, consoleLog: string, qemuLog: string, timeoutMs: number): Promise<"up" | "port-taken"> {
+async function waitForSsh(
+  q: QemuProcess,
+  e: SshEndpoint,
+  consoleLog: string,
+  qemuLog: string,
+  timeoutMs: number,
+): Promise<"up" | "port-taken"> {
   const t0 = monoMs();
   let pinned = false;
   let lastSsh = "";
@@ -80,7 +91,9 @@ async function waitForSsh(q: QemuProcess, e: SshEndpoint, consoleLog: string, qe
     if (q.hasExited()) {
       const log = await readText(qemuLog);
       if (/host forwarding|Could not set up host/i.test(log)) return "port-taken";
-      throw new EnvironmentError(`vm: qemu exited while booting (${log.trim().split("\n").slice(-3).join(" / ") || "no message"}); the console's last lines:\n${consoleTail(await readText(consoleLog))}`);
+      throw new EnvironmentError(
+        `vm: qemu exited while booting (${log.trim().split("\n").slice(-3).join(" / ") || "no message"}); the console's last lines:\n${consoleTail(await readText(consoleLog))}`,
+      );
     }
     if (!pinned) {
       const key = hostKeyFromConsole(await readText(consoleLog));
@@ -92,11 +105,15 @@ async function waitForSsh(q: QemuProcess, e: SshEndpoint, consoleLog: string, qe
     if (pinned) {
       const r = await sshRun(e, "true", { timeoutMs: 30_000 });
       if (r.exitCode === 0) return "up";
-      lastSsh = r.timedOut ? "ssh timed out after 30 s" : r.stderr.trim().split("\n").at(-1) ?? `exit ${r.exitCode}`;
+      lastSsh = r.timedOut ? "ssh timed out after 30 s" : (r.stderr.trim().split("\n").at(-1) ?? `exit ${r.exitCode}`);
     }
     if (monoMs() - t0 > timeoutMs) {
-      const what = pinned ? `SSH to ${e.user}@${e.sshHost}:${e.sshPort} with the run's key and the pinned host key (last try: ${lastSsh})` : `the guest's host key on its console (line "DRDRILL-VM HOSTKEY ..."), then SSH on ${e.sshHost}:${e.sshPort}`;
-      throw new EnvironmentError(`vm: waited ${Math.round(timeoutMs / 1000)} s for ${what}, in vain; the console's last lines (${consoleLog}):\n${consoleTail(await readText(consoleLog))}`);
+      const what = pinned
+        ? `SSH to ${e.user}@${e.sshHost}:${e.sshPort} with the run's key and the pinned host key (last try: ${lastSsh})`
+        : `the guest's host key on its console (line "DRDRILL-VM HOSTKEY ..."), then SSH on ${e.sshHost}:${e.sshPort}`;
+      throw new EnvironmentError(
+        `vm: waited ${Math.round(timeoutMs / 1000)} s for ${what}, in vain; the console's last lines (${consoleLog}):\n${consoleTail(await readText(consoleLog))}`,
+      );
     }
     await sleep(pinned ? 1000 : 250);
   }
@@ -110,7 +127,13 @@ export async function startVm(opts: StartVmOptions): Promise<StartedVm> {
   if (orphans.length > 0) say(`stopped VMs left by a drdrill that no longer runs: ${orphans.join(", ")}`);
   await mkdir(runDir, { recursive: true });
   const choice = await chooseAccel(requestedAccel(opts.accel), image.kernel, say);
-  const files = { overlay: join(runDir, "overlay.qcow2"), consoleLog: join(runDir, "console.log"), qemuLog: join(runDir, "qemu.log"), pidFile: join(runDir, "qemu.pid"), knownHostsFile: join(runDir, "known_hosts") };
+  const files = {
+    overlay: join(runDir, "overlay.qcow2"),
+    consoleLog: join(runDir, "console.log"),
+    qemuLog: join(runDir, "qemu.log"),
+    pidFile: join(runDir, "qemu.pid"),
+    knownHostsFile: join(runDir, "known_hosts"),
+  };
   await createOverlay(image.disk, files.overlay);
   await rm(join(runDir, "id_ed25519"), { force: true });
   await rm(join(runDir, "id_ed25519.pub"), { force: true });
@@ -123,14 +146,50 @@ export async function startVm(opts: StartVmOptions): Promise<StartedVm> {
 
   for (let attempt = 1; ; attempt++) {
     const sshPort = await freeLocalPort();
-    const endpoint: SshEndpoint = { sshHost: HOST, sshPort, user: "root", identityFile, knownHostsFile: files.knownHostsFile };
+    const endpoint: SshEndpoint = {
+      sshHost: HOST,
+      sshPort,
+      user: "root",
+      identityFile,
+      knownHostsFile: files.knownHostsFile,
+    };
     await rm(files.consoleLog, { force: true });
     await rm(files.knownHostsFile, { force: true });
-    say(`booting the VM (${choice.accel}${choice.emulated ? ", emulated" : ""}, ${cpus} CPUs, ${memoryMb} MiB); console: ${files.consoleLog}`);
+    say(
+      `booting the VM (${choice.accel}${choice.emulated ? ", emulated" : ""}, ${cpus} CPUs, ${memoryMb} MiB); console: ${files.consoleLog}`,
+    );
     const spawnedAtMs = monoMs();
-    const q = await spawnQemu(vmQemuArgs({ accel: choice.accel, ...(choice.kvmCpu ? { kvmCpu: choice.kvmCpu } : {}), cpus, memoryMb, kernel: image.kernel, initrd: image.initrd, cmdline, overlay: files.overlay, sshPort, consoleLog: files.consoleLog, pidFile: files.pidFile }), files.qemuLog);
+    const q = await spawnQemu(
+      vmQemuArgs({
+        accel: choice.accel,
+        ...(choice.kvmCpu ? { kvmCpu: choice.kvmCpu } : {}),
+        cpus,
+        memoryMb,
+        kernel: image.kernel,
+        initrd: image.initrd,
+        cmdline,
+        overlay: files.overlay,
+        sshPort,
+        consoleLog: files.consoleLog,
+        pidFile: files.pidFile,
+      }),
+      files.qemuLog,
+    );
     const id = `vm-${process.pid}-${++counter}-${sshPort}`;
-    await registerVm({ id, role: opts.role ?? "target", pid: q.pid, ownerPid: process.pid, host: hostname(), runDir, sshPort, identityFile, knownHostsFile: files.knownHostsFile, accel: choice.accel, imageHash: image.hash, startedAt: new Date().toISOString() });
+    await registerVm({
+      id,
+      role: opts.role ?? "target",
+      pid: q.pid,
+      ownerPid: process.pid,
+      host: hostname(),
+      runDir,
+      sshPort,
+      identityFile,
+      knownHostsFile: files.knownHostsFile,
+      accel: choice.accel,
+      imageHash: image.hash,
+      startedAt: new Date().toISOString(),
+    });
     let state: "up" | "port-taken";
     try {
       state = await waitForSsh(q, endpoint, files.consoleLog, files.qemuLog, timeoutMs);
@@ -142,12 +201,27 @@ export async function startVm(opts: StartVmOptions): Promise<StartedVm> {
     if (state === "port-taken") {
       await unregisterVm(id);
       if (attempt < PORT_ATTEMPTS) continue;
-      throw new EnvironmentError(`vm: qemu could not forward SSH on ${PORT_ATTEMPTS} free ports in a row; see ${files.qemuLog}`);
+      throw new EnvironmentError(
+        `vm: qemu could not forward SSH on ${PORT_ATTEMPTS} free ports in a row; see ${files.qemuLog}`,
+      );
     }
     const bootToSshMs = Math.round(monoMs() - spawnedAtMs);
     if (opts.role === "manual") q.detach();
     let stopped: Promise<void> | undefined;
     const stop = () => (stopped ??= q.stop().then(() => unregisterVm(id)));
-    return { ...endpoint, sshHost: HOST, user: "root", accel: choice.accel, emulated: choice.emulated, bootToSshMs, consoleLog: files.consoleLog, pid: q.pid, labReadySeconds, spawnedAtMs, stop, [Symbol.asyncDispose]: stop };
+    return {
+      ...endpoint,
+      sshHost: HOST,
+      user: "root",
+      accel: choice.accel,
+      emulated: choice.emulated,
+      bootToSshMs,
+      consoleLog: files.consoleLog,
+      pid: q.pid,
+      labReadySeconds,
+      spawnedAtMs,
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
   }
 }

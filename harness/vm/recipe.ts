@@ -31,13 +31,17 @@ async function filesUnder(dir: string): Promise<string[]> {
  * Hashes the lab image's tag, how the disk is made (`DISK_LAYOUT`) and each file
  * under `<recipe>/image` (what `docker build` sees): path, executable bit, content.
  */
-export async function vmRecipeRefs(opts: { recipeDir?: string; labImage?: string; cacheRoot?: string; diskLayout?: string } = {}): Promise<VmRecipeRefs> {
+export async function vmRecipeRefs(
+  opts: { recipeDir?: string; labImage?: string; cacheRoot?: string; diskLayout?: string } = {},
+): Promise<VmRecipeRefs> {
   const dir = join(opts.recipeDir ?? VM_RECIPE_DIR, "image");
   const labImage = opts.labImage ?? (await recipeRefs()).image;
   const h = createHash("sha256").update(`${labImage}\0${opts.diskLayout ?? DISK_LAYOUT}\0`);
   for (const file of (await filesUnder(dir)).sort()) {
     const st = await stat(file);
-    h.update(`${relative(dir, file)}\0${st.mode & 0o111 ? "x" : "-"}\0`).update(await readFile(file)).update("\0");
+    h.update(`${relative(dir, file)}\0${st.mode & 0o111 ? "x" : "-"}\0`)
+      .update(await readFile(file))
+      .update("\0");
   }
   const hash = h.digest("hex").slice(0, 12);
   return { hash, labImage, image: `${VM_IMAGE_REPO}:${hash}`, dir: join(opts.cacheRoot ?? vmCacheRoot(), hash) };

@@ -28,18 +28,26 @@ function series(kind: "backup" | "restore", values: number[], y: number, x: (v: 
   const s = spreadOf(values);
   if (!s) return `<text x="${px(x(0) + 4)}" y="${px(y + BAR_H - 3)}" class="muted">${kind}: not measured</text>`;
   const color = SERIES_COLORS[kind];
-  const tip = s.n > 1
-    ? `${kind}: median ${formatRate(s.median)}, min ${formatRate(s.min)}, max ${formatRate(s.max)} over ${s.n} runs`
-    : `${kind}: ${formatRate(s.median)}`;
+  const tip =
+    s.n > 1
+      ? `${kind}: median ${formatRate(s.median)}, min ${formatRate(s.min)}, max ${formatRate(s.max)} over ${s.n} runs`
+      : `${kind}: ${formatRate(s.median)}`;
   const parts = [`<g class="bar ${kind}"><title>${esc(tip)}</title>`];
-  parts.push(`<rect x="${px(x(0))}" y="${px(y)}" width="${px(Math.max(1, x(s.median) - x(0)))}" height="${BAR_H}" rx="2" fill="${color}"/>`);
+  parts.push(
+    `<rect x="${px(x(0))}" y="${px(y)}" width="${px(Math.max(1, x(s.median) - x(0)))}" height="${BAR_H}" rx="2" fill="${color}"/>`,
+  );
   if (s.n > 1) {
     const mid = y + BAR_H / 2;
-    parts.push(`<path d="M${px(x(s.min))} ${px(mid)}H${px(x(s.max))}M${px(x(s.min))} ${px(y + 2)}V${px(y + BAR_H - 2)}M${px(x(s.max))} ${px(y + 2)}V${px(y + BAR_H - 2)}" stroke="#0f172a" stroke-width="1.5" fill="none"/>`);
-    for (const v of values) parts.push(`<circle cx="${px(x(v))}" cy="${px(mid)}" r="2.2" fill="#fff" stroke="#0f172a" stroke-width="1"/>`);
+    parts.push(
+      `<path d="M${px(x(s.min))} ${px(mid)}H${px(x(s.max))}M${px(x(s.min))} ${px(y + 2)}V${px(y + BAR_H - 2)}M${px(x(s.max))} ${px(y + 2)}V${px(y + BAR_H - 2)}" stroke="#0f172a" stroke-width="1.5" fill="none"/>`,
+    );
+    for (const v of values)
+      parts.push(`<circle cx="${px(x(v))}" cy="${px(mid)}" r="2.2" fill="#fff" stroke="#0f172a" stroke-width="1"/>`);
   }
   const end = Math.max(x(s.median), s.n > 1 ? x(s.max) : 0);
-  parts.push(`<text x="${px(end + 6)}" y="${px(y + BAR_H - 3)}" class="value">${esc(formatRate(s.median))}${s.n > 1 ? ` <tspan class="muted">±${esc(formatRate((s.max - s.min) / 2))}</tspan>` : ""}</text>`);
+  parts.push(
+    `<text x="${px(end + 6)}" y="${px(y + BAR_H - 3)}" class="value">${esc(formatRate(s.median))}${s.n > 1 ? ` <tspan class="muted">±${esc(formatRate((s.max - s.min) / 2))}</tspan>` : ""}</text>`,
+  );
   parts.push("</g>");
   return parts.join("");
 }
@@ -58,13 +66,19 @@ export function throughputChart(groups: ThroughputGroup[]): string | null {
   ];
   for (const t of x.ticks) {
     out.push(`<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${TOP - 6}" y2="${px(plotBottom)}" class="grid"/>`);
-    out.push(`<text x="${px(x(t))}" y="${px(plotBottom + 16)}" text-anchor="middle" class="tick">${esc(formatRate(t))}</text>`);
+    out.push(
+      `<text x="${px(x(t))}" y="${px(plotBottom + 16)}" text-anchor="middle" class="tick">${esc(formatRate(t))}</text>`,
+    );
   }
   groups.forEach((g, i) => {
     const y = TOP + i * (rowH + GROUP_GAP);
     out.push(`<g class="group"><title>${esc(`${g.title} · ${g.subtitle}`)}</title>`);
-    out.push(`<text x="${LABEL_W - 10}" y="${px(y + 12)}" text-anchor="end" class="label">${esc(clip(g.title, 40))}</text>`);
-    out.push(`<text x="${LABEL_W - 10}" y="${px(y + 27)}" text-anchor="end" class="sublabel">${esc(clip(g.subtitle, 45))}</text></g>`);
+    out.push(
+      `<text x="${LABEL_W - 10}" y="${px(y + 12)}" text-anchor="end" class="label">${esc(clip(g.title, 40))}</text>`,
+    );
+    out.push(
+      `<text x="${LABEL_W - 10}" y="${px(y + 27)}" text-anchor="end" class="sublabel">${esc(clip(g.subtitle, 45))}</text></g>`,
+    );
     out.push(series("backup", g.backup, y, x));
     out.push(series("restore", g.restore, y + BAR_H + BAR_GAP, x));
   });

@@ -21,7 +21,10 @@ async function fakeBin(dir: string, script: string): Promise<string> {
 describe("seed drill on the local target", () => {
   it("recovers, measures and reports; the passphrase appears nowhere", async () => {
     const out = join(await tmp(), "run");
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "8MB", "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    const r = await drdrill(
+      ["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "8MB", "--out", out],
+      { env: { DRDRILL_PASSPHRASE: MARKER } },
+    );
     expect(r.exitCode, r.all).toBe(0);
     const results = await readJson(join(out, "results.json"));
     expect(results.schemaVersion).toBe(1);
@@ -38,7 +41,9 @@ describe("seed drill on the local target", () => {
     expect(run.verification.mismatchCount).toBe(0);
     expect(run.verification.fidelity.mtime.precisionMs).toBe(1000);
     expect(run.toolCalls.map((c: any) => c.kind)).toEqual(["backup", "restore"]);
-    expect(run.phases.map((p: any) => p.name)).toEqual(expect.arrayContaining(["seed", "quiesce", "backup", "load", "fault", "restore", "verify"]));
+    expect(run.phases.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(["seed", "quiesce", "backup", "load", "fault", "restore", "verify"]),
+    );
     const report = await readFile(join(out, "report.md"), "utf8");
     expect(report).toContain("| seed-drill | duplicity");
     expect(report).toContain("duplicity full");
@@ -57,10 +62,14 @@ describe("a copy of a real tree", () => {
     const dir = await tmp();
     const original = join(dir, "original");
     await mkdir(join(original, "src/sub"), { recursive: true });
-    for (let i = 0; i < 20; i++) await writeFile(join(original, "src/sub", `f${i}.c`), `int f${i}(void) { return ${i}; }\n`.repeat(200));
+    for (let i = 0; i < 20; i++)
+      await writeFile(join(original, "src/sub", `f${i}.c`), `int f${i}(void) { return ${i}; }\n`.repeat(200));
     const before = await buildManifest(original);
     const file = join(dir, "copy.yaml");
-    await writeFile(file, `name: copy\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { ransomware: { fraction: 1 } }\n  - restore: latest\n  - verify: [files, services]\n`);
+    await writeFile(
+      file,
+      `name: copy\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { ransomware: { fraction: 1 } }\n  - restore: latest\n  - verify: [files, services]\n`,
+    );
     const out = join(dir, "run");
     const r = await drdrill(["run", file, "--out", out]);
     expect(r.exitCode, r.all).toBe(0);
@@ -80,7 +89,11 @@ describe("one tree, several runs", () => {
     const dir = await tmp();
     const original = join(dir, "original");
     await mkdir(join(original, "src/sub"), { recursive: true });
-    for (let i = 0; i < 20; i++) await writeFile(join(original, i % 2 ? "src/sub" : "src", `f${i}.c`), `int f${i}(void) { return ${i}; }\n`.repeat(200));
+    for (let i = 0; i < 20; i++)
+      await writeFile(
+        join(original, i % 2 ? "src/sub" : "src", `f${i}.c`),
+        `int f${i}(void) { return ${i}; }\n`.repeat(200),
+      );
     const file = join(dir, "copy.yaml");
     // The second backup follows silent corruption of two files: their new bytes must be in its manifest.
     await writeFile(
@@ -112,7 +125,9 @@ describe("bad input", () => {
     const out = join(await tmp(), "never");
     const r = await drdrill(["run", "test/fixtures/scenarios/ten-mistakes.yaml", "--out", out]);
     expect(r.exitCode).toBe(2);
-    const located = r.stderr.split("\n").filter((l) => /^test\/fixtures\/scenarios\/ten-mistakes\.yaml:\d+:\d+: /.test(l));
+    const located = r.stderr
+      .split("\n")
+      .filter((l) => /^test\/fixtures\/scenarios\/ten-mistakes\.yaml:\d+:\d+: /.test(l));
     expect(located).toHaveLength(10);
     await expect(stat(out)).rejects.toThrow();
   });
@@ -120,10 +135,15 @@ describe("bad input", () => {
   it("a delete-path outside the data directory is refused and nothing is created", async () => {
     const dir = await tmp();
     const file = join(dir, "escape.yaml");
-    await writeFile(file, "name: escape\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { delete-path: { path: ../x } }\n  - restore: latest\n");
+    await writeFile(
+      file,
+      "name: escape\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { delete-path: { path: ../x } }\n  - restore: latest\n",
+    );
     const r = await drdrill(["run", file, "--out", join(dir, "out")]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/escape\.yaml:5:\d+: steps\[1\]\.fault\.delete-path\.path: "\.\.\/x" leaves the data directory/);
+    expect(r.stderr).toMatch(
+      /escape\.yaml:5:\d+: steps\[1\]\.fault\.delete-path\.path: "\.\.\/x" leaves the data directory/,
+    );
     await expect(stat(join(dir, "out"))).rejects.toThrow();
   });
 
@@ -139,10 +159,27 @@ describe("hangs and interruptions", () => {
   it("a restore that hangs is killed at --timeout with its process group; the run fails, exit 1", async () => {
     const dir = await tmp();
     const pidFile = join(dir, "hung.pid");
-    const bin = await fakeBin(dir, `#!/bin/sh\nif [ "$1" = restore ]; then sleep 600 & echo $! > ${pidFile}; wait; fi\nexec /usr/bin/duplicity "$@"\n`);
+    const bin = await fakeBin(
+      dir,
+      `#!/bin/sh\nif [ "$1" = restore ]; then sleep 600 & echo $! > ${pidFile}; wait; fi\nexec /usr/bin/duplicity "$@"\n`,
+    );
     const out = join(dir, "run");
     const started = Date.now();
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--timeout", "4s", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const r = await drdrill(
+      [
+        "run",
+        "scenarios/seed/seed-drill.yaml",
+        "--tool",
+        "duplicity",
+        "--size",
+        "4MB",
+        "--timeout",
+        "4s",
+        "--out",
+        out,
+      ],
+      { env: { PATH: `${bin}:${process.env.PATH}` } },
+    );
     expect(Date.now() - started).toBeLessThan(120_000);
     expect(r.exitCode, r.all).toBe(1);
     const run = (await readJson(join(out, "results.json"))).results[0];
@@ -157,7 +194,10 @@ describe("hangs and interruptions", () => {
   it("SIGINT mid-drill: exit 130, cleanup done, the journal's last event says interrupted", async () => {
     const dir = await tmp();
     const file = join(dir, "long.yaml");
-    await writeFile(file, "name: long\ndataset: { size: 4MB }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - load: 10m\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n");
+    await writeFile(
+      file,
+      "name: long\ndataset: { size: 4MB }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - load: 10m\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n",
+    );
     const out = join(dir, "run");
     const child = drdrill(["run", file, "--out", out]);
     // wait for the load step, then press Ctrl-C

@@ -15,14 +15,20 @@ describe("evidence bundle", () => {
   it("drdrill run --evidence packs what a marker needs, and never the passphrase", async () => {
     const d = await tmp();
     const out = join(d, "run");
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--out", out, "--evidence"], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    const r = await drdrill(
+      ["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--out", out, "--evidence"],
+      { env: { DRDRILL_PASSPHRASE: MARKER } },
+    );
     expect(r.exitCode, r.all).toBe(0);
     const results = await readJson(join(out, "results.json"));
     const archive = join(out, `evidence-${results.runId}.tar.gz`);
     expect(r.stdout).toContain(`evidence: ${archive}`);
 
     // the archive itself, decompressed (names and contents), holds no passphrase
-    const { stdout: raw } = await sh("sh", ["-c", `gzip -dc '${archive}'`], { maxBuffer: 256 * 1024 * 1024, encoding: "latin1" });
+    const { stdout: raw } = await sh("sh", ["-c", `gzip -dc '${archive}'`], {
+      maxBuffer: 256 * 1024 * 1024,
+      encoding: "latin1",
+    });
     expect(raw).not.toContain(MARKER);
 
     const x = join(d, "x");
@@ -30,13 +36,27 @@ describe("evidence bundle", () => {
     await sh("tar", ["-xzf", archive, "-C", x]);
     const root = join(x, `drdrill-evidence-${results.runId}`);
     const files = (await allFiles(root)).map((f) => f.slice(root.length + 1)).sort();
-    for (const f of ["SUMMARY.md", "SHA256SUMS", "results.json", "journal.jsonl", "report.md", "index.html", "junit.xml", "environment.json", "manifests.json", "scenarios/seed-drill.yaml"]) expect(files, f).toContain(f);
+    for (const f of [
+      "SUMMARY.md",
+      "SHA256SUMS",
+      "results.json",
+      "journal.jsonl",
+      "report.md",
+      "index.html",
+      "junit.xml",
+      "environment.json",
+      "manifests.json",
+      "scenarios/seed-drill.yaml",
+    ])
+      expect(files, f).toContain(f);
     expect(files.some((f) => /^logs\/run-001\/\d+-duplicity-full\.stderr\.log$/.test(f))).toBe(true);
     expect(files.some((f) => f.startsWith("work/"))).toBe(false);
     for (const f of await allFiles(root)) expect(await readFile(f, "latin1"), f).not.toContain(MARKER);
 
     // the scenario file exactly as run, the manifests' digests as the journal has them
-    expect(await readFile(join(root, "scenarios/seed-drill.yaml"), "utf8")).toBe(await readFile(join(ROOT, "scenarios/seed/seed-drill.yaml"), "utf8"));
+    expect(await readFile(join(root, "scenarios/seed-drill.yaml"), "utf8")).toBe(
+      await readFile(join(ROOT, "scenarios/seed/seed-drill.yaml"), "utf8"),
+    );
     const digests = (await journalEvents(out)).filter((e) => e.type === "manifest").map((e) => e.digest);
     expect(digests.length).toBeGreaterThan(0);
     expect((await readJson(join(root, "manifests.json"))).map((m: any) => m.digest)).toEqual(digests);

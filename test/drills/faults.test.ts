@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { drdrill, journalEvents, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
-const mounts = async () => (await readFile("/proc/mounts", "utf8")).split("\n").filter((l) => l.startsWith("drdrill-disk-full"));
+const mounts = async () =>
+  (await readFile("/proc/mounts", "utf8")).split("\n").filter((l) => l.startsWith("drdrill-disk-full"));
 
 describe("fault catalogue (duplicity, local target)", () => {
   it("every fault in scenarios/faults ends in its expected outcome, and the report says what broke", async () => {
@@ -30,7 +31,9 @@ describe("fault catalogue (duplicity, local target)", () => {
     expect(inc.outcome).toBe("detected");
     const report = await readFile(join(out, "report.md"), "utf8");
     expect(report).toContain("## Faults");
-    expect(report).toMatch(/\| corrupt-archive \| .* \| detected \| detected \| duplicity-verify: Invalid data - SHA1 hash mismatch/);
+    expect(report).toMatch(
+      /\| corrupt-archive \| .* \| detected \| detected \| duplicity-verify: Invalid data - SHA1 hash mismatch/,
+    );
     expect(await mounts()).toEqual([]);
   });
 
@@ -45,7 +48,10 @@ describe("fault catalogue (duplicity, local target)", () => {
     );
     await chmod(join(bin, "duplicity"), 0o755);
     const out = join(dir, "run");
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--out", out], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const r = await drdrill(
+      ["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "4MB", "--out", out],
+      { env: { PATH: `${bin}:${process.env.PATH}` } },
+    );
     expect(r.exitCode, r.all).toBe(1);
     const run = (await readJson(join(out, "results.json"))).results[0];
     expect(run.outcome).toBe("silent-corruption");
@@ -59,7 +65,11 @@ describe("fault catalogue (duplicity, local target)", () => {
     const out = join(dir, "run");
     const child = drdrill(["run", "scenarios/faults/disk-full.yaml", "--out", out]);
     for (let i = 0; i < 600; i++) {
-      if ((await mounts()).length > 0 && (await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "")).includes('"phase":"restore"')) break;
+      if (
+        (await mounts()).length > 0 &&
+        (await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "")).includes('"phase":"restore"')
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
     expect((await mounts()).length).toBe(1);

@@ -54,7 +54,8 @@ describe("faults over a tree of traps", () => {
       const refusedHl = (fault: string) => JSON.stringify(effectsOf(run, fault)?.refused ?? []);
       expect(refusedHl("delete-path")).toMatch(/hl\.dat.*hard-linked/);
       expect(refusedHl("ransomware") + refusedHl("delete-files") + refusedHl("corrupt-source")).toMatch(/hl\.dat/);
-      for (const f of ["ransomware", "delete-files", "corrupt-source"]) expect(effectsOf(run, f).notFollowed, f).toBeGreaterThanOrEqual(3);
+      for (const f of ["ransomware", "delete-files", "corrupt-source"])
+        expect(effectsOf(run, f).notFollowed, f).toBeGreaterThanOrEqual(3);
       // the archive faults chose real archives, never the link planted among them
       expect(effectsOf(run, "corrupt-archive").volume).toMatch(/-(full|incremental)\.tar\.zst$/);
       expect(effectsOf(run, "mutate-during-backup").files.join(" ")).not.toMatch(/hl\.dat|ld\/|mid\//);
@@ -69,12 +70,17 @@ describe("faults over a tree of traps", () => {
     await writeFile(join(src, "a.txt"), "d\n");
     await execa("ln", ["-s", join(planted.outside, "dir"), join(src, "ld")]);
     const file = join(t, "r.yaml");
-    await writeFile(file, `name: r\ndataset: {copyFrom: ${src}}\ntools: [tar-zstd]\nsteps: [{backup: full},{fault: {ransomware: {under: ld, fraction: 1}}},{restore: latest},{verify: [files, services]}]\n`);
+    await writeFile(
+      file,
+      `name: r\ndataset: {copyFrom: ${src}}\ntools: [tar-zstd]\nsteps: [{backup: full},{fault: {ransomware: {under: ld, fraction: 1}}},{restore: latest},{verify: [files, services]}]\n`,
+    );
     const r = await drdrill(["run", file, "--out", join(t, "o")]);
     expect(r.exitCode).toBe(3);
     const run = (await readJson(join(t, "o", "results.json"))).results[0];
     expect(run.outcome).toBe("error");
-    expect(run.reason).toMatch(/ransomware \(under\): "ld" is a symlink, not a folder of the data directory; not followed; refused before the drill/);
+    expect(run.reason).toMatch(
+      /ransomware \(under\): "ld" is a symlink, not a folder of the data directory; not followed; refused before the drill/,
+    );
     expect(await planted.digest()).toBe(planted.before);
   });
 });
@@ -90,11 +96,16 @@ describe("runs side by side", () => {
     expect(folder(a)).toBeTruthy();
     expect(folder(a)).not.toBe(folder(b));
     for (const r of [a, b]) {
-      const events = (await readFile(join(folder(r)!, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+      const events = (await readFile(join(folder(r)!, "journal.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
     }
     // Nothing shared: each data directory (and the load writer's file in it) is its run's own.
-    const dataDirs = await Promise.all([a, b].map(async (r) => (await readJson(join(folder(r)!, "results.json"))).environment.target.dataDir));
+    const dataDirs = await Promise.all(
+      [a, b].map(async (r) => (await readJson(join(folder(r)!, "results.json"))).environment.target.dataDir),
+    );
     expect(dataDirs[0]).toContain(folder(a));
     expect(dataDirs[1]).toContain(folder(b));
   });
@@ -102,13 +113,18 @@ describe("runs side by side", () => {
   it("two lab drills started at once: each its own container, folders and load writer, and both pass", async () => {
     const lab = ["run", "scenarios/seed/seed-drill.yaml", "--target", "lab", "--tool", "tar-zstd", "--size", "3MB"];
     const dir = await tmp();
-    const [a, b] = await Promise.all(["a", "b"].map((n) => drdrill([...lab, "--out", join(dir, n)], { timeoutMs: 600_000 })));
+    const [a, b] = await Promise.all(
+      ["a", "b"].map((n) => drdrill([...lab, "--out", join(dir, n)], { timeoutMs: 600_000 })),
+    );
     expect(a!.exitCode, a!.all).toBe(0);
     expect(b!.exitCode, b!.all).toBe(0);
     const [ra, rb] = await Promise.all(["a", "b"].map((n) => readJson(join(dir, n, "results.json"))));
     expect(ra.environment.target.container).toBeTruthy();
     expect(ra.environment.target.container).not.toBe(rb.environment.target.container);
-    for (const [r, n] of [[ra, "a"], [rb, "b"]] as const) {
+    for (const [r, n] of [
+      [ra, "a"],
+      [rb, "b"],
+    ] as const) {
       // the data directory each container mounts lies in its own run folder
       expect(r.environment.target.dataDir).toContain(join(dir, n));
       // the load writer wrote to this run's database: the writes lost are counted, not unknown
@@ -129,7 +145,10 @@ describe("runs side by side", () => {
     const results = await readJson(join(out, "results.json"));
     expect(results.parallelJobs).toBe(2);
     expect(results.results.map((x: any) => x.outcome)).toEqual(["recovered", "recovered", "recovered"]);
-    const events = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const events = (await readFile(join(out, "journal.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     const at = (type: string, run: number) => events.findIndex((e) => e.type === type && e.run === run);
     expect(at("run-start", 1)).toBeLessThan(at("run-end", 0));
     expect(new Set(events.filter((e) => e.type === "target").map((e) => e.info.dataDir)).size).toBe(3);
@@ -146,7 +165,10 @@ describe("runs side by side", () => {
     expect(again.stderr).toMatch(/is not empty \(a finished run\?\).*--replace/);
     const replaced = await drdrill([...SEED, "--out", out, "--replace"]);
     expect(replaced.exitCode, replaced.all).toBe(0);
-    const events = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const events = (await readFile(join(out, "journal.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
   });
 });
@@ -154,26 +176,47 @@ describe("runs side by side", () => {
 describe("interrupted and killed", () => {
   it("Ctrl-C while the reports are written: every report is there, and says the run was interrupted", async () => {
     const out = join(await tmp(), "run");
-    const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "tar-zstd", "--size", "3MB", "--out", out, "--reporter", "test/fixtures/reporters/slow.ts"]);
-    for (let i = 0; i < 600 && !(await stat(join(out, "slow-reporter-started")).catch(() => null)); i++) await new Promise((r) => setTimeout(r, 100));
+    const child = drdrill([
+      "run",
+      "scenarios/seed/seed-drill.yaml",
+      "--tool",
+      "tar-zstd",
+      "--size",
+      "3MB",
+      "--out",
+      out,
+      "--reporter",
+      "test/fixtures/reporters/slow.ts",
+    ]);
+    for (let i = 0; i < 600 && !(await stat(join(out, "slow-reporter-started")).catch(() => null)); i++)
+      await new Promise((r) => setTimeout(r, 100));
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode).toBe(130);
     const results = await readJson(join(out, "results.json"));
     expect(results).toMatchObject({ exitCode: 130, interrupted: true });
-    for (const f of ["index.html", "report.md", "junit.xml"]) expect((await stat(join(out, f))).size, f).toBeGreaterThan(0);
+    for (const f of ["index.html", "report.md", "junit.xml"])
+      expect((await stat(join(out, f))).size, f).toBeGreaterThan(0);
   });
 
   it("a drdrill killed hard: its load writer stops by itself, and drdrill clean unmounts its tmpfs", async () => {
     const dir = await tmp();
     const file = join(dir, "full.yaml");
-    await writeFile(file, "name: killed\ndataset: { size: 4MB }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n  - fault: { disk-full: {} }\n  - wait: 60s\n  - restore: latest\n");
+    await writeFile(
+      file,
+      "name: killed\ndataset: { size: 4MB }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n  - fault: { disk-full: {} }\n  - wait: 60s\n  - restore: latest\n",
+    );
     const out = join(dir, "run");
-    const child = execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", file, "--out", out], { cwd: ROOT, reject: false, env: { DRDRILL_PROGRESS: "lines" } });
+    const child = execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", file, "--out", out], {
+      cwd: ROOT,
+      reject: false,
+      env: { DRDRILL_PROGRESS: "lines" },
+    });
     const mounted = async () => (await readFile("/proc/mounts", "utf8")).split("\n").some((l) => l.includes(out));
     for (let i = 0; i < 600 && !(await mounted()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await mounted()).toBe(true);
-    const writers = async () => (await execa("pgrep", ["-f", `load-writer.ts ${out}`], { reject: false })).stdout.trim();
+    const writers = async () =>
+      (await execa("pgrep", ["-f", `load-writer.ts ${out}`], { reject: false })).stdout.trim();
     expect(await writers()).not.toBe("");
     child.kill("SIGKILL");
     await child;

@@ -27,7 +27,10 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("DockerExecutor (commands 
     await mkdir(logDir);
     lab = await startLabContainer({ role: "target", mounts: [{ source: join(dir, "run"), target: "/drdrill" }] });
     const pid = Number((await execa("docker", ["inspect", "-f", "{{.State.Pid}}", lab.id])).stdout);
-    exec = new DockerExecutor({ name: lab.name, procs: new ContainerProcs(pid) }, logDir, new SecretStore(), { host: join(dir, "run", "ctl"), exec: "/drdrill/ctl" });
+    exec = new DockerExecutor({ name: lab.name, procs: new ContainerProcs(pid) }, logDir, new SecretStore(), {
+      host: join(dir, "run", "ctl"),
+      exec: "/drdrill/ctl",
+    });
   }, 300_000);
 
   afterAll(async () => {
@@ -36,7 +39,12 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("DockerExecutor (commands 
   });
 
   it("kills the whole process group inside the container at the timeout", async () => {
-    const r = await exec.run({ label: "hang", command: "bash", args: ["-c", "sleep 301 & sleep 302 & wait"], timeoutMs: 1500 });
+    const r = await exec.run({
+      label: "hang",
+      command: "bash",
+      args: ["-c", "sleep 301 & sleep 302 & wait"],
+      timeoutMs: 1500,
+    });
     expect(r).toMatchObject({ timedOut: true, failed: true, exitCode: null });
     expect(r.durationMs).toBeLessThan(10_000);
     const left = await execa("docker", ["exec", lab.name, "pgrep", "-f", "sleep 30[12]"], { reject: false });
@@ -50,14 +58,19 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("DockerExecutor (commands 
     const r = await exec.run({
       label: "secret",
       command: "bash",
-      args: ["-c", `sleep 1; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`],
+      args: [
+        "-c",
+        `sleep 1; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`,
+      ],
       env: { PASSPHRASE: SECRET },
       secretEnv: ["PASSPHRASE"],
       onSpawn: (g) => {
         const p = g.hostPid!;
         hostPid = p;
         // the command's group leader, as the host sees it: what ps on the host would show
-        seen = Promise.all([readFile(`/proc/${p}/cmdline`, "utf8"), readFile(`/proc/${p}/environ`, "utf8")]).then(([cmdline, environ]) => ({ cmdline, environ }));
+        seen = Promise.all([readFile(`/proc/${p}/cmdline`, "utf8"), readFile(`/proc/${p}/environ`, "utf8")]).then(
+          ([cmdline, environ]) => ({ cmdline, environ }),
+        );
       },
     });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -72,7 +85,11 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("DockerExecutor (commands 
   });
 
   it("reports exit codes, CPU time and peak RSS of the tree inside", async () => {
-    const r = await exec.run({ label: "work", command: "bash", args: ["-c", "head -c 30000000 /dev/urandom | sha256sum >/dev/null; exit 7"] });
+    const r = await exec.run({
+      label: "work",
+      command: "bash",
+      args: ["-c", "head -c 30000000 /dev/urandom | sha256sum >/dev/null; exit 7"],
+    });
     expect(r).toMatchObject({ exitCode: 7, failed: true, timedOut: false });
     expect(r.cpuMs).toBeGreaterThan(0);
     expect(r.peakRssBytes).toBeGreaterThan(0);

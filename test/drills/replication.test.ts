@@ -10,7 +10,8 @@ import { drdrill, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 const lsyncds = async () => (await execa("pgrep", ["-x", "lsyncd"], { reject: false })).stdout.trim();
-const siteContainers = async () => (await execa("docker", ["ps", "-aq", "--filter", "label=drdrill=sshd"])).stdout.trim();
+const siteContainers = async () =>
+  (await execa("docker", ["ps", "-aq", "--filter", "label=drdrill=sshd"])).stdout.trim();
 
 async function waitForJournal(out: string, text: string): Promise<void> {
   for (let i = 0; i < 1200; i++) {
@@ -23,7 +24,19 @@ async function waitForJournal(out: string, text: string): Promise<void> {
 describe("replication against backup", () => {
   it("site loss: lsyncd fails over with an RPO of seconds, restic's RPO is bounded by its interval; a deleted directory replicates (failed) and restores from the backup (recovered); the matrix says so", async () => {
     const out = join(await tmp(), "run");
-    const r = await drdrill(["run", "scenarios/replication/site-loss.yaml", "scenarios/replication/deleted-directory.yaml", "--tool", "lsyncd", "restic", "--out", out], { timeoutMs: 900_000 });
+    const r = await drdrill(
+      [
+        "run",
+        "scenarios/replication/site-loss.yaml",
+        "scenarios/replication/deleted-directory.yaml",
+        "--tool",
+        "lsyncd",
+        "restic",
+        "--out",
+        out,
+      ],
+      { timeoutMs: 900_000 },
+    );
     expect(r.exitCode, r.all.slice(-3000)).toBe(0);
     const { results } = await readJson(join(out, "results.json"));
     const by = (s: string, t: string) => results.find((x: any) => x.scenario === s && x.tool === t);

@@ -10,13 +10,27 @@ import { afterAll, describe, expect, it } from "vitest";
 import { drdrill, ROOT } from "../helpers/cli.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 /** Kept after the test (drdrill-runs/ is git-ignored) so the report and its screenshot can be looked at. */
 const OUT = join(ROOT, "drdrill-runs", "report-browser");
 
 async function openBrowser(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const profile = await mkdtemp(join(tmpdir(), "drdrill-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
   return {
     context,
     async close() {
@@ -32,7 +46,18 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in a browser (install wi
 
   it("shows the verdict, the runs table, the throughput chart and the phase timeline, offline", async () => {
     await rm(OUT, { recursive: true, force: true });
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "8MB", "--repeat", "2", "--out", OUT]);
+    const r = await drdrill([
+      "run",
+      "scenarios/seed/seed-drill.yaml",
+      "--tool",
+      "duplicity",
+      "--size",
+      "8MB",
+      "--repeat",
+      "2",
+      "--out",
+      OUT,
+    ]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout.trim().split("\n").at(-1)).toBe(`report: ${OUT}/index.html`);
 
@@ -71,8 +96,17 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in a browser (install wi
     expect(await page.locator("table.runs").isVisible()).toBe(true);
     // sorting by RTO, descending then ascending, orders the rows by the measured values
     const rtoHead = page.locator("table.runs th", { hasText: "RTO" });
-    const rtoCol = await page.locator("table.runs thead th").evaluateAll((ths) => ths.findIndex((th) => th.textContent?.trim() === "RTO"));
-    const rtos = () => rows.evaluateAll((trs, col) => trs.map((tr) => Number((tr as unknown as { cells: { dataset: { sort?: string } }[] }).cells[col]!.dataset.sort)), rtoCol);
+    const rtoCol = await page
+      .locator("table.runs thead th")
+      .evaluateAll((ths) => ths.findIndex((th) => th.textContent?.trim() === "RTO"));
+    const rtos = () =>
+      rows.evaluateAll(
+        (trs, col) =>
+          trs.map((tr) =>
+            Number((tr as unknown as { cells: { dataset: { sort?: string } }[] }).cells[col]!.dataset.sort),
+          ),
+        rtoCol,
+      );
     await rtoHead.locator("button").click();
     expect(await rtoHead.getAttribute("aria-sort")).toBe("ascending");
     const asc = await rtos();
@@ -92,7 +126,9 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in a browser (install wi
       expect(await page.locator(`#timeline g.phase-${phase}`).count(), phase).toBeGreaterThanOrEqual(2);
     }
     expect(await page.locator("#timeline g.span.rto text").first().textContent()).toMatch(/^RTO \d/);
-    expect(await page.locator("#details a", { hasText: "stderr" }).first().getAttribute("href")).toMatch(/^logs\/run-001\//);
+    expect(await page.locator("#details a", { hasText: "stderr" }).first().getAttribute("href")).toMatch(
+      /^logs\/run-001\//,
+    );
 
     expect(fetched).toEqual([]);
     expect(errors).toEqual([]);

@@ -39,16 +39,28 @@ describe("sharded runs merged", () => {
     const dir = await tmp();
     await writeFile(join(dir, "small-seed.yaml"), SMALL);
     await writeFile(join(dir, "small-corrupt.yaml"), CORRUPT);
-    await writeFile(join(dir, "newest.yaml"), (await readFile(join(ROOT, "scenarios/faults/corrupt-newest-incremental.yaml"), "utf8")).replace("size: 4MB", "size: 3MB"));
+    await writeFile(
+      join(dir, "newest.yaml"),
+      (await readFile(join(ROOT, "scenarios/faults/corrupt-newest-incremental.yaml"), "utf8")).replace(
+        "size: 4MB",
+        "size: 3MB",
+      ),
+    );
     const shards = [1, 2, 3];
-    const planned = await Promise.all(shards.map(async (i) => {
-      const p = await drdrill(["plan", dir, "--shard", `${i}/3`, "--json"]);
-      expect(p.exitCode, p.all).toBe(0);
-      return JSON.parse(p.stdout) as { runs: { index: number }[] };
-    }));
+    const planned = await Promise.all(
+      shards.map(async (i) => {
+        const p = await drdrill(["plan", dir, "--shard", `${i}/3`, "--json"]);
+        expect(p.exitCode, p.all).toBe(0);
+        return JSON.parse(p.stdout) as { runs: { index: number }[] };
+      }),
+    );
     const whole = await drdrill(["run", dir, "--out", join(dir, "whole")], { timeoutMs: 600_000 });
     expect(whole.exitCode, whole.all).toBe(0);
-    const parts = await Promise.all(shards.map((i) => drdrill(["run", dir, "--shard", `${i}/3`, "--out", join(dir, `shard-${i}`)], { timeoutMs: 600_000 })));
+    const parts = await Promise.all(
+      shards.map((i) =>
+        drdrill(["run", dir, "--shard", `${i}/3`, "--out", join(dir, `shard-${i}`)], { timeoutMs: 600_000 }),
+      ),
+    );
     for (const p of parts) expect(p.exitCode, p.all).toBe(0);
     for (const i of shards) {
       const ran = (await readJson(join(dir, `shard-${i}`, "results.json"))).results.map((r: any) => r.index);
@@ -69,7 +81,10 @@ describe("sharded runs merged", () => {
     // The reports are rendered from the merged results.json: its run id, every run, nothing else.
     const md = await readFile(join(dir, "merged", "report.md"), "utf8");
     expect(md).toContain(`# drdrill report ${merged.runId}`);
-    const rows = md.slice(md.indexOf("## Runs"), md.indexOf("RTO: fault")).split("\n").filter((l) => /^\| \d+ \|/.test(l));
+    const rows = md
+      .slice(md.indexOf("## Runs"), md.indexOf("RTO: fault"))
+      .split("\n")
+      .filter((l) => /^\| \d+ \|/.test(l));
     expect(rows).toHaveLength(6);
     const html = await readFile(join(dir, "merged", "index.html"), "utf8");
     expect(html).toContain(merged.runId);

@@ -27,7 +27,9 @@ describe("SshExecutor (commands on a host over SSH)", () => {
   let conn: SshConnection;
   let exec: SshExecutor;
   const secrets = new SecretStore();
-  const connect = (o: { user?: "root" | "drill"; sudo?: boolean; knownHostsFile?: string; identityFile?: string } = {}) =>
+  const connect = (
+    o: { user?: "root" | "drill"; sudo?: boolean; knownHostsFile?: string; identityFile?: string } = {},
+  ) =>
     openSsh({
       host: host.host,
       user: o.user ?? "root",
@@ -73,11 +75,17 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     await conn.put("/root/drdrill-blob", bytes, 0o640);
     expect((await conn.run("stat", ["-c", "%a %s", "/root/drdrill-blob"])).stdout).toBe("640 300003\n");
     expect((await conn.get("/root/drdrill-blob")).equals(bytes)).toBe(true);
-    await expect(conn.get("/root/no-such-file")).rejects.toThrow(/^ssh root@[\d.]+:22: cannot read \/root\/no-such-file: cat: .*No such file/);
+    await expect(conn.get("/root/no-such-file")).rejects.toThrow(
+      /^ssh root@[\d.]+:22: cannot read \/root\/no-such-file: cat: .*No such file/,
+    );
   });
 
   it("reports exit codes, stdout and stderr, writes logs (none when asked), and measures CPU and RSS", async () => {
-    const r = await exec.run({ label: "talk", command: "sh", args: ["-c", "echo out; echo err >&2; head -c 20000000 /dev/urandom | sha256sum >/dev/null; exit 3"] });
+    const r = await exec.run({
+      label: "talk",
+      command: "sh",
+      args: ["-c", "echo out; echo err >&2; head -c 20000000 /dev/urandom | sha256sum >/dev/null; exit 3"],
+    });
     expect(r).toMatchObject({ exitCode: 3, failed: true, timedOut: false, stdout: "out\n", stderr: "err\n" });
     expect(await readFile(r.stdoutPath, "utf8")).toBe("out\n");
     expect(await readFile(r.stderrPath, "utf8")).toBe("err\n");
@@ -92,7 +100,14 @@ describe("SshExecutor (commands on a host over SSH)", () => {
 
   it("runs in the given folder and hands the command its input", async () => {
     const seen = { stdout: "", stderr: "" };
-    const r = await exec.run({ label: "cwd", command: "sh", args: ["-c", "pwd; cat"], cwd: "/etc", input: "line one\nline two\n", onOutput: (s, t) => (seen[s] += t) });
+    const r = await exec.run({
+      label: "cwd",
+      command: "sh",
+      args: ["-c", "pwd; cat"],
+      cwd: "/etc",
+      input: "line one\nline two\n",
+      onOutput: (s, t) => (seen[s] += t),
+    });
     expect(r.stdout).toBe("/etc\nline one\nline two\n");
     expect(seen).toEqual({ stdout: "/etc\nline one\nline two\n", stderr: "" });
     const bad = await exec.run({ label: "bad-cwd", command: "true", args: [], cwd: "/no/such/dir" });
@@ -101,7 +116,12 @@ describe("SshExecutor (commands on a host over SSH)", () => {
   });
 
   it("kills the whole remote process group at the timeout, grandchildren included", async () => {
-    const r = await exec.run({ label: "hang", command: "bash", args: ["-c", "sleep 600 & sleep 601; wait"], timeoutMs: 1500 });
+    const r = await exec.run({
+      label: "hang",
+      command: "bash",
+      args: ["-c", "sleep 600 & sleep 601; wait"],
+      timeoutMs: 1500,
+    });
     expect(r).toMatchObject({ timedOut: true, failed: true, exitCode: null });
     expect(r.durationMs).toBeLessThan(10_000);
     expect(await remoteArgs()).not.toMatch(/sleep 60[01]/);
@@ -122,7 +142,10 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     const r = await exec.run({
       label: "secret",
       command: "bash",
-      args: ["-c", `sleep 1.5; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`],
+      args: [
+        "-c",
+        `sleep 1.5; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`,
+      ],
       env: { PASSPHRASE: secret, PLAIN: "visible" },
       secretEnv: ["PASSPHRASE"],
     });
@@ -143,7 +166,12 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     await conn.run("sh", ["-c", "head -c 67108864 /dev/urandom > /tmp/big"]);
     let handle: ProcessHandle | undefined;
     const reader = "import time\nf = open('/tmp/big', 'rb')\nwhile f.read(1 << 20):\n    time.sleep(0.05)\n";
-    const running = exec.run({ label: "reader", command: "python3", args: ["-c", reader], onSpawn: (g) => (handle = g) });
+    const running = exec.run({
+      label: "reader",
+      command: "python3",
+      args: ["-c", reader],
+      onSpawn: (g) => (handle = g),
+    });
     while (!handle) await sleep(20);
     expect(handle.hostPid).toBeUndefined();
     await sleep(800);
@@ -164,13 +192,22 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     const plain = await connect({ user: "drill" });
     const viaSudo = await connect({ user: "drill", sudo: true });
     try {
-      const asDrill = await new SshExecutor(plain, logDir, secrets).run({ label: "id-plain", command: "id", args: ["-un"] });
+      const asDrill = await new SshExecutor(plain, logDir, secrets).run({
+        label: "id-plain",
+        command: "id",
+        args: ["-un"],
+      });
       expect(asDrill.stdout).toBe("drill\n");
       const sudoExec = new SshExecutor(viaSudo, logDir, secrets);
       const asRoot = await sudoExec.run({ label: "id-sudo", command: "id", args: ["-un"] });
       expect(asRoot.stdout).toBe("root\n");
       expect(asRoot.command).toBe(`ssh -p 22 drill@${host.ip} 'sudo -n id -un'`);
-      const hang = await sudoExec.run({ label: "hang-sudo", command: "bash", args: ["-c", "sleep 602 & wait"], timeoutMs: 1000 });
+      const hang = await sudoExec.run({
+        label: "hang-sudo",
+        command: "bash",
+        args: ["-c", "sleep 602 & wait"],
+        timeoutMs: 1000,
+      });
       expect(hang.timedOut).toBe(true);
       expect(await remoteArgs()).not.toContain("sleep 602");
       await sudoExec.close();
@@ -184,17 +221,29 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     const other = join(dir, "other");
     await execa("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", other]);
     const wrongHosts = join(dir, "wrong.known_hosts");
-    await writeFile(wrongHosts, `${host.ip} ${(await readFile(`${other}.pub`, "utf8")).split(" ").slice(0, 2).join(" ")}\n`);
+    await writeFile(
+      wrongHosts,
+      `${host.ip} ${(await readFile(`${other}.pub`, "utf8")).split(" ").slice(0, 2).join(" ")}\n`,
+    );
     const emptyHosts = join(dir, "empty.known_hosts");
     await writeFile(emptyHosts, "");
     const cases: [Parameters<typeof connect>[0], RegExp][] = [
-      [{ knownHostsFile: wrongHosts }, /^ssh root@[\d.]+:22: its host key changed: it does not match the key pinned in .*wrong\.known_hosts/],
+      [
+        { knownHostsFile: wrongHosts },
+        /^ssh root@[\d.]+:22: its host key changed: it does not match the key pinned in .*wrong\.known_hosts/,
+      ],
       [{ knownHostsFile: emptyHosts }, /^ssh root@[\d.]+:22: its host key is unknown: not in .*empty\.known_hosts/],
-      [{ identityFile: other }, /^ssh root@[\d.]+:22: it refused the key .*other \(Permission denied \(publickey\)\.\)$/],
+      [
+        { identityFile: other },
+        /^ssh root@[\d.]+:22: it refused the key .*other \(Permission denied \(publickey\)\.\)$/,
+      ],
     ];
     for (const [o, message] of cases) {
       const t0 = monoMs();
-      const e = await connect(o).then(() => null, (err: Error) => err);
+      const e = await connect(o).then(
+        () => null,
+        (err: Error) => err,
+      );
       expect(e?.name).toBe("EnvironmentError");
       expect(e?.message).toMatch(message);
       expect(e?.message).not.toContain("\n");
@@ -203,31 +252,64 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     // accept-new: a first-seen key is taken and written down
     const fresh = join(dir, "fresh.known_hosts");
     await writeFile(fresh, "");
-    const c = await openSsh({ host: host.host, user: "root", identityFile: host.identityFile, knownHostsFile: fresh, hostKeyCheck: "accept-new", controlDir: join(dir, "c") });
+    const c = await openSsh({
+      host: host.host,
+      user: "root",
+      identityFile: host.identityFile,
+      knownHostsFile: fresh,
+      hostKeyCheck: "accept-new",
+      controlDir: join(dir, "c"),
+    });
     await c.close();
     const key = (await readFile(host.knownHostsFile, "utf8")).trim().split(" ").slice(1).join(" ");
     expect(await readFile(fresh, "utf8")).toContain(key);
   });
 
   it("serves every command over one master connection: no new login per command", async () => {
-    const logins = async () => ((await execa("docker", ["logs", host.containerId], { all: true })).all.match(/Accepted publickey for root/g) ?? []).length;
+    const logins = async () =>
+      (
+        (await execa("docker", ["logs", host.containerId], { all: true })).all.match(/Accepted publickey for root/g) ??
+        []
+      ).length;
     const before = await logins();
     const t0 = monoMs();
-    for (let i = 0; i < 20; i++) expect((await exec.run({ label: "small", command: "true", args: [], log: false })).exitCode).toBe(0);
+    for (let i = 0; i < 20; i++)
+      expect((await exec.run({ label: "small", command: "true", args: [], log: false })).exitCode).toBe(0);
     const perCommandMs = (monoMs() - t0) / 20;
     const f0 = monoMs();
     for (let i = 0; i < 3; i++) {
-      const fresh = await execa("ssh", ["-o", "BatchMode=yes", "-o", "ControlPath=none", "-i", host.identityFile, "-o", "IdentitiesOnly=yes", "-o", `UserKnownHostsFile=${host.knownHostsFile}`, `root@${host.ip}`, "true"]);
+      const fresh = await execa("ssh", [
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "ControlPath=none",
+        "-i",
+        host.identityFile,
+        "-o",
+        "IdentitiesOnly=yes",
+        "-o",
+        `UserKnownHostsFile=${host.knownHostsFile}`,
+        `root@${host.ip}`,
+        "true",
+      ]);
       expect(fresh.exitCode).toBe(0);
     }
     const freshMs = (monoMs() - f0) / 3;
-    console.log(`one small command: ${perCommandMs.toFixed(0)} ms over the master; a fresh ssh connection: ${freshMs.toFixed(0)} ms`);
+    console.log(
+      `one small command: ${perCommandMs.toFixed(0)} ms over the master; a fresh ssh connection: ${freshMs.toFixed(0)} ms`,
+    );
     expect(await logins()).toBe(before + 3);
   });
 
   it("keeps the master's socket path short enough for a unix socket, whatever the control folder", async () => {
     const deep = join(dir, "a-control-folder-whose-name-is-long-enough-to-pass-the-unix-socket-path-limit");
-    const c = await openSsh({ host: host.host, user: "root", identityFile: host.identityFile, knownHostsFile: host.knownHostsFile, controlDir: deep });
+    const c = await openSsh({
+      host: host.host,
+      user: "root",
+      identityFile: host.identityFile,
+      knownHostsFile: host.knownHostsFile,
+      controlDir: deep,
+    });
     expect(Buffer.byteLength(c.socket)).toBeLessThanOrEqual(90);
     expect((await c.run("echo", ["ok"])).stdout).toBe("ok\n");
     await c.close();
@@ -250,9 +332,23 @@ describe("SshExecutor (commands on a host over SSH)", () => {
   });
 
   it("leaves no remote process behind when the process running it gets SIGINT", async () => {
-    const child = execa(process.execPath, ["--import", "tsx", join(ROOT, "test/fixtures/ssh/interrupted-command.ts"), JSON.stringify({
-      host: host.host, user: "root", identityFile: host.identityFile, knownHostsFile: host.knownHostsFile, controlDir: join(dir, "c"), logDir,
-    })], { cwd: ROOT, reject: false, all: true, buffer: true });
+    const child = execa(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(ROOT, "test/fixtures/ssh/interrupted-command.ts"),
+        JSON.stringify({
+          host: host.host,
+          user: "root",
+          identityFile: host.identityFile,
+          knownHostsFile: host.knownHostsFile,
+          controlDir: join(dir, "c"),
+          logDir,
+        }),
+      ],
+      { cwd: ROOT, reject: false, all: true, buffer: true },
+    );
     let out = "";
     child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
     for (let i = 0; i < 300 && !out.includes("started"); i++) await sleep(50);

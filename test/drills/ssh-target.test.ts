@@ -23,7 +23,14 @@ beforeAll(async () => {
   hostDir = await mkdtemp(join(tmpdir(), "drdrill-ssh-target-"));
   const dir = hostDir;
   host = await startSshdContainer({ runDir: dir, user: "drill", capabilities: ["SYS_ADMIN"] });
-  target = ["--target", `ssh://drill@${host.host}:${host.port}`, "--target-setting", `ssh.identityFile=${host.identityFile}`, "--target-setting", `ssh.knownHostsFile=${host.knownHostsFile}`];
+  target = [
+    "--target",
+    `ssh://drill@${host.host}:${host.port}`,
+    "--target-setting",
+    `ssh.identityFile=${host.identityFile}`,
+    "--target-setting",
+    `ssh.knownHostsFile=${host.knownHostsFile}`,
+  ];
 }, 600_000);
 
 afterAll(async () => {
@@ -38,17 +45,25 @@ describe("the ssh target", () => {
     const out = join(await tmp(), "run");
     const r = await drdrill(["run", "scenarios/faults", ...target, "--out", out], { timeoutMs: 1_500_000 });
     const results = await readJson(join(out, "results.json"));
-    const failed = results.results.filter((x: any) => !x.passed).map((x: any) => `${x.scenario}: ${x.outcome} (${x.reason})`);
+    const failed = results.results
+      .filter((x: any) => !x.passed)
+      .map((x: any) => `${x.scenario}: ${x.outcome} (${x.reason})`);
     expect(failed, r.all.slice(-3000)).toEqual([]);
     expect(r.exitCode).toBe(0);
     // every fault scenario's runs, as `drdrill plan` counts them for the local target
     const planned = JSON.parse((await drdrill(["plan", "scenarios/faults", "--json"])).stdout).runs.length;
     expect(planned).toBeGreaterThanOrEqual(14);
     expect(results.results).toHaveLength(planned);
-    expect(results.environment.target).toMatchObject({ kind: "ssh", sudo: "yes (sudo -n)", dataDir: "/var/snap/microstack/common" });
+    expect(results.environment.target).toMatchObject({
+      kind: "ssh",
+      sudo: "yes (sudo -n)",
+      dataDir: "/var/snap/microstack/common",
+    });
     // the tools ran on the host (their logs are here; the commands ran there)
     expect(results.results[0].toolCalls[0].command).not.toMatch(/^docker/);
-    const left = await onHost("ps -eo args | grep -c '[d]rdrill-agent\\|[d]uplicity'; ls -A /var/tmp/drdrill; ls -A /var/snap/microstack/common");
+    const left = await onHost(
+      "ps -eo args | grep -c '[d]rdrill-agent\\|[d]uplicity'; ls -A /var/tmp/drdrill; ls -A /var/snap/microstack/common",
+    );
     expect(left.stdout.trim()).toBe("0");
   }, 1_600_000);
 
@@ -63,7 +78,22 @@ describe("the ssh target", () => {
         await new Promise((res) => setTimeout(res, 100));
       }
     })();
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "restic", "borg", "--size", "6MB", ...target, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
+    const r = await drdrill(
+      [
+        "run",
+        "scenarios/seed/seed-drill.yaml",
+        "--tool",
+        "duplicity",
+        "restic",
+        "borg",
+        "--size",
+        "6MB",
+        ...target,
+        "--out",
+        out,
+      ],
+      { env: { DRDRILL_PASSPHRASE: MARKER } },
+    );
     sampling = false;
     await sampler;
     expect(r.exitCode, r.all).toBe(0);
@@ -74,7 +104,17 @@ describe("the ssh target", () => {
 
   it("Ctrl-C mid-backup: exit 130, and nothing of the run keeps running on the host", async () => {
     const out = join(await tmp(), "run");
-    const child = drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "duplicity", "--size", "40MB", ...target, "--out", out]);
+    const child = drdrill([
+      "run",
+      "scenarios/seed/seed-drill.yaml",
+      "--tool",
+      "duplicity",
+      "--size",
+      "40MB",
+      ...target,
+      "--out",
+      out,
+    ]);
     for (let i = 0; i < 3000; i++) {
       if ((await onHost("pgrep -f '[d]uplicity full'")).exitCode === 0) break;
       await new Promise((res) => setTimeout(res, 100));
@@ -90,7 +130,17 @@ describe("the ssh target", () => {
   it("a tool missing on the host is named with its install command (exit 3)", async () => {
     await onHost("mv /usr/bin/restic /usr/bin/restic.away");
     try {
-      const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "restic", "--size", "2MB", ...target, "--out", join(await tmp(), "run")]);
+      const r = await drdrill([
+        "run",
+        "scenarios/seed/seed-drill.yaml",
+        "--tool",
+        "restic",
+        "--size",
+        "2MB",
+        ...target,
+        "--out",
+        join(await tmp(), "run"),
+      ]);
       expect(r.exitCode).toBe(3);
       expect(r.all).toMatch(/restic needs restic on ssh drill@[\d.]+:22; install it there: apt-get install restic/);
     } finally {
@@ -101,10 +151,28 @@ describe("the ssh target", () => {
   it("a host key that is not the pinned one is refused, clearly and at once", async () => {
     const dir = await tmp();
     const wrong = join(dir, "known_hosts");
-    await writeFile(wrong, (await readFile(host.knownHostsFile, "utf8")).replace(/AAAA\S+/, "AAAAC3NzaC1lZDI1NTE5AAAAIBKiPAlTnSMiZmYW5YK8ZmB3eCq4F8b3s7aH2y1m0Jx0"));
-    const t = target.map((a) => (a === `ssh.knownHostsFile=${host.knownHostsFile}` ? `ssh.knownHostsFile=${wrong}` : a));
+    await writeFile(
+      wrong,
+      (await readFile(host.knownHostsFile, "utf8")).replace(
+        /AAAA\S+/,
+        "AAAAC3NzaC1lZDI1NTE5AAAAIBKiPAlTnSMiZmYW5YK8ZmB3eCq4F8b3s7aH2y1m0Jx0",
+      ),
+    );
+    const t = target.map((a) =>
+      a === `ssh.knownHostsFile=${host.knownHostsFile}` ? `ssh.knownHostsFile=${wrong}` : a,
+    );
     const started = Date.now();
-    const r = await drdrill(["run", "scenarios/seed/seed-drill.yaml", "--tool", "restic", "--size", "2MB", ...t, "--out", join(dir, "run")]);
+    const r = await drdrill([
+      "run",
+      "scenarios/seed/seed-drill.yaml",
+      "--tool",
+      "restic",
+      "--size",
+      "2MB",
+      ...t,
+      "--out",
+      join(dir, "run"),
+    ]);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.exitCode).toBe(3);
     expect(r.all).toMatch(/host key/i);
@@ -117,7 +185,10 @@ describe("data directories a drill must never touch", () => {
       const dir = await tmp();
       const file = join(dir, "s.yaml");
       // 192.0.2.1 is TEST-NET-1: nothing answers there, so a connection attempt would hang, not pass.
-      await writeFile(file, `name: never\ntarget: ssh\ntargetSettings: { ssh: { host: 192.0.2.1, dataDir: "${dataDir}" } }\ntools: [restic]\nsteps: [{ backup: full }]\n`);
+      await writeFile(
+        file,
+        `name: never\ntarget: ssh\ntargetSettings: { ssh: { host: 192.0.2.1, dataDir: "${dataDir}" } }\ntools: [restic]\nsteps: [{ backup: full }]\n`,
+      );
       const started = Date.now();
       const r = await drdrill(["run", file, "--out", join(dir, "run")]);
       expect(Date.now() - started).toBeLessThan(20_000);

@@ -24,7 +24,9 @@ async function scenario(dir: string, body: string): Promise<string> {
 describe("the seed drill with every new tool", () => {
   it("restic, borg (two settings), tar-zstd and cp recover, check clean, and report their numbers; the passphrase appears nowhere", async () => {
     const dir = await tmp();
-    const file = await scenario(dir, `name: tools-seed
+    const file = await scenario(
+      dir,
+      `name: tools-seed
 dataset: { size: 8MB, seed: 3 }
 tools:
   - restic: {}
@@ -41,19 +43,24 @@ steps:
   - restore: latest
   - verify: [files, services]
 expect: recovered
-`);
+`,
+    );
     const out = join(dir, "run");
     const r = await drdrill(["run", file, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
     expect(r.exitCode, r.all).toBe(0);
     const results = await readJson(join(out, "results.json"));
-    expect(results.results.map((x: any) => [x.tool, x.settings.encryption ?? null, x.settings.compression ?? null])).toEqual([
+    expect(
+      results.results.map((x: any) => [x.tool, x.settings.encryption ?? null, x.settings.compression ?? null]),
+    ).toEqual([
       ["restic", null, "auto"],
       ["borg", "repokey-blake2", "lz4"],
       ["borg", "none", "zstd"],
       ["tar-zstd", null, null],
       ["cp", null, null],
     ]);
-    expect(Object.keys(results.environment.tools)).toEqual(expect.arrayContaining(["restic", "borg", "tar-zstd", "cp"]));
+    expect(Object.keys(results.environment.tools)).toEqual(
+      expect.arrayContaining(["restic", "borg", "tar-zstd", "cp"]),
+    );
     expect(results.environment.tools.restic).toMatch(/^0\.\d+\.\d+$/);
     for (const run of results.results) {
       const what = `${run.label}: ${run.reason}`;
@@ -62,12 +69,26 @@ expect: recovered
       expect(run.verification.mismatchCount, what).toBe(0);
       expect(run.verification.fidelity.hardlinks.kept, what).toBe(run.verification.fidelity.hardlinks.checked);
       expect(run.verification.fidelity.mtime.precisionMs, what).toBe(0);
-      expect(run.toolCalls.filter((c: any) => c.kind !== "init").map((c: any) => [c.kind, c.exitCode]), what).toEqual([["backup", 0], ["check", 0], ["check", 0], ["restore", 0]]);
-      for (const m of ["backupThroughputBps", "restoreThroughputBps", "repoBytes", "rtoMs", "rpoMs", "cpuMs"]) expect(run.metrics[m], `${what} ${m}`).toBeGreaterThan(0);
+      expect(
+        run.toolCalls.filter((c: any) => c.kind !== "init").map((c: any) => [c.kind, c.exitCode]),
+        what,
+      ).toEqual([
+        ["backup", 0],
+        ["check", 0],
+        ["check", 0],
+        ["restore", 0],
+      ]);
+      for (const m of ["backupThroughputBps", "restoreThroughputBps", "repoBytes", "rtoMs", "rpoMs", "cpuMs"])
+        expect(run.metrics[m], `${what} ${m}`).toBeGreaterThan(0);
       expect(run.metrics.sourceBytes).toBe(8_000_000);
     }
     const backupStats = (i: number) => results.results[i].toolCalls.find((c: any) => c.kind === "backup").stats;
-    expect(backupStats(0)).toMatchObject({ sourceFiles: expect.any(Number), sourceBytes: expect.any(Number), addedBytes: expect.any(Number), errors: 0 });
+    expect(backupStats(0)).toMatchObject({
+      sourceFiles: expect.any(Number),
+      sourceBytes: expect.any(Number),
+      addedBytes: expect.any(Number),
+      errors: 0,
+    });
     expect(backupStats(1).sourceBytes).toBeGreaterThanOrEqual(8_000_000);
     expect(backupStats(3).addedBytes).toBeGreaterThan(0);
     // the comparison: one group per tool and settings, a winner per metric, in results.json and report.md
@@ -95,7 +116,10 @@ expect: recovered
   - verify: [files, services]
 expect: recovered
 `;
-    const file = await scenario(dir, `name: tools-incremental\ndataset: { size: 6MB, seed: 4 }\ntools: [restic, borg, tar-zstd]\n${steps}`);
+    const file = await scenario(
+      dir,
+      `name: tools-incremental\ndataset: { size: 6MB, seed: 4 }\ntools: [restic, borg, tar-zstd]\n${steps}`,
+    );
     const out = join(dir, "run");
     const r = await drdrill(["run", file, "--out", out]);
     expect(r.exitCode, r.all).toBe(0);
@@ -106,17 +130,24 @@ expect: recovered
       expect(run.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.exitCode)).toEqual([0, 0]);
       expect(run.verification.mismatchCount).toBe(0);
     }
-    expect(tar.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.label)).toEqual(["tar-zstd-full", "tar-zstd-incremental"]);
+    expect(tar.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.label)).toEqual([
+      "tar-zstd-full",
+      "tar-zstd-incremental",
+    ]);
     // cp cannot take an incremental: the scenario is refused at validation, with the step's location.
     const cpFile = await scenario(dir, `name: cp-incremental\ntools: [cp]\n${steps}`);
     const v = await drdrill(["validate", cpFile]);
     expect(v.exitCode).toBe(2);
-    expect(v.stderr).toMatch(/:6:\d+: steps\[2\]\.backup: cp keeps full copies only: an incremental backup is not supported .*\(tools\[0\]: cp\)/);
+    expect(v.stderr).toMatch(
+      /:6:\d+: steps\[2\]\.backup: cp keeps full copies only: an incremental backup is not supported .*\(tools\[0\]: cp\)/,
+    );
   });
 
   it("--warmup runs each tool once first and leaves it out of results and the comparison", async () => {
     const dir = await tmp();
-    const file = await scenario(dir, `name: tools-warmup
+    const file = await scenario(
+      dir,
+      `name: tools-warmup
 dataset: { size: 4MB, seed: 5 }
 tools: [tar-zstd]
 steps:
@@ -125,23 +156,38 @@ steps:
   - restore: latest
   - verify: [files]
 repeat: 2
-`);
+`,
+    );
     const out = join(dir, "run");
     const r = await drdrill(["run", file, "--warmup", "--out", out]);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toContain("(warm-up, not counted)");
     const results = await readJson(join(out, "results.json"));
     expect(results.summary.runs).toBe(2);
-    expect(results.warmups).toEqual([{ index: 100_000, group: expect.stringMatching(/^tools-warmup :: tar-zstd\b/), outcome: "recovered", reason: expect.any(String) }]);
+    expect(results.warmups).toEqual([
+      {
+        index: 100_000,
+        group: expect.stringMatching(/^tools-warmup :: tar-zstd\b/),
+        outcome: "recovered",
+        reason: expect.any(String),
+      },
+    ]);
     expect(results.comparison.scenarios[0].groups[0].runs).toBe(2);
     expect(await readdir(join(out, "logs"))).toEqual(["run-001", "run-002", "run-100001"]);
-    expect(await readFile(join(out, "report.md"), "utf8")).toMatch(/Warm-up runs, not counted: tools-warmup :: tar-zstd[^:]*: recovered \(logs\/run-100001\)/);
+    expect(await readFile(join(out, "report.md"), "utf8")).toMatch(
+      /Warm-up runs, not counted: tools-warmup :: tar-zstd[^:]*: recovered \(logs\/run-100001\)/,
+    );
   });
 });
 
 // ---- adapters on their own ----
 
-async function session(tool: string, settings: Record<string, unknown>, root: string, passphrase = MARKER): Promise<ToolSession> {
+async function session(
+  tool: string,
+  settings: Record<string, unknown>,
+  root: string,
+  passphrase = MARKER,
+): Promise<ToolSession> {
   const adapter = TOOLS[tool]!;
   for (const d of ["repo", "work", "logs"]) await mkdir(join(root, d), { recursive: true });
   return adapter.open(adapter.settings.parse(settings), {
@@ -161,7 +207,13 @@ async function source(root: string): Promise<string> {
 }
 
 describe("adapters on their own", () => {
-  for (const [tool, settings] of [["restic", {}], ["borg", { compression: "zstd" }], ["tar-zstd", {}], ["cp", {}], ["duplicity", { encryption: "none" }]] as const) {
+  for (const [tool, settings] of [
+    ["restic", {}],
+    ["borg", { compression: "zstd" }],
+    ["tar-zstd", {}],
+    ["cp", {}],
+    ["duplicity", { encryption: "none" }],
+  ] as const) {
     it(`${tool}: a restore at a time takes the backup before it; latest takes the newest`, async () => {
       const root = await tmp();
       const src = await source(root);
@@ -208,8 +260,12 @@ describe("adapters on their own", () => {
     await s.init();
     await s.backup("full", src);
     // `restic key add` takes the lock and waits for a new password on stdin: kill it there.
-    const holder = spawn("restic", ["--repo", join(root, "repo"), "key", "add"], { env: { ...process.env, RESTIC_PASSWORD: MARKER }, stdio: ["pipe", "ignore", "ignore"] });
-    for (let i = 0; i < 100 && (await readdir(join(root, "repo", "locks")).catch(() => [])).length === 0; i++) await sleep(50);
+    const holder = spawn("restic", ["--repo", join(root, "repo"), "key", "add"], {
+      env: { ...process.env, RESTIC_PASSWORD: MARKER },
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    for (let i = 0; i < 100 && (await readdir(join(root, "repo", "locks")).catch(() => [])).length === 0; i++)
+      await sleep(50);
     holder.kill("SIGKILL");
     await new Promise((r) => holder.once("exit", r));
     expect(await readdir(join(root, "repo", "locks"))).toHaveLength(1);

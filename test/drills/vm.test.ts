@@ -69,7 +69,12 @@ describe.skipIf(process.env.DRDRILL_SKIP_VM === "1")("vm: MicroStack in a real V
     dirs.push(dir);
     const child = drdrill(["vm", "start", "--name", name, "--no-wait"], { timeoutMs: 300_000 });
     // qemu runs once its console has the kernel's first lines
-    for (let i = 0; i < 600 && !(await readFile(join(dir, "console.log"), "utf8").catch(() => "")).includes("Linux version"); i++) await sleep(200);
+    for (
+      let i = 0;
+      i < 600 && !(await readFile(join(dir, "console.log"), "utf8").catch(() => "")).includes("Linux version");
+      i++
+    )
+      await sleep(200);
     expect(qemuFor(dir).length, "qemu should be booting").toBe(1);
     child.kill("SIGINT");
     const r = await child;
@@ -81,7 +86,9 @@ describe.skipIf(process.env.DRDRILL_SKIP_VM === "1")("vm: MicroStack in a real V
   });
 
   it("two VMs at once get their own ports and keys; each answers only with its own", { timeout: FULL_MS }, async () => {
-    const [a, b] = await Promise.all([runDir(), runDir()].map(async (d) => startVm({ runDir: await d, lab: "off", memoryMb: 1024 })));
+    const [a, b] = await Promise.all(
+      [runDir(), runDir()].map(async (d) => startVm({ runDir: await d, lab: "off", memoryMb: 1024 })),
+    );
     started.push(a!, b!);
     expect(a!.sshPort).not.toBe(b!.sshPort);
     expect((await sshRun(a!, "hostname")).stdout.trim()).toBe("drdrill-vm");
@@ -97,39 +104,52 @@ describe.skipIf(process.env.DRDRILL_SKIP_VM === "1")("vm: MicroStack in a real V
 
   // The lab's services take ~8 minutes to start in an emulated guest: this one runs where KVM works
   // (the probe says), or when asked for (DRDRILL_VM_LAB=1), so the emulated suite stays in its budget.
-  it("boots, SSH works with strict host key checking, the lab's services answer inside, stop() leaves no qemu", { timeout: FULL_MS }, async (t) => {
-    const accel = await chooseAccel(requestedAccel(undefined), image.kernel, () => {});
-    if (accel.emulated && process.env.DRDRILL_VM_LAB !== "1") return t.skip();
-    const dir = await runDir();
-    const lines: string[] = [];
-    const vm = await startVm({ runDir: dir, say: (l) => lines.push(l) });
-    started.push(vm);
-    expect(vm).toMatchObject({ sshHost: "127.0.0.1", user: "root", identityFile: join(dir, "id_ed25519"), knownHostsFile: join(dir, "known_hosts") });
-    if (vm.emulated) expect(lines.join("\n")).toMatch(/timings are emulated/i);
-    expect((await stat(vm.identityFile)).mode & 0o777).toBe(0o600);
-    expect(await readFile(vm.consoleLog, "utf8")).not.toContain("PRIVATE KEY");
+  it(
+    "boots, SSH works with strict host key checking, the lab's services answer inside, stop() leaves no qemu",
+    { timeout: FULL_MS },
+    async (t) => {
+      const accel = await chooseAccel(requestedAccel(undefined), image.kernel, () => {});
+      if (accel.emulated && process.env.DRDRILL_VM_LAB !== "1") return t.skip();
+      const dir = await runDir();
+      const lines: string[] = [];
+      const vm = await startVm({ runDir: dir, say: (l) => lines.push(l) });
+      started.push(vm);
+      expect(vm).toMatchObject({
+        sshHost: "127.0.0.1",
+        user: "root",
+        identityFile: join(dir, "id_ed25519"),
+        knownHostsFile: join(dir, "known_hosts"),
+      });
+      if (vm.emulated) expect(lines.join("\n")).toMatch(/timings are emulated/i);
+      expect((await stat(vm.identityFile)).mode & 0o777).toBe(0o600);
+      expect(await readFile(vm.consoleLog, "utf8")).not.toContain("PRIVATE KEY");
 
-    // the system's ssh, strict: the pinned key works, an unknown host key is refused
-    const ok = await execa("ssh", sshArgs(vm, ["uname -r; cat /etc/hostname"]), { reject: false });
-    expect(ok.exitCode, ok.stderr).toBe(0);
-    expect(ok.stdout).toContain("drdrill-vm");
-    const emptyKnownHosts = join(dir, "empty_known_hosts");
-    await writeFile(emptyKnownHosts, "");
-    const refused = await execa("ssh", sshArgs({ ...vm, knownHostsFile: emptyKnownHosts }, ["true"]), { reject: false });
-    expect(refused.exitCode).toBe(255);
-    expect(refused.stderr).toMatch(/Host key verification failed/);
+      // the system's ssh, strict: the pinned key works, an unknown host key is refused
+      const ok = await execa("ssh", sshArgs(vm, ["uname -r; cat /etc/hostname"]), { reject: false });
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      expect(ok.stdout).toContain("drdrill-vm");
+      const emptyKnownHosts = join(dir, "empty_known_hosts");
+      await writeFile(emptyKnownHosts, "");
+      const refused = await execa("ssh", sshArgs({ ...vm, knownHostsFile: emptyKnownHosts }, ["true"]), {
+        reject: false,
+      });
+      expect(refused.exitCode).toBe(255);
+      expect(refused.stderr).toMatch(/Host key verification failed/);
 
-    const ready = await waitForLabReady(vm);
-    expect(ready.readyLine).toMatch(/^MICROSTACK-LAB READY \(baked state, \d+ s\)$/);
-    const token = await sshRun(vm, "microstack.openstack token issue -f value -c expires -c project_id", { timeoutMs: 300_000 });
-    expect(token.exitCode, token.stderr).toBe(0);
-    expect(token.stdout).toMatch(/^\d{4}-\d\d-\d\dT/m);
-    const services = await sshRun(vm, "snap services microstack", { timeoutMs: 120_000 });
-    expect(services.stdout).toMatch(/microstack\.keystone-uwsgi\s+enabled\s+active/);
+      const ready = await waitForLabReady(vm);
+      expect(ready.readyLine).toMatch(/^MICROSTACK-LAB READY \(baked state, \d+ s\)$/);
+      const token = await sshRun(vm, "microstack.openstack token issue -f value -c expires -c project_id", {
+        timeoutMs: 300_000,
+      });
+      expect(token.exitCode, token.stderr).toBe(0);
+      expect(token.stdout).toMatch(/^\d{4}-\d\d-\d\dT/m);
+      const services = await sshRun(vm, "snap services microstack", { timeoutMs: 120_000 });
+      expect(services.stdout).toMatch(/microstack\.keystone-uwsgi\s+enabled\s+active/);
 
-    await vm.stop();
-    expect(await gone(dir, 1000)).toEqual([]);
-  });
+      await vm.stop();
+      expect(await gone(dir, 1000)).toEqual([]);
+    },
+  );
 
   it("the cached base disk is never written (each run writes its own overlay)", async () => {
     const st = await stat(image.disk);

@@ -5,7 +5,10 @@ import { join } from "node:path";
 
 export const ROOT = new URL("../..", import.meta.url).pathname;
 
-export function drdrill(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): ResultPromise<{ reject: false; all: true }> {
+export function drdrill(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): ResultPromise<{ reject: false; all: true }> {
   return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], {
     cwd: ROOT,
     reject: false,
@@ -20,12 +23,16 @@ export async function readJson<T = any>(path: string): Promise<T> {
 }
 
 export async function journalEvents(outDir: string): Promise<any[]> {
-  return (await readFile(join(outDir, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+  return (await readFile(join(outDir, "journal.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
 }
 
 /** Every file under dir (recursively), for searching run folders. */
 export async function allFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) if (e.isFile()) out.push(join(e.parentPath, e.name));
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) out.push(join(e.parentPath, e.name));
   return out;
 }

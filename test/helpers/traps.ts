@@ -42,7 +42,13 @@ export async function buildTrapTree(root: string, opts: { mount?: boolean } = {}
   return {
     data,
     outside,
-    traps: { dirLink: "ld", fileLink: "lf", midLink: "sub/mid", hardlink: "lib/mysql/hl.dat", mount: mount ? "mnt" : null },
+    traps: {
+      dirLink: "ld",
+      fileLink: "lf",
+      midLink: "sub/mid",
+      hardlink: "lib/mysql/hl.dat",
+      mount: mount ? "mnt" : null,
+    },
     canaries: () => digestTree(outside),
     async unmount() {
       if (mount) await execa("umount", ["-l", mount], { reject: false });

@@ -17,7 +17,11 @@ let before: string;
 beforeEach(async () => {
   const root = await tmp();
   tree = await buildTrapTree(root, { mount: true });
-  const agent = new Agent({ exec: new LocalExecutor(root, new SecretStore()), script: AGENT_SOURCE, python: LOCAL_PYTHON });
+  const agent = new Agent({
+    exec: new LocalExecutor(root, new SecretStore()),
+    script: AGENT_SOURCE,
+    python: LOCAL_PYTHON,
+  });
   dir = new ConfinedDir(agent, tree.data, "data directory");
   before = await tree.canaries();
 });
@@ -27,7 +31,8 @@ afterEach(async () => {
   await tree.unmount();
 });
 
-const reasons = (r: { refused: { path: string; reason: string }[] }) => r.refused.map((x) => `${x.path}: ${x.reason}`).join("\n");
+const reasons = (r: { refused: { path: string; reason: string }[] }) =>
+  r.refused.map((x) => `${x.path}: ${x.reason}`).join("\n");
 
 describe("agent confinement", () => {
   it("deleting everything removes the data, refuses the hard link leading out and the other file system", async () => {
@@ -47,7 +52,10 @@ describe("agent confinement", () => {
   });
 
   it("a final symlink is acted on itself, never followed", async () => {
-    const patched = await dir.patch([{ path: "lf", offset: 0, length: 4, mode: "overwrite" }, { path: "lf", truncate: 0 }]);
+    const patched = await dir.patch([
+      { path: "lf", offset: 0, length: 4, mode: "overwrite" },
+      { path: "lf", truncate: 0 },
+    ]);
     expect(patched.touched).toBe(0);
     expect(reasons(patched)).toMatch(/"lf" is a symlink; not followed/);
     const enc = await dir.encrypt(["lf", "ld"], ".locked");
@@ -104,7 +112,9 @@ describe("agent confinement", () => {
     let refused = 0;
     let touched = 0;
     for (let i = 0; i < 12; i++) {
-      const r = await dir.patch([{ path: "sub/own.txt", offset: 0, length: 4, mode: "overwrite" }]).catch(() => ({ touched: 0, refusedCount: 1 }));
+      const r = await dir
+        .patch([{ path: "sub/own.txt", offset: 0, length: 4, mode: "overwrite" }])
+        .catch(() => ({ touched: 0, refusedCount: 1 }));
       touched += r.touched;
       refused += r.refusedCount;
     }

@@ -39,15 +39,20 @@ describe("borg archive names and list --json", () => {
 
 describe("borg --log-json messages", () => {
   it("takes the first error, not the traceback", () => {
-    expect(borgLogMessage(sample("borg-extract-corrupt.stderr.jsonl"))).toBe("IntegrityError: Data integrity error: Segment entry checksum mismatch [segment 2, offset 1322895]");
+    expect(borgLogMessage(sample("borg-extract-corrupt.stderr.jsonl"))).toBe(
+      "IntegrityError: Data integrity error: Segment entry checksum mismatch [segment 2, offset 1322895]",
+    );
   });
 
   it("names a wrong passphrase by its msgid", () => {
-    expect(borgLogMessage(sample("borg-wrong-passphrase.stderr.jsonl"))).toMatch(/^PassphraseWrong: passphrase supplied in BORG_PASSPHRASE.*incorrect\.$/);
+    expect(borgLogMessage(sample("borg-wrong-passphrase.stderr.jsonl"))).toMatch(
+      /^PassphraseWrong: passphrase supplied in BORG_PASSPHRASE.*incorrect\.$/,
+    );
   });
 
   it("falls back to a warning, and to nothing for plain text", () => {
-    const warn = '{"type": "log_message", "levelname": "WARNING", "message": "ibdata1: file changed while we backed it up", "name": "borg.archiver"}';
+    const warn =
+      '{"type": "log_message", "levelname": "WARNING", "message": "ibdata1: file changed while we backed it up", "name": "borg.archiver"}';
     expect(borgLogMessage(`${warn}\nnot json\n`)).toBe("ibdata1: file changed while we backed it up");
     expect(borgLogMessage("Local Exception\n")).toBeUndefined();
   });

@@ -37,27 +37,47 @@ describe("judging one metric", () => {
     const base = spreadOf([10_000, 10_500, 11_000]);
     expect(judgeChange(kind("backupMs"), base, spreadOf([14_000, 15_000, 16_000]), OPTS).verdict).toBe("regression");
     // overlapping ranges: noise, however far the medians
-    expect(judgeChange(kind("backupMs"), base, spreadOf([10_900, 14_000, 15_000]), OPTS)).toMatchObject({ verdict: "noise", why: "worse, but within the runs' min–max" });
+    expect(judgeChange(kind("backupMs"), base, spreadOf([10_900, 14_000, 15_000]), OPTS)).toMatchObject({
+      verdict: "noise",
+      why: "worse, but within the runs' min–max",
+    });
     // beyond both ranges, but only 5 %
-    expect(judgeChange(kind("backupMs"), spreadOf([10_000]), spreadOf([10_500]), OPTS).why).toMatch(/within the 10% threshold/);
+    expect(judgeChange(kind("backupMs"), spreadOf([10_000]), spreadOf([10_500]), OPTS).why).toMatch(
+      /within the 10% threshold/,
+    );
     // 40 % slower but only 400 ms: timing noise on a short drill
-    expect(judgeChange(kind("restoreMs"), spreadOf([1000]), spreadOf([1400]), OPTS).why).toMatch(/400 ms, under the 1 s timing floor/);
+    expect(judgeChange(kind("restoreMs"), spreadOf([1000]), spreadOf([1400]), OPTS).why).toMatch(
+      /400 ms, under the 1 s timing floor/,
+    );
     expect(judgeChange(kind("backupMs"), spreadOf([16_000]), spreadOf([10_000]), OPTS).verdict).toBe("improvement");
   });
 
   it("reads rates the other way round, and applies the floor through the time they stand for", () => {
     const src = { base: 50e6, next: 50e6 };
-    expect(judgeChange(kind("backupThroughputBps"), spreadOf([20e6]), spreadOf([10e6]), OPTS, src)).toMatchObject({ verdict: "regression", changePct: -50 });
+    expect(judgeChange(kind("backupThroughputBps"), spreadOf([20e6]), spreadOf([10e6]), OPTS, src)).toMatchObject({
+      verdict: "regression",
+      changePct: -50,
+    });
     // 50 MB at 60 -> 40 MB/s is 0.83 s -> 1.25 s: under the floor
-    expect(judgeChange(kind("restoreThroughputBps"), spreadOf([60e6]), spreadOf([40e6]), OPTS, src).verdict).toBe("noise");
-    expect(judgeChange(kind("backupThroughputBps"), spreadOf([10e6]), spreadOf([20e6]), OPTS, src).verdict).toBe("improvement");
+    expect(judgeChange(kind("restoreThroughputBps"), spreadOf([60e6]), spreadOf([40e6]), OPTS, src).verdict).toBe(
+      "noise",
+    );
+    expect(judgeChange(kind("backupThroughputBps"), spreadOf([10e6]), spreadOf([20e6]), OPTS, src).verdict).toBe(
+      "improvement",
+    );
   });
 
   it("sizes have no timing floor; nothing measured is not compared", () => {
     expect(judgeChange(kind("repoBytes"), spreadOf([35e6]), spreadOf([70e6]), OPTS).verdict).toBe("regression");
-    expect(judgeChange(kind("rtoMs"), null, spreadOf([1]), OPTS)).toMatchObject({ verdict: "not-compared", why: "not measured in base" });
+    expect(judgeChange(kind("rtoMs"), null, spreadOf([1]), OPTS)).toMatchObject({
+      verdict: "not-compared",
+      why: "not measured in base",
+    });
     expect(judgeChange(kind("downtimeMs"), spreadOf([0]), spreadOf([0]), OPTS).verdict).toBe("unchanged");
-    expect(judgeChange(kind("downtimeMs"), spreadOf([0]), spreadOf([5000]), OPTS)).toMatchObject({ verdict: "regression", changePct: null });
+    expect(judgeChange(kind("downtimeMs"), spreadOf([0]), spreadOf([5000]), OPTS)).toMatchObject({
+      verdict: "regression",
+      changePct: null,
+    });
   });
 });
 
@@ -79,7 +99,11 @@ describe("comparing two run folders' results", () => {
     expect(c.regressions).toBe(0);
     expect(c.improvements).toBe(0);
     // single runs: a 30 % faster restore on a 1 s restore is timing noise
-    const one = compareResults(resultsFile([run()]), resultsFile([run({ metrics: { restoreMs: 780, restoreThroughputBps: 64e6, rtoMs: 1120 } })]), OPTS);
+    const one = compareResults(
+      resultsFile([run()]),
+      resultsFile([run({ metrics: { restoreMs: 780, restoreThroughputBps: 64e6, rtoMs: 1120 } })]),
+      OPTS,
+    );
     expect(one.regressions + one.improvements).toBe(0);
   });
 
@@ -99,13 +123,20 @@ describe("comparing two run folders' results", () => {
   });
 
   it("renders Markdown for a pull request: verdict, what changed, every metric with its spread", () => {
-    const md = renderComparisonMarkdown(compareResults(base, throttled(base, 3), OPTS), { base: "runs/main", next: "runs/pr" });
+    const md = renderComparisonMarkdown(compareResults(base, throttled(base, 3), OPTS), {
+      base: "runs/main",
+      next: "runs/pr",
+    });
     expect(md).toMatch(/^## drdrill compare: ❌ \*\*\d+ regressions\*\*/);
     expect(md).toContain("Base `runs/main`");
     expect(md).toContain("### Changes beyond the noise");
-    expect(md).toMatch(/\| seed-drill · duplicity [^|]+ \| backup rate \| [\d.]+ MB\/s <sub>[\d.]+ MB\/s–[\d.]+ MB\/s, n=3<\/sub> \|/);
+    expect(md).toMatch(
+      /\| seed-drill · duplicity [^|]+ \| backup rate \| [\d.]+ MB\/s <sub>[\d.]+ MB\/s–[\d.]+ MB\/s, n=3<\/sub> \|/,
+    );
     expect(md).toContain("<details><summary>All metrics</summary>");
-    expect(renderComparisonMarkdown(compareResults(base, base, OPTS))).toMatch(/^## drdrill compare: ✅ \*\*No regression\*\*/);
+    expect(renderComparisonMarkdown(compareResults(base, base, OPTS))).toMatch(
+      /^## drdrill compare: ✅ \*\*No regression\*\*/,
+    );
   });
 });
 

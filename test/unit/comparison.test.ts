@@ -4,14 +4,36 @@ import { compareRuns, ratioToBest, type ComparableRun } from "../../harness/metr
 import type { Metrics } from "../../harness/metrics/compute.ts";
 
 const NONE: Metrics = {
-  rtoMs: null, rpoMs: null, pointAgeMs: null, writesLost: null, downtimeMs: null, backupMs: null, restoreMs: null, sourceBytes: null, repoBytes: null,
-  backupThroughputBps: null, restoreThroughputBps: null, peakRssBytes: null, cpuMs: null,
+  rtoMs: null,
+  rpoMs: null,
+  pointAgeMs: null,
+  writesLost: null,
+  downtimeMs: null,
+  backupMs: null,
+  restoreMs: null,
+  sourceBytes: null,
+  repoBytes: null,
+  backupThroughputBps: null,
+  restoreThroughputBps: null,
+  peakRssBytes: null,
+  cpuMs: null,
 };
 
 let index = 0;
 function run(label: string, m: Partial<Metrics>, extra: Partial<ComparableRun> = {}): ComparableRun {
   const tool = label.split(" ")[0]!;
-  return { index: index++, scenario: "cmp", group: `cmp :: ${label}`, tool, label, settings: {}, outcome: "recovered", passed: true, metrics: { ...NONE, sourceBytes: 100e6, ...m }, ...extra };
+  return {
+    index: index++,
+    scenario: "cmp",
+    group: `cmp :: ${label}`,
+    tool,
+    label,
+    settings: {},
+    outcome: "recovered",
+    passed: true,
+    metrics: { ...NONE, sourceBytes: 100e6, ...m },
+    ...extra,
+  };
 }
 
 describe("ratioToBest", () => {
@@ -26,13 +48,53 @@ describe("ratioToBest", () => {
 describe("compareRuns", () => {
   index = 0;
   const runs = [
-    run("restic", { backupThroughputBps: 140e6, restoreThroughputBps: 300e6, repoBytes: 60e6, rtoMs: 6000, cpuMs: 14_000 }),
-    run("restic", { backupThroughputBps: 150e6, restoreThroughputBps: 320e6, repoBytes: 60e6, rtoMs: 5800, cpuMs: 13_000 }),
-    run("restic", { backupThroughputBps: 145e6, restoreThroughputBps: 310e6, repoBytes: 60e6, rtoMs: 5900, cpuMs: 13_500 }),
-    run("borg compression=lz4", { backupThroughputBps: 160e6, restoreThroughputBps: 290e6, repoBytes: 75e6, rtoMs: 6500, cpuMs: 8000 }),
-    run("borg compression=lz4", { backupThroughputBps: 170e6, restoreThroughputBps: 295e6, repoBytes: 75e6, rtoMs: 6400, cpuMs: 8200 }),
-    run("borg compression=lz4", { backupThroughputBps: 30e6, restoreThroughputBps: 293e6, repoBytes: 75e6, rtoMs: 6450, cpuMs: 8100 }),
-    run("duplicity", { backupThroughputBps: 37e6, restoreThroughputBps: null, repoBytes: 65e6, rtoMs: null }, { outcome: "failed", passed: false }),
+    run("restic", {
+      backupThroughputBps: 140e6,
+      restoreThroughputBps: 300e6,
+      repoBytes: 60e6,
+      rtoMs: 6000,
+      cpuMs: 14_000,
+    }),
+    run("restic", {
+      backupThroughputBps: 150e6,
+      restoreThroughputBps: 320e6,
+      repoBytes: 60e6,
+      rtoMs: 5800,
+      cpuMs: 13_000,
+    }),
+    run("restic", {
+      backupThroughputBps: 145e6,
+      restoreThroughputBps: 310e6,
+      repoBytes: 60e6,
+      rtoMs: 5900,
+      cpuMs: 13_500,
+    }),
+    run("borg compression=lz4", {
+      backupThroughputBps: 160e6,
+      restoreThroughputBps: 290e6,
+      repoBytes: 75e6,
+      rtoMs: 6500,
+      cpuMs: 8000,
+    }),
+    run("borg compression=lz4", {
+      backupThroughputBps: 170e6,
+      restoreThroughputBps: 295e6,
+      repoBytes: 75e6,
+      rtoMs: 6400,
+      cpuMs: 8200,
+    }),
+    run("borg compression=lz4", {
+      backupThroughputBps: 30e6,
+      restoreThroughputBps: 293e6,
+      repoBytes: 75e6,
+      rtoMs: 6450,
+      cpuMs: 8100,
+    }),
+    run(
+      "duplicity",
+      { backupThroughputBps: 37e6, restoreThroughputBps: null, repoBytes: 65e6, rtoMs: null },
+      { outcome: "failed", passed: false },
+    ),
   ];
   const c = compareRuns(runs);
   const s = c.scenarios[0]!;
@@ -40,7 +102,11 @@ describe("compareRuns", () => {
 
   it("makes one group per tool and settings, with outcomes and counts", () => {
     expect(c.scenarios).toHaveLength(1);
-    expect(s.groups.map((x) => [x.label, x.runs, x.passed])).toEqual([["restic", 3, 3], ["borg compression=lz4", 3, 3], ["duplicity", 1, 0]]);
+    expect(s.groups.map((x) => [x.label, x.runs, x.passed])).toEqual([
+      ["restic", 3, 3],
+      ["borg compression=lz4", 3, 3],
+      ["duplicity", 1, 0],
+    ]);
     expect(g("duplicity").outcomes).toEqual({ failed: 1 });
   });
 

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { decideOutcome, type DrillFacts } from "../../harness/runner/decide-outcome.ts";
 
-const good: DrillFacts = { faultInjected: true, restoreRan: true, restoreSucceeded: true, contentOk: true, requiredOk: true, servicesRequired: true, healthOk: true };
+const good: DrillFacts = {
+  faultInjected: true,
+  restoreRan: true,
+  restoreSucceeded: true,
+  contentOk: true,
+  requiredOk: true,
+  servicesRequired: true,
+  healthOk: true,
+};
 
 describe("outcome", () => {
   it("recovered when content, required metadata and health hold", () => {
@@ -9,10 +17,19 @@ describe("outcome", () => {
   });
   it("silent corruption when the restore said success but content differs, whatever else happened", () => {
     expect(decideOutcome({ ...good, contentOk: false, contentMismatches: 1 }).outcome).toBe("silent-corruption");
-    expect(decideOutcome({ ...good, contentOk: false, reportedByTool: "check: failed" }).outcome).toBe("silent-corruption");
+    expect(decideOutcome({ ...good, contentOk: false, reportedByTool: "check: failed" }).outcome).toBe(
+      "silent-corruption",
+    );
   });
   it("detected when a tool reported the damage after the fault", () => {
-    expect(decideOutcome({ ...good, restoreSucceeded: false, contentOk: false, reportedByTool: "duplicity-restore: Bad session key" })).toEqual({ outcome: "detected", reason: "duplicity-restore: Bad session key" });
+    expect(
+      decideOutcome({
+        ...good,
+        restoreSucceeded: false,
+        contentOk: false,
+        reportedByTool: "duplicity-restore: Bad session key",
+      }),
+    ).toEqual({ outcome: "detected", reason: "duplicity-restore: Bad session key" });
   });
   it("failed on a hang, on unhealthy services, on missing required metadata", () => {
     expect(decideOutcome({ ...good, restoreSucceeded: false, toolFailure: "timed out" }).outcome).toBe("failed");

@@ -17,7 +17,11 @@ const ls = [
 ].join("\n");
 
 describe("pickBackup", () => {
-  const backups = [{ id: "b", timeMs: 2000 }, { id: "a", timeMs: 1000 }, { id: "c", timeMs: 3000 }];
+  const backups = [
+    { id: "b", timeMs: 2000 },
+    { id: "a", timeMs: 1000 },
+    { id: "c", timeMs: 3000 },
+  ];
   it("takes the newest at or before the time", () => {
     expect(pickBackup(backups, new Date(2500).toISOString())?.id).toBe("b");
     expect(pickBackup(backups, new Date(3000).toISOString())?.id).toBe("c");
@@ -35,7 +39,12 @@ describe("pickBackup", () => {
 describe("baseline repository layout", () => {
   it("finds finished backups only, oldest first", () => {
     const b = parseBackupNames(ls, ".tar.zst");
-    expect(b.map((x) => [x.kind, x.timeMs - T])).toEqual([["full", 0], ["incremental", 60_000], ["full", 120_000], ["incremental", 180_000]]);
+    expect(b.map((x) => [x.kind, x.timeMs - T])).toEqual([
+      ["full", 0],
+      ["incremental", 60_000],
+      ["full", 120_000],
+      ["incremental", 180_000],
+    ]);
   });
 
   it("chains the newest full and its incrementals", () => {
@@ -52,7 +61,9 @@ describe("baseline repository layout", () => {
   });
 
   it("cp copies have no suffix", () => {
-    expect(parseBackupNames(`${backupName("full", T, "")}\n${backupName("full", T + 1, "")}.part\n`, "").map((b) => b.id)).toEqual([backupName("full", T, "")]);
+    expect(
+      parseBackupNames(`${backupName("full", T, "")}\n${backupName("full", T + 1, "")}.part\n`, "").map((b) => b.id),
+    ).toEqual([backupName("full", T, "")]);
   });
 });
 

@@ -11,7 +11,11 @@ describe("dataset generator", () => {
     const ra = await generateDataset(`${a}/common`, 8_000_000, 7);
     await generateDataset(`${b}/common`, 8_000_000, 7);
     await generateDataset(`${c}/common`, 8_000_000, 8);
-    const [ma, mb, mc] = await Promise.all([buildManifest(`${a}/common`), buildManifest(`${b}/common`), buildManifest(`${c}/common`)]);
+    const [ma, mb, mc] = await Promise.all([
+      buildManifest(`${a}/common`),
+      buildManifest(`${b}/common`),
+      buildManifest(`${c}/common`),
+    ]);
     expect(manifestDigest(ma)).toBe(manifestDigest(mb));
     expect(manifestDigest(ma)).not.toBe(manifestDigest(mc));
     expect(JSON.stringify(ma.entries)).toBe(JSON.stringify(mb.entries));
@@ -24,7 +28,15 @@ describe("dataset generator", () => {
     await generateDataset(d, 4_000_000, 1);
     const m = await buildManifest(d);
     const paths = Object.keys(m.entries);
-    for (const p of ["etc/keystone/keystone.conf", "fernet-keys/0", "lib/mysql/ibdata1", "lib/rabbitmq/.erlang.cookie", "images", "lock"]) expect(paths).toContain(p);
+    for (const p of [
+      "etc/keystone/keystone.conf",
+      "fernet-keys/0",
+      "lib/mysql/ibdata1",
+      "lib/rabbitmq/.erlang.cookie",
+      "images",
+      "lock",
+    ])
+      expect(paths).toContain(p);
     expect(paths.some((p) => p.startsWith("lib/images/"))).toBe(true);
     expect(paths.some((p) => p.includes(" "))).toBe(true);
     expect(paths.some((p) => /[^\x00-\x7f]/.test(p))).toBe(true);

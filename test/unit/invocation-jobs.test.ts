@@ -45,14 +45,22 @@ async function invoke(jobs: number, parallel: boolean) {
     jobs,
     extra: { targets: { fake: fakeTarget({ stopped: 0, parallel }) }, tools: { fake: fakeTool({}) } },
   });
-  const journal = (await readFile(join(outDir, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+  const journal = (await readFile(join(outDir, "journal.jsonl"), "utf8"))
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
   return { results, journal, lines, report: await readFile(join(outDir, "report.md"), "utf8") };
 }
 
 describe("--jobs", () => {
   it("runs go at once where the target allows: all pass, in plan order, the journal and the progress say whose each line is", async () => {
     const { results, journal, lines, report } = await invoke(2, true);
-    expect(results.results.map((r) => [r.index, r.outcome])).toEqual([[0, "recovered"], [1, "recovered"], [2, "recovered"], [3, "recovered"]]);
+    expect(results.results.map((r) => [r.index, r.outcome])).toEqual([
+      [0, "recovered"],
+      [1, "recovered"],
+      [2, "recovered"],
+      [3, "recovered"],
+    ]);
     expect(results.parallelJobs).toBe(2);
     // Two runs overlapped: the second started before the first ended.
     const at = (type: string, run: number) => journal.findIndex((e) => e.type === type && e.run === run);

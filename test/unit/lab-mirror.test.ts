@@ -28,11 +28,17 @@ describe("apt sources", () => {
       { uri: "http://mirror.example/debian", suites: ["bookworm", "bookworm-updates"] },
       { uri: "http://mirror.example/debian-security", suites: ["bookworm-security"] },
     ]);
-    expect(pickMirrors(s)).toEqual({ main: "http://mirror.example/debian", security: "http://mirror.example/debian-security" });
+    expect(pickMirrors(s)).toEqual({
+      main: "http://mirror.example/debian",
+      security: "http://mirror.example/debian-security",
+    });
   });
 
   it("reads one-line sources with options, and derives the security mirror when none is listed", () => {
-    const s = parseAptSources("# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main\ndeb-src http://x bookworm main\n", false);
+    const s = parseAptSources(
+      "# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main\ndeb-src http://x bookworm main\n",
+      false,
+    );
     expect(s).toEqual([{ uri: "http://m.example/debian", suites: ["bookworm"] }]);
     expect(pickMirrors(s)).toEqual({ main: "http://m.example/debian", security: "http://m.example/debian-security" });
   });
@@ -41,8 +47,14 @@ describe("apt sources", () => {
     const dir = await mkdtemp(join(tmpdir(), "drdrill-apt-"));
     await mkdir(join(dir, "sources.list.d"));
     await writeFile(join(dir, "sources.list.d", "debian.sources"), DEB822);
-    await writeFile(join(dir, "sources.list.d", "other.list.disabled-by-farm"), "deb http://other.example/x bookworm main\n");
-    expect(await hostDebianMirrors({}, dir)).toEqual({ main: "http://mirror.example/debian", security: "http://mirror.example/debian-security" });
+    await writeFile(
+      join(dir, "sources.list.d", "other.list.disabled-by-farm"),
+      "deb http://other.example/x bookworm main\n",
+    );
+    expect(await hostDebianMirrors({}, dir)).toEqual({
+      main: "http://mirror.example/debian",
+      security: "http://mirror.example/debian-security",
+    });
     expect(await hostDebianMirrors({ DRDRILL_DEBIAN_MIRROR: "http://env.example/debian" }, dir)).toEqual({
       main: "http://env.example/debian",
       security: "http://mirror.example/debian-security",

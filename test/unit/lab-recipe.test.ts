@@ -24,7 +24,10 @@ describe("lab recipe hash", () => {
   it("changes with a file's content or executable bit, and with the base recipe", async () => {
     const a = await recipeRefs();
     const content = await copyRecipe();
-    await writeFile(join(content, "image", "rootfs", "opt", "microstack-lab", "templates", "rabbitmq.conf"), "listeners.tcp.default = 5672\n");
+    await writeFile(
+      join(content, "image", "rootfs", "opt", "microstack-lab", "templates", "rabbitmq.conf"),
+      "listeners.tcp.default = 5672\n",
+    );
     expect((await recipeRefs(content)).image).not.toBe(a.image);
 
     const mode = await copyRecipe();

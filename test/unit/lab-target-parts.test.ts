@@ -21,7 +21,9 @@ describe("lab settings", () => {
 
   it("are checked when a scenario is loaded (targetSettings.lab)", () => {
     const base = { name: "x", tools: ["duplicity"], steps: [{ backup: "full" }] };
-    expect(scenarioSchema.safeParse({ ...base, targetSettings: { lab: { restoreOnto: "fresh-node" } } }).success).toBe(true);
+    expect(scenarioSchema.safeParse({ ...base, targetSettings: { lab: { restoreOnto: "fresh-node" } } }).success).toBe(
+      true,
+    );
     const bad = scenarioSchema.safeParse({ ...base, targetSettings: { lab: { restoreOnto: "moon" } } });
     expect(bad.success).toBe(false);
     expect(JSON.stringify(bad.error?.issues[0]?.path)).toBe(JSON.stringify(["targetSettings", "lab", "restoreOnto"]));
@@ -48,8 +50,15 @@ describe("putting a restored tree into a mount point (replace with contents)", (
     const inode = (await stat(dest)).ino;
     await import("node:fs/promises").then((fs) => fs.chmod(src, 0o711));
 
-    const own = new ConfinedDir(new Agent({ exec: new LocalExecutor(root, new SecretStore()), script: AGENT_SOURCE, python: LOCAL_PYTHON }), root, "run folder");
-    expect(await own.replace("staging/common", "common", { contents: true })).toMatchObject({ moved: 2, mode: "contents" });
+    const own = new ConfinedDir(
+      new Agent({ exec: new LocalExecutor(root, new SecretStore()), script: AGENT_SOURCE, python: LOCAL_PYTHON }),
+      root,
+      "run folder",
+    );
+    expect(await own.replace("staging/common", "common", { contents: true })).toMatchObject({
+      moved: 2,
+      mode: "contents",
+    });
     expect((await stat(dest)).ino).toBe(inode);
     expect((await readdir(dest)).sort()).toEqual(["etc", "top"]);
     expect(await readFile(join(dest, "etc", "a.conf"), "utf8")).toBe("restored");

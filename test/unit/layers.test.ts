@@ -44,7 +44,11 @@ function sources(dir: string): string[] {
 /** Relative imports of a file (static, re-exports and literal dynamic imports), resolved to repository paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(join(ROOT, file), "utf8");
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) => m[1] ?? m[2]!);
+  const specs = [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g,
+    ),
+  ].map((m) => m[1] ?? m[2]!);
   return specs.map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
 }
 

@@ -16,7 +16,12 @@ describe("local executor", () => {
     const dir = await tmp();
     const exec = new LocalExecutor(dir, new SecretStore());
     const pidFile = join(dir, "grandchild.pid");
-    const res = await exec.run({ label: "hang", command: "sh", args: ["-c", `sleep 300 & echo $! > ${pidFile}; wait`], timeoutMs: 500 });
+    const res = await exec.run({
+      label: "hang",
+      command: "sh",
+      args: ["-c", `sleep 300 & echo $! > ${pidFile}; wait`],
+      timeoutMs: 500,
+    });
     expect(res.timedOut).toBe(true);
     expect(res.failed).toBe(true);
     expect(res.durationMs).toBeLessThan(5000);
@@ -32,7 +37,10 @@ describe("local executor", () => {
     const res = await exec.run({
       label: "talk",
       command: "sh",
-      args: ["-c", 'echo "pass is $PASSPHRASE"; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; echo oops >&2; exit 3'],
+      args: [
+        "-c",
+        'echo "pass is $PASSPHRASE"; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done; echo oops >&2; exit 3',
+      ],
       env: { PASSPHRASE: "hunter2-secret" },
       secretEnv: ["PASSPHRASE"],
     });

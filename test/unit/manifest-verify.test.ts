@@ -48,7 +48,11 @@ describe("manifest and verification", () => {
     await symlink("elsewhere", join(b, "link"));
     const v = compareManifests(m, await buildManifest(b), exact);
     expect(v.contentOk).toBe(false);
-    expect(v.mismatches.map((x) => `${x.kind}:${x.path}`).sort()).toEqual(["content:etc/a.conf", "link:link", "missing:big.hardlink"]);
+    expect(v.mismatches.map((x) => `${x.kind}:${x.path}`).sort()).toEqual([
+      "content:etc/a.conf",
+      "link:link",
+      "missing:big.hardlink",
+    ]);
   });
 
   it("mtime is compared at the tool's stated precision, and required attributes become mismatches", async () => {
@@ -59,7 +63,9 @@ describe("manifest and verification", () => {
     await cp(a, b, { recursive: true, preserveTimestamps: true, verbatimSymlinks: true });
     await utimes(join(b, "etc/a.conf"), 1_700_000_000, 1_700_000_000); // rounded down, like duplicity
     const restored = await buildManifest(b);
-    expect(compareManifests(m, restored, { ...exact, mtimePrecisionMs: 1000 }).fidelity.mtime.kept).toBe(compareManifests(m, restored, { ...exact, mtimePrecisionMs: 1000 }).fidelity.mtime.checked);
+    expect(compareManifests(m, restored, { ...exact, mtimePrecisionMs: 1000 }).fidelity.mtime.kept).toBe(
+      compareManifests(m, restored, { ...exact, mtimePrecisionMs: 1000 }).fidelity.mtime.checked,
+    );
     const strict = compareManifests(m, restored, exact, ["mtime"]);
     expect(strict.requiredOk).toBe(false);
     expect(strict.contentOk).toBe(true);

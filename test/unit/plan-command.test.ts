@@ -16,7 +16,8 @@ describe("drdrill plan", () => {
     expect(plan.shard).toEqual({ index: 2, count: 3 });
     expect(plan.shards.map((s) => s.index)).toEqual([1, 2, 3]);
     expect(plan.runs.length).toBeGreaterThan(0);
-    for (const r of plan.runs) expect(r).toMatchObject({ shard: 2, expectedFrom: "estimate", expectedMs: expect.any(Number) });
+    for (const r of plan.runs)
+      expect(r).toMatchObject({ shard: 2, expectedFrom: "estimate", expectedMs: expect.any(Number) });
     expect(plan.expectedMs).toBe(plan.shards[1]!.expectedMs);
     // what `drdrill run --shard 2/3` would run
     const runs = planRuns(await loadScenarios(["scenarios/faults"]), { shard: { index: 2, count: 3 } });
@@ -28,7 +29,15 @@ describe("drdrill plan", () => {
     expect(all.runs.map((r) => r.shard).sort()).toContain(2);
     const dir = await tmp();
     const slowGroup = all.runs[0]!.group;
-    const previous = resultsFile(all.runs.map((r, i) => run({ index: i, group: r.group, phases: [{ name: "cleanup", startMs: 0, endMs: r.group === slowGroup ? 3_600_000 : 1000, ok: true }] })));
+    const previous = resultsFile(
+      all.runs.map((r, i) =>
+        run({
+          index: i,
+          group: r.group,
+          phases: [{ name: "cleanup", startMs: 0, endMs: r.group === slowGroup ? 3_600_000 : 1000, ok: true }],
+        }),
+      ),
+    );
     await writeFile(join(dir, "results.json"), JSON.stringify(previous));
     const steered = await buildPlan(["scenarios/seed"], { shards: "2", durations: dir });
     const slow = steered.runs.find((r) => r.group === slowGroup)!;
@@ -38,6 +47,8 @@ describe("drdrill plan", () => {
 
   it("refuses a shard that is not I/N, and a --durations that is not a run", async () => {
     await expect(buildPlan(["scenarios/seed"], { shard: "4/3" })).rejects.toThrow(InputError);
-    await expect(buildPlan(["scenarios/seed"], { shard: "2/3", durations: "/nonexistent" })).rejects.toThrow(/--durations/);
+    await expect(buildPlan(["scenarios/seed"], { shard: "2/3", durations: "/nonexistent" })).rejects.toThrow(
+      /--durations/,
+    );
   });
 });

@@ -40,17 +40,29 @@ describe("run plan", () => {
     // the every=5s runs take more backups than the every=15s ones: the estimate knows it
     expect(expected.get(0)!.ms).toBeGreaterThan(expected.get(2)!.ms);
     // the same split every time
-    expect(planRuns([s], { shard: { index: 2, count: 3 } }).map((p) => p.index)).toEqual(shards[1]!.map((p) => p.index));
+    expect(planRuns([s], { shard: { index: 2, count: 3 } }).map((p) => p.index)).toEqual(
+      shards[1]!.map((p) => p.index),
+    );
   });
 
   it("--shard with a previous results.json: each group's measured duration decides", () => {
     const all = planRuns([s]);
     // One group took ten minutes last time, the others a second: it gets a shard of its own.
-    const previous = all.map((p) => ({ group: p.group, phases: [{ name: "cleanup", startMs: 0, endMs: p.group === all[6]!.group ? 600_000 : 1000, ok: true }] })) as unknown as RunResult[];
+    const previous = all.map((p) => ({
+      group: p.group,
+      phases: [{ name: "cleanup", startMs: 0, endMs: p.group === all[6]!.group ? 600_000 : 1000, ok: true }],
+    })) as unknown as RunResult[];
     const slow = all.filter((p) => p.group === all[6]!.group).map((p) => p.index);
     expect(expectedDurations(all, previous).get(slow[0]!)).toEqual({ ms: 600_000, from: "previous run" });
-    const shards = [1, 2, 3].map((index) => planRuns([s], { shard: { index, count: 3 }, previous }).map((p) => p.index));
-    expect(shards.filter((sh) => sh.some((i) => slow.includes(i))).map((sh) => sh.length).sort()).toEqual([1, 1]);
+    const shards = [1, 2, 3].map((index) =>
+      planRuns([s], { shard: { index, count: 3 }, previous }).map((p) => p.index),
+    );
+    expect(
+      shards
+        .filter((sh) => sh.some((i) => slow.includes(i)))
+        .map((sh) => sh.length)
+        .sort(),
+    ).toEqual([1, 1]);
   });
 
   it("splitShards: longest first, each to the least-loaded shard; ties to the lower run and shard", () => {

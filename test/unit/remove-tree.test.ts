@@ -10,7 +10,11 @@ async function tree(dir: string): Promise<void> {
   await mkdir(join(dir, "common/sub"), { recursive: true });
   await writeFile(join(dir, "common/sub/f"), "x".repeat(1000));
 }
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 describe("removing a run's trees", () => {
   it("takes the folder out of its path at once and deletes it when the removals are settled", async () => {
@@ -80,7 +84,16 @@ describe("a held tree outlives a drdrill killed before it settled", () => {
     await tree(join(d, "someone-elses"));
     await writeFile(
       join(leases, "removals-999999.json"),
-      JSON.stringify({ ownerPid: 999999, host: hostname(), startedAt: new Date().toISOString(), leases: [join(d, "run-2.removing-999999-1"), join(d, "someone-elses")].map((id) => ({ kind: "tree", id, what: "x" })) }),
+      JSON.stringify({
+        ownerPid: 999999,
+        host: hostname(),
+        startedAt: new Date().toISOString(),
+        leases: [join(d, "run-2.removing-999999-1"), join(d, "someone-elses")].map((id) => ({
+          kind: "tree",
+          id,
+          what: "x",
+        })),
+      }),
     );
     await sweepLeftovers();
     expect(await readdir(d)).toEqual(["someone-elses"]);

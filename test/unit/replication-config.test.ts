@@ -7,12 +7,25 @@ import type { ToolContext } from "../../harness/tools/tool.ts";
 
 const ctx = {
   workDir: "/drdrill/tool",
-  site: { user: "drill", host: "172.17.0.3", port: 22, path: "/srv/drdrill/run-1/repo", identityFile: "/drdrill/tool/site-key", knownHostsFile: "/drdrill/tool/site-known-hosts", sshCommand: "ssh", appendOnly: false },
+  site: {
+    user: "drill",
+    host: "172.17.0.3",
+    port: 22,
+    path: "/srv/drdrill/run-1/repo",
+    identityFile: "/drdrill/tool/site-key",
+    knownHostsFile: "/drdrill/tool/site-known-hosts",
+    sshCommand: "ssh",
+    appendOnly: false,
+  },
 } as unknown as ToolContext;
 
 describe("file mirror excludes", () => {
   it("anchors each excluded path at the source in both the daemon's configuration and the first rsync", () => {
-    const conf = lsyncdConfig({ delay: 1, delete: true, exclude: ["lib/mysql", "run/"] }, ctx, "/var/snap/microstack/common");
+    const conf = lsyncdConfig(
+      { delay: 1, delete: true, exclude: ["lib/mysql", "run/"] },
+      ctx,
+      "/var/snap/microstack/common",
+    );
     expect(conf).toContain('exclude = { "/lib/mysql", "/run" },');
     const spec = rsyncSpec(ctx, "/var/snap/microstack/common", { delay: 1, delete: true, exclude: ["lib/mysql"] });
     expect(spec.args).toContain("--exclude=/lib/mysql");
@@ -22,14 +35,25 @@ describe("file mirror excludes", () => {
 
   it("writes no exclude line when nothing is left out (the plain lsyncd tool)", () => {
     expect(lsyncdConfig({ delay: 1, delete: true }, ctx, "/data")).not.toContain("exclude");
-    expect(rsyncSpec(ctx, "/data", { delay: 1, delete: false }).args.some((a) => a.startsWith("--exclude") || a === "--delete")).toBe(false);
+    expect(
+      rsyncSpec(ctx, "/data", { delay: 1, delete: false }).args.some(
+        (a) => a.startsWith("--exclude") || a === "--delete",
+      ),
+    ).toBe(false);
   });
 });
 
 describe("mariadb-replication", () => {
   it("reads SHOW SLAVE STATUS\\G into fields", () => {
-    const st = parseSlaveStatus("*************************** 1. row ***************************\n                Slave_IO_State: Waiting for master to send event\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: No\n                Last_SQL_Error: Could not execute Write_rows_v1\n         Seconds_Behind_Master: NULL\n");
-    expect(st).toMatchObject({ Slave_IO_Running: "Yes", Slave_SQL_Running: "No", Last_SQL_Error: "Could not execute Write_rows_v1", Seconds_Behind_Master: "NULL" });
+    const st = parseSlaveStatus(
+      "*************************** 1. row ***************************\n                Slave_IO_State: Waiting for master to send event\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: No\n                Last_SQL_Error: Could not execute Write_rows_v1\n         Seconds_Behind_Master: NULL\n",
+    );
+    expect(st).toMatchObject({
+      Slave_IO_Running: "Yes",
+      Slave_SQL_Running: "No",
+      Last_SQL_Error: "Could not execute Write_rows_v1",
+      Seconds_Behind_Master: "NULL",
+    });
   });
 
   it("declares a standby and leaves the database, sockets and logs out of the file comparison", () => {

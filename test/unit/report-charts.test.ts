@@ -22,7 +22,14 @@ describe("scales", () => {
   it("puts time axes' ticks on round durations", () => {
     expect(timeScale(8977, 0, 100, 8).ticks).toEqual([0, 2000, 4000, 6000, 8000, 10_000]);
     expect(timeScale(16 * 60_000, 0, 100).ticks).toEqual([0, 300_000, 600_000, 900_000, 1_200_000]);
-    expect([0, 500, 2000, 90_000, 300_000, 7_200_000].map(timeTick)).toEqual(["0", "500ms", "2s", "1m 30s", "5m", "2h"]);
+    expect([0, 500, 2000, 90_000, 300_000, 7_200_000].map(timeTick)).toEqual([
+      "0",
+      "500ms",
+      "2s",
+      "1m 30s",
+      "5m",
+      "2h",
+    ]);
   });
 });
 
@@ -32,14 +39,20 @@ describe("what the charts are drawn from", () => {
     // RTO 1676.1 from the fault's end (7029.4), plus inspect (211.4) inside it
     expect(spanEnd(r, 7029.4, 1676.1)).toBeCloseTo(7029.4 + 1676.1 + 211.4, 5);
     const spans = timelineSpans(r);
-    expect(spans.map((s) => [s.kind, s.label])).toEqual([["downtime", "down 2.83 s"], ["rto", "RTO 1.68 s"]]);
+    expect(spans.map((s) => [s.kind, s.label])).toEqual([
+      ["downtime", "down 2.83 s"],
+      ["rto", "RTO 1.68 s"],
+    ]);
     expect(spans[0]!.fromMs).toBe(953.1);
     // downtime's span holds the manifest (182.9 ms) it does not count
     expect(spans[0]!.toMs).toBeCloseTo(953.1 + 2833.7 + 182.9, 5);
   });
 
   it("groups throughput by tool and settings, keeping every repeat", () => {
-    const g = throughputGroups([...repeats([1, 2]), run({ index: 2, group: "other", label: "restic", metrics: { backupThroughputBps: null } })]);
+    const g = throughputGroups([
+      ...repeats([1, 2]),
+      run({ index: 2, group: "other", label: "restic", metrics: { backupThroughputBps: null } }),
+    ]);
     expect(g).toHaveLength(2);
     expect(g[0]!.backup).toHaveLength(2);
     expect(g[1]).toMatchObject({ subtitle: "restic", backup: [] });
@@ -48,12 +61,16 @@ describe("what the charts are drawn from", () => {
   it("leaves a chart out when there is nothing to draw", () => {
     expect(throughputChart([{ title: "s", subtitle: "t", backup: [], restore: [] }])).toBeNull();
     expect(timelineChart([{ title: "s", subtitle: "t", phases: [], spans: [] }])).toBeNull();
-    const m = buildReportModel(resultsFile([run({ phases: [], metrics: { backupThroughputBps: null, restoreThroughputBps: null } })]));
+    const m = buildReportModel(
+      resultsFile([run({ phases: [], metrics: { backupThroughputBps: null, restoreThroughputBps: null } })]),
+    );
     expect(m.charts).toEqual({ throughput: null, timeline: null, rpo: null, bandwidth: null });
   });
 
   it("marks a failed phase and names it in the tooltip", () => {
-    const svg = timelineChart([{ title: "#1", subtitle: "t", phases: [{ name: "restore", startMs: 0, endMs: 1000, ok: false }], spans: [] }])!;
+    const svg = timelineChart([
+      { title: "#1", subtitle: "t", phases: [{ name: "restore", startMs: 0, endMs: 1000, ok: false }], spans: [] },
+    ])!;
     expect(svg).toContain('class="phase phase-restore failed"');
     expect(svg).toContain("<title>restore: 1.00 s, failed</title>");
   });

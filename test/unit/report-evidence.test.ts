@@ -16,8 +16,16 @@ const SECRET = "unit-marker-secret-5d1e";
 async function runFolder(dir: string, scenarioText: string, snapshot: boolean): Promise<void> {
   const sha256 = createHash("sha256").update(scenarioText).digest("hex");
   await mkdir(join(dir, "logs/run-001"), { recursive: true });
-  await writeFile(join(dir, "results.json"), JSON.stringify(resultsFile([run()], { scenarios: [{ name: "seed-drill", file: join(dir, "elsewhere.yaml"), sha256 }] })));
-  await writeFile(join(dir, "journal.jsonl"), `${JSON.stringify({ t: 1, wall: "2026-11-26T09:36:40.385Z", run: 0, type: "manifest", files: 197, bytes: 50_000_000, digest: "eaa384f574f9e960" })}\n`);
+  await writeFile(
+    join(dir, "results.json"),
+    JSON.stringify(
+      resultsFile([run()], { scenarios: [{ name: "seed-drill", file: join(dir, "elsewhere.yaml"), sha256 }] }),
+    ),
+  );
+  await writeFile(
+    join(dir, "journal.jsonl"),
+    `${JSON.stringify({ t: 1, wall: "2026-11-26T09:36:40.385Z", run: 0, type: "manifest", files: 197, bytes: 50_000_000, digest: "eaa384f574f9e960" })}\n`,
+  );
   await writeFile(join(dir, "logs/run-001/003-duplicity-full.stderr.log"), `gpg: using passphrase ${SECRET}\n`);
   if (snapshot) {
     await mkdir(join(dir, "scenarios"));
@@ -35,10 +43,15 @@ describe("writeEvidenceBundle", () => {
   it("replaces a secret named by the settings wherever it slipped in, and says so", async () => {
     const d = await tmp();
     await runFolder(join(d, "run"), "name: seed-drill\n", true);
-    const archive = await writeEvidenceBundle(join(d, "run"), { createdBy: "test", env: { DRDRILL_PASSPHRASE: SECRET } });
+    const archive = await writeEvidenceBundle(join(d, "run"), {
+      createdBy: "test",
+      env: { DRDRILL_PASSPHRASE: SECRET },
+    });
     expect(archive).toBe(join(d, "run", "evidence-20261126T093639-ea77e9.tar.gz"));
     const root = await unpack(archive, join(d, "x"));
-    expect(await readFile(join(root, "logs/run-001/003-duplicity-full.stderr.log"), "utf8")).toBe("gpg: using passphrase [REDACTED]\n");
+    expect(await readFile(join(root, "logs/run-001/003-duplicity-full.stderr.log"), "utf8")).toBe(
+      "gpg: using passphrase [REDACTED]\n",
+    );
     const summary = await readFile(join(root, "SUMMARY.md"), "utf8");
     expect(summary).toContain("1 file(s) held a secret named in the scenario settings");
     expect(summary).not.toContain(SECRET);
@@ -55,10 +68,17 @@ describe("writeEvidenceBundle", () => {
     expect(await readFile(join(root, "SUMMARY.md"), "utf8")).toContain("read at bundling; digest matches the run");
     await writeFile(join(d, "run", "elsewhere.yaml"), "name: seed-drill\nchanged: true\n");
     root = await unpack(await writeEvidenceBundle(join(d, "run"), { createdBy: "test", env: {} }), join(d, "x2"));
-    expect(await readFile(join(root, "SUMMARY.md"), "utf8")).toContain("| no (changed since the run: its digest differs) |");
+    expect(await readFile(join(root, "SUMMARY.md"), "utf8")).toContain(
+      "| no (changed since the run: its digest differs) |",
+    );
   });
 
   it("finds the env vars that settings take secrets from", () => {
-    expect(secretEnvNames([run(), run({ settings: { key: { env: "BORG_KEY" }, nested: { a: { env: "X" } }, plain: "env" } })])).toEqual(["DRDRILL_PASSPHRASE", "BORG_KEY", "X"]);
+    expect(
+      secretEnvNames([
+        run(),
+        run({ settings: { key: { env: "BORG_KEY" }, nested: { a: { env: "X" } }, plain: "env" } }),
+      ]),
+    ).toEqual(["DRDRILL_PASSPHRASE", "BORG_KEY", "X"]);
   });
 });

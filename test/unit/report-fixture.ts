@@ -32,7 +32,12 @@ export function run(over: Omit<Partial<RunResult>, "metrics"> & { metrics?: Part
     tool: "duplicity",
     label: LABEL,
     group: `seed-drill :: ${LABEL}`,
-    settings: { encryption: "gpg-symmetric", passphrase: { env: "DRDRILL_PASSPHRASE" }, volsize: 200, compression: "default" },
+    settings: {
+      encryption: "gpg-symmetric",
+      passphrase: { env: "DRDRILL_PASSPHRASE" },
+      volsize: 200,
+      compression: "default",
+    },
     target: "local",
     mode: "cold",
     repeat: 1,
@@ -73,10 +78,37 @@ export function run(over: Omit<Partial<RunResult>, "metrics"> & { metrics?: Part
       { name: "cleanup", startMs: 8918.4, endMs: 8977.3, ok: true },
     ],
     toolCalls: [
-      { kind: "backup", label: "duplicity-full", command: "PASSPHRASE=*** duplicity full /data file:///repo", exitCode: 0, signal: null, timedOut: false, durationMs: 2397, stdoutLog: `${dir}/003-duplicity-full.stdout.log`, stderrLog: `${dir}/003-duplicity-full.stderr.log` },
-      { kind: "restore", label: "duplicity-restore", command: "PASSPHRASE=*** duplicity restore file:///repo /staging", exitCode: 0, signal: null, timedOut: false, durationMs: 1128, stdoutLog: `${dir}/004-duplicity-restore.stdout.log`, stderrLog: `${dir}/004-duplicity-restore.stderr.log` },
+      {
+        kind: "backup",
+        label: "duplicity-full",
+        command: "PASSPHRASE=*** duplicity full /data file:///repo",
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        durationMs: 2397,
+        stdoutLog: `${dir}/003-duplicity-full.stdout.log`,
+        stderrLog: `${dir}/003-duplicity-full.stderr.log`,
+      },
+      {
+        kind: "restore",
+        label: "duplicity-restore",
+        command: "PASSPHRASE=*** duplicity restore file:///repo /staging",
+        exitCode: 0,
+        signal: null,
+        timedOut: false,
+        durationMs: 1128,
+        stdoutLog: `${dir}/004-duplicity-restore.stdout.log`,
+        stderrLog: `${dir}/004-duplicity-restore.stderr.log`,
+      },
     ],
-    faults: [{ fault: "delete-path", params: { path: "." }, effects: { path: ".", kind: "directory", entriesDeleted: 274 }, atMs: 7031.9 }],
+    faults: [
+      {
+        fault: "delete-path",
+        params: { path: "." },
+        effects: { path: ".", kind: "directory", entriesDeleted: 274 },
+        atMs: 7031.9,
+      },
+    ],
     recoveryPoint: {
       asked: "latest",
       backup: { number: 1, of: 1, kind: "full", toolId: null, takenAt: "2026-11-26T09:36:40.383Z" },
@@ -88,7 +120,17 @@ export function run(over: Omit<Partial<RunResult>, "metrics"> & { metrics?: Part
       filesChecked: 197,
       filesIdentical: 197,
       identicalShare: 1,
-      attempts: [{ attempt: 1, backup: 1, toolId: null, takenAt: "2026-11-26T09:36:40.383Z", verdict: "restored", said: null, placed: true }],
+      attempts: [
+        {
+          attempt: 1,
+          backup: 1,
+          toolId: null,
+          takenAt: "2026-11-26T09:36:40.383Z",
+          verdict: "restored",
+          said: null,
+          placed: true,
+        },
+      ],
       fallback: null,
     },
     error: null,
@@ -107,12 +149,30 @@ export function resultsFile(results: RunResult[], over: Partial<ResultsFile> = {
     finishedAt: "2026-11-26T09:36:48.228Z",
     argv: ["run", "scenarios/seed", "--out", "/tmp/r1"],
     environment: {
-      node: "v20.20.2", drdrill: "0.1.0", os: "Debian GNU/Linux 12 (bookworm)", kernel: "6.1.0", arch: "x64", cpus: 2, memoryBytes: 25_276_063_744,
-      target: { kind: "local" }, tools: { duplicity: "0.8.22" },
+      node: "v20.20.2",
+      drdrill: "0.1.0",
+      os: "Debian GNU/Linux 12 (bookworm)",
+      kernel: "6.1.0",
+      arch: "x64",
+      cpus: 2,
+      memoryBytes: 25_276_063_744,
+      target: { kind: "local" },
+      tools: { duplicity: "0.8.22" },
     },
-    scenarios: [{ name: "seed-drill", file: "scenarios/seed/seed-drill.yaml", sha256: "ef8a19b20446a1d4361077500d9ed9142c46b3007369c3c080d7a183dae1a6e7" }],
+    scenarios: [
+      {
+        name: "seed-drill",
+        file: "scenarios/seed/seed-drill.yaml",
+        sha256: "ef8a19b20446a1d4361077500d9ed9142c46b3007369c3c080d7a183dae1a6e7",
+      },
+    ],
     results,
-    summary: { runs: results.length, passed: results.filter((r) => r.passed).length, failed: results.filter((r) => !r.passed).length, outcomes },
+    summary: {
+      runs: results.length,
+      passed: results.filter((r) => r.passed).length,
+      failed: results.filter((r) => !r.passed).length,
+      outcomes,
+    },
     exitCode: results.every((r) => r.passed) ? 0 : 1,
     interrupted: false,
     ...over,
@@ -122,11 +182,13 @@ export function resultsFile(results: RunResult[], over: Partial<ResultsFile> = {
 /** `n` repeats of the seed drill whose metrics are scaled by the factors given per repeat (noise). */
 export function repeats(factors: number[], scale: Partial<Record<keyof Metrics, number>> = {}): RunResult[] {
   return factors.map((f, i) => {
-    const m = Object.fromEntries(Object.entries(METRICS).map(([k, v]) => {
-      const s = scale[k as keyof Metrics] ?? 1;
-      const jitter = k.endsWith("Bps") ? 1 / f : k === "sourceBytes" || k === "repoBytes" ? 1 : f;
-      return [k, v === null ? null : v * s * jitter];
-    })) as unknown as Metrics;
+    const m = Object.fromEntries(
+      Object.entries(METRICS).map(([k, v]) => {
+        const s = scale[k as keyof Metrics] ?? 1;
+        const jitter = k.endsWith("Bps") ? 1 / f : k === "sourceBytes" || k === "repoBytes" ? 1 : f;
+        return [k, v === null ? null : v * s * jitter];
+      }),
+    ) as unknown as Metrics;
     return run({ index: i, repeat: i + 1, metrics: m });
   });
 }

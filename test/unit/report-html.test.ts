@@ -43,11 +43,22 @@ describe("the HTML report", () => {
   });
 
   it("tells failed expectations from missed objectives in the banner", () => {
-    const html = renderHtml(resultsFile([
-      run({ index: 0 }),
-      run({ index: 1, outcome: "silent-corruption", passed: false, reason: "restore reported success but 3 files differ" }),
-      run({ index: 2, passed: false, objectives: [{ metric: "rtoMs", threshold: "< 1s", value: 1676.1, passed: false }] }),
-    ]));
+    const html = renderHtml(
+      resultsFile([
+        run({ index: 0 }),
+        run({
+          index: 1,
+          outcome: "silent-corruption",
+          passed: false,
+          reason: "restore reported success but 3 files differ",
+        }),
+        run({
+          index: 2,
+          passed: false,
+          objectives: [{ metric: "rtoMs", threshold: "< 1s", value: 1676.1, passed: false }],
+        }),
+      ]),
+    );
     expect(html).toContain("banner-failed");
     expect(html).toContain("2 of 3 run(s) did not pass: 1 failed expectation, 1 missed objective.");
     expect(html).toMatch(/failed expectations<\/dt><dd>1<\/dd>/);
@@ -90,7 +101,9 @@ describe("the HTML report", () => {
   });
 
   it("escapes whatever a scenario or a tool said", () => {
-    const html = renderHtml(resultsFile([run({ scenario: "<script>alert(1)</script>", reason: "a & b <b>", toolCalls: [] })]));
+    const html = renderHtml(
+      resultsFile([run({ scenario: "<script>alert(1)</script>", reason: "a & b <b>", toolCalls: [] })]),
+    );
     expect(html).not.toContain("<script>alert(1)");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     expect(html).toContain("a &amp; b &lt;b&gt;");

@@ -25,12 +25,43 @@ objectives: { rto: "p50 < 2s" }
 
 async function shard(dir: string, runs: RunResult[], runId: string, withScenario = true): Promise<string> {
   const sha256 = createHash("sha256").update(SCENARIO).digest("hex");
-  const file = resultsFile(runs, { runId, scenarios: [{ name: "seed-drill", file: "scenarios/seed/seed-drill.yaml", sha256 }] });
+  const file = resultsFile(runs, {
+    runId,
+    scenarios: [{ name: "seed-drill", file: "scenarios/seed/seed-drill.yaml", sha256 }],
+  });
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, "results.json"), JSON.stringify(file));
   const journal = runs.flatMap((r) => [
-    { t: 1, wall: "2026-11-26T09:36:39.239Z", run: r.index, type: "run-start", scenario: r.scenario, tool: r.tool, settings: {}, target: "local", repeat: r.repeat },
-    { t: 2, wall: "2026-11-26T09:36:40.239Z", run: r.index, type: "tool-call", kind: "backup", label: "duplicity-full", command: "duplicity full", exitCode: 0, signal: null, timedOut: false, startT: 1, endT: 2, durationMs: 1, peakRssBytes: null, cpuMs: null, stdoutPath: r.toolCalls[0]!.stdoutLog, stderrPath: r.toolCalls[0]!.stderrLog },
+    {
+      t: 1,
+      wall: "2026-11-26T09:36:39.239Z",
+      run: r.index,
+      type: "run-start",
+      scenario: r.scenario,
+      tool: r.tool,
+      settings: {},
+      target: "local",
+      repeat: r.repeat,
+    },
+    {
+      t: 2,
+      wall: "2026-11-26T09:36:40.239Z",
+      run: r.index,
+      type: "tool-call",
+      kind: "backup",
+      label: "duplicity-full",
+      command: "duplicity full",
+      exitCode: 0,
+      signal: null,
+      timedOut: false,
+      startT: 1,
+      endT: 2,
+      durationMs: 1,
+      peakRssBytes: null,
+      cpuMs: null,
+      stdoutPath: r.toolCalls[0]!.stdoutLog,
+      stderrPath: r.toolCalls[0]!.stderrLog,
+    },
   ]);
   await writeFile(join(dir, "journal.jsonl"), journal.map((e) => JSON.stringify(e)).join("\n") + "\n");
   for (const r of runs) {
@@ -60,11 +91,21 @@ describe("drdrill merge", () => {
     expect(merged.results.map((r) => r.metrics.rtoMs)).toEqual(rto);
     expect(merged.summary).toMatchObject({ runs: 4, passed: 4, failed: 0 });
     // p50 over all four runs (1.5 s), not each shard's own
-    expect(merged.results[0]!.objectives).toEqual([{ metric: "rtoMs", threshold: "p50 < 2s", value: 1400, passed: true }]);
+    expect(merged.results[0]!.objectives).toEqual([
+      { metric: "rtoMs", threshold: "p50 < 2s", value: 1400, passed: true },
+    ]);
     expect(await readdir(join(out, "logs"))).toEqual(["run-001", "run-002", "run-003", "run-004"]);
     expect(await readFile(join(out, "logs/run-004/003-duplicity-full.stdout.log"), "utf8")).toBe("log of run 4\n");
-    const journal = (await readFile(join(out, "journal.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l));
-    expect(journal.filter((e) => e.type === "run-start").map((e) => e.run).sort()).toEqual([0, 1, 2, 3]);
+    const journal = (await readFile(join(out, "journal.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(
+      journal
+        .filter((e) => e.type === "run-start")
+        .map((e) => e.run)
+        .sort(),
+    ).toEqual([0, 1, 2, 3]);
     for (const f of ["report.md", "index.html", "junit.xml"]) expect((await readdir(out)).includes(f), f).toBe(true);
     expect(await readFile(join(out, "index.html"), "utf8")).toContain("All 4 run(s) ended as expected");
   });

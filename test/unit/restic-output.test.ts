@@ -1,7 +1,12 @@
 // restic 0.14 output readers, on samples captured from real runs (test/fixtures/tools).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseResticProgress, parseResticSnapshots, parseResticSummary, resticSnapshotId } from "../../harness/tools/restic-output.ts";
+import {
+  parseResticProgress,
+  parseResticSnapshots,
+  parseResticSummary,
+  resticSnapshotId,
+} from "../../harness/tools/restic-output.ts";
 
 const sample = (name: string) => readFileSync(new URL(`../fixtures/tools/${name}`, import.meta.url), "utf8");
 

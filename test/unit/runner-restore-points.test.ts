@@ -22,7 +22,12 @@ describe("the recovery point of every run", () => {
     const { result } = await drill(CHAIN("latest"), {});
     expect(result.outcome, result.reason).toBe("recovered");
     const rp = result.recoveryPoint;
-    expect(rp).toMatchObject({ asked: "latest", backup: { number: 4, of: 4, kind: "incremental" }, fallback: null, identicalShare: 1 });
+    expect(rp).toMatchObject({
+      asked: "latest",
+      backup: { number: 4, of: 4, kind: "incremental" },
+      fallback: null,
+      identicalShare: 1,
+    });
     expect(rp.backup!.toolId).toMatch(/^0004-/);
     expect(rp.attempts).toEqual([expect.objectContaining({ backup: 4, verdict: "restored", placed: true })]);
     // The writer wrote during the last load (120 ms at 20 ms): those records were lost, and counted.
@@ -38,8 +43,14 @@ describe("the recovery point of every run", () => {
     const { result } = await drill(CHAIN("latest"), { restore: ["fail"] });
     expect(result.outcome).toBe("detected");
     expect(result.reason).toMatch(/fake-restore: fake restore: damaged/);
-    expect(result.recoveryPoint).toMatchObject({ backup: null, writesLost: null, writesLostUnknown: "nothing was restored" });
-    expect(result.recoveryPoint.attempts).toEqual([expect.objectContaining({ backup: 4, verdict: "damaged", placed: false, said: expect.stringMatching(/damaged/) })]);
+    expect(result.recoveryPoint).toMatchObject({
+      backup: null,
+      writesLost: null,
+      writesLostUnknown: "nothing was restored",
+    });
+    expect(result.recoveryPoint.attempts).toEqual([
+      expect.objectContaining({ backup: 4, verdict: "damaged", placed: false, said: expect.stringMatching(/damaged/) }),
+    ]);
   });
 
   it("newest-restorable: the newest reports damage, the one before restores; recovered, with the fallback and what it cost", async () => {
@@ -48,8 +59,15 @@ describe("the recovery point of every run", () => {
     expect(result.outcome, result.reason).toBe("recovered");
     expect(result.reason).toMatch(/manifest of backup 3 of 4 .*backup 4 failed: fake-restore: fake restore: damaged/);
     const rp = result.recoveryPoint;
-    expect(rp).toMatchObject({ asked: "newest-restorable", backup: { number: 3, of: 4 }, fallback: { failedPoints: [4] } });
-    expect(rp.attempts.map((a) => [a.backup, a.verdict, a.placed])).toEqual([[4, "damaged", false], [3, "restored", true]]);
+    expect(rp).toMatchObject({
+      asked: "newest-restorable",
+      backup: { number: 3, of: 4 },
+      fallback: { failedPoints: [4] },
+    });
+    expect(rp.attempts.map((a) => [a.backup, a.verdict, a.placed])).toEqual([
+      [4, "damaged", false],
+      [3, "restored", true],
+    ]);
     expect(rp.fallback!.extraRpoMs).toBeGreaterThanOrEqual(60);
     // An older point loses more writes than the newest would have.
     expect(rp.writesLost).toBeGreaterThan(latest.writesLost!);
@@ -91,7 +109,14 @@ describe("the recovery point of every run", () => {
   it("a drill that stopped before any restore still carries the recovery point fields, unknown", async () => {
     const { result } = await drill(CHAIN("latest"), { backup: ["fail"] });
     expect(result.outcome).toBe("failed");
-    expect(result.recoveryPoint).toMatchObject({ asked: null, backup: null, ageAtDisasterMs: null, writesLost: null, attempts: [], fallback: null });
+    expect(result.recoveryPoint).toMatchObject({
+      asked: null,
+      backup: null,
+      ageAtDisasterMs: null,
+      writesLost: null,
+      attempts: [],
+      fallback: null,
+    });
     expect(result.recoveryPoint.writesLostUnknown).toBeTruthy();
   });
 });

@@ -73,13 +73,20 @@ describe("the run loop, with a fake tool and a fake target", () => {
   });
 
   it("a restore stalled on a full disk is killed by the harness, which says so", async () => {
-    const { result } = await drill(`  - backup: full\n  - fault: { disk-full: { stalledFor: 100ms } }\n  - restore: latest`, { restore: ["stall"] }, { stopped: 0, smallFree: 0 });
+    const { result } = await drill(
+      `  - backup: full\n  - fault: { disk-full: { stalledFor: 100ms } }\n  - restore: latest`,
+      { restore: ["stall"] },
+      { stopped: 0, smallFree: 0 },
+    );
     expect(result.outcome, result.reason).toBe("detected");
     expect(result.reason).toMatch(/harness: restore stalled 100ms on a full filesystem/);
   });
 
   it("no snapshot at the asked time is a failed drill, not an environment error", async () => {
-    const { result } = await drill(`  - backup: full\n  - fault: { delete-path: { path: . } }\n  - restore: { at: "2001-01-01T00:00:00Z" }`, { restore: ["no-snapshot"] });
+    const { result } = await drill(
+      `  - backup: full\n  - fault: { delete-path: { path: . } }\n  - restore: { at: "2001-01-01T00:00:00Z" }`,
+      { restore: ["no-snapshot"] },
+    );
     expect(result.outcome).toBe("failed");
     expect(result.reason).toMatch(/no snapshot at or before/);
   });
@@ -90,7 +97,10 @@ describe("the run loop, with a fake tool and a fake target", () => {
   });
 
   it("a restore that exits 0 and leaves a file out is silent corruption", async () => {
-    const { result } = await drill(`  - backup: full\n  - fault: { delete-path: { path: . } }\n  - fault: { delete-archive-volume: {} }\n  - restore: latest`, {});
+    const { result } = await drill(
+      `  - backup: full\n  - fault: { delete-path: { path: . } }\n  - fault: { delete-archive-volume: {} }\n  - restore: latest`,
+      {},
+    );
     expect(result.outcome).toBe("silent-corruption");
     expect(result.verification?.mismatches.map((m) => m.kind)).toContain("missing");
   });

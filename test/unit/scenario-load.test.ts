@@ -64,7 +64,10 @@ describe("scenario loading", () => {
   });
 
   it("refuses a restore before any backup and a bad objective", () => {
-    const issues = issuesOf("s.yaml", "name: x\ntools: [duplicity]\nsteps:\n  - restore: latest\nobjectives: { rto: '< soon' }\n");
+    const issues = issuesOf(
+      "s.yaml",
+      "name: x\ntools: [duplicity]\nsteps:\n  - restore: latest\nobjectives: { rto: '< soon' }\n",
+    );
     expect(issues.map((i) => i.path)).toEqual(["steps[0].restore", "objectives.rto"]);
   });
 
@@ -72,7 +75,14 @@ describe("scenario loading", () => {
     const s = parseScenario("s.yaml", base.replace("PATH", "."));
     expect(s.expected).toEqual(["recovered"]);
     expect(s.scenario.mode).toBe("cold");
-    expect(s.scenario.tools[0]).toEqual({ duplicity: { encryption: "gpg-symmetric", passphrase: { env: "DRDRILL_PASSPHRASE" }, volsize: 200, compression: "default" } });
+    expect(s.scenario.tools[0]).toEqual({
+      duplicity: {
+        encryption: "gpg-symmetric",
+        passphrase: { env: "DRDRILL_PASSPHRASE" },
+        volsize: 200,
+        compression: "default",
+      },
+    });
   });
 
   it("refuses a replicator that needs a standby node on a target that cannot start one, naming the line", () => {
@@ -96,6 +106,8 @@ steps:
     expect(cold[0]!.message).toMatch(/replicates a running database: set mode: hot/);
     // a file mirror on the lab would fail over to a folder, not to a node that runs MicroStack
     const files = issuesOf("standby.yaml", `target: lab\n${text.replace("mariadb-replication", "lsyncd")}`);
-    expect(files.map((i) => i.message)).toEqual([expect.stringMatching(/use a replicator that keeps one \(mariadb-replication\)/)]);
+    expect(files.map((i) => i.message)).toEqual([
+      expect.stringMatching(/use a replicator that keeps one \(mariadb-replication\)/),
+    ]);
   });
 });

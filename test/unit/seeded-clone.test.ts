@@ -16,7 +16,11 @@ const exec = () => new LocalExecutor(tmpdir(), new SecretStore());
 async function tree(dir: string): Promise<void> {
   await mkdir(join(dir, "src/sub"), { recursive: true });
   await mkdir(join(dir, "etc"), { recursive: true });
-  for (let i = 0; i < 12; i++) await writeFile(join(dir, i % 2 ? "src/sub" : "src", `f${i}.c`), `int f${i}(void) { return ${i}; }\n`.repeat(50 + i));
+  for (let i = 0; i < 12; i++)
+    await writeFile(
+      join(dir, i % 2 ? "src/sub" : "src", `f${i}.c`),
+      `int f${i}(void) { return ${i}; }\n`.repeat(50 + i),
+    );
   await writeFile(join(dir, "etc/secret.conf"), "key = 1\n");
   await chmod(join(dir, "etc/secret.conf"), 0o600);
   await writeFile(join(dir, "top.txt"), "top\n");
@@ -26,7 +30,10 @@ async function tree(dir: string): Promise<void> {
   await utimes(dir, new Date("2010-01-01T00:00:00Z"), new Date("2010-01-01T00:00:00Z"));
 }
 
-const manifest = async (dir: string, opts: Parameters<ReturnType<typeof localDir>["manifest"]>[0] = {}): Promise<Manifest> => {
+const manifest = async (
+  dir: string,
+  opts: Parameters<ReturnType<typeof localDir>["manifest"]>[0] = {},
+): Promise<Manifest> => {
   const d = localDir(dir);
   try {
     return await d.manifest(opts);
@@ -62,7 +69,9 @@ describe("copying a tree to seed a run", () => {
     // Counted once, and known as linked: a pristine copy tells the copier so, and it looks no further.
     expect(await sizeOf(join(d, "from"))).toMatchObject({ files: 14, hardLinked: 1 });
     expect(await copyTree(exec(), join(d, "from"), join(d, "to"), { workers: 2 })).toBe("cp -a --reflink=auto");
-    expect(await copyTree(exec(), join(d, "from"), join(d, "told"), { workers: 2, hardLinks: true })).toBe("cp -a --reflink=auto");
+    expect(await copyTree(exec(), join(d, "from"), join(d, "told"), { workers: 2, hardLinks: true })).toBe(
+      "cp -a --reflink=auto",
+    );
     for (const to of ["to", "told"]) {
       const m = await manifest(join(d, to));
       expect(m.entries["src/f0.c"]!.hardlinkOf ?? m.entries["etc/f0-again.c"]!.hardlinkOf).toBeDefined();
@@ -79,7 +88,8 @@ describe("a clone's manifest with the tree's hashes", () => {
     await tree(from);
     const full = await manifest(from);
     const known = new Map<string, KnownFile>();
-    for (const [rel, e] of Object.entries(full.entries)) if (e.type === "file") known.set(rel, { size: e.size, mtimeNs: e.mtimeNs, sha256: e.sha256! });
+    for (const [rel, e] of Object.entries(full.entries))
+      if (e.type === "file") known.set(rel, { size: e.size, mtimeNs: e.mtimeNs, sha256: e.sha256! });
     await copyTree(exec(), from, to, { workers: 2 });
     await writeFile(join(d, "seeded"), "");
     const unchangedBeforeCtimeNs = String((await stat(join(d, "seeded"), { bigint: true })).ctimeNs);
@@ -104,7 +114,10 @@ describe("a clone's manifest with the tree's hashes", () => {
     const m = await manifest(to, { seeded });
     const truth = await manifest(to);
     // Size and mtime are what the tree says: only the ctime tells the file changed.
-    expect([m.entries["src/f2.c"]!.size, m.entries["src/f2.c"]!.mtimeNs]).toEqual([known.get("src/f2.c")!.size, known.get("src/f2.c")!.mtimeNs]);
+    expect([m.entries["src/f2.c"]!.size, m.entries["src/f2.c"]!.mtimeNs]).toEqual([
+      known.get("src/f2.c")!.size,
+      known.get("src/f2.c")!.mtimeNs,
+    ]);
     expect(m.entries["src/f2.c"]!.sha256).toBe(truth.entries["src/f2.c"]!.sha256);
     expect(m.entries["src/new.c"]!.sha256).toBe(truth.entries["src/new.c"]!.sha256);
     expect(m.hashesReused).toBe(13);

@@ -13,16 +13,30 @@ describe("sshFailureReason", () => {
       "Host key for 172.17.0.2 has changed and you have requested strict checking.",
       "Host key verification failed.",
     ].join("\n");
-    expect(sshFailureReason(log, ctx)).toBe("its host key changed: it does not match the key pinned in /run/ssh/h.known_hosts (host key verification failed)");
+    expect(sshFailureReason(log, ctx)).toBe(
+      "its host key changed: it does not match the key pinned in /run/ssh/h.known_hosts (host key verification failed)",
+    );
   });
 
   it("tells an unknown host key, a refused key, a refused port and no route apart", () => {
-    expect(sshFailureReason("No ED25519 host key is known for 172.17.0.2 and you have requested strict checking.\nHost key verification failed.\n", ctx))
-      .toMatch(/^its host key is unknown: not in \/run\/ssh\/h.known_hosts/);
-    expect(sshFailureReason("root@172.17.0.2: Permission denied (publickey).\n", ctx)).toBe("it refused the key /run/ssh/id_ed25519 (Permission denied (publickey).)");
-    expect(sshFailureReason("ssh: connect to host 172.17.0.2 port 22: Connection refused\n", ctx)).toMatch(/^connection refused: no sshd answers on port 22/);
-    expect(sshFailureReason("ssh: connect to host 172.17.0.250 port 22: No route to host\n", ctx)).toMatch(/^cannot reach it \(ssh: connect to host/);
-    expect(sshFailureReason("ssh: Could not resolve hostname nowhere.invalid: Name or service not known\n", ctx)).toMatch(/^unknown host name/);
+    expect(
+      sshFailureReason(
+        "No ED25519 host key is known for 172.17.0.2 and you have requested strict checking.\nHost key verification failed.\n",
+        ctx,
+      ),
+    ).toMatch(/^its host key is unknown: not in \/run\/ssh\/h.known_hosts/);
+    expect(sshFailureReason("root@172.17.0.2: Permission denied (publickey).\n", ctx)).toBe(
+      "it refused the key /run/ssh/id_ed25519 (Permission denied (publickey).)",
+    );
+    expect(sshFailureReason("ssh: connect to host 172.17.0.2 port 22: Connection refused\n", ctx)).toMatch(
+      /^connection refused: no sshd answers on port 22/,
+    );
+    expect(sshFailureReason("ssh: connect to host 172.17.0.250 port 22: No route to host\n", ctx)).toMatch(
+      /^cannot reach it \(ssh: connect to host/,
+    );
+    expect(
+      sshFailureReason("ssh: Could not resolve hostname nowhere.invalid: Name or service not known\n", ctx),
+    ).toMatch(/^unknown host name/);
   });
 
   it("falls back to ssh's last line, on one line", () => {

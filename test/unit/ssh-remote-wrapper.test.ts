@@ -10,23 +10,53 @@ import { launchArgv, WRAPPER_SCRIPT } from "../../harness/ssh/remote-wrapper.ts"
 import { wrapperMarks } from "../../harness/ssh/wrapper-marks.ts";
 import { tmp } from "../helpers/tmp.ts";
 
-async function launch(opts: { env?: Record<string, string>; input?: string; cwd?: string; command: string; args: string[] }) {
+async function launch(opts: {
+  env?: Record<string, string>;
+  input?: string;
+  cwd?: string;
+  command: string;
+  args: string[];
+}) {
   const ctl = await tmp("drdrill-wrapper-");
   const wrapper = join(ctl, "wrapper");
   await writeFile(wrapper, WRAPPER_SCRIPT);
   const [cmd, ...args] = launchArgv(wrapper, ctl, "t1", opts.cwd, opts.command, opts.args);
-  const r = await execa(cmd!, args, { input: encodeEnvHeader(opts.env) + (opts.input ?? ""), reject: false, encoding: "utf8", stripFinalNewline: false });
+  const r = await execa(cmd!, args, {
+    input: encodeEnvHeader(opts.env) + (opts.input ?? ""),
+    reject: false,
+    encoding: "utf8",
+    stripFinalNewline: false,
+  });
   const groups: number[] = [];
   const marks = wrapperMarks((g) => groups.push(g));
   const stderr = marks.push(String(r.stderr));
-  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: stderr + marks.end().rest, stats: marks.end().stats, groups };
+  return {
+    exitCode: r.exitCode,
+    stdout: String(r.stdout),
+    stderr: stderr + marks.end().rest,
+    stats: marks.end().stats,
+    groups,
+  };
 }
 
 describe("remote wrapper", () => {
   it("exports every variable of the header exactly, awkward values included, and passes the input on", async () => {
-    const env = { PLAIN: "value", SPACED: "a  b", LINES: "one\ntwo\n\n", QUOTES: `it's "$HOME" \`id\` \\n`, EQ: "=a=b=", UTF: "pässwörd ✓", EMPTY: "" };
+    const env = {
+      PLAIN: "value",
+      SPACED: "a  b",
+      LINES: "one\ntwo\n\n",
+      QUOTES: `it's "$HOME" \`id\` \\n`,
+      EQ: "=a=b=",
+      UTF: "pässwörd ✓",
+      EMPTY: "",
+    };
     const names = Object.keys(env);
-    const r = await launch({ env, input: "first\nsecond", command: "bash", args: ["-c", 'for n in "$@"; do printf "%s\\0" "${!n}"; done; cat', "x", ...names] });
+    const r = await launch({
+      env,
+      input: "first\nsecond",
+      command: "bash",
+      args: ["-c", 'for n in "$@"; do printf "%s\\0" "${!n}"; done; cat', "x", ...names],
+    });
     expect(r.exitCode, r.stderr).toBe(0);
     const values = r.stdout.split("\0");
     expect(values.slice(0, names.length)).toEqual(Object.values(env));
@@ -35,7 +65,7 @@ describe("remote wrapper", () => {
 
   it("runs in the asked folder, in a group of its own, and returns the command's exit code and stats", async () => {
     const dir = await tmp();
-    const r = await launch({ cwd: dir, command: "sh", args: ["-c", 'pwd; ps -o pgid= -p $$; echo oops >&2; exit 7'] });
+    const r = await launch({ cwd: dir, command: "sh", args: ["-c", "pwd; ps -o pgid= -p $$; echo oops >&2; exit 7"] });
     expect(r.exitCode).toBe(7);
     const [pwd, pgid] = r.stdout.trim().split("\n");
     expect(pwd).toBe(dir);

@@ -11,7 +11,15 @@ describe("parseSshUrl", () => {
   });
 
   it("refuses what ssh could not use, saying what is expected", () => {
-    for (const bad of ["drill@10.0.0.5", "ssh://", "ssh://user@", "ssh://a:b@host", "ssh://host:port", "ssh://host/path", "sftp://host"]) {
+    for (const bad of [
+      "drill@10.0.0.5",
+      "ssh://",
+      "ssh://user@",
+      "ssh://a:b@host",
+      "ssh://host:port",
+      "ssh://host/path",
+      "sftp://host",
+    ]) {
       expect(() => parseSshUrl(bad), bad).toThrow(/expected ssh:\/\/\[user@\]host\[:port\]/);
     }
     expect(() => parseSshUrl("ssh://host:70000")).toThrow(/port 70000 is not in 1-65535/);

@@ -1,6 +1,15 @@
 // Statistics of repeated runs on hand-built samples: centre, spread, MAD outliers, spread warnings.
 import { describe as group, expect, it } from "vitest";
-import { describe, mean, median, medianAbsoluteDeviation, modifiedZScores, outlierIndices, spreadWarnings, standardDeviation } from "../../harness/metrics/statistics.ts";
+import {
+  describe,
+  mean,
+  median,
+  medianAbsoluteDeviation,
+  modifiedZScores,
+  outlierIndices,
+  spreadWarnings,
+  standardDeviation,
+} from "../../harness/metrics/statistics.ts";
 
 group("centre and spread", () => {
   it("median of odd and even samples, unsorted", () => {

@@ -20,10 +20,18 @@ const BLOB = PUB.split(" ")[1]!;
 describe("kernel command line", () => {
   it("carries the run's public key without spaces or comment, the init, the lab mode and the readiness bound", () => {
     const line = buildKernelCmdline({ publicKey: PUB, lab: "fresh", readySeconds: 1500 });
-    expect(line.split(" ")).toEqual(expect.arrayContaining([
-      "console=ttyS0", "root=/dev/vda", "rw", "init=/usr/local/sbin/drdrill-vm-init", "panic=-1",
-      `drdrill.authkey=ssh-ed25519:${BLOB}`, "drdrill.lab=fresh", "drdrill.ready=1500",
-    ]));
+    expect(line.split(" ")).toEqual(
+      expect.arrayContaining([
+        "console=ttyS0",
+        "root=/dev/vda",
+        "rw",
+        "init=/usr/local/sbin/drdrill-vm-init",
+        "panic=-1",
+        `drdrill.authkey=ssh-ed25519:${BLOB}`,
+        "drdrill.lab=fresh",
+        "drdrill.ready=1500",
+      ]),
+    );
     expect(line).not.toContain("drdrill-run");
     expect(buildKernelCmdline({ publicKey: PUB })).toContain("drdrill.lab=baked drdrill.ready=180");
   });
@@ -38,16 +46,22 @@ describe("kernel command line", () => {
 
 describe("KVM probe cache key", () => {
   it("names kernel release, CPU model and qemu version, whitespace-normalised", () => {
-    expect(probeCacheKey({ kernelRelease: "6.1.0-28-amd64", cpuModel: "AMD  EPYC 7B13\t64-Core", qemuVersion: "7.2.22" })).toBe("6.1.0-28-amd64 | AMD EPYC 7B13 64-Core | qemu 7.2.22");
+    expect(
+      probeCacheKey({ kernelRelease: "6.1.0-28-amd64", cpuModel: "AMD  EPYC 7B13\t64-Core", qemuVersion: "7.2.22" }),
+    ).toBe("6.1.0-28-amd64 | AMD EPYC 7B13 64-Core | qemu 7.2.22");
     const a = probeCacheKey({ kernelRelease: "6.1", cpuModel: "x", qemuVersion: "7.2.22" });
     expect(probeCacheKey({ kernelRelease: "6.1", cpuModel: "x", qemuVersion: "8.0.0" })).not.toBe(a);
     expect(probeCacheKey({ kernelRelease: "6.2", cpuModel: "x", qemuVersion: "7.2.22" })).not.toBe(a);
   });
 
   it("reads qemu's version line and /proc/cpuinfo", () => {
-    expect(parseQemuVersion("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright ...")).toBe("7.2.22");
+    expect(parseQemuVersion("QEMU emulator version 7.2.22 (Debian 1:7.2+dfsg-7+deb12u18+b3)\nCopyright ...")).toBe(
+      "7.2.22",
+    );
     expect(parseQemuVersion("")).toBe("unknown");
-    expect(cpuModelFromCpuinfo("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t: fpu\n")).toBe("AMD EPYC");
+    expect(
+      cpuModelFromCpuinfo("processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC\nflags\t: fpu\n"),
+    ).toBe("AMD EPYC");
   });
 });
 
@@ -68,12 +82,20 @@ describe("console log", () => {
 
   it("finds the lab's first READY or FAILED line", () => {
     expect(labStatusLine(boot)).toBeNull();
-    expect(labStatusLine(`${boot}\nMICROSTACK-LAB READY (baked state, 446 s)\n`)).toEqual({ ready: true, line: "MICROSTACK-LAB READY (baked state, 446 s)" });
-    expect(labStatusLine(`${boot}\nMICROSTACK-LAB FAILED (baked state)\nService Startup`)).toEqual({ ready: false, line: "MICROSTACK-LAB FAILED (baked state)" });
+    expect(labStatusLine(`${boot}\nMICROSTACK-LAB READY (baked state, 446 s)\n`)).toEqual({
+      ready: true,
+      line: "MICROSTACK-LAB READY (baked state, 446 s)",
+    });
+    expect(labStatusLine(`${boot}\nMICROSTACK-LAB FAILED (baked state)\nService Startup`)).toEqual({
+      ready: false,
+      line: "MICROSTACK-LAB FAILED (baked state)",
+    });
   });
 
   it("tells when the probe's kernel got to its root mount", () => {
-    expect(probeReachedRootMount('[ 2.1] VFS: Cannot open root device "drdrill-kvm-probe" or unknown-block(0,0): error -6')).toBe(true);
+    expect(
+      probeReachedRootMount('[ 2.1] VFS: Cannot open root device "drdrill-kvm-probe" or unknown-block(0,0): error -6'),
+    ).toBe(true);
     expect(probeReachedRootMount("[ 2.2] Kernel panic - not syncing: VFS: Unable to mount root fs")).toBe(true);
     expect(probeReachedRootMount("[ 0.0] Linux version 6.1.0-57-amd64")).toBe(false);
   });
@@ -85,14 +107,29 @@ describe("console log", () => {
 });
 
 describe("qemu's command line", () => {
-  const base = { cpus: 2, memoryMb: 3072, kernel: "/c/vmlinuz", initrd: "/c/initrd.img", cmdline: "console=ttyS0", overlay: "/runs/a,b/overlay.qcow2", sshPort: 40123, consoleLog: "/runs/console.log", pidFile: "/runs/qemu.pid" };
+  const base = {
+    cpus: 2,
+    memoryMb: 3072,
+    kernel: "/c/vmlinuz",
+    initrd: "/c/initrd.img",
+    cmdline: "console=ttyS0",
+    overlay: "/runs/a,b/overlay.qcow2",
+    sshPort: 40123,
+    consoleLog: "/runs/console.log",
+    pidFile: "/runs/qemu.pid",
+  };
 
   it("forwards only SSH, on 127.0.0.1, to the guest's port 22; the disk is the run's overlay", () => {
     const args = vmQemuArgs({ ...base, accel: "tcg" });
     expect(args.join(" ")).toContain("-accel tcg,thread=multi -smp 2 -m 3072");
-    expect(args.filter((a) => a.includes("hostfwd"))).toEqual(["user,id=net0,ipv6=off,hostfwd=tcp:127.0.0.1:40123-:22"]);
+    expect(args.filter((a) => a.includes("hostfwd"))).toEqual([
+      "user,id=net0,ipv6=off,hostfwd=tcp:127.0.0.1:40123-:22",
+    ]);
     expect(args).toContain("file=/runs/a,,b/overlay.qcow2,if=virtio,format=qcow2,discard=unmap");
-    expect(args.slice(args.indexOf("-serial"), args.indexOf("-serial") + 2)).toEqual(["-serial", "file:/runs/console.log"]);
+    expect(args.slice(args.indexOf("-serial"), args.indexOf("-serial") + 2)).toEqual([
+      "-serial",
+      "file:/runs/console.log",
+    ]);
     expect(args.slice(args.indexOf("-pidfile"), args.indexOf("-pidfile") + 2)).toEqual(["-pidfile", "/runs/qemu.pid"]);
     expect(args).toContain("-no-reboot");
   });
@@ -109,8 +146,24 @@ describe("qemu's command line", () => {
 describe("ssh access", () => {
   it("pins the host key for [127.0.0.1]:PORT and keeps strict checking and batch mode", () => {
     expect(knownHostsLine("127.0.0.1", 40123, `ssh-ed25519 ${BLOB}`)).toBe(`[127.0.0.1]:40123 ssh-ed25519 ${BLOB}\n`);
-    const args = sshArgs({ sshHost: "127.0.0.1", sshPort: 40123, user: "root", identityFile: "/r/id_ed25519", knownHostsFile: "/r/known_hosts" }, ["true"]);
-    expect(args).toEqual(expect.arrayContaining(["StrictHostKeyChecking=yes", "BatchMode=yes", "UserKnownHostsFile=/r/known_hosts", "IdentitiesOnly=yes"]));
+    const args = sshArgs(
+      {
+        sshHost: "127.0.0.1",
+        sshPort: 40123,
+        user: "root",
+        identityFile: "/r/id_ed25519",
+        knownHostsFile: "/r/known_hosts",
+      },
+      ["true"],
+    );
+    expect(args).toEqual(
+      expect.arrayContaining([
+        "StrictHostKeyChecking=yes",
+        "BatchMode=yes",
+        "UserKnownHostsFile=/r/known_hosts",
+        "IdentitiesOnly=yes",
+      ]),
+    );
     expect(args.slice(-2)).toEqual(["root@127.0.0.1", "true"]);
   });
 });
@@ -145,7 +198,9 @@ describe("VM image", () => {
     const same = await copy();
     await writeFile(join(same, "README.md"), "docs do not change the image\n");
     expect((await vmRecipeRefs({ recipeDir: same, labImage, cacheRoot: "/c" })).hash).toBe(a.hash);
-    expect((await vmRecipeRefs({ labImage: "drdrill/microstack-lab:ffffffffffff", cacheRoot: "/c" })).hash).not.toBe(a.hash);
+    expect((await vmRecipeRefs({ labImage: "drdrill/microstack-lab:ffffffffffff", cacheRoot: "/c" })).hash).not.toBe(
+      a.hash,
+    );
     const content = await copy();
     await writeFile(join(content, "image", "initramfs-modules"), "virtio_blk\n");
     expect((await vmRecipeRefs({ recipeDir: content, labImage, cacheRoot: "/c" })).hash).not.toBe(a.hash);

@@ -74,7 +74,10 @@ export class DockerExecutor implements CommandExecutor {
     if (pgid === null) return false;
     if (!(await c.procs.killGroup(pgid, signal))) {
       // not allowed from the host (rootless, say): ask the container to do it
-      await execa("docker", ["exec", c.name, "kill", `-${signal.replace(/^SIG/, "")}`, "--", `-${pgid}`], { reject: false, stdin: "ignore" });
+      await execa("docker", ["exec", c.name, "kill", `-${signal.replace(/^SIG/, "")}`, "--", `-${pgid}`], {
+        reject: false,
+        stdin: "ignore",
+      });
     }
     return true;
   }
@@ -89,16 +92,40 @@ export class DockerExecutor implements CommandExecutor {
     const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
-    const env: Record<string, string> = { ...spec.env, DRDRILL_PID_FILE: join(this.ctl.exec, files.pid), DRDRILL_TIMES_FILE: join(this.ctl.exec, files.times) };
+    const env: Record<string, string> = {
+      ...spec.env,
+      DRDRILL_PID_FILE: join(this.ctl.exec, files.pid),
+      DRDRILL_TIMES_FILE: join(this.ctl.exec, files.times),
+    };
     const envFlags = Object.keys(env).flatMap((k) => ["-e", k]);
-    const args = ["exec", ...(spec.input !== undefined ? ["-i"] : []), ...envFlags, ...(spec.cwd ? ["-w", spec.cwd] : []), c.name, "sh", "-c", LAUNCH, WRAPPER, "drdrill-wrap", spec.command, ...spec.args];
+    const args = [
+      "exec",
+      ...(spec.input !== undefined ? ["-i"] : []),
+      ...envFlags,
+      ...(spec.cwd ? ["-w", spec.cwd] : []),
+      c.name,
+      "sh",
+      "-c",
+      LAUNCH,
+      WRAPPER,
+      "drdrill-wrap",
+      spec.command,
+      ...spec.args,
+    ];
     const pidFile = join(this.ctl.host, files.pid);
     const timesFile = join(this.ctl.host, files.times);
 
     const startedAt = new Date().toISOString();
     const startMs = monoMs();
     const stdin = spec.input !== undefined ? { input: spec.input } : { stdin: "ignore" as const };
-    const child = execa("docker", args, { env, detached: true, reject: false, ...stdin, buffer: false, encoding: "utf8" });
+    const child = execa("docker", args, {
+      env,
+      detached: true,
+      reject: false,
+      ...stdin,
+      buffer: false,
+      encoding: "utf8",
+    });
     const clientPid = child.pid;
     if (clientPid !== undefined) trackGroup(clientPid);
     let done = false;
@@ -128,15 +155,19 @@ export class DockerExecutor implements CommandExecutor {
     let timedOut = false;
     const timers: NodeJS.Timeout[] = [];
     if (spec.timeoutMs) {
-      timers.push(setTimeout(() => {
-        timedOut = true;
-        void this.#killInner(c, pidFile, "SIGTERM");
-        timers.push(setTimeout(() => {
-          void this.#killInner(c, pidFile, "SIGKILL");
-          // the client should end with its command; if not, end it too
-          timers.push(setTimeout(() => clientPid !== undefined && killGroup(clientPid, "SIGKILL"), 2000));
-        }, KILL_GRACE_MS));
-      }, spec.timeoutMs));
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          void this.#killInner(c, pidFile, "SIGTERM");
+          timers.push(
+            setTimeout(() => {
+              void this.#killInner(c, pidFile, "SIGKILL");
+              // the client should end with its command; if not, end it too
+              timers.push(setTimeout(() => clientPid !== undefined && killGroup(clientPid, "SIGKILL"), 2000));
+            }, KILL_GRACE_MS),
+          );
+        }, spec.timeoutMs),
+      );
     }
 
     const res = await child;
@@ -154,7 +185,24 @@ export class DockerExecutor implements CommandExecutor {
     await Promise.all([rm(timesFile, { force: true }), rm(pidFile, { force: true })]);
     const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
 
-    const shown = this.secrets.redact(`docker exec ${Object.keys(spec.env ?? {}).map((k) => `-e ${k} `).join("")}${shellQuote(c.name)} ${displayCommand(spec.command, spec.args)}`);
-    return commandResult({ spec, shown, res, timedOut, startedAt, startMs, endMs, base, stdout, stderr, peakRssBytes, cpuMs });
+    const shown = this.secrets.redact(
+      `docker exec ${Object.keys(spec.env ?? {})
+        .map((k) => `-e ${k} `)
+        .join("")}${shellQuote(c.name)} ${displayCommand(spec.command, spec.args)}`,
+    );
+    return commandResult({
+      spec,
+      shown,
+      res,
+      timedOut,
+      startedAt,
+      startMs,
+      endMs,
+      base,
+      stdout,
+      stderr,
+      peakRssBytes,
+      cpuMs,
+    });
   }
 }

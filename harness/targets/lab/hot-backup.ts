@@ -15,8 +15,15 @@ const PREPARE = [
 ].join("\n");
 
 export async function prepareHotCopy(exec: CommandExecutor): Promise<void> {
-  const r = await exec.run({ label: "lab-mariabackup", command: "bash", args: ["-c", PREPARE], env: { SNAP_COMMON }, timeoutMs: 10 * 60_000 });
-  if (r.failed) throw new Error(`hot backup: mariabackup failed (${r.stderr.trim().split("\n").at(-1) ?? `exit ${r.exitCode}`})`);
+  const r = await exec.run({
+    label: "lab-mariabackup",
+    command: "bash",
+    args: ["-c", PREPARE],
+    env: { SNAP_COMMON },
+    timeoutMs: 10 * 60_000,
+  });
+  if (r.failed)
+    throw new Error(`hot backup: mariabackup failed (${r.stderr.trim().split("\n").at(-1) ?? `exit ${r.exitCode}`})`);
 }
 
 /** After a restore in hot mode: the consistent copy becomes the datadir. Returns whether it did. */

@@ -14,7 +14,19 @@ import { SNAP_COMMON } from "../../lab/names.ts";
 import { removeOrphans } from "../../lab/labels.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import type { StartedSite } from "../../site/site.ts";
-import type { DatasetSpec, Standby, SmallFilesystem, HealthResult, LoadSurvivor, SeedResult as TargetSeedResult, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
+import type {
+  DatasetSpec,
+  Standby,
+  SmallFilesystem,
+  HealthResult,
+  LoadSurvivor,
+  SeedResult as TargetSeedResult,
+  Staging,
+  StartedTarget,
+  Target,
+  TargetOptions,
+  TargetPaths,
+} from "../target.ts";
 import { DockerExecutor } from "./docker-executor.ts";
 import { prepareHotCopy, useHotCopy } from "./hot-backup.ts";
 import { LOAD_TABLE_SQL, LoadWriter } from "./load-writer.ts";
@@ -88,22 +100,48 @@ class StartedLabTarget implements StartedTarget {
 
   /** A line in the target's own log (logs/run-N/lab-target.log): what it did to the lab, when. */
   async note(text: string): Promise<void> {
-    await appendFile(join(this.opts.logDir, "lab-target.log"), `${new Date().toISOString()} ${this.opts.secrets.redact(text)}\n`);
+    await appendFile(
+      join(this.opts.logDir, "lab-target.log"),
+      `${new Date().toISOString()} ${this.opts.secrets.redact(text)}\n`,
+    );
   }
 
   async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<TargetSeedResult> {
-    if (dataset.copyFrom) throw new EnvironmentError("the lab target is seeded through the OpenStack API; dataset.copyFrom is not supported");
-    const table = await this.exec.run({ label: "lab-load-table", command: "microstack.mysql", args: ["-e", LOAD_TABLE_SQL], timeoutMs: 60_000 });
+    if (dataset.copyFrom)
+      throw new EnvironmentError(
+        "the lab target is seeded through the OpenStack API; dataset.copyFrom is not supported",
+      );
+    const table = await this.exec.run({
+      label: "lab-load-table",
+      command: "microstack.mysql",
+      args: ["-e", LOAD_TABLE_SQL],
+      timeoutMs: 60_000,
+    });
     if (table.failed) throw new Error(`creating the load writer's table failed: ${table.stderr.trim()}`);
-    this.#seeded = await runSeed(this.exec, this.#bin.exec, { sizeBytes: dataset.sizeBytes, seed: dataset.seed, projects: this.settings.projects }, onProgress);
+    this.#seeded = await runSeed(
+      this.exec,
+      this.#bin.exec,
+      { sizeBytes: dataset.sizeBytes, seed: dataset.seed, projects: this.settings.projects },
+      onProgress,
+    );
     this.#oldToken = await this.#issueToken();
-    await this.note(`seeded ${this.#seeded.projects.length} projects, ${this.#seeded.users.length} users, ${this.#seeded.images.length} images (${this.#seeded.bytes} bytes); issued the pre-disaster token`);
-    return { bytes: this.#seeded.bytes, files: this.#seeded.images.length, method: "seeded through the OpenStack API (projects, users, Glance images)" };
+    await this.note(
+      `seeded ${this.#seeded.projects.length} projects, ${this.#seeded.users.length} users, ${this.#seeded.images.length} images (${this.#seeded.bytes} bytes); issued the pre-disaster token`,
+    );
+    return {
+      bytes: this.#seeded.bytes,
+      files: this.#seeded.images.length,
+      method: "seeded through the OpenStack API (projects, users, Glance images)",
+    };
   }
 
   /** A Keystone token, read without logging it and kept as a secret (redacted everywhere). */
   async #issueToken(): Promise<string> {
-    const r = await execa("docker", ["exec", this.#node.exec.name, "microstack.openstack", "token", "issue", "-f", "value", "-c", "id"], { reject: false, stdin: "ignore", encoding: "utf8" });
+    const r = await execa(
+      "docker",
+      ["exec", this.#node.exec.name, "microstack.openstack", "token", "issue", "-f", "value", "-c", "id"],
+      { reject: false, stdin: "ignore", encoding: "utf8" },
+    );
     const token = String(r.stdout ?? "").trim();
     if (r.exitCode !== 0 || !token) throw new Error("openstack token issue failed after seeding");
     this.opts.secrets.add(token);
@@ -116,16 +154,29 @@ class StartedLabTarget implements StartedTarget {
 
   async quiesce(): Promise<void> {
     await this.#writer.stop(this.#node.exec);
-    const r = await this.exec.run({ label: "lab-snap-stop", command: "snap", args: ["stop", "microstack"], timeoutMs: 180_000 });
+    const r = await this.exec.run({
+      label: "lab-snap-stop",
+      command: "snap",
+      args: ["stop", "microstack"],
+      timeoutMs: 180_000,
+    });
     this.#up = false;
-    if (r.failed) await this.note(`snap stop microstack: exit ${r.exitCode} (${r.stderr.trim().split("\n").at(-1) ?? ""})`);
+    if (r.failed)
+      await this.note(`snap stop microstack: exit ${r.exitCode} (${r.stderr.trim().split("\n").at(-1) ?? ""})`);
   }
 
   async resume(): Promise<void> {
-    const r = await this.exec.run({ label: "lab-snap-start", command: "snap", args: ["start", "microstack"], timeoutMs: 300_000 });
+    const r = await this.exec.run({
+      label: "lab-snap-start",
+      command: "snap",
+      args: ["start", "microstack"],
+      timeoutMs: 300_000,
+    });
     this.#up = true;
     // A failed start after a bad restore is the drill's result, not the harness's error: health says it.
-    this.#startError = r.failed ? `snap start microstack failed: ${r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`}` : null;
+    this.#startError = r.failed
+      ? `snap start microstack failed: ${r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`}`
+      : null;
     if (!r.failed && this.#seeded) await this.#writer.start(this.#node.exec);
   }
 
@@ -135,12 +186,18 @@ class StartedLabTarget implements StartedTarget {
     // after a restore; in between (services back after a cold backup, nothing restored) Glance's
     // records suffice, so the downtime measured is not the time it takes to download the dataset.
     const download = !this.#seedChecked || this.#restored;
-    const a = await runHealth(this.exec, this.#bin.exec, { expect: this.#seeded ? { ...this.#seeded, loadTable: true } : null, oldToken: this.#oldToken, waitS: HEALTH_WAIT_S, download });
+    const a = await runHealth(this.exec, this.#bin.exec, {
+      expect: this.#seeded ? { ...this.#seeded, loadTable: true } : null,
+      oldToken: this.#oldToken,
+      waitS: HEALTH_WAIT_S,
+      download,
+    });
     if (a.ok) this.#seedChecked = true;
     if (!this.#swapped) return { ok: a.ok, detail: a.detail };
     const before = this.#freshNodeOldToken;
     const proof = `fresh node: the pre-disaster token got HTTP ${before ?? "?"} before the restore`;
-    if (before === 200) return { ok: false, detail: `${proof}, so the node was not fresh and the restore proves nothing; ${a.detail}` };
+    if (before === 200)
+      return { ok: false, detail: `${proof}, so the node was not fresh and the restore proves nothing; ${a.detail}` };
     return { ok: a.ok, detail: `${a.detail}; ${proof}` };
   }
 
@@ -150,7 +207,12 @@ class StartedLabTarget implements StartedTarget {
 
   async loadSurvivor(): Promise<LoadSurvivor> {
     // Only the database is needed to read it; `snap start microstack` brings up the rest.
-    const r = await this.exec.run({ label: "lab-start-mysqld", command: "snap", args: ["start", "microstack.mysqld"], timeoutMs: 180_000 });
+    const r = await this.exec.run({
+      label: "lab-start-mysqld",
+      command: "snap",
+      args: ["start", "microstack.mysqld"],
+      timeoutMs: 180_000,
+    });
     if (r.failed) return { newestWallMs: null, newestSeq: null };
     return LoadWriter.newest(this.exec);
   }
@@ -163,7 +225,10 @@ class StartedLabTarget implements StartedTarget {
   async staging(on?: SmallFilesystem): Promise<Staging> {
     // A fault's own filesystem (disk-full's small tmpfs) mounted on the host after the container
     // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
-    if (on) throw new EnvironmentError(`the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`);
+    if (on)
+      throw new EnvironmentError(
+        `the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`,
+      );
     if ((this.settings.restoreOnto !== "same-node" || this.#lost) && !this.#swapped) await this.#replaceNode();
     const id = ++this.#staging;
     const dir = `staging-${id}`;
@@ -182,12 +247,25 @@ class StartedLabTarget implements StartedTarget {
     // Only what the operator at the other site has: the repository's address, its key, the passphrase.
     for (const [name, f] of this.#toolFiles) await this.putToolFile(name, f.content, f.mode);
     const atSite = this.settings.restoreOnto === "site";
-    if (atSite && !this.#siteContainer) throw new EnvironmentError("restoreOnto: site needs the scenario's destination: site");
-    this.#node = await startNode({ runDir: this.root, dataDir: join(this.root, "common"), fresh: true, ...(atSite ? { networkMode: `container:${this.#siteContainer}` } : {}) });
+    if (atSite && !this.#siteContainer)
+      throw new EnvironmentError("restoreOnto: site needs the scenario's destination: site");
+    this.#node = await startNode({
+      runDir: this.root,
+      dataDir: join(this.root, "common"),
+      fresh: true,
+      ...(atSite ? { networkMode: `container:${this.#siteContainer}` } : {}),
+    });
     this.exec.use(this.#node.exec);
     this.#swapped = true;
-    await this.note(`fresh node ${this.#node.container.name}${atSite ? ` at site B (in ${this.#siteContainer}'s network)` : ""}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`);
-    const probe = await runHealth(this.exec, this.#bin.exec, { expect: null, oldToken: this.#oldToken, waitS: 30, only: "old-token" });
+    await this.note(
+      `fresh node ${this.#node.container.name}${atSite ? ` at site B (in ${this.#siteContainer}'s network)` : ""}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`,
+    );
+    const probe = await runHealth(this.exec, this.#bin.exec, {
+      expect: null,
+      oldToken: this.#oldToken,
+      waitS: 30,
+      only: "old-token",
+    });
     this.#freshNodeOldToken = typeof probe.checks.oldToken === "number" ? probe.checks.oldToken : null;
     await this.note(`fresh node, before the restore: pre-disaster token -> HTTP ${this.#freshNodeOldToken ?? "?"}`);
     await this.quiesce();
@@ -220,8 +298,15 @@ class StartedLabTarget implements StartedTarget {
 
   /** Site loss: the node's container is killed (every process at once, mid-write), not stopped. */
   async crash(): Promise<void> {
-    const r = await execa("docker", ["kill", "--signal", "KILL", this.#node.container.name], { reject: false, stdin: "ignore", encoding: "utf8" });
-    if (r.exitCode !== 0) throw new Error(`docker kill ${this.#node.container.name} failed: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`);
+    const r = await execa("docker", ["kill", "--signal", "KILL", this.#node.container.name], {
+      reject: false,
+      stdin: "ignore",
+      encoding: "utf8",
+    });
+    if (r.exitCode !== 0)
+      throw new Error(
+        `docker kill ${this.#node.container.name} failed: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`,
+      );
     this.#up = false;
     this.#lost = true;
     await this.note(`node lost: killed ${this.#node.container.name} (SIGKILL to every process in it)`);
@@ -251,7 +336,13 @@ class StartedLabTarget implements StartedTarget {
       restoreOnto: this.settings.restoreOnto,
       manifestExcludes: this.manifestExcludes.length > 0 ? this.manifestExcludes.join(", ") : "none",
       ...(this.#swapped ? { freshNodeOldTokenBefore: String(this.#freshNodeOldToken) } : {}),
-      ...(this.opts.mode === "hot" ? { hotCopy: this.#hotCopyUsed ? "mariabackup copy used after restore" : "mariabackup copy taken before each backup" } : {}),
+      ...(this.opts.mode === "hot"
+        ? {
+            hotCopy: this.#hotCopyUsed
+              ? "mariabackup copy used after restore"
+              : "mariabackup copy taken before each backup",
+          }
+        : {}),
     };
   }
 
@@ -267,7 +358,8 @@ class StartedLabTarget implements StartedTarget {
 
 export const labTarget: Target = {
   name: "lab",
-  description: "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
+  description:
+    "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
   settings: labSettings,
   // Each run has its own container (named after the process and a counter) and its own folders.
   parallelRuns: true,
@@ -275,15 +367,23 @@ export const labTarget: Target = {
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const settings = labSettings.parse(opts.settings ?? {});
     const root = join(opts.workDir, "target");
-    for (const d of ["common", "repo", "tool", "bin", "ctl", "scratch"]) await mkdir(join(root, d), { recursive: true });
+    for (const d of ["common", "repo", "tool", "bin", "ctl", "scratch"])
+      await mkdir(join(root, d), { recursive: true });
     for (const f of await readdir(SCRIPTS)) {
       await copyFile(join(SCRIPTS, f), join(root, "bin", f));
       await chmod(join(root, "bin", f), 0o755);
     }
     await removeOrphans();
-    const node = await startNode({ runDir: root, dataDir: join(root, "common"), fresh: false, ...(opts.standbyWanted ? { replication: "primary" as const } : {}) });
+    const node = await startNode({
+      runDir: root,
+      dataDir: join(root, "common"),
+      fresh: false,
+      ...(opts.standbyWanted ? { replication: "primary" as const } : {}),
+    });
     const t = new StartedLabTarget(root, node, opts, settings);
-    await t.note(`started ${node.container.name} from ${node.container.image}: ${node.container.readyLine} after ${Math.round(node.container.readyMs)} ms`);
+    await t.note(
+      `started ${node.container.name} from ${node.container.image}: ${node.container.readyLine} after ${Math.round(node.container.readyMs)} ms`,
+    );
     return t;
   },
 };

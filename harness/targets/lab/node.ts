@@ -16,7 +16,13 @@ export interface LabNode {
   fresh: boolean;
 }
 
-export async function startNode(opts: { runDir: string; dataDir: string; fresh: boolean; replication?: "primary" | "standby"; networkMode?: string }): Promise<LabNode> {
+export async function startNode(opts: {
+  runDir: string;
+  dataDir: string;
+  fresh: boolean;
+  replication?: "primary" | "standby";
+  networkMode?: string;
+}): Promise<LabNode> {
   const container = await startLabContainer({
     role: "target",
     fresh: opts.fresh,

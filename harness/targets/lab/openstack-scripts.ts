@@ -21,7 +21,10 @@ export interface SeedResult {
 const WITH_ADMIN_RC = `set -a; . "$SNAP_COMMON/etc/microstack.rc"; set +a; exec python3 "$0"`;
 
 function answer<T>(r: CommandResult, tag: string): T | null {
-  const line = r.stdout.split("\n").reverse().find((l) => l.startsWith(`${tag} `));
+  const line = r.stdout
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith(`${tag} `));
   return line ? (JSON.parse(line.slice(tag.length + 1)) as T) : null;
 }
 
@@ -40,7 +43,11 @@ export async function runSeed(
     label: "lab-seed",
     command: "bash",
     args: ["-c", WITH_ADMIN_RC, `${bin}/seed.py`],
-    env: { DRDRILL_SIZE_BYTES: String(opts.sizeBytes), DRDRILL_SEED: String(opts.seed), DRDRILL_PROJECTS: String(opts.projects) },
+    env: {
+      DRDRILL_SIZE_BYTES: String(opts.sizeBytes),
+      DRDRILL_SEED: String(opts.seed),
+      DRDRILL_PROJECTS: String(opts.projects),
+    },
     // Glance takes the images at ~20-60 MB/s here; allow a slow machine 2 MB/s.
     timeoutMs: 120_000 + (opts.sizeBytes / 2_000_000) * 1000,
     onOutput: (stream, text) => {
@@ -61,7 +68,13 @@ export interface HealthAnswer extends HealthResult {
 export async function runHealth(
   exec: CommandExecutor,
   bin: string,
-  opts: { expect: (SeedResult & { loadTable: boolean }) | null; oldToken: string | null; waitS: number; download?: boolean; only?: "old-token" },
+  opts: {
+    expect: (SeedResult & { loadTable: boolean }) | null;
+    oldToken: string | null;
+    waitS: number;
+    download?: boolean;
+    only?: "old-token";
+  },
 ): Promise<HealthAnswer> {
   const r = await exec.run({
     label: opts.only ? "lab-old-token" : "lab-health",

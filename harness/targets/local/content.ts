@@ -20,7 +20,7 @@ function text(bytes: (n: number) => Buffer, n: number): Buffer {
   let o = 0;
   let i = 0;
   while (o < n) {
-    const ts = 1_700_000_000 + r.readUInt32LE(i % (r.length - 4)) % 30_000_000;
+    const ts = 1_700_000_000 + (r.readUInt32LE(i % (r.length - 4)) % 30_000_000);
     o += out.write(`${ts}.${(r[(i + 4) % r.length]! * 3907) % 1_000_000} `, o, "latin1");
     const words = 6 + (r[i % r.length]! & 7);
     for (let k = 0; k < words && o < n + 64; k++) {

@@ -13,7 +13,12 @@ const SIX_HOURS = 6 * 3_600_000;
  * Copies the contents of `from` into `to` (created, or an existing empty folder); returns how.
  * `hardLinks`: whether the tree has files with several names, when the caller knows (else looked up).
  */
-export async function copyTree(exec: CommandExecutor, from: string, to: string, opts: { workers?: number; hardLinks?: boolean | undefined } = {}): Promise<string> {
+export async function copyTree(
+  exec: CommandExecutor,
+  from: string,
+  to: string,
+  opts: { workers?: number; hardLinks?: boolean | undefined } = {},
+): Promise<string> {
   const workers = opts.workers ?? availableParallelism();
   const names = workers > 1 ? await readdir(from).catch(() => []) : [];
   if (names.length < 2 || (opts.hardLinks ?? (await hasHardLinks(exec, from)))) {
@@ -35,7 +40,13 @@ export async function copyTree(exec: CommandExecutor, from: string, to: string, 
   const r = await exec.run({
     label: "copy-tree",
     command: "sh",
-    args: ["-c", 'chown --reference="$1" -- "$2" 2>/dev/null; chmod --reference="$1" -- "$2" && touch -r "$1" -- "$2"', "copy-tree", from, to],
+    args: [
+      "-c",
+      'chown --reference="$1" -- "$2" 2>/dev/null; chmod --reference="$1" -- "$2" && touch -r "$1" -- "$2"',
+      "copy-tree",
+      from,
+      to,
+    ],
     log: false,
   });
   if (r.failed) throw new Error(`copying ${from} to ${to} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
@@ -44,11 +55,20 @@ export async function copyTree(exec: CommandExecutor, from: string, to: string, 
 
 async function cp(exec: CommandExecutor, args: string[]): Promise<void> {
   const r = await exec.run({ label: "copy-tree", command: "cp", args, log: false, timeoutMs: SIX_HOURS });
-  if (r.failed) throw new Error(`copying failed (cp ${args.slice(-3).join(" ")}): ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`);
+  if (r.failed)
+    throw new Error(
+      `copying failed (cp ${args.slice(-3).join(" ")}): ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`,
+    );
 }
 
 /** Whether a regular file of the tree has more than one name (split copies would not keep the link). */
 async function hasHardLinks(exec: CommandExecutor, dir: string): Promise<boolean> {
-  const r = await exec.run({ label: "copy-tree", command: "find", args: [dir, "-type", "f", "-links", "+1", "-print", "-quit"], log: false, timeoutMs: SIX_HOURS });
+  const r = await exec.run({
+    label: "copy-tree",
+    command: "find",
+    args: [dir, "-type", "f", "-links", "+1", "-print", "-quit"],
+    log: false,
+    timeoutMs: SIX_HOURS,
+  });
   return r.failed || r.stdout.trim() !== "";
 }

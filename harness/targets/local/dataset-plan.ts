@@ -47,7 +47,15 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
   const entries: PlanEntry[] = [];
   const dir = (rel: string, mode = 0o755) => entries.push({ kind: "dir", rel, mode });
   const file = (rel: string, size: number, mix: Mix, mode = 0o644, owner?: [number, number], xattr?: string) =>
-    entries.push({ kind: "file", rel, size: Math.max(0, Math.floor(size)), mix, mode, ...(owner ? { owner } : {}), ...(xattr ? { xattr } : {}) });
+    entries.push({
+      kind: "file",
+      rel,
+      size: Math.max(0, Math.floor(size)),
+      mix,
+      mode,
+      ...(owner ? { owner } : {}),
+      ...(xattr ? { xattr } : {}),
+    });
   const TEXT: Mix = { text: 1 };
 
   // etc/: rendered service configuration, like MicroStack's templates.
@@ -55,7 +63,13 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
   for (const svc of SERVICES) {
     dir(`etc/${svc}`);
     dir(`etc/${svc}/${svc}.conf.d`);
-    for (let i = 0; i < intBetween(rng, 3, 7); i++) file(`etc/${svc}/${svc}.conf.d/${String(i * 10).padStart(2, "0")}-${pick(rng, ["database", "keystone", "rabbitmq", "logging", "paths", "workers"])}-${i}.conf`, intBetween(rng, 300, 6000), TEXT, 0o640);
+    for (let i = 0; i < intBetween(rng, 3, 7); i++)
+      file(
+        `etc/${svc}/${svc}.conf.d/${String(i * 10).padStart(2, "0")}-${pick(rng, ["database", "keystone", "rabbitmq", "logging", "paths", "workers"])}-${i}.conf`,
+        intBetween(rng, 300, 6000),
+        TEXT,
+        0o640,
+      );
     dir(`etc/${svc}/uwsgi`);
     file(`etc/${svc}/uwsgi/snap`, intBetween(rng, 200, 900), TEXT);
     entries.push({ kind: "symlink", rel: `etc/${svc}/${svc}.conf`, target: `${svc}.conf.d` });
@@ -94,13 +108,28 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
   for (const db of dbs) dir(`lib/mysql/${db}`, 0o700);
   split(rng, Math.floor(budget * 0.1), tables).forEach((size, i) => {
     const db = dbs[i % dbs.length]!;
-    file(`lib/mysql/${db}/t${String(i).padStart(3, "0")}_${pick(rng, ["instances", "tokens", "images", "ports", "allocations", "users"])}.ibd`, size, { low: 70, text: 20, random: 10 }, 0o660, MYSQL);
+    file(
+      `lib/mysql/${db}/t${String(i).padStart(3, "0")}_${pick(rng, ["instances", "tokens", "images", "ports", "allocations", "users"])}.ibd`,
+      size,
+      { low: 70, text: 20, random: 10 },
+      0o660,
+      MYSQL,
+    );
   });
   dir("lib/mysql-files", 0o700);
 
   dir("lib/images", 0o750);
   const imgs = [uuid(rng), uuid(rng), uuid(rng)];
-  split(rng, Math.floor(budget * 0.4), 3).forEach((size, i) => file(`lib/images/${imgs[i]}`, size, { random: 80, zero: 5, low: 15 }, 0o640, GLANCE, i === 0 ? "user.glance.checksum" : undefined));
+  split(rng, Math.floor(budget * 0.4), 3).forEach((size, i) =>
+    file(
+      `lib/images/${imgs[i]}`,
+      size,
+      { random: 80, zero: 5, low: 15 },
+      0o640,
+      GLANCE,
+      i === 0 ? "user.glance.checksum" : undefined,
+    ),
+  );
 
   dir("lib/instances");
   for (const [i, size] of split(rng, Math.floor(budget * 0.15), 2).entries()) {
@@ -114,7 +143,13 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
   dir("lib/rabbitmq/mnesia", 0o750);
   dir("lib/rabbitmq/mnesia/rabbit@localhost", 0o750);
   split(rng, Math.floor(budget * 0.03), 20).forEach((size, i) =>
-    file(`lib/rabbitmq/mnesia/rabbit@localhost/${pick(rng, ["rabbit_queue", "rabbit_exchange", "rabbit_durable_route", "msg_store"])}_${i}.DCD`, size, { random: 30, text: 40, low: 30 }, 0o640, RABBIT),
+    file(
+      `lib/rabbitmq/mnesia/rabbit@localhost/${pick(rng, ["rabbit_queue", "rabbit_exchange", "rabbit_durable_route", "msg_store"])}_${i}.DCD`,
+      size,
+      { random: 30, text: 40, low: 30 },
+      0o640,
+      RABBIT,
+    ),
   );
   file("lib/rabbitmq/.erlang.cookie", 20, { random: 1 }, 0o400, RABBIT);
 
@@ -131,7 +166,10 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
 
   // What remains of the budget goes into the largest image, so the tree holds exactly sizeBytes.
   const planned = entries.reduce((s, e) => s + (e.kind === "file" ? e.size : 0), 0);
-  const biggest = entries.find((e) => e.kind === "file" && e.rel === `lib/images/${imgs[0]}`) as Extract<PlanEntry, { kind: "file" }>;
+  const biggest = entries.find((e) => e.kind === "file" && e.rel === `lib/images/${imgs[0]}`) as Extract<
+    PlanEntry,
+    { kind: "file" }
+  >;
   biggest.size = Math.max(0, biggest.size + (sizeBytes - planned));
 
   dir("images");

@@ -20,12 +20,18 @@ function chooser(mix: Mix, seed: string): () => ContentKind {
   };
 }
 
-async function writeFile(path: string, size: number, mix: Mix, seed: string, onBytes: (n: number) => void): Promise<void> {
+async function writeFile(
+  path: string,
+  size: number,
+  mix: Mix,
+  seed: string,
+  onBytes: (n: number) => void,
+): Promise<void> {
   const bytes = createByteStream(seed);
   const nextKind = chooser(mix, `${seed}:mix`);
   const fh = await open(path, "w");
   try {
-    for (let left = size; left > 0; ) {
+    for (let left = size; left > 0;) {
       const n = Math.min(CHUNK, left);
       await fh.write(chunk(nextKind(), bytes, n));
       left -= n;
@@ -49,7 +55,12 @@ export interface GenerateResult {
 }
 
 /** Fills `root` (created if missing) with the dataset for (sizeBytes, seed). */
-export async function generateDataset(root: string, sizeBytes: number, seed: number, onProgress?: (bytes: number) => void): Promise<GenerateResult> {
+export async function generateDataset(
+  root: string,
+  sizeBytes: number,
+  seed: number,
+  onProgress?: (bytes: number) => void,
+): Promise<GenerateResult> {
   const plan = planDataset(sizeBytes, seed);
   const isRoot = process.getuid?.() === 0;
   const setfattr = await hasCommand("setfattr");

@@ -13,7 +13,17 @@ import { trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import type { SeededFiles } from "../../model/manifest.ts";
 import { addLease, dropLease } from "../../util/leases.ts";
-import type { DatasetSpec, SmallFilesystem, HealthResult, LoadSurvivor, SeedResult, Staging, StartedTarget, Target, TargetOptions } from "../target.ts";
+import type {
+  DatasetSpec,
+  SmallFilesystem,
+  HealthResult,
+  LoadSurvivor,
+  SeedResult,
+  Staging,
+  StartedTarget,
+  Target,
+  TargetOptions,
+} from "../target.ts";
 import { copyTree } from "./copy-tree.ts";
 import { generateDataset } from "./generator.ts";
 import { readLoadRecords } from "./load-writer.ts";
@@ -66,10 +76,19 @@ class StartedLocalTarget implements StartedTarget {
         // ctime is earlier has not changed since (the kernel moves ctime on every change).
         const marker = join(this.root, "seeded");
         await writeFile(marker, "");
-        this.seededFiles = { known: dataset.pristine.known, unchangedBeforeCtimeNs: String((await stat(marker, { bigint: true })).ctimeNs) };
+        this.seededFiles = {
+          known: dataset.pristine.known,
+          unchangedBeforeCtimeNs: String((await stat(marker, { bigint: true })).ctimeNs),
+        };
       }
       const { bytes, files } = dataset.pristine ?? (await this.data.size());
-      return { bytes, files, method: dataset.copyFrom ? `${how} of ${dataset.copyFrom}` : `${how} of the pristine copy (${dataset.pristine!.madeBy})` };
+      return {
+        bytes,
+        files,
+        method: dataset.copyFrom
+          ? `${how} of ${dataset.copyFrom}`
+          : `${how} of the pristine copy (${dataset.pristine!.madeBy})`,
+      };
     }
     const g = await generateDataset(this.paths.data, dataset.sizeBytes, dataset.seed, onProgress);
     return { bytes: g.bytes, files: g.files, method: "generated" };
@@ -85,10 +104,14 @@ class StartedLocalTarget implements StartedTarget {
     const tsx = import.meta.resolve("tsx");
     this.#resumedAtWall = Date.now();
     // The writer watches this process and ends with it, even when drdrill is killed hard.
-    const child = spawn(process.execPath, ["--import", tsx, script, join(this.paths.data, LOAD_FILE), String(WRITE_INTERVAL_MS), String(process.pid)], {
-      detached: true,
-      stdio: "ignore",
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", tsx, script, join(this.paths.data, LOAD_FILE), String(WRITE_INTERVAL_MS), String(process.pid)],
+      {
+        detached: true,
+        stdio: "ignore",
+      },
+    );
     if (child.pid) {
       trackGroup(child.pid);
       await addLease(this.opts.runName, { kind: "process-group", id: String(child.pid), what: "local load writer" });
@@ -178,7 +201,11 @@ class StartedLocalTarget implements StartedTarget {
     if (process.getuid?.() !== 0) throw new EnvironmentError("disk-full needs root to mount a size-limited tmpfs");
     const mnt = join(this.root, `small-fs-${++this.#mounts}`);
     await mkdir(mnt, { recursive: true });
-    const r = await this.exec.run({ label: "mount-tmpfs", command: "mount", args: ["-t", "tmpfs", "-o", `size=${Math.ceil(bytes / 4096) * 4096},mode=0755`, "drdrill-disk-full", mnt] });
+    const r = await this.exec.run({
+      label: "mount-tmpfs",
+      command: "mount",
+      args: ["-t", "tmpfs", "-o", `size=${Math.ceil(bytes / 4096) * 4096},mode=0755`, "drdrill-disk-full", mnt],
+    });
     if (r.failed) throw new EnvironmentError(`disk-full: mount of a tmpfs failed: ${r.stderr.trim()}`);
     await addLease(this.opts.runName, { kind: "mount", id: mnt, what: "disk-full tmpfs" });
     let mounted = true;

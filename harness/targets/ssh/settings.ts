@@ -6,9 +6,40 @@ import { posix } from "node:path";
 import { z } from "zod";
 
 /** Folders a drill must never empty or restore over (the folder itself or anything above or below it). */
-export const SYSTEM_DIRS = ["/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/root", "/run", "/sbin", "/sys", "/usr", "/var/lib/dpkg", "/var/lib/apt", "/var/log"];
+export const SYSTEM_DIRS = [
+  "/bin",
+  "/boot",
+  "/dev",
+  "/etc",
+  "/home",
+  "/lib",
+  "/lib32",
+  "/lib64",
+  "/libx32",
+  "/proc",
+  "/root",
+  "/run",
+  "/sbin",
+  "/sys",
+  "/usr",
+  "/var/lib/dpkg",
+  "/var/lib/apt",
+  "/var/log",
+];
 /** Folders that may hold others' data but are not data directories themselves. */
-export const NEVER_THEMSELVES = ["/", "/var", "/var/lib", "/var/snap", "/opt", "/srv", "/tmp", "/var/tmp", "/mnt", "/media", "/snap"];
+export const NEVER_THEMSELVES = [
+  "/",
+  "/var",
+  "/var/lib",
+  "/var/snap",
+  "/opt",
+  "/srv",
+  "/tmp",
+  "/var/tmp",
+  "/mnt",
+  "/media",
+  "/snap",
+];
 
 export const SNAP_COMMON = "/var/snap/microstack/common";
 
@@ -18,11 +49,15 @@ const inside = (p: string, dir: string) => p === dir || p.startsWith(`${dir}/`);
 export function dataDirProblem(dataDir: string, allowed?: string[]): string | undefined {
   if (!dataDir.startsWith("/")) return `"${dataDir}" is not an absolute path`;
   const p = posix.normalize(dataDir).replace(/\/+$/, "") || "/";
-  if (p !== dataDir.replace(/\/+$/, "") && dataDir !== "/") return `"${dataDir}" is not a plain path (write it without "." or "..")`;
-  if (NEVER_THEMSELVES.includes(p)) return `"${p}" is not a data directory a drill may delete and restore (it holds everything under it)`;
+  if (p !== dataDir.replace(/\/+$/, "") && dataDir !== "/")
+    return `"${dataDir}" is not a plain path (write it without "." or "..")`;
+  if (NEVER_THEMSELVES.includes(p))
+    return `"${p}" is not a data directory a drill may delete and restore (it holds everything under it)`;
   const sys = SYSTEM_DIRS.find((d) => inside(p, d) || inside(d, p));
-  if (sys) return `"${p}" is ${inside(p, sys) ? "inside" : "above"} the system folder ${sys}: a drill deletes and restores its data directory`;
-  if (allowed && !allowed.some((a) => inside(p, posix.normalize(a)))) return `"${p}" is outside what the scenario allows (allowDataDirs: ${allowed.join(", ")})`;
+  if (sys)
+    return `"${p}" is ${inside(p, sys) ? "inside" : "above"} the system folder ${sys}: a drill deletes and restores its data directory`;
+  if (allowed && !allowed.some((a) => inside(p, posix.normalize(a))))
+    return `"${p}" is outside what the scenario allows (allowDataDirs: ${allowed.join(", ")})`;
   return undefined;
 }
 
@@ -30,24 +65,47 @@ const command = z.string().min(1);
 
 export const sshSettings = z
   .object({
-    host: z.string().min(1).optional().describe("Host name or ~/.ssh/config alias (also: --target ssh://user@host:port)."),
+    host: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Host name or ~/.ssh/config alias (also: --target ssh://user@host:port)."),
     user: z.string().min(1).optional(),
     port: z.number().int().min(1).max(65535).optional(),
     identityFile: z.string().min(1).optional().describe("Private key (default: the user's ssh config and agent)."),
-    knownHostsFile: z.string().min(1).optional().describe("Pin host keys to this file (default: the user's known_hosts)."),
-    hostKey: z.enum(["strict", "accept-new"]).default("strict").describe("strict: an unknown host key is refused; accept-new: a first-seen key is added."),
+    knownHostsFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Pin host keys to this file (default: the user's known_hosts)."),
+    hostKey: z
+      .enum(["strict", "accept-new"])
+      .default("strict")
+      .describe("strict: an unknown host key is refused; accept-new: a first-seen key is added."),
     sudo: z.boolean().optional().describe("Run as root through sudo -n (default: when the login user is not root)."),
     dataDir: z.string().default(SNAP_COMMON).describe("The data directory on the host (MicroStack's $SNAP_COMMON)."),
-    allowDataDirs: z.array(z.string().startsWith("/")).min(1).optional().describe("Folders the data directory must lie in."),
-    workDir: z.string().startsWith("/").default("/var/tmp/drdrill").describe("drdrill's folder on the host: the run's backups, tool caches, control files."),
+    allowDataDirs: z
+      .array(z.string().startsWith("/"))
+      .min(1)
+      .optional()
+      .describe("Folders the data directory must lie in."),
+    workDir: z
+      .string()
+      .startsWith("/")
+      .default("/var/tmp/drdrill")
+      .describe("drdrill's folder on the host: the run's backups, tool caches, control files."),
     seed: z
       .enum(["auto", "existing", "generate"])
       .default("auto")
-      .describe("existing: drill the host's own data; generate: fill an empty data directory with the scenario's dataset; auto: generate when the folder is missing or empty."),
+      .describe(
+        "existing: drill the host's own data; generate: fill an empty data directory with the scenario's dataset; auto: generate when the folder is missing or empty.",
+      ),
     services: z
       .enum(["auto", "snap", "load-writer", "lab", "none"])
       .default("auto")
-      .describe("snap: snap stop|start microstack and openstack checks; load-writer: drdrill's own writer in the data; lab: the lab image's services; auto: snap when microstack is installed, else load-writer."),
+      .describe(
+        "snap: snap stop|start microstack and openstack checks; load-writer: drdrill's own writer in the data; lab: the lab image's services; auto: snap when microstack is installed, else load-writer.",
+      ),
     quiesce: command.default("snap stop microstack"),
     resume: command.default("snap start microstack"),
     health: command.default("microstack.openstack token issue -f value -c expires"),
@@ -56,7 +114,10 @@ export const sshSettings = z
   .superRefine((s, ctx) => {
     const why = dataDirProblem(s.dataDir, s.allowDataDirs);
     if (why) ctx.addIssue({ code: "custom", message: why, path: ["dataDir"] });
-    if (!why && (s.workDir === s.dataDir || s.workDir.startsWith(`${s.dataDir}/`) || s.dataDir.startsWith(`${s.workDir}/`))) {
+    if (
+      !why &&
+      (s.workDir === s.dataDir || s.workDir.startsWith(`${s.dataDir}/`) || s.dataDir.startsWith(`${s.workDir}/`))
+    ) {
       ctx.addIssue({ code: "custom", message: "workDir and dataDir must not contain each other", path: ["workDir"] });
     }
   });

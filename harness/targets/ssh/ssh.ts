@@ -8,7 +8,18 @@ import { ConfinedDir } from "../../agent/confined-dir.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import { parseSshUrl } from "../../ssh/target-url.ts";
 import { generateDataset } from "../local/generator.ts";
-import type { DatasetSpec, HealthResult, LoadSurvivor, SeedResult, SmallFilesystem, Staging, StartedTarget, Target, TargetOptions, TargetPaths } from "../target.ts";
+import type {
+  DatasetSpec,
+  HealthResult,
+  LoadSurvivor,
+  SeedResult,
+  SmallFilesystem,
+  Staging,
+  StartedTarget,
+  Target,
+  TargetOptions,
+  TargetPaths,
+} from "../target.ts";
 import { connectHost, type RemoteHost } from "../../ssh/remote-host.ts";
 import { noServices, snapServices, writerServices, type RemoteServices } from "../../ssh/remote-services.ts";
 import { sshSettings, type SshSettings } from "./settings.ts";
@@ -58,29 +69,48 @@ export class StartedSshTarget implements StartedTarget {
     if (services) return void (this.#services = services);
     let kind = this.settings.services;
     if (kind === "auto") {
-      const snap = await this.host.conn.run("sh", ["-c", "command -v snap >/dev/null && snap list microstack >/dev/null 2>&1"]);
+      const snap = await this.host.conn.run("sh", [
+        "-c",
+        "command -v snap >/dev/null && snap list microstack >/dev/null 2>&1",
+      ]);
       kind = snap.exitCode === 0 ? "snap" : "load-writer";
     }
-    if (kind === "lab") throw new EnvironmentError("services: lab is the vm target's (drdrill's own image); on another host choose snap, load-writer or none");
-    this.#services = kind === "snap" ? snapServices(this.host, this.settings) : kind === "load-writer" ? writerServices(this.host, this.data) : noServices();
+    if (kind === "lab")
+      throw new EnvironmentError(
+        "services: lab is the vm target's (drdrill's own image); on another host choose snap, load-writer or none",
+      );
+    this.#services =
+      kind === "snap"
+        ? snapServices(this.host, this.settings)
+        : kind === "load-writer"
+          ? writerServices(this.host, this.data)
+          : noServices();
   }
 
   async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<SeedResult> {
     // A host that has never held the data directory: its parent is made for the seeding (never the data).
-    if (this.settings.seed !== "existing") await this.host.sh('mkdir -p -- "$1"', [this.#parent.path], `making ${this.#parent.path}`);
+    if (this.settings.seed !== "existing")
+      await this.host.sh('mkdir -p -- "$1"', [this.#parent.path], `making ${this.#parent.path}`);
     const st = (await this.#parent.stat([this.#base]))[this.#base];
     if (st && "refused" in st) throw new EnvironmentError(`${this.settings.dataDir}: ${st.refused}`);
-    if (st && st.type !== "dir") throw new EnvironmentError(`${this.settings.dataDir} on ${this.host.conn.where} is a ${st.type}, not a folder`);
+    if (st && st.type !== "dir")
+      throw new EnvironmentError(`${this.settings.dataDir} on ${this.host.conn.where} is a ${st.type}, not a folder`);
     const empty = !st || (await this.data.size()).files === 0;
     const mode = this.settings.seed === "auto" ? (empty ? "generate" : "existing") : this.settings.seed;
     if (mode === "existing") {
-      if (!st) throw new EnvironmentError(`${this.settings.dataDir} does not exist on ${this.host.conn.where} (seed: existing)`);
+      if (!st)
+        throw new EnvironmentError(
+          `${this.settings.dataDir} does not exist on ${this.host.conn.where} (seed: existing)`,
+        );
       const size = await this.data.size();
       this.#seedMethod = "the host's own data (seed: existing)";
       return { bytes: size.bytes, files: size.files, method: this.#seedMethod };
     }
     // Never fill a data directory that holds data: only an empty or missing one is seeded.
-    if (!empty) throw new EnvironmentError(`${this.settings.dataDir} on ${this.host.conn.where} is not empty; drdrill seeds only an empty data directory (or set seed: existing to drill what is there)`);
+    if (!empty)
+      throw new EnvironmentError(
+        `${this.settings.dataDir} on ${this.host.conn.where} is not empty; drdrill seeds only an empty data directory (or set seed: existing to drill what is there)`,
+      );
     let from = dataset.pristine?.dir ?? dataset.copyFrom;
     let bytes = dataset.pristine?.bytes;
     let files = dataset.pristine?.files;
@@ -129,7 +159,12 @@ export class StartedSshTarget implements StartedTarget {
     }
     const name = this.#stagingName(id);
     await this.#parent.mkdir(name, { mode: 0o700 });
-    return { id, path: `${this.#parent.path}/${name}/${this.#base}`, dir: this.#parent.sub(name, "restore staging"), name: this.#base };
+    return {
+      id,
+      path: `${this.#parent.path}/${name}/${this.#base}`,
+      dir: this.#parent.sub(name, "restore staging"),
+      name: this.#base,
+    };
   }
 
   async replaceData(staging: Staging): Promise<void> {
@@ -137,7 +172,11 @@ export class StartedSshTarget implements StartedTarget {
     if (!staging.dir.path.endsWith(`/${name}`)) {
       // Restored onto another file system (disk-full's tmpfs): copied beside the data first.
       await this.#parent.mkdir(name, { mode: 0o700 });
-      await this.host.sh('cp -a -T -- "$1" "$2"', [staging.path, `${this.#parent.path}/${name}/${this.#base}`], "copying the restored tree back");
+      await this.host.sh(
+        'cp -a -T -- "$1" "$2"',
+        [staging.path, `${this.#parent.path}/${name}/${this.#base}`],
+        "copying the restored tree back",
+      );
     }
     await this.#parent.replace(`${name}/${this.#base}`, this.#base);
     await this.#parent.delete([name]);
@@ -151,7 +190,11 @@ export class StartedSshTarget implements StartedTarget {
 
   async smallFilesystem(bytes: number): Promise<SmallFilesystem> {
     const mnt = `${this.host.runDir}/small-fs-${++this.#mounts}`;
-    await this.host.sh('mkdir -p -- "$1" && mount -t tmpfs -o "size=$2,mode=0755" drdrill-disk-full "$1"', [mnt, String(Math.ceil(bytes / 4096) * 4096)], "mounting a size-limited tmpfs (disk-full)");
+    await this.host.sh(
+      'mkdir -p -- "$1" && mount -t tmpfs -o "size=$2,mode=0755" drdrill-disk-full "$1"',
+      [mnt, String(Math.ceil(bytes / 4096) * 4096)],
+      "mounting a size-limited tmpfs (disk-full)",
+    );
     const host = this.host;
     let mounted = true;
     return {
@@ -205,7 +248,10 @@ export function resolveSshSettings(raw: Record<string, unknown> | undefined, url
 }
 
 export async function startSsh(opts: TargetOptions, s: SshSettings, name = "ssh"): Promise<StartedSshTarget> {
-  if (!s.host) throw new EnvironmentError("the ssh target needs a host: --target ssh://user@host[:port], or targetSettings.ssh.host");
+  if (!s.host)
+    throw new EnvironmentError(
+      "the ssh target needs a host: --target ssh://user@host[:port], or targetSettings.ssh.host",
+    );
   const controlDir = join(opts.workDir, "ssh");
   await mkdir(controlDir, { recursive: true, mode: 0o700 });
   const host = await connectHost(
@@ -226,7 +272,8 @@ export async function startSsh(opts: TargetOptions, s: SshSettings, name = "ssh"
 
 export const sshTarget: Target = {
   name: "ssh",
-  description: "An existing host reached with the system's OpenSSH client (a real MicroStack node: snap stop|start microstack, $SNAP_COMMON).",
+  description:
+    "An existing host reached with the system's OpenSSH client (a real MicroStack node: snap stop|start microstack, $SNAP_COMMON).",
   settings: sshSettings as never,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const t = await startSsh(opts, resolveSshSettings(opts.settings, opts.url));

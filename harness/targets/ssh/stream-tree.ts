@@ -8,8 +8,13 @@ const UNPACK = `mkdir -p -- "$1" && cd -- "$1" && exec tar ${TAR_OPTS.map((o) =>
 
 export async function streamTree(conn: SshConnection, localDir: string, remoteDir: string): Promise<void> {
   const pack = execa("tar", ["-C", localDir, ...TAR_OPTS, "-cf", "-", "."], { reject: false });
-  const u = await pack.pipe("ssh", [...conn.clientArgs(), conn.commandLine("sh", ["-c", UNPACK, "untar", remoteDir])], { reject: false });
+  const u = await pack.pipe("ssh", [...conn.clientArgs(), conn.commandLine("sh", ["-c", UNPACK, "untar", remoteDir])], {
+    reject: false,
+  });
   const p = await pack;
   if (p.exitCode !== 0) throw new Error(`packing ${localDir} failed: ${String(p.stderr).trim()}`);
-  if (u.exitCode !== 0) throw new Error(`unpacking into ${remoteDir} on ${conn.where} failed: ${String(u.stderr).trim().split("\n").slice(-2).join(" / ")}`);
+  if (u.exitCode !== 0)
+    throw new Error(
+      `unpacking into ${remoteDir} on ${conn.where} failed: ${String(u.stderr).trim().split("\n").slice(-2).join(" / ")}`,
+    );
 }

@@ -35,7 +35,8 @@ export function vmLabServices(conn: SshConnection, opts: { healthWaitMs: number 
       let last = "";
       while (Date.now() < deadline) {
         const r = await run(TOKEN, 120_000).catch((e: Error) => ({ exitCode: 1, stdout: "", stderr: e.message }));
-        if (r.exitCode === 0 && r.stdout.trim() === "201") return { ok: true, detail: "Keystone issued a token through its API" };
+        if (r.exitCode === 0 && r.stdout.trim() === "201")
+          return { ok: true, detail: "Keystone issued a token through its API" };
         last = r.stderr.trim().split("\n").at(-1) ?? `HTTP ${r.stdout.trim()}`;
         await new Promise((res) => setTimeout(res, 5000));
       }

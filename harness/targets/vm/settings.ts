@@ -6,13 +6,18 @@ import { z } from "zod";
 
 export const vmSettings = z
   .object({
-    accel: z.enum(["auto", "kvm", "tcg"]).default("auto").describe("auto: KVM where a probe boot says it works (cached per machine), else emulated (TCG)."),
+    accel: z
+      .enum(["auto", "kvm", "tcg"])
+      .default("auto")
+      .describe("auto: KVM where a probe boot says it works (cached per machine), else emulated (TCG)."),
     memoryMb: z.number().int().min(1024).max(65536).default(3072),
     cpus: z.number().int().min(1).max(64).default(2),
     services: z
       .enum(["auto", "lab", "load-writer"])
       .default("auto")
-      .describe("lab: the lab's OpenStack services (snap stop|start microstack); load-writer: drdrill's writer in the data; auto: lab under KVM, load-writer when emulated."),
+      .describe(
+        "lab: the lab's OpenStack services (snap stop|start microstack); load-writer: drdrill's writer in the data; auto: lab under KVM, load-writer when emulated.",
+      ),
   })
   .strict();
 

@@ -20,7 +20,8 @@ export const EMULATED_WARNING = `VM timings are emulated (qemu TCG, no working K
 
 export const vmTarget: Target = {
   name: "vm",
-  description: "MicroStack in a qemu VM drdrill boots from an image built from the lab's recipe (KVM where it works, else emulated), drilled over SSH.",
+  description:
+    "MicroStack in a qemu VM drdrill boots from an image built from the lab's recipe (KVM where it works, else emulated), drilled over SSH.",
   settings: vmSettings as never,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const s = vmSettings.parse(opts.settings ?? {});
@@ -29,7 +30,14 @@ export const vmTarget: Target = {
     // The accelerator first (a probe boot, cached per machine): the lab's services take minutes to start emulated.
     const choice = await chooseAccel(requestedAccel(s.accel), image.kernel, say);
     const services = s.services === "auto" ? (choice.emulated ? "load-writer" : "lab") : s.services;
-    const started = await startVm({ runDir: join(opts.workDir, "vm"), memoryMb: s.memoryMb, cpus: s.cpus, accel: choice.accel, say, lab: services === "lab" ? "baked" : "off" });
+    const started = await startVm({
+      runDir: join(opts.workDir, "vm"),
+      memoryMb: s.memoryMb,
+      cpus: s.cpus,
+      accel: choice.accel,
+      say,
+      lab: services === "lab" ? "baked" : "off",
+    });
     try {
       let readyMs: number | null = null;
       if (services === "lab") readyMs = (await waitForLabReady(started)).bootToReadyMs;
@@ -43,7 +51,11 @@ export const vmTarget: Target = {
         services: "none",
       });
       const t = await startSsh(opts, ssh, "vm");
-      await t.chooseServices(services === "lab" ? vmLabServices(t.host.conn, { healthWaitMs: started.emulated ? 1_200_000 : 180_000 }) : writerServices(t.host, t.data));
+      await t.chooseServices(
+        services === "lab"
+          ? vmLabServices(t.host.conn, { healthWaitMs: started.emulated ? 1_200_000 : 180_000 })
+          : writerServices(t.host, t.data),
+      );
       if (started.emulated) opts.journal.emit("warning", { text: EMULATED_WARNING });
       const stopSsh = t.stop.bind(t);
       const describeSsh = t.describe.bind(t);
