@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { Agent } from "../../agent/agent.ts";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
 import { localAgent } from "../../agent/local-dir.ts";
-import { SNAP_COMMON } from "../../lab/names.ts";
-import { removeOrphans } from "../../lab/labels.ts";
+import { SNAP_COMMON } from "../../images/lab/names.ts";
+import { removeLabOrphans } from "../../images/lab/container.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import type { StartedSite } from "../../site/site.ts";
 import type {
@@ -373,7 +373,7 @@ export const labTarget: Target = {
       await copyFile(join(SCRIPTS, f), join(root, "bin", f));
       await chmod(join(root, "bin", f), 0o755);
     }
-    await removeOrphans();
+    await removeLabOrphans();
     const node = await startNode({
       runDir: root,
       dataDir: join(root, "common"),

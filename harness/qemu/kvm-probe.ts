@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { monoMs } from "../util/clock.ts";
 import { consoleTail, probeReachedRootMount } from "./console-log.ts";
-import { vmCacheRoot } from "./names.ts";
+import { vmCacheRoot } from "../images/vm/names.ts";
 import { probeQemuArgs } from "./qemu-args.ts";
 import { QEMU, spawnQemu } from "./qemu-process.ts";
 

@@ -3,7 +3,7 @@
 import { execa } from "execa";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { EnvironmentError } from "../model/errors.ts";
+import { EnvironmentError } from "../../model/errors.ts";
 
 export interface ClientKey {
   /** The private key file (mode 0600). */

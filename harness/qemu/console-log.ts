@@ -1,6 +1,6 @@
 // Reading the guest's serial console log: the pinned host key, the lab's READY/FAILED line, the
 // KVM probe's marker, and the last lines for error messages. Pure.
-import { FAILED_LINE, READY_LINE } from "../lab/names.ts";
+import { FAILED_LINE, READY_LINE } from "../images/lab/names.ts";
 import { HOSTKEY_MARK } from "./names.ts";
 
 /** Console text as lines, without the serial line's carriage returns. */

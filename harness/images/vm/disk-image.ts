@@ -3,8 +3,8 @@
 import { execa } from "execa";
 import { copyFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { EnvironmentError } from "../model/errors.ts";
-import { dirSize } from "../util/dir-size.ts";
+import { EnvironmentError } from "../../model/errors.ts";
+import { dirSize } from "../../util/dir-size.ts";
 
 /** Free space the guest gets beyond its files, for drill data, backups and restores. */
 export const DISK_HEADROOM_BYTES = 6 * 1024 ** 3;

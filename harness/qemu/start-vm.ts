@@ -9,14 +9,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { chooseAccel, requestedAccel, type AccelRequest } from "./accel.ts";
-import { requireVmImage, type VmImage } from "./build.ts";
+import { requireVmImage, type VmImage } from "../images/vm/build.ts";
 import { consoleTail, hostKeyFromConsole } from "./console-log.ts";
 import { freeLocalPort } from "./free-port.ts";
 import { buildKernelCmdline, type LabMode } from "./kernel-cmdline.ts";
 import { vmQemuArgs } from "./qemu-args.ts";
 import { spawnQemu, type QemuProcess } from "./qemu-process.ts";
 import { makeRunKeyPair, sshRun, writeKnownHosts, type SshEndpoint } from "./ssh-access.ts";
-import { registerVm, stopOrphanVms, unregisterVm } from "./vm-registry.ts";
+import { registerVm, stopOrphanVms, unregisterVm } from "../images/vm/vm-registry.ts";
 
 export interface StartVmOptions {
   /** The run's folder: overlay, keys, known_hosts, console log, pid file. */

@@ -1,7 +1,8 @@
-// Finds the Debian mirror this host's apt already uses (one-line and deb822 sources), so the lab
-// image is built from the same mirror and no registry host is ever written into a file.
+// Finds the Debian mirror this host's apt already uses (one-line and deb822 sources), so the images
+// are built from the same mirror and no registry host is ever written into a file.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { EnvironmentError } from "../model/errors.ts";
 
 export interface DebianMirrors {
   main: string;
@@ -65,4 +66,17 @@ export async function hostDebianMirrors(
   const security =
     env.DRDRILL_DEBIAN_SECURITY_MIRROR || found.security || (main ? `${main.replace(/\/+$/, "")}-security` : undefined);
   return main && security ? { main, security } : null;
+}
+
+/**
+ * The environment of an image build: the mirrors travel in it only (`--build-arg NAME` without a
+ * value reads it from there), with docker's classic builder; `what` names the build in the error.
+ */
+export async function mirrorBuildEnv(what: string): Promise<Record<string, string>> {
+  const mirrors = await hostDebianMirrors();
+  if (!mirrors)
+    throw new EnvironmentError(
+      `${what}: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR`,
+    );
+  return { DEBIAN_MIRROR: mirrors.main, DEBIAN_SECURITY_MIRROR: mirrors.security, DOCKER_BUILDKIT: "0" };
 }

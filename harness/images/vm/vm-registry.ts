@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { vmCacheRoot } from "./names.ts";
-import { processAlive, processCmdline, stopQemuPid } from "./qemu-process.ts";
+import { processAlive, processCmdline, stopQemuPid } from "./vm-process.ts";
 
 export interface VmRecord {
   id: string;

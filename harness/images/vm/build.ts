@@ -1,16 +1,16 @@
 // `drdrill vm build`: the lab image + ci/vm (classic `docker build`) -> `docker export` -> a sparse
 // raw ext4 disk, the kernel and the initrd, cached per user under `<cache>/<hash>/`; an unchanged
 // recipe on an unchanged lab image is never rebuilt.
-import { execa } from "execa";
-import { createWriteStream } from "node:fs";
 import { chmod, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { EnvironmentError } from "../../model/errors.ts";
+import { monoMs } from "../../util/clock.ts";
+import { pruneTags } from "../build.ts";
+import { imageExists, requireDocker } from "../docker.ts";
 import { buildLabImage } from "../lab/build.ts";
-import { docker, imageExists, imageTags, requireDocker } from "../lab/docker.ts";
-import { hostDebianMirrors } from "../lab/mirror.ts";
-import { EnvironmentError } from "../model/errors.ts";
-import { monoMs } from "../util/clock.ts";
+import { loggedStep } from "../logged-step.ts";
+import { mirrorBuildEnv } from "../mirror.ts";
 import { copyBootFiles, exportTree, makeExt4Disk } from "./disk-image.ts";
 import { VM_IMAGE_REPO, VM_RECIPE_DIR, vmCacheRoot } from "./names.ts";
 import { vmRecipeRefs } from "./recipe.ts";
@@ -54,17 +54,6 @@ async function readManifest(dir: string): Promise<VmImage | null> {
     : null;
 }
 
-async function dockerBuild(args: string[], env: Record<string, string>, log: string): Promise<void> {
-  const out = createWriteStream(log, { flags: "a" });
-  out.write(`\n== docker ${args.join(" ")}\n`);
-  const child = execa("docker", args, { env, reject: false, stdin: "ignore", all: true, buffer: false });
-  child.all?.pipe(out, { end: false });
-  const r = await child;
-  await new Promise<void>((res) => out.end(res));
-  if (r.exitCode !== 0)
-    throw new EnvironmentError(`vm build: docker build failed (exit ${r.exitCode}); the log is ${log}`);
-}
-
 /** Cached images of older recipes (~2 GB each) and their docker stages; one a running VM uses stays. */
 async function pruneOld(root: string, keepHash: string): Promise<void> {
   const inUse = new Set((await listVms(root)).map((v) => v.imageHash));
@@ -72,8 +61,7 @@ async function pruneOld(root: string, keepHash: string): Promise<void> {
     if (/^[0-9a-f]{12}(\.partial-\d+)?$/.test(name) && name !== keepHash && !inUse.has(name))
       await rm(join(root, name), { recursive: true, force: true });
   }
-  for (const tag of await imageTags(VM_IMAGE_REPO))
-    if (tag !== `${VM_IMAGE_REPO}:${keepHash}`) await docker(["rmi", tag]);
+  await pruneTags([VM_IMAGE_REPO], [`${VM_IMAGE_REPO}:${keepHash}`]);
 }
 
 export async function buildVmImage(
@@ -93,11 +81,7 @@ export async function buildVmImage(
 
   const lab = await buildLabImage({ say });
   const labMs = lab.cached ? 0 : lab.totalMs;
-  const mirrors = await hostDebianMirrors();
-  if (!mirrors)
-    throw new EnvironmentError(
-      "vm build: no Debian bookworm mirror in this host's apt sources; set DRDRILL_DEBIAN_MIRROR",
-    );
+  const env = await mirrorBuildEnv("vm build");
   const log = join(tmpdir(), `drdrill-vm-build-${refs.hash}.log`);
 
   let dockerMs = 0;
@@ -106,8 +90,10 @@ export async function buildVmImage(
       `building ${refs.image} FROM ${refs.labImage} (docker build: kernel, sshd, init; about 2 minutes); log: ${log}`,
     );
     const b0 = monoMs();
-    // the mirrors travel in the environment only: `--build-arg NAME` without a value reads it from there
-    await dockerBuild(
+    await loggedStep(
+      "vm build",
+      "docker build",
+      "docker",
       [
         "build",
         "--rm",
@@ -122,7 +108,7 @@ export async function buildVmImage(
         refs.image,
         join(VM_RECIPE_DIR, "image"),
       ],
-      { DEBIAN_MIRROR: mirrors.main, DEBIAN_SECURITY_MIRROR: mirrors.security, DOCKER_BUILDKIT: "0" },
+      env,
       log,
     );
     dockerMs = monoMs() - b0;

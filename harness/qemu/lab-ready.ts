@@ -5,8 +5,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { EnvironmentError } from "../model/errors.ts";
 import { monoMs } from "../util/clock.ts";
 import { consoleTail, labStatusLine } from "./console-log.ts";
-import { processAlive } from "./qemu-process.ts";
-import type { StartedVm } from "./qemu.ts";
+import { processAlive } from "../images/vm/vm-process.ts";
+import type { StartedVm } from "./start-vm.ts";
 
 export async function waitForLabReady(
   vm: StartedVm,

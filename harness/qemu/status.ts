@@ -1,11 +1,11 @@
 // `drdrill vm status`: is the image for the current recipe built, what the KVM probe said, which VMs run.
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { vmCacheRoot } from "./names.ts";
+import { vmCacheRoot } from "../images/vm/names.ts";
 import { hostProbeKey, probeCacheKey, type KvmProbe } from "./kvm-probe.ts";
-import { vmRecipeRefs } from "./recipe.ts";
+import { vmRecipeRefs } from "../images/vm/recipe.ts";
 import { sshCommandLine } from "./ssh-access.ts";
-import { listVms } from "./vm-registry.ts";
+import { listVms } from "../images/vm/vm-registry.ts";
 
 export async function vmStatus(): Promise<string[]> {
   const refs = await vmRecipeRefs();
