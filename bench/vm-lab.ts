@@ -5,10 +5,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildVmImage } from "../harness/vm/build.ts";
-import { waitForLabReady } from "../harness/vm/lab-ready.ts";
-import { startVm } from "../harness/vm/qemu.ts";
-import { sshRun } from "../harness/vm/ssh-access.ts";
+import { buildVmImage } from "../harness/images/vm/build.ts";
+import { waitForLabReady } from "../harness/qemu/lab-ready.ts";
+import { startVm } from "../harness/qemu/start-vm.ts";
+import { sshRun } from "../harness/qemu/ssh-access.ts";
 import { monoMs } from "../harness/util/clock.ts";
 
 const say = (l: string) => process.stderr.write(`bench vm: ${l}\n`);

@@ -62,7 +62,7 @@ browser() {
   apt_install chromium
 }
 
-# The VM (harness/vm): qemu boots it, qemu-img makes each run's overlay, ssh and ssh-keygen reach
+# The VM (harness/images/vm, harness/qemu): qemu boots it, qemu-img makes each run's overlay, ssh and ssh-keygen reach
 # it, mkfs.ext4 -d makes its disk (drdrill vm build also needs the docker part).
 vm() {
   apt_install qemu-system-x86 qemu-utils openssh-client e2fsprogs

@@ -1,13 +1,13 @@
 // `drdrill clean`: what drdrill processes killed hard (SIGKILL) left on this machine: their leases
 // (load writers, tmpfs mounts, firewall tables, VMs) and containers whose owner is gone.
-import { removeOrphans } from "../lab/labels.ts";
+import { removeLabOrphans } from "../images/lab/container.ts";
+import { removeSshdOrphans } from "../images/sshd/container.ts";
 import { sweepLeftovers } from "../runner/sweep-leftovers.ts";
-import { removeSshdOrphans } from "../sshd/labels.ts";
 
 export async function cleanLeftovers(): Promise<string[]> {
   const removed = await sweepLeftovers();
   const docker = async (what: string, fn: () => Promise<string[]>) =>
     (await fn().catch(() => [] as string[])).map((n) => `${what} container ${n}`);
-  removed.push(...(await docker("lab", removeOrphans)), ...(await docker("sshd", removeSshdOrphans)));
+  removed.push(...(await docker("lab", removeLabOrphans)), ...(await docker("sshd", removeSshdOrphans)));
   return removed;
 }

@@ -1,12 +1,12 @@
 // `drdrill lab build|start|stop|status`: the MicroStack lab image and a container to poke at.
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { buildLabImage } from "../lab/build.ts";
-import { startLabContainer } from "../lab/container.ts";
-import { listLabContainers, removeAllLabContainers, removeContainers } from "../lab/labels.ts";
-import { requireDocker } from "../lab/docker.ts";
-import { SNAP_COMMON } from "../lab/names.ts";
-import { labStatus } from "../lab/status.ts";
+import { requireDocker } from "../images/docker.ts";
+import { buildLabImage } from "../images/lab/build.ts";
+import { listLabContainers, removeAllLabContainers, startLabContainer } from "../images/lab/container.ts";
+import { SNAP_COMMON } from "../images/lab/names.ts";
+import { labStatus } from "../images/lab/status.ts";
+import { removeContainers } from "../images/labels.ts";
 import { EnvironmentError } from "../model/errors.ts";
 
 const MANUAL_NAME = "drdrill-lab";

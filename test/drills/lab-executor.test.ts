@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLabContainer, type LabContainer } from "../../harness/lab/container.ts";
+import { startLabContainer, type LabContainer } from "../../harness/images/lab/container.ts";
 import { ContainerProcs } from "../../harness/targets/lab/container-procs.ts";
 import { DockerExecutor } from "../../harness/targets/lab/docker-executor.ts";
 import { SecretStore } from "../../harness/util/secrets.ts";

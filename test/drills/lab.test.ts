@@ -1,7 +1,8 @@
 // The lab target as a user sees it: real OpenStack services (Keystone, Glance, Placement, MariaDB,
 // RabbitMQ) in a container; the seed drill cold and hot, a restore onto a fresh node, failover to a
 // MariaDB replica at site B, a corrupt archive, a wrong passphrase, Ctrl-C; and no container left
-// behind (`docker ps -a --filter label=drdrill`).
+// behind (`docker ps -a --filter label=drdrill.pid=<the drdrill process>`: the machine may run
+// other people's drills at the same time, whose containers are theirs).
 // `npm test` builds the image first (drdrill lab build); DRDRILL_SKIP_LAB=1 skips this suite.
 import { execa, execaSync } from "execa";
 import { readFile } from "node:fs/promises";
@@ -14,9 +15,30 @@ import { tmp } from "../helpers/tmp.ts";
 const MARKER = "drdrill-lab-marker-passphrase-51c9";
 const DRILL_MS = 900_000;
 
-async function labContainers(): Promise<string[]> {
-  const r = await execa("docker", ["ps", "-aq", "--filter", "label=drdrill"], { reject: false });
-  return String(r.stdout).split("\n").filter(Boolean);
+/** The drdrill processes this suite started: their containers carry `drdrill.pid=<pid>`. */
+const started = new Set<number>();
+
+function startDrdrill(args: string[], opts: Parameters<typeof drdrill>[1] = {}): ReturnType<typeof drdrill> {
+  const child = drdrill(args, opts);
+  if (child.pid) started.add(child.pid);
+  return child;
+}
+
+/** Containers of drdrill processes (by default every one this suite started) on this machine. */
+async function labContainers(pids: Iterable<number> = started): Promise<string[]> {
+  const want = new Set([...pids].map(String));
+  const r = await execa(
+    "docker",
+    ["ps", "-a", "--filter", "label=drdrill", "--format", '{{.ID}} {{.Label "drdrill.pid"}}'],
+    {
+      reject: false,
+    },
+  );
+  return String(r.stdout)
+    .split("\n")
+    .map((l) => l.split(" "))
+    .filter(([id, pid]) => id && want.has(pid ?? ""))
+    .map(([id]) => id!);
 }
 
 async function removeLabContainers(): Promise<void> {
@@ -26,20 +48,26 @@ async function removeLabContainers(): Promise<void> {
 
 // If the suite itself is interrupted, its containers go too (drdrill removes its own on Ctrl-C).
 process.once("exit", () => {
-  execaSync("sh", ["-c", 'ids=$(docker ps -aq --filter label=drdrill); [ -z "$ids" ] || docker rm -f -v $ids'], {
-    reject: false,
-    stdio: "ignore",
-  });
+  for (const pid of started)
+    execaSync(
+      "sh",
+      ["-c", `ids=$(docker ps -aq --filter label=drdrill.pid=${pid}); [ -z "$ids" ] || docker rm -f -v $ids`],
+      {
+        reject: false,
+        stdio: "ignore",
+      },
+    );
 });
 
 /** Runs a scenario file (under scenarios/) on the lab; `args` adds to the command line. */
 async function runLab(scenario: string, env: Record<string, string> = {}, args: string[] = []) {
   const out = join(await tmp("drdrill-lab-"), "run");
-  const r = await drdrill(["run", `scenarios/${scenario}`, ...args, "--out", out], {
+  const child = startDrdrill(["run", `scenarios/${scenario}`, ...args, "--out", out], {
     env: { DRDRILL_PASSPHRASE: MARKER, ...env },
     timeoutMs: DRILL_MS,
   });
-  const left = await labContainers();
+  const r = await child;
+  const left = await labContainers([child.pid!]);
   const results = await readJson(join(out, "results.json")).catch(() => null);
   return { r, out, results, run: results?.results?.[0], left };
 }
@@ -54,7 +82,8 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
     const status = await drdrill(["lab", "status"]);
     expect(status.exitCode, status.all).toBe(0);
     expect(status.stdout, "run `node bin/drdrill.js lab build` first (npm test does)").toMatch(/^image \S+: built/m);
-    await removeLabContainers(); // left by an earlier, interrupted suite
+    // left by an earlier, interrupted suite: containers whose drdrill no longer runs
+    expect((await drdrill(["clean"])).exitCode).toBe(0);
   });
   afterEach(removeLabContainers);
   afterAll(async () => {
@@ -269,7 +298,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
     { timeout: DRILL_MS },
     async () => {
       const out = join(await tmp("drdrill-lab-"), "run");
-      const child = drdrill(
+      const child = startDrdrill(
         ["run", "scenarios/replication/lab-site-loss.yaml", "--tool", "mariadb-replication", "--out", out],
         { timeoutMs: DRILL_MS },
       );
@@ -281,17 +310,17 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
         i++
       )
         await sleep(500);
-      expect((await labContainers()).length).toBe(3); // the primary, the standby, site B
+      expect((await labContainers([child.pid!])).length).toBe(3); // the primary, the standby, site B
       child.kill("SIGINT");
       const r = await child;
       expect(r.exitCode, r.all).toBe(130);
-      expect(await labContainers()).toEqual([]);
+      expect(await labContainers([child.pid!])).toEqual([]);
     },
   );
 
   it("Ctrl-C during a lab drill: exit 130, the container is removed", { timeout: DRILL_MS }, async () => {
     const out = join(await tmp("drdrill-lab-"), "run");
-    const child = drdrill(["run", "scenarios/lab/seed-lab.yaml", "--out", out], { timeoutMs: DRILL_MS });
+    const child = startDrdrill(["run", "scenarios/lab/seed-lab.yaml", "--out", out], { timeoutMs: DRILL_MS });
     // wait until the container runs and the drill is seeding it
     for (
       let i = 0;
@@ -299,10 +328,10 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
       i++
     )
       await sleep(500);
-    expect((await labContainers()).length).toBe(1);
+    expect((await labContainers([child.pid!])).length).toBe(1);
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode, r.all).toBe(130);
-    expect(await labContainers()).toEqual([]);
+    expect(await labContainers([child.pid!])).toEqual([]);
   });
 });

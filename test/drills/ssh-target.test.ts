@@ -7,8 +7,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSshdImage } from "../../harness/sshd/build.ts";
-import { startSshdContainer, type SshdHost } from "../../harness/sshd/container.ts";
+import { buildSshdImage } from "../../harness/images/sshd/build.ts";
+import { startSshdContainer, type SshdHost } from "../../harness/images/sshd/container.ts";
 import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 

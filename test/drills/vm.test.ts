@@ -7,12 +7,12 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chooseAccel, requestedAccel } from "../../harness/vm/accel.ts";
-import { buildVmImage, type VmBuildResult } from "../../harness/vm/build.ts";
-import { waitForLabReady } from "../../harness/vm/lab-ready.ts";
-import { vmCacheRoot } from "../../harness/vm/names.ts";
-import { startVm, type StartedVm } from "../../harness/vm/qemu.ts";
-import { sshArgs, sshRun } from "../../harness/vm/ssh-access.ts";
+import { chooseAccel, requestedAccel } from "../../harness/qemu/accel.ts";
+import { buildVmImage, type VmBuildResult } from "../../harness/images/vm/build.ts";
+import { waitForLabReady } from "../../harness/qemu/lab-ready.ts";
+import { vmCacheRoot } from "../../harness/images/vm/names.ts";
+import { startVm, type StartedVm } from "../../harness/qemu/start-vm.ts";
+import { sshArgs, sshRun } from "../../harness/qemu/ssh-access.ts";
 import { drdrill } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 

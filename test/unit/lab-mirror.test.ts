@@ -3,7 +3,7 @@ import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hostDebianMirrors, parseAptSources, pickMirrors } from "../../harness/lab/mirror.ts";
+import { hostDebianMirrors, parseAptSources, pickMirrors } from "../../harness/images/mirror.ts";
 
 const DEB822 = `Types: deb
 # http://snapshot.example/archive/debian/20250520T000000Z

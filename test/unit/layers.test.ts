@@ -1,7 +1,8 @@
 // The architecture holds: no source file imports from a layer above its own, and no files import
 // each other in a circle. Layers, from the bottom: shared model and utilities; execution, journal,
-// verification, metrics and objectives; the agent; container and VM infrastructure; tools; targets;
-// faults; steps; scenario; runner; compare; reports; command line; entry points.
+// verification, metrics and objectives; the agent; the images (lab, SSH host, VM), SSH and the packet
+// filter; what runs on them (qemu, the secondary site); tools; targets; faults; steps; scenario;
+// runner; compare; reports; command line; entry points.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -12,7 +13,8 @@ const LAYERS: string[][] = [
   ["harness/model", "harness/util"],
   ["harness/exec", "harness/journal", "harness/verify", "harness/metrics", "harness/objectives"],
   ["harness/agent"],
-  ["harness/lab", "harness/sshd", "harness/ssh", "harness/vm", "harness/site", "harness/net"],
+  ["harness/images", "harness/ssh", "harness/net"],
+  ["harness/qemu", "harness/site"],
   ["harness/tools"],
   ["harness/targets"],
   ["harness/faults"],

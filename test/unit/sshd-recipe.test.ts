@@ -4,9 +4,9 @@ import { chmod, cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { recipeRefs } from "../../harness/lab/recipe.ts";
-import { SSHD_RECIPE_DIR } from "../../harness/sshd/names.ts";
-import { sshdRecipeRefs } from "../../harness/sshd/recipe.ts";
+import { labRecipeRefs } from "../../harness/images/lab/recipe.ts";
+import { SSHD_RECIPE_DIR } from "../../harness/images/sshd/names.ts";
+import { sshdRecipeRefs } from "../../harness/images/sshd/recipe.ts";
 
 async function copyRecipe(): Promise<string> {
   const dir = join(await mkdtemp(join(tmpdir(), "drdrill-sshd-recipe-")), "sshd");
@@ -19,7 +19,7 @@ describe("sshd recipe hash", () => {
     const a = await sshdRecipeRefs();
     expect(await sshdRecipeRefs(await copyRecipe())).toEqual(a);
     expect(a.image).toMatch(/^drdrill\/sshd:[0-9a-f]{12}$/);
-    expect(a.base).toBe((await recipeRefs()).base);
+    expect(a.base).toBe((await labRecipeRefs()).base);
   });
 
   it("changes with a file's content or executable bit, not with the README", async () => {

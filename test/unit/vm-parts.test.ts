@@ -3,15 +3,20 @@
 import { chmod, cp, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { requestedAccel } from "../../harness/vm/accel.ts";
-import { consoleTail, hostKeyFromConsole, labStatusLine, probeReachedRootMount } from "../../harness/vm/console-log.ts";
-import { diskSizeBytes } from "../../harness/vm/disk-image.ts";
-import { authKeyParam, buildKernelCmdline } from "../../harness/vm/kernel-cmdline.ts";
-import { cpuModelFromCpuinfo, parseQemuVersion, probeCacheKey } from "../../harness/vm/kvm-probe.ts";
-import { VM_RECIPE_DIR } from "../../harness/vm/names.ts";
-import { probeQemuArgs, vmQemuArgs } from "../../harness/vm/qemu-args.ts";
-import { vmRecipeRefs } from "../../harness/vm/recipe.ts";
-import { knownHostsLine, sshArgs } from "../../harness/vm/ssh-access.ts";
+import { requestedAccel } from "../../harness/qemu/accel.ts";
+import {
+  consoleTail,
+  hostKeyFromConsole,
+  labStatusLine,
+  probeReachedRootMount,
+} from "../../harness/qemu/console-log.ts";
+import { diskSizeBytes } from "../../harness/images/vm/disk-image.ts";
+import { authKeyParam, buildKernelCmdline } from "../../harness/qemu/kernel-cmdline.ts";
+import { cpuModelFromCpuinfo, parseQemuVersion, probeCacheKey } from "../../harness/qemu/kvm-probe.ts";
+import { VM_RECIPE_DIR } from "../../harness/images/vm/names.ts";
+import { probeQemuArgs, vmQemuArgs } from "../../harness/qemu/qemu-args.ts";
+import { vmRecipeRefs } from "../../harness/images/vm/recipe.ts";
+import { knownHostsLine, sshArgs } from "../../harness/qemu/ssh-access.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 const PUB = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIL0VYOIsCKXW9T51uMaaRTBsrN6w7QuBtIp3B5uQScB drdrill-run";

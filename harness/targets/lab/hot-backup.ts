@@ -3,7 +3,7 @@
 // the place of the live InnoDB files the file-level backup caught mid-write.
 import type { ConfinedDir } from "../../agent/confined-dir.ts";
 import type { CommandExecutor } from "../../exec/types.ts";
-import { SNAP_COMMON } from "../../lab/names.ts";
+import { SNAP_COMMON } from "../../images/lab/names.ts";
 
 /** Relative to $SNAP_COMMON. */
 export const HOT_COPY = "lib/mysql-hot-backup";

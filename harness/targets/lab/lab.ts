@@ -10,8 +10,8 @@ import { fileURLToPath } from "node:url";
 import type { Agent } from "../../agent/agent.ts";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
 import { localAgent } from "../../agent/local-dir.ts";
-import { SNAP_COMMON } from "../../lab/names.ts";
-import { removeOrphans } from "../../lab/labels.ts";
+import { SNAP_COMMON } from "../../images/lab/names.ts";
+import { removeLabOrphans } from "../../images/lab/container.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import type { StartedSite } from "../../site/site.ts";
 import type {
@@ -29,6 +29,7 @@ import type {
 } from "../target.ts";
 import { DockerExecutor } from "./docker-executor.ts";
 import { prepareHotCopy, useHotCopy } from "./hot-backup.ts";
+import * as life from "./life.ts";
 import { LOAD_TABLE_SQL, LoadWriter } from "./load-writer.ts";
 import { RUN_MOUNT, startNode, type LabNode } from "./node.ts";
 import { runHealth, runSeed, type SeedResult } from "./openstack-scripts.ts";
@@ -59,21 +60,13 @@ class StartedLabTarget implements StartedTarget {
   readonly #ctl: PathPair;
   readonly #writer: LoadWriter;
   readonly #agent: Agent;
-  #node: LabNode;
-  #up = true;
-  #startError: string | null = null;
-  #seeded: SeedResult | null = null;
-  #oldToken: string | null = null;
+  /** The node's life: which node, its services, its data directory (transitions in life.ts). */
+  #life: life.LabLife<LabNode>;
+  /** What the drill seeded, for health checks: set once, by seed(). */
+  #expected: { seeded: SeedResult; oldToken: string } | null = null;
   #staging = 0;
-  #swapped = false;
   #siteContainer: string | null = null;
   readonly #toolFiles = new Map<string, { content: string | Buffer; mode: number }>();
-  #freshNodeOldToken: number | null = null;
-  #hotCopyUsed = false;
-  #seedChecked = false;
-  #restored = false;
-  /** The node went down with its site (crash): the next restore needs a new one. */
-  #lost = false;
 
   constructor(
     private readonly root: string,
@@ -81,7 +74,7 @@ class StartedLabTarget implements StartedTarget {
     private readonly opts: TargetOptions,
     private readonly settings: LabSettings,
   ) {
-    this.#node = node;
+    this.#life = life.firstNode(node);
     const at = (rel: string): PathPair => ({ host: join(root, rel), exec: join(RUN_MOUNT, rel) });
     this.paths = { data: SNAP_COMMON, repo: at("repo").exec, tool: at("tool").exec };
     this.#bin = at("bin");
@@ -118,19 +111,21 @@ class StartedLabTarget implements StartedTarget {
       timeoutMs: 60_000,
     });
     if (table.failed) throw new Error(`creating the load writer's table failed: ${table.stderr.trim()}`);
-    this.#seeded = await runSeed(
+    const seeded = await runSeed(
       this.exec,
       this.#bin.exec,
       { sizeBytes: dataset.sizeBytes, seed: dataset.seed, projects: this.settings.projects },
       onProgress,
     );
-    this.#oldToken = await this.#issueToken();
+    this.#expected = { seeded, oldToken: await this.#issueToken() };
+    this.#life = life.seeded(this.#life);
     await this.note(
-      `seeded ${this.#seeded.projects.length} projects, ${this.#seeded.users.length} users, ${this.#seeded.images.length} images (${this.#seeded.bytes} bytes); issued the pre-disaster token`,
+      `seeded ${seeded.projects.length} projects, ${seeded.users.length} users, ${seeded.images.length} images ` +
+        `(${seeded.bytes} bytes); issued the pre-disaster token`,
     );
     return {
-      bytes: this.#seeded.bytes,
-      files: this.#seeded.images.length,
+      bytes: seeded.bytes,
+      files: seeded.images.length,
       method: "seeded through the OpenStack API (projects, users, Glance images)",
     };
   }
@@ -139,7 +134,7 @@ class StartedLabTarget implements StartedTarget {
   async #issueToken(): Promise<string> {
     const r = await execa(
       "docker",
-      ["exec", this.#node.exec.name, "microstack.openstack", "token", "issue", "-f", "value", "-c", "id"],
+      ["exec", this.#node().exec.name, "microstack.openstack", "token", "issue", "-f", "value", "-c", "id"],
       { reject: false, stdin: "ignore", encoding: "utf8" },
     );
     const token = String(r.stdout ?? "").trim();
@@ -148,19 +143,24 @@ class StartedLabTarget implements StartedTarget {
     return token;
   }
 
+  /** The node of the moment (an error where it is being replaced or removed). */
+  #node(): LabNode {
+    return life.nodeOf(this.#life);
+  }
+
   servicesRunning(): boolean {
-    return this.#up;
+    return life.servicesRunning(this.#life);
   }
 
   async quiesce(): Promise<void> {
-    await this.#writer.stop(this.#node.exec);
+    await this.#writer.stop(this.#node().exec);
     const r = await this.exec.run({
       label: "lab-snap-stop",
       command: "snap",
       args: ["stop", "microstack"],
       timeoutMs: 180_000,
     });
-    this.#up = false;
+    this.#life = life.quiesced(this.#life);
     if (r.failed)
       await this.note(`snap stop microstack: exit ${r.exitCode} (${r.stderr.trim().split("\n").at(-1) ?? ""})`);
   }
@@ -172,29 +172,30 @@ class StartedLabTarget implements StartedTarget {
       args: ["start", "microstack"],
       timeoutMs: 300_000,
     });
-    this.#up = true;
     // A failed start after a bad restore is the drill's result, not the harness's error: health says it.
-    this.#startError = r.failed
-      ? `snap start microstack failed: ${r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`}`
-      : null;
-    if (!r.failed && this.#seeded) await this.#writer.start(this.#node.exec);
+    const why = r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`;
+    this.#life = life.resumed(this.#life, r.failed ? `snap start microstack failed: ${why}` : null);
+    if (!r.failed && this.#expected) await this.#writer.start(this.#node().exec);
   }
 
   async health(): Promise<HealthResult> {
-    if (this.#startError) return { ok: false, detail: this.#startError };
+    const now = this.#life;
+    if (now.state === "start-failed") return { ok: false, detail: now.error };
+    if (now.state !== "running" && now.state !== "stopped")
+      return { ok: false, detail: `no lab node answers (the node is ${now.state})` };
     // Every image is downloaded and hashed on the first check (after seeding) and on every check
     // after a restore; in between (services back after a cold backup, nothing restored) Glance's
     // records suffice, so the downtime measured is not the time it takes to download the dataset.
-    const download = !this.#seedChecked || this.#restored;
+    const download = !(now.data.kind === "seeded" && now.data.checked);
     const a = await runHealth(this.exec, this.#bin.exec, {
-      expect: this.#seeded ? { ...this.#seeded, loadTable: true } : null,
-      oldToken: this.#oldToken,
+      expect: this.#expected ? { ...this.#expected.seeded, loadTable: true } : null,
+      oldToken: this.#expected?.oldToken ?? null,
       waitS: HEALTH_WAIT_S,
       download,
     });
-    if (a.ok) this.#seedChecked = true;
-    if (!this.#swapped) return { ok: a.ok, detail: a.detail };
-    const before = this.#freshNodeOldToken;
+    if (a.ok) this.#life = life.checked(this.#life);
+    if (now.origin.kind !== "fresh") return { ok: a.ok, detail: a.detail };
+    const before = now.origin.oldTokenBefore;
     const proof = `fresh node: the pre-disaster token got HTTP ${before ?? "?"} before the restore`;
     if (before === 200)
       return { ok: false, detail: `${proof}, so the node was not fresh and the restore proves nothing; ${a.detail}` };
@@ -229,7 +230,7 @@ class StartedLabTarget implements StartedTarget {
       throw new EnvironmentError(
         `the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`,
       );
-    if ((this.settings.restoreOnto !== "same-node" || this.#lost) && !this.#swapped) await this.#replaceNode();
+    if (life.needsNewNode(this.#life, this.settings.restoreOnto)) await this.#replaceNode();
     const id = ++this.#staging;
     const dir = `staging-${id}`;
     await rm(join(this.root, dir), { recursive: true, force: true });
@@ -239,8 +240,10 @@ class StartedLabTarget implements StartedTarget {
 
   /** The node is lost: a new container, freshly initialised (new keys and passwords), takes its place. */
   async #replaceNode(): Promise<void> {
-    await this.#node.container.remove();
-    await this.note(`node lost: removed ${this.#node.container.name}`);
+    const lost = this.#node();
+    this.#life = life.replacing(this.#life);
+    await lost.container.remove();
+    await this.note(`node lost: removed ${lost.container.name}`);
     await this.data.delete(["."]);
     await this.#own.delete(["tool"]);
     await mkdir(join(this.root, "tool"));
@@ -249,36 +252,40 @@ class StartedLabTarget implements StartedTarget {
     const atSite = this.settings.restoreOnto === "site";
     if (atSite && !this.#siteContainer)
       throw new EnvironmentError("restoreOnto: site needs the scenario's destination: site");
-    this.#node = await startNode({
+    const node = await startNode({
       runDir: this.root,
       dataDir: join(this.root, "common"),
       fresh: true,
       ...(atSite ? { networkMode: `container:${this.#siteContainer}` } : {}),
     });
-    this.exec.use(this.#node.exec);
-    this.#swapped = true;
+    this.exec.use(node.exec);
+    const where = atSite ? ` at site B (in ${this.#siteContainer}'s network)` : "";
     await this.note(
-      `fresh node ${this.#node.container.name}${atSite ? ` at site B (in ${this.#siteContainer}'s network)` : ""}: ${this.#node.container.readyLine} after ${Math.round(this.#node.container.readyMs)} ms`,
+      `fresh node ${node.container.name}${where}: ${node.container.readyLine} ` +
+        `after ${Math.round(node.container.readyMs)} ms`,
     );
     const probe = await runHealth(this.exec, this.#bin.exec, {
       expect: null,
-      oldToken: this.#oldToken,
+      oldToken: this.#expected?.oldToken ?? null,
       waitS: 30,
       only: "old-token",
     });
-    this.#freshNodeOldToken = typeof probe.checks.oldToken === "number" ? probe.checks.oldToken : null;
-    await this.note(`fresh node, before the restore: pre-disaster token -> HTTP ${this.#freshNodeOldToken ?? "?"}`);
+    const oldTokenBefore = typeof probe.checks.oldToken === "number" ? probe.checks.oldToken : null;
+    this.#life = life.replaced(this.#life, node, { atSite, oldTokenBefore });
+    await this.note(`fresh node, before the restore: pre-disaster token -> HTTP ${oldTokenBefore ?? "?"}`);
     await this.quiesce();
   }
 
   async replaceData(staging: Staging): Promise<void> {
     // $SNAP_COMMON is a mount point inside the container: its contents are swapped, not the folder.
     const r = await this.#own.replace(`staging-${staging.id}/common`, "common", { contents: true });
-    this.#restored = true;
+    this.#life = life.dataReplaced(this.#life);
     await this.#own.delete([`staging-${staging.id}`]);
-    let line = `restored tree (${String((r as unknown as { moved?: number }).moved ?? "?")} top-level entries) moved into ${SNAP_COMMON}`;
+    // The agent answers how many entries it moved in `moved` (its TypeScript type does not say so yet).
+    const moved = "moved" in r && typeof r.moved === "number" ? r.moved : "?";
+    let line = `restored tree (${moved} top-level entries) moved into ${SNAP_COMMON}`;
     if (this.opts.mode === "hot" && (await useHotCopy(this.data))) {
-      this.#hotCopyUsed = true;
+      this.#life = life.hotCopyUsed(this.#life);
       line += "; hot mode: the consistent mariabackup copy replaced the live InnoDB files (lib/mysql)";
     }
     await this.note(line);
@@ -289,27 +296,25 @@ class StartedLabTarget implements StartedTarget {
     return startLabStandby({
       root: this.root,
       site,
-      primaryContainer: this.#node.container.name,
+      primaryContainer: this.#node().container.name,
       opts: this.opts,
-      expected: () => ({ seeded: this.#seeded, oldToken: this.#oldToken }),
+      expected: () => ({ seeded: this.#expected?.seeded ?? null, oldToken: this.#expected?.oldToken ?? null }),
       note: (t) => this.note(t),
     });
   }
 
   /** Site loss: the node's container is killed (every process at once, mid-write), not stopped. */
   async crash(): Promise<void> {
-    const r = await execa("docker", ["kill", "--signal", "KILL", this.#node.container.name], {
+    const { name } = this.#node().container;
+    const r = await execa("docker", ["kill", "--signal", "KILL", name], {
       reject: false,
       stdin: "ignore",
       encoding: "utf8",
     });
     if (r.exitCode !== 0)
-      throw new Error(
-        `docker kill ${this.#node.container.name} failed: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`,
-      );
-    this.#up = false;
-    this.#lost = true;
-    await this.note(`node lost: killed ${this.#node.container.name} (SIGKILL to every process in it)`);
+      throw new Error(`docker kill ${name} failed: ${String(r.stderr).trim() || `exit ${r.exitCode}`}`);
+    this.#life = life.crashed(this.#life);
+    await this.note(`node lost: killed ${name} (SIGKILL to every process in it)`);
   }
 
   /** The secondary site's container: a node restored "at site B" joins its network. */
@@ -327,20 +332,22 @@ class StartedLabTarget implements StartedTarget {
   }
 
   describe(): Record<string, string> {
+    const now = this.#life;
+    const node = "node" in now ? now.node : null;
+    const origin = "origin" in now ? now.origin : null;
+    const hotCopyUsed = "data" in now && now.data.kind === "restored" && now.data.hotCopy;
     return {
       kind: "lab",
-      image: this.#node.container.image,
-      container: this.#node.container.name,
+      image: node?.container.image ?? "-",
+      container: node?.container.name ?? `none (${now.state})`,
       dataDir: `${SNAP_COMMON} (host: ${this.data.path})`,
       services: "keystone, glance, placement, mariadb, rabbitmq, memcached (snap stop/start microstack)",
       restoreOnto: this.settings.restoreOnto,
       manifestExcludes: this.manifestExcludes.length > 0 ? this.manifestExcludes.join(", ") : "none",
-      ...(this.#swapped ? { freshNodeOldTokenBefore: String(this.#freshNodeOldToken) } : {}),
+      ...(origin?.kind === "fresh" ? { freshNodeOldTokenBefore: String(origin.oldTokenBefore) } : {}),
       ...(this.opts.mode === "hot"
         ? {
-            hotCopy: this.#hotCopyUsed
-              ? "mariabackup copy used after restore"
-              : "mariabackup copy taken before each backup",
+            hotCopy: hotCopyUsed ? "mariabackup copy used after restore" : "mariabackup copy taken before each backup",
           }
         : {}),
     };
@@ -348,7 +355,9 @@ class StartedLabTarget implements StartedTarget {
 
   async stop(): Promise<void> {
     this.#agent.close();
-    await this.#node.container.remove();
+    const { life: after, remove } = life.removed(this.#life);
+    this.#life = after;
+    await remove?.container.remove();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -373,7 +382,7 @@ export const labTarget: Target = {
       await copyFile(join(SCRIPTS, f), join(root, "bin", f));
       await chmod(join(root, "bin", f), 0o755);
     }
-    await removeOrphans();
+    await removeLabOrphans();
     const node = await startNode({
       runDir: root,
       dataDir: join(root, "common"),

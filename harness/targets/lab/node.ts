@@ -1,8 +1,8 @@
 // One lab node: a container started from the lab image with the run's folder on /drdrill and the
 // data directory bind-mounted on $SNAP_COMMON, plus what the executor needs to reach its processes.
-import { docker } from "../../lab/docker.ts";
-import { startLabContainer, type LabContainer } from "../../lab/container.ts";
-import { SNAP_COMMON } from "../../lab/names.ts";
+import { docker } from "../../images/docker.ts";
+import { startLabContainer, type LabContainer } from "../../images/lab/container.ts";
+import { SNAP_COMMON } from "../../images/lab/names.ts";
 import { ContainerProcs } from "./container-procs.ts";
 import type { ExecContainer } from "./docker-executor.ts";
 

@@ -4,8 +4,8 @@
 // replication); at failover its services start there and are checked like the primary's.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { docker } from "../../lab/docker.ts";
-import { SNAP_COMMON } from "../../lab/names.ts";
+import { docker } from "../../images/docker.ts";
+import { SNAP_COMMON } from "../../images/lab/names.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import type { StartedSite } from "../../site/site.ts";
 import type { HealthResult, LoadSurvivor, Standby, TargetOptions } from "../target.ts";

@@ -3,10 +3,10 @@
 // drills any host. Under emulation (no working KVM) it says so, loudly, in the output and results.
 import { join } from "node:path";
 import { EnvironmentError } from "../../model/errors.ts";
-import { buildVmImage } from "../../vm/build.ts";
-import { chooseAccel, requestedAccel } from "../../vm/accel.ts";
-import { startVm } from "../../vm/qemu.ts";
-import { waitForLabReady } from "../../vm/lab-ready.ts";
+import { buildVmImage } from "../../images/vm/build.ts";
+import { chooseAccel, requestedAccel } from "../../qemu/accel.ts";
+import { startVm } from "../../qemu/start-vm.ts";
+import { waitForLabReady } from "../../qemu/lab-ready.ts";
 import { writerServices } from "../../ssh/remote-services.ts";
 import { sshSettings } from "../ssh/settings.ts";
 import { startSsh } from "../ssh/ssh.ts";
