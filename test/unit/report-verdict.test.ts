@@ -8,6 +8,7 @@ import { EXIT } from "../../harness/model/exit-codes.ts";
 import type { RunResult } from "../../harness/model/result.ts";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
 import { runVerdict, verdictOf, type RunVerdictKind, type VerdictStatus } from "../../harness/model/verdict.ts";
+import { assembleResults } from "../../harness/runner/results-file.ts";
 import { renderSummary } from "../../reports/console.ts";
 import { renderEvidenceSummary } from "../../reports/evidence-summary.ts";
 import { renderHtml } from "../../reports/html.ts";
@@ -108,6 +109,13 @@ describe("one verdict, every reporter", () => {
       expect(v.status).toBe(c.status);
       expect(v.exitCode).toBe(c.exit);
       expect(c.file.results.map((r) => runVerdict(r).kind)).toEqual(c.kinds);
+      // results.json says the same: its exit code comes from the verdict.
+      const assembled = assembleResults({
+        ...c.file,
+        parallelJobs: 1,
+        results: c.file.results.map((r) => structuredClone(r)),
+      });
+      expect(assembled.exitCode).toBe(c.exit);
 
       const out = renderAll(c.file);
       // The invocation's verdict, as each report heads it.
