@@ -5,21 +5,18 @@ import type { WarmupRun } from "../harness/model/results-file.ts";
 import { formatMetricValue } from "../harness/model/metrics.ts";
 import { escapeMd } from "./format.ts";
 
-export function formatMetric(unit: MetricInfo["unit"], v: number | null | undefined): string {
-  return formatMetricValue(unit, v);
-}
-
 function cell(g: GroupComparison, m: MetricInfo): string {
   const c = g.metrics[m.key];
   if (!c.stats) return "-";
-  const sd = c.stats.n >= 2 ? ` ±${formatMetric(m.unit, c.stats.sd)}` : "";
+  const sd = c.stats.n >= 2 ? ` ±${formatMetricValue(m.unit, c.stats.sd)}` : "";
   const rank = c.winner
     ? " **best**"
     : c.ratioToBest !== null && c.ratioToBest !== 1
       ? ` ×${c.ratioToBest.toFixed(2)}`
       : "";
   const warn = c.warnings.length > 0 ? " (!)" : "";
-  return `${c.winner ? `**${formatMetric(m.unit, c.stats.median)}**` : formatMetric(m.unit, c.stats.median)}${sd}${rank}${warn}`;
+  const median = formatMetricValue(m.unit, c.stats.median);
+  return `${c.winner ? `**${median}**` : median}${sd}${rank}${warn}`;
 }
 
 function outcomes(g: GroupComparison): string {

@@ -1,18 +1,25 @@
-// The summary printed at the end of `drdrill run`: one line per run and where the reports are.
+// The summary printed at the end of `drdrill run`: one line per run, the verdict, and where the reports are.
 import type { ResultsFile } from "../harness/model/results-file.ts";
-import { formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
+import { runVerdict, verdictOf } from "../harness/model/verdict.ts";
+import { metricColumns, OUTCOME_MARK, runName, verdictLine } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 import { parallelNote } from "./parallel-note.ts";
 import { pointText } from "./recovery-point-text.ts";
 
 export function renderSummary(results: ResultsFile): string {
-  const lines = results.results.map((r) => {
-    const m = r.metrics;
-    const mark = r.passed ? "PASS" : "FAIL";
-    return `${mark}  ${runName(r)}: ${OUTCOME_MARK[r.outcome]}${r.passed ? "" : ` (expected ${r.expected.join("/")}; ${r.reason})`}  RTO ${formatDuration(m.rtoMs)}  RPO ${formatDuration(m.rpoMs)}${r.recoveryPoint?.fallback ? `  restored ${pointText(r.recoveryPoint)} after ${r.recoveryPoint.fallback.failedPoints.join(", ")} failed` : ""}  backup ${formatRate(m.backupThroughputBps)}  restore ${formatRate(m.restoreThroughputBps)}  repo ${formatBytes(m.repoBytes)}`;
+  const cols = metricColumns("summary");
+  const lines = results.results.flatMap((r) => {
+    const v = runVerdict(r);
+    const cells = cols.cells(r);
+    const metrics = cols.headings.map((h, i) => `${h} ${cells[i]}`).join("  ");
+    const rp = r.recoveryPoint;
+    const point = rp?.fallback ? `  restored ${pointText(rp)} after ${rp.fallback.failedPoints.join(", ")} failed` : "";
+    const line = `${v.mark.padEnd(5)} ${runName(r)}: ${OUTCOME_MARK[r.outcome]}  ${metrics}${point}`;
+    // A run that did not pass says why on a line of its own, under it.
+    return v.kind === "passed" ? [line] : [line, `      ${verdictLine(r)}`];
   });
-  const s = results.summary;
-  lines.push(`${s.passed} passed, ${s.failed} failed`);
+  const v = verdictOf(results);
+  lines.push(`${v.headline}: ${v.detail}`);
   const note = parallelNote(results);
   if (note) lines.push(note);
   return lines.join("\n");

@@ -2,10 +2,10 @@
 // it measured, with wall-clock timestamps from the journal. Pure function of its inputs.
 import type { JournalEvent } from "../harness/model/journal-events.ts";
 import type { ResultsFile } from "../harness/model/results-file.ts";
-import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
-import { escapeMd, OUTCOME_MARK } from "./format.ts";
-import { formatMetric } from "./run-model.ts";
-import { verdictOf } from "./verdict.ts";
+import { formatNamedMetric } from "../harness/model/metrics.ts";
+import { verdictOf } from "../harness/model/verdict.ts";
+import { formatBytes, formatDuration } from "../harness/util/units.ts";
+import { escapeMd, metricColumns, OUTCOME_MARK, verdictCell } from "./format.ts";
 
 export interface ScenarioEvidence {
   name: string;
@@ -86,22 +86,30 @@ export function renderEvidenceSummary(x: EvidenceInputs): string {
     "",
     "## What was measured",
     "",
-    "| # | scenario | tool · settings | started | outcome | passed | RTO | RPO | downtime | backup rate | restore rate | source | repo |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
   ];
+  const cols = metricColumns("evidence");
+  const head = ["#", "scenario", "tool · settings", "started", "outcome", "verdict", ...cols.headings];
+  lines.push(`| ${head.join(" | ")} |`, `|${"---|".repeat(head.length)}`);
   const startOf = new Map<number, string>();
   for (const ev of x.events) if (ev.type === "run-start" && ev.run !== undefined) startOf.set(ev.run, ev.wall);
   for (const res of r.results) {
-    const m = res.metrics;
-    lines.push(
-      `| ${res.index + 1} | ${escapeMd(res.scenario)} | ${escapeMd(res.label)}${res.repeat > 1 ? ` (${res.repeat})` : ""} | ${startOf.get(res.index) ?? "?"} | ${OUTCOME_MARK[res.outcome] ?? res.outcome} (expected ${res.expected.join(" or ")}) | ${res.passed ? "yes" : "**NO**"} | ${formatDuration(m.rtoMs)} | ${formatDuration(m.rpoMs)} | ${formatDuration(m.downtimeMs)} | ${formatRate(m.backupThroughputBps)} | ${formatRate(m.restoreThroughputBps)} | ${formatBytes(m.sourceBytes)} | ${formatBytes(m.repoBytes)} |`,
-    );
+    const row = [
+      String(res.index + 1),
+      escapeMd(res.scenario),
+      `${escapeMd(res.label)}${res.repeat > 1 ? ` (${res.repeat})` : ""}`,
+      startOf.get(res.index) ?? "?",
+      `${OUTCOME_MARK[res.outcome] ?? res.outcome} (expected ${res.expected.join(" or ")})`,
+      verdictCell(res),
+      ...cols.cells(res),
+    ];
+    lines.push(`| ${row.join(" | ")} |`);
   }
   lines.push("", "Objectives:", "");
   for (const res of r.results) {
     for (const o of res.objectives)
       lines.push(
-        `- run ${res.index + 1}: ${o.metric} \`${o.threshold}\` → ${formatMetric(o.metric, o.value)} ${o.passed ? "met" : "**MISSED**"}`,
+        `- run ${res.index + 1}: ${o.metric} \`${o.threshold}\` → ${formatNamedMetric(o.metric, o.value)} ` +
+          (o.passed ? "met" : "**MISSED**"),
       );
   }
   if (r.results.every((res) => res.objectives.length === 0)) lines.push("- none declared");

@@ -12,45 +12,44 @@ import { renderReplicationMatrix } from "./replication-matrix.ts";
 import { renderRecoveryPoints } from "./recovery-points-table.ts";
 import { parallelNote } from "./parallel-note.ts";
 import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
-import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
-import { escapeMd, formatBytes, formatDuration, formatRate, OUTCOME_MARK, runName } from "./format.ts";
+import { formatNamedMetric, metricHeading } from "../harness/model/metrics.ts";
+import { verdictOf } from "../harness/model/verdict.ts";
+import { escapeMd, formatBytes, formatDuration, metricColumns, OUTCOME_MARK, runName, verdictCell } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 
-function verdict(results: ResultsFile): string {
-  const { runs, passed } = results.summary;
-  if (results.interrupted) return `**INTERRUPTED** after ${runs} run(s); cleanup ran.`;
-  if (runs === 0) return "**No runs.**";
-  if (passed === runs) return `**PASSED**: all ${runs} run(s) ended as expected and met their objectives.`;
-  const bad = results.results.filter((r) => !r.passed);
-  const expectations = bad.filter((r) => !r.expected.includes(r.outcome) || r.outcome === "silent-corruption").length;
-  return `**FAILED**: ${bad.length} of ${runs} run(s) failed (${expectations} outcome not as expected, ${bad.length - expectations} objective(s) missed).`;
-}
-
 function runsTable(results: RunResult[]): string[] {
-  const head =
-    "| # | scenario | tool / settings | outcome | expected | pass | RTO | RPO | downtime | backup | restore | backup rate | restore rate | source | repo | peak RSS | CPU |";
-  const rows = results.map((r) => {
-    const m = r.metrics;
-    return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)}${r.repeat > 1 ? ` #${r.repeat}` : ""} | ${OUTCOME_MARK[r.outcome]} | ${r.expected.join(", ")} | ${r.passed ? "yes" : "**NO**"} | ${formatDuration(m.rtoMs)} | ${formatDuration(m.rpoMs)} | ${formatDuration(m.downtimeMs)} | ${formatDuration(m.backupMs)} | ${formatDuration(m.restoreMs)} | ${formatRate(m.backupThroughputBps)} | ${formatRate(m.restoreThroughputBps)} | ${formatBytes(m.sourceBytes)} | ${formatBytes(m.repoBytes)} | ${formatBytes(m.peakRssBytes)} | ${formatDuration(m.cpuMs)} |`;
-  });
-  return [head, `|${"---|".repeat(17)}`, ...rows];
+  const cols = metricColumns("runs");
+  const head = ["#", "scenario", "tool / settings", "outcome", "expected", "verdict", ...cols.headings];
+  const rows = results.map((r) =>
+    [
+      String(r.index + 1),
+      r.scenario,
+      `${escapeMd(r.label)}${r.repeat > 1 ? ` #${r.repeat}` : ""}`,
+      OUTCOME_MARK[r.outcome],
+      r.expected.join(", "),
+      verdictCell(r),
+      ...cols.cells(r),
+    ].join(" | "),
+  );
+  return [`| ${head.join(" | ")} |`, `|${"---|".repeat(head.length)}`, ...rows.map((row) => `| ${row} |`)];
 }
 
 function runDetail(r: RunResult): string[] {
   const out = [
     `### ${r.index + 1}. ${escapeMd(runName(r))}`,
     "",
-    `Outcome **${OUTCOME_MARK[r.outcome]}** (expected ${r.expected.join(" or ")}): ${escapeMd(r.reason)}.`,
+    `Verdict: ${verdictCell(r)}. ` +
+      `Outcome **${OUTCOME_MARK[r.outcome]}** (expected ${r.expected.join(" or ")}): ${escapeMd(r.reason)}.`,
     "",
   ];
   if (r.error) out.push(`Error: \`${r.error}\``, "");
   if (r.objectives.length > 0) {
     out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
-    for (const o of r.objectives) {
-      const unit = (metricDef(o.metric) ?? OBJECTIVE_METRICS[o.metric])?.unit;
-      const v = o.value === null ? "not measured" : unit ? formatMetricValue(unit, o.value) : formatDuration(o.value);
-      out.push(`| ${o.metric} | \`${o.threshold}\` | ${v} | ${o.passed ? "yes" : "**NO**"} |`);
-    }
+    for (const o of r.objectives)
+      out.push(
+        `| ${o.metric} | \`${o.threshold}\` | ${formatNamedMetric(o.metric, o.value)} | ` +
+          `${o.passed ? "yes" : "**NO**"} |`,
+      );
     out.push("");
   }
   for (const f of r.faults)
@@ -111,10 +110,11 @@ function runDetail(r: RunResult): string[] {
 
 export function renderMarkdown(results: ResultsFile): string {
   const e = results.environment;
+  const v = verdictOf(results);
   const lines = [
     `# drdrill report ${results.runId}`,
     "",
-    verdict(results),
+    `**${v.headline.toUpperCase()}**: ${v.detail}`,
     "",
     ...(results.warnings ?? []).map((w) => `> **Warning:** ${escapeMd(w)}\n`),
     ...(parallelNote(results) ? [`> ${parallelNote(results)}`, ""] : []),
@@ -128,7 +128,9 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     ...runsTable(results.results),
     "",
-    "RTO: fault to first passing health check after restore. RPO: fault back to the newest load-writer record that survived. Downtime: services down for backups. Rates: source bytes over the tool's wall time.",
+    `${metricColumns("runs")
+      .metrics.map((m) => `${metricHeading(m)}: ${m.title}.`)
+      .join(" ")}`,
     "",
     ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
     ...renderFaultsTable(results.results),

@@ -2,7 +2,8 @@
 // (as Playwright's HTML report does): the templates only lay it out.
 import type { RunResult } from "../harness/model/result.ts";
 import type { ResultsFile } from "../harness/model/results-file.ts";
-import { formatMetricValue, RUN_METRICS } from "../harness/model/metrics.ts";
+import { formatMetricValue, metricHeading, metricsIn } from "../harness/model/metrics.ts";
+import { runVerdict, verdictOf, type Verdict } from "../harness/model/verdict.ts";
 import { formatBytes, formatDuration } from "../harness/util/units.ts";
 import { rpoPoints, throughputGroups, timelineRuns } from "./chart-data.ts";
 import { OUTCOME_MARK } from "./format.ts";
@@ -17,7 +18,6 @@ import { markdownBlocks, type HtmlBlock } from "./md-tables.ts";
 import { throughputChart } from "./svg/throughput-chart.ts";
 import { timelineChart } from "./svg/timeline-chart.ts";
 import { toolsTables, type ToolsTable } from "./tools-table.ts";
-import { verdictOf, type Verdict } from "./verdict.ts";
 
 export interface Cell {
   text: string;
@@ -79,12 +79,15 @@ const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
     "outcome",
     "outcome (expected in the tooltip)",
     false,
-    (r) => ({
-      text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " ✗"}`,
-      sort: `${r.passed ? 1 : 0}${r.outcome}`,
-      tone: toneOf(r),
-      title: `expected ${r.expected.join(" or ")}: ${r.reason}`,
-    }),
+    (r) => {
+      const v = runVerdict(r);
+      return {
+        text: `${OUTCOME_MARK[r.outcome] ?? r.outcome}${v.kind === "passed" ? "" : " ✗"}`,
+        sort: `${v.kind === "passed" ? 1 : 0}${r.outcome}`,
+        tone: toneOf(r),
+        title: `${v.words}; expected ${r.expected.join(" or ")}: ${r.reason}`,
+      };
+    },
   ],
   [
     "point",
@@ -104,15 +107,9 @@ const COLUMNS: [string, string, boolean, (r: RunResult) => Cell][] = [
       };
     },
   ],
-  [
-    "writes lost",
-    "load-writer records written before the disaster that the restored data does not hold (counted)",
-    true,
-    (r) => num(r.recoveryPoint?.writesLost ?? null, String),
-  ],
-  // Every metric the catalogue puts in the runs table, in its order.
-  ...RUN_METRICS.filter((m) => m.column).map((m): [string, string, boolean, (r: RunResult) => Cell] => [
-    "short" in m && m.short ? m.short : m.label,
+  // Every metric the catalogue puts in the runs table, in its order (report.md's table has the same).
+  ...metricsIn("runs").map((m): [string, string, boolean, (r: RunResult) => Cell] => [
+    metricHeading(m),
     m.title,
     true,
     (r) => num(r.metrics[m.key] ?? null, (v) => formatMetricValue(m.unit, v)),

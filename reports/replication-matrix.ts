@@ -2,6 +2,7 @@
 // approach (columns), the outcome, the achieved RPO, the replication lag or the backup interval,
 // the RTO and the bytes sent to site B.
 import type { RunResult } from "../harness/model/result.ts";
+import { runVerdict } from "../harness/model/verdict.ts";
 import { escapeMd, formatBytes, formatDuration } from "./format.ts";
 
 /** The disaster of a run: its last fault that destroyed something (network faults are not). */
@@ -26,7 +27,10 @@ function cell(r: RunResult): string {
   const cadence = r.replication
     ? `lag ${formatDuration(m.replicationLagMs ?? null)} (max ${formatDuration(m.replicationLagMaxMs ?? null)})`
     : `every ${formatDuration(r.scheduleEveryMs ?? null)}`;
-  return `${MARK[r.outcome] ?? r.outcome}${r.passed ? "" : " (unexpected)"}<br>RPO ${formatDuration(m.rpoMs)} · ${cadence}<br>RTO ${formatDuration(m.rtoMs)} · ${formatBytes(m.siteBytesSent ?? null)} sent`;
+  const v = runVerdict(r);
+  const mark = `${MARK[r.outcome] ?? r.outcome}${v.kind === "passed" ? "" : ` (${v.words})`}`;
+  const sent = formatBytes(m.siteBytesSent ?? null);
+  return `${mark}<br>RPO ${formatDuration(m.rpoMs)} · ${cadence}<br>RTO ${formatDuration(m.rtoMs)} · ${sent} sent`;
 }
 
 export function renderReplicationMatrix(results: RunResult[]): string[] {

@@ -1,11 +1,11 @@
 // One run's section of the HTML report: outcome, objectives, each fault and the tool's answer,
 // verification, the commands with their logs, and phases. Computed from results.json alone.
 import type { RunResult, ToolCallRecord } from "../harness/model/result.ts";
-import { formatBytes, formatDuration, formatRate } from "../harness/util/units.ts";
-import { formatMetricValue, metricDef, OBJECTIVE_METRICS } from "../harness/model/metrics.ts";
+import { formatDuration } from "../harness/util/units.ts";
+import { formatNamedMetric } from "../harness/model/metrics.ts";
+import { expectationMet, runVerdict } from "../harness/model/verdict.ts";
 import { OUTCOME_MARK } from "./format.ts";
 import { ageText, askedText, fallbackText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
-import { expectationMet } from "./verdict.ts";
 
 export interface CommandModel {
   label: string;
@@ -36,6 +36,8 @@ export interface RunModel {
   outcome: string;
   tone: string;
   passed: boolean;
+  /** The run's verdict in words (model/verdict.ts): "passed", "outcome not as expected"... */
+  verdict: string;
   expected: string;
   reason: string;
   error: string | null;
@@ -65,19 +67,10 @@ export interface RunModel {
   phases: { name: string; duration: string; ok: boolean; detail: string }[];
 }
 
+/** The colour of a run's verdict: passed good, could not run a warning, any other bad. */
 export function toneOf(r: RunResult): string {
-  if (r.outcome === "error") return "warn";
-  return r.passed ? "good" : "bad";
-}
-
-/** An objective's measured value in its metric's unit (the catalogue's, else the name tells: ...Ms, ...Bps, ...Bytes). */
-export function formatMetric(metric: string, v: number | null): string {
-  if (v === null) return "not measured";
-  const unit = (metricDef(metric) ?? OBJECTIVE_METRICS[metric])?.unit;
-  if (unit) return formatMetricValue(unit, v);
-  if (metric.endsWith("Bps")) return formatRate(v);
-  if (metric.endsWith("Bytes")) return formatBytes(v);
-  return formatDuration(v);
+  const kind = runVerdict(r).kind;
+  return kind === "passed" ? "good" : kind === "error" ? "warn" : "bad";
 }
 
 function commandModel(c: ToolCallRecord): CommandModel {
@@ -139,14 +132,15 @@ export function runModel(r: RunResult, total: number): RunModel {
     label: r.label,
     outcome: OUTCOME_MARK[r.outcome] ?? r.outcome,
     tone: toneOf(r),
-    passed: r.passed,
+    passed: runVerdict(r).kind === "passed",
+    verdict: runVerdict(r).words,
     expected: r.expected.join(" or "),
     reason: expectationMet(r) || r.outcome === "error" ? r.reason : `${r.reason} (expected ${r.expected.join(" or ")})`,
     error: r.error,
     objectives: r.objectives.map((o) => ({
       metric: o.metric,
       threshold: o.threshold,
-      measured: formatMetric(o.metric, o.value),
+      measured: formatNamedMetric(o.metric, o.value),
       passed: o.passed,
     })),
     faults: r.faults.map((f, i) => ({

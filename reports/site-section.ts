@@ -1,7 +1,7 @@
 // The secondary site in report.md: what went over the link, what each tool did when the link broke,
 // which backups an attacker on the target could erase, and which scheduled backups never arrived.
 import type { RunResult } from "../harness/model/result.ts";
-import { escapeMd, formatBytes, formatDuration, formatRate } from "./format.ts";
+import { escapeMd, formatDuration, formatRate, metricColumns } from "./format.ts";
 
 /** What a tool call did under a network fault, as a person would say it. */
 export function underFault(c: RunResult["toolCalls"][number]): string {
@@ -16,17 +16,13 @@ export function underFault(c: RunResult["toolCalls"][number]): string {
 export function renderSiteSection(results: RunResult[]): string[] {
   const site = results.filter((r) => r.destination && r.destination !== "local");
   if (site.length === 0) return [];
-  const out = [
-    "## Secondary site",
-    "",
-    "| # | scenario | tool | destination | cap | bytes to site | bytes from site | backup | restore | outcome |",
-    "|---|---|---|---|---|---|---|---|---|---|",
-  ];
+  const cols = metricColumns("site");
+  const head = ["#", "scenario", "tool", "destination", "cap", ...cols.headings, "outcome"];
+  const out = ["## Secondary site", "", `| ${head.join(" | ")} |`, `|${"---|".repeat(head.length)}`];
   for (const r of site) {
-    const m = r.metrics;
-    out.push(
-      `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${r.destination} | ${r.bandwidthBps ? formatRate(r.bandwidthBps) : "–"} | ${formatBytes(m.siteBytesSent ?? null)} | ${formatBytes(m.siteBytesRestored ?? null)} | ${formatDuration(m.backupMs)} | ${formatDuration(m.restoreMs)} | ${r.outcome} |`,
-    );
+    const cap = r.bandwidthBps ? formatRate(r.bandwidthBps) : "–";
+    const cells = [String(r.index + 1), r.scenario, escapeMd(r.label), r.destination, cap, ...cols.cells(r), r.outcome];
+    out.push(`| ${cells.join(" | ")} |`);
   }
   out.push("", "Bytes to and from the site are its network interface's counters around each backup and restore.", "");
   const swept = site.filter((r) => r.bandwidthBps);

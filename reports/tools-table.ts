@@ -1,7 +1,7 @@
 // The HTML report's "tools and settings compared" tables, from results.json's `comparison`: per
 // scenario with two or more groups, each metric's median, spread, ratio to the best and the winner.
 import type { Comparison } from "../harness/metrics/comparison.ts";
-import { formatMetric } from "./comparison.ts";
+import { formatMetricValue } from "../harness/model/metrics.ts";
 
 export interface ToolsTableCell {
   text: string;
@@ -36,8 +36,8 @@ export function toolsTables(comparison: Comparison | undefined): ToolsTable[] {
             if (!c?.stats) return { text: "–", spread: "", rank: "", best: false, warnings: "" };
             const ratio = c.ratioToBest;
             return {
-              text: formatMetric(m.unit, c.stats.median),
-              spread: c.stats.n >= 2 ? `±${formatMetric(m.unit, c.stats.sd)}` : "",
+              text: formatMetricValue(m.unit, c.stats.median),
+              spread: c.stats.n >= 2 ? `±${formatMetricValue(m.unit, c.stats.sd)}` : "",
               rank: c.winner ? "best" : ratio !== null && ratio !== 1 ? `×${ratio.toFixed(2)}` : "",
               best: c.winner,
               warnings: c.warnings.join("; "),

@@ -1,16 +1,15 @@
 // `drdrill merge DIR... --out DIR`: joins sharded runs into one run folder (results, journals,
 // logs, scenario snapshots), re-applies objectives across all runs, and re-renders every report.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { cp, mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { resolveReporters } from "../../reports/registry.ts";
 import { ReporterMux } from "../runner/reporter-mux.ts";
-import { compareRuns } from "../metrics/comparison.ts";
-import { exitCodeFor } from "../runner/invocation.ts";
+import { assembleResults, newRunId } from "../runner/results-file.ts";
 import type { JournalEvent } from "../model/journal-events.ts";
-import { applyObjectives } from "../runner/objectives.ts";
 import type { RunResult } from "../model/result.ts";
-import { SCHEMA_VERSION, type ResultsFile } from "../model/results-file.ts";
+import type { ResultsFile } from "../model/results-file.ts";
+import { verdictOf } from "../model/verdict.ts";
 import { InputError, type InputIssue } from "../model/errors.ts";
 import { loadScenarios, type LoadedScenario } from "../scenario/load.ts";
 import { readJournal } from "./journal-file.ts";
@@ -120,31 +119,23 @@ export async function mergeCommand(
     }
     await cp(join(f.dir, "scenarios"), join(out, "scenarios"), { recursive: true, force: false }).catch(() => {});
   }
-  results.sort((a, b) => a.index - b.index);
   await writeFile(join(out, "journal.jsonl"), journal.length > 0 ? `${journal.join("\n")}\n` : "");
 
   const scenarios = [
     ...new Map(folders.flatMap((f) => f.results.scenarios ?? []).map((s) => [`${s.file}@${s.sha256}`, s])).values(),
   ];
   const loaded = await scenariosAsRun(folders, scenarios);
-  if (loaded) {
-    const byFile = new Map(loaded.map((l) => [l.file, l]));
-    applyObjectives(results, (r) => byFile.get(r.file)?.thresholds ?? []);
-  } else {
+  const byFile = new Map((loaded ?? []).map((l) => [l.file, l]));
+  if (!loaded)
     warn(
       "drdrill: merge: a scenario file as run was not found (or has changed since), so each shard's objectives are kept as they were evaluated\n",
     );
-  }
   const first = folders[0]!.results;
-  const interrupted = folders.some((f) => f.results.interrupted);
-  const outcomes: Record<string, number> = {};
-  for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
   const targets = [
     ...new Set(folders.flatMap((f) => (f.results.environment.target.kind ?? "").split(", ").filter(Boolean))),
   ];
-  const merged: ResultsFile = {
-    schemaVersion: SCHEMA_VERSION,
-    runId: `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`,
+  const merged = assembleResults({
+    runId: newRunId(),
     startedAt: folders.map((f) => f.results.startedAt).sort()[0]!,
     finishedAt: folders
       .map((f) => f.results.finishedAt)
@@ -161,21 +152,17 @@ export async function mergeCommand(
     // Each shard ran on its own; runs within a shard may have gone at once.
     parallelJobs: Math.max(1, ...folders.map((f) => f.results.parallelJobs ?? 1)),
     // Warm-up runs are not carried over: they were not counted, and their logs' numbers would collide.
-    comparison: compareRuns(results),
-    summary: {
-      runs: results.length,
-      passed: results.filter((r) => r.passed).length,
-      failed: results.filter((r) => !r.passed).length,
-      outcomes,
-    },
-    exitCode: exitCodeFor(results, interrupted),
-    interrupted,
-  };
+    interrupted: folders.some((f) => f.results.interrupted),
+    warnings: folders.flatMap((f) => f.results.warnings ?? []),
+    ...(loaded ? { thresholdsOf: (r: RunResult) => byFile.get(r.file)?.thresholds ?? [] } : {}),
+  });
   const mux = new ReporterMux(await resolveReporters([]));
   await mux.onEnd(merged, out);
   for (const e of mux.errors) warn(`drdrill: ${e}\n`);
+  const verdict = verdictOf(merged);
   process.stdout.write(
-    `merged ${folders.length} run folder(s), ${results.length} run(s): ${merged.summary.passed} passed, ${merged.summary.failed} failed\nreport: ${join(out, "index.html")}\n`,
+    `merged ${folders.length} run folder(s), ${results.length} run(s): ${verdict.headline}: ${verdict.detail}\n` +
+      `report: ${join(out, "index.html")}\n`,
   );
   return merged.exitCode;
 }

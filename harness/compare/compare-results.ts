@@ -2,8 +2,9 @@
 // metric's change and each group's pass rate. Pure function of the two files.
 import type { RunResult } from "../model/result.ts";
 import type { ResultsFile } from "../model/results-file.ts";
-import { judgeChange, type Judgement, type JudgeOptions } from "./judge.ts";
-import { COMPARED_METRICS, type MetricKind } from "./metric-kinds.ts";
+import { JUDGED_METRICS } from "../model/metrics.ts";
+import { runVerdict } from "../model/verdict.ts";
+import { judgeChange, type Judgement, type JudgeOptions, type MetricKind } from "./judge.ts";
 import { spreadOf, type Spread } from "./spread.ts";
 import { formatBytes } from "../util/units.ts";
 
@@ -17,6 +18,8 @@ export interface SideSummary {
   runs: number;
   passed: number;
   outcomes: string[];
+  /** The runs that did not pass, counted by their verdict's words ("2 outcome not as expected"). */
+  notPassed: string[];
 }
 
 export interface GroupChange {
@@ -50,11 +53,18 @@ function byGroup(results: RunResult[]): Map<string, RunResult[]> {
 
 function side(runs: RunResult[] | undefined): SideSummary | null {
   if (!runs) return null;
-  return { runs: runs.length, passed: runs.filter((r) => r.passed).length, outcomes: runs.map((r) => r.outcome) };
+  const words = new Map<string, number>();
+  for (const v of runs.map(runVerdict)) if (v.kind !== "passed") words.set(v.words, (words.get(v.words) ?? 0) + 1);
+  return {
+    runs: runs.length,
+    passed: runs.filter((r) => runVerdict(r).kind === "passed").length,
+    outcomes: runs.map((r) => r.outcome),
+    notPassed: [...words].map(([w, n]) => `${n} ${w}`),
+  };
 }
 
-/** Only runs that got as far as measuring count towards the metrics (errors measured nothing). */
-const measured = (runs: RunResult[]) => runs.filter((r) => r.outcome !== "error");
+/** Only runs that got as far as measuring count towards the metrics (those that could not run measured nothing). */
+const measured = (runs: RunResult[]) => runs.filter((r) => runVerdict(r).kind !== "error");
 
 function compareGroup(
   group: string,
@@ -80,7 +90,8 @@ function compareGroup(
   out.outcomeRegression = n.passed / n.runs < b.passed / b.runs;
   if (out.outcomeRegression)
     out.notes.push(
-      `passed ${b.passed}/${b.runs} before, ${n.passed}/${n.runs} now (outcomes: ${n.outcomes.join(", ")})`,
+      `passed ${b.passed}/${b.runs} before, ${n.passed}/${n.runs} now ` +
+        `(${n.notPassed.join(", ")}; outcomes: ${n.outcomes.join(", ")})`,
     );
   const mb = measured(base);
   const mn = measured(next);
@@ -94,9 +105,9 @@ function compareGroup(
     );
   }
   const sourceBytes = src.base && src.next ? { base: src.base.median, next: src.next.median } : undefined;
-  out.metrics = COMPARED_METRICS.map((kind) => {
-    const sb = spreadOf(mb.map((r) => r.metrics[kind.name]));
-    const sn = spreadOf(mn.map((r) => r.metrics[kind.name]));
+  out.metrics = JUDGED_METRICS.map((kind) => {
+    const sb = spreadOf(mb.map((r) => r.metrics[kind.key]));
+    const sn = spreadOf(mn.map((r) => r.metrics[kind.key]));
     return { kind, base: sb, next: sn, ...judgeChange(kind, sb, sn, opts, sourceBytes) };
   });
   return out;

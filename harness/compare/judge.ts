@@ -1,8 +1,11 @@
 // Whether one metric's change between two sets of runs is a regression, an improvement or noise:
 // it must be worse (better) by more than the threshold, by more than the timing floor, and
 // outside both runs' min-max, or it is called noise. Pure function.
+import type { MetricDef, MetricKey } from "../model/metrics.ts";
 import type { Spread } from "./spread.ts";
-import type { MetricKind } from "./metric-kinds.ts";
+
+/** A metric `drdrill compare` judges (the catalogue's JUDGED_METRICS): it has a better direction. */
+export type MetricKind = MetricDef<MetricKey>;
 
 export interface JudgeOptions {
   /** Relative change that counts, in percent (e.g. 10). */
@@ -66,7 +69,7 @@ export function judgeChange(
     };
   let deltaMs: number | null = null;
   if (kind.unit === "ms") deltaMs = Math.abs(diff);
-  if (kind.unit === "rate" && sourceBytes && base.median > 0 && next.median > 0) {
+  if (kind.unit === "Bps" && sourceBytes && base.median > 0 && next.median > 0) {
     deltaMs = Math.abs((sourceBytes.next / next.median - sourceBytes.base / base.median) * 1000);
   }
   if (deltaMs !== null && deltaMs < opts.minChangeMs)

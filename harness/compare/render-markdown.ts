@@ -2,6 +2,7 @@
 // beyond the noise, then every metric in a collapsed table.
 import type { ResultsComparison, GroupChange, MetricChange } from "./compare-results.ts";
 import type { Spread } from "./spread.ts";
+import { formatMetricValue } from "../model/metrics.ts";
 
 const MARK: Record<MetricChange["verdict"], string> = {
   regression: "❌ regression",
@@ -15,7 +16,7 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 function spreadText(m: MetricChange, s: Spread | null): string {
   if (!s) return "–";
-  const f = m.kind.format;
+  const f = (v: number) => formatMetricValue(m.kind.unit, v);
   return s.n > 1 ? `${f(s.median)} <sub>${f(s.min)}–${f(s.max)}, n=${s.n}</sub>` : f(s.median);
 }
 

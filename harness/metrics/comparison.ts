@@ -8,7 +8,7 @@ import type {
   MetricInfo,
   ScenarioComparison,
 } from "../model/comparison.ts";
-import { REPO_RATIO, RUN_METRICS, type Metrics } from "../model/metrics.ts";
+import { COMPARISON_METRICS, type Metrics } from "../model/metrics.ts";
 import { DEFAULT_LIMITS, describe, spreadWarnings, type SpreadLimits } from "./statistics.ts";
 
 export type { Comparison, ComparedMetric, GroupComparison, MetricComparison, MetricInfo, ScenarioComparison };
@@ -27,8 +27,8 @@ export interface ComparableRun {
   metrics: Metrics;
 }
 
-/** The metrics the comparison weighs: those the catalogue marks `compared`, and repo / source. */
-export const COMPARED_METRICS: MetricInfo[] = [...RUN_METRICS.filter((m) => m.compared), REPO_RATIO].map((m) => ({
+/** The catalogue's COMPARISON_METRICS as results.json's `comparison.metrics` describes them. */
+const METRICS: MetricInfo[] = COMPARISON_METRICS.map((m) => ({
   key: m.key as ComparedMetric,
   label: m.label,
   better: m.better as "lower" | "higher",
@@ -57,7 +57,7 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
     const outcomes: Record<string, number> = {};
     for (const r of rs) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
     const metrics = Object.fromEntries(
-      COMPARED_METRICS.map((m) => {
+      METRICS.map((m) => {
         const stats = describe(
           rs.map((r) => value(r, m.key) ?? Number.NaN),
           limits,
@@ -83,7 +83,7 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
 
   const winners: ScenarioComparison["winners"] = {};
   const withinSpread: ScenarioComparison["withinSpread"] = {};
-  for (const m of COMPARED_METRICS) {
+  for (const m of METRICS) {
     const measured = groups.filter((g) => g.metrics[m.key].stats);
     if (measured.length === 0) continue;
     const med = (g: GroupComparison) => g.metrics[m.key].stats!.median;
@@ -107,7 +107,7 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
     );
   const unclear = Object.entries(withinSpread)
     .filter(([, v]) => v)
-    .map(([k]) => COMPARED_METRICS.find((m) => m.key === k)!.label);
+    .map(([k]) => METRICS.find((m) => m.key === k)!.label);
   if (unclear.length > 0) notes.push(`no clear winner (best and runner-up ranges overlap) for: ${unclear.join(", ")}`);
   return { scenario, groups, winners, withinSpread, notes };
 }
@@ -117,7 +117,7 @@ export function compareRuns(runs: readonly ComparableRun[], limits: SpreadLimits
   const byScenario = new Map<string, ComparableRun[]>();
   for (const r of runs) byScenario.set(r.scenario, [...(byScenario.get(r.scenario) ?? []), r]);
   return {
-    metrics: [...COMPARED_METRICS],
+    metrics: [...METRICS],
     limits,
     scenarios: [...byScenario.entries()].map(([s, rs]) => compareScenario(s, rs, limits)),
   };

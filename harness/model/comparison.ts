@@ -61,7 +61,7 @@ export interface GroupComparison {
   runs: number;
   passed: number;
   outcomes: Record<string, number>;
-  /** Keyed by the compared metrics (COMPARED_METRICS). */
+  /** Keyed by the compared metrics (the catalogue's COMPARISON_METRICS). */
   metrics: Record<string, MetricComparison>;
 }
 

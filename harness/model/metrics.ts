@@ -21,9 +21,20 @@ export interface MetricDef<K extends string = string> {
   compared: boolean;
   /** Weighed by `drdrill compare` for regressions. */
   judged: boolean;
-  /** In the report's runs table. */
-  column: boolean;
+  /** The report tables that show it as a column (in the catalogue's order); see METRIC_TABLES. */
+  tables: readonly MetricTable[];
 }
+
+/** The tables whose metric columns come from this catalogue. */
+export const METRIC_TABLES = {
+  runs: "the runs table of report.md and index.html",
+  summary: "the console's line per run at the end of `drdrill run`",
+  evidence: "the evidence bundle's SUMMARY.md",
+  faults: "report.md's faults table",
+  site: "report.md's secondary-site table",
+} as const;
+
+export type MetricTable = keyof typeof METRIC_TABLES;
 
 const def = <K extends string>(d: MetricDef<K>) => d;
 
@@ -38,7 +49,7 @@ export const RUN_METRICS = [
     objective: "rto",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs", "summary", "evidence", "faults"],
   }),
   def({
     key: "rpoMs",
@@ -49,7 +60,7 @@ export const RUN_METRICS = [
     objective: "rpo",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs", "summary", "evidence", "faults"],
   }),
   def({
     key: "pointAgeMs",
@@ -60,7 +71,7 @@ export const RUN_METRICS = [
     objective: "pointAge",
     compared: false,
     judged: false,
-    column: false,
+    tables: [],
   }),
   def({
     key: "writesLost",
@@ -71,7 +82,7 @@ export const RUN_METRICS = [
     objective: "writesLost",
     compared: false,
     judged: false,
-    column: false,
+    tables: ["runs"],
   }),
   def({
     key: "downtimeMs",
@@ -82,7 +93,7 @@ export const RUN_METRICS = [
     objective: "downtime",
     compared: false,
     judged: true,
-    column: true,
+    tables: ["runs", "evidence"],
   }),
   def({
     key: "backupThroughputBps",
@@ -93,7 +104,7 @@ export const RUN_METRICS = [
     objective: "backupThroughput",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs", "summary", "evidence"],
   }),
   def({
     key: "restoreThroughputBps",
@@ -104,7 +115,7 @@ export const RUN_METRICS = [
     objective: "restoreThroughput",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs", "summary", "evidence"],
   }),
   def({
     key: "backupMs",
@@ -115,7 +126,7 @@ export const RUN_METRICS = [
     objective: "backupTime",
     compared: false,
     judged: true,
-    column: false,
+    tables: ["runs", "site"],
   }),
   def({
     key: "restoreMs",
@@ -126,7 +137,7 @@ export const RUN_METRICS = [
     objective: "restoreTime",
     compared: false,
     judged: true,
-    column: false,
+    tables: ["runs", "site"],
   }),
   def({
     key: "sourceBytes",
@@ -136,7 +147,7 @@ export const RUN_METRICS = [
     better: null,
     compared: false,
     judged: false,
-    column: true,
+    tables: ["runs", "evidence"],
   }),
   def({
     key: "repoBytes",
@@ -148,7 +159,7 @@ export const RUN_METRICS = [
     objective: "repoSize",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs", "summary", "evidence"],
   }),
   def({
     key: "peakRssBytes",
@@ -159,7 +170,7 @@ export const RUN_METRICS = [
     objective: "peakRss",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs"],
   }),
   def({
     key: "siteBytesSent",
@@ -170,7 +181,7 @@ export const RUN_METRICS = [
     objective: "bytesToSite",
     compared: true,
     judged: true,
-    column: false,
+    tables: ["site"],
   }),
   def({
     key: "siteBytesRestored",
@@ -180,7 +191,7 @@ export const RUN_METRICS = [
     better: "lower",
     compared: false,
     judged: false,
-    column: false,
+    tables: ["site"],
   }),
   def({
     key: "replicationLagMs",
@@ -191,7 +202,7 @@ export const RUN_METRICS = [
     objective: "replicationLag",
     compared: true,
     judged: true,
-    column: false,
+    tables: [],
   }),
   def({
     key: "replicationLagMaxMs",
@@ -201,7 +212,7 @@ export const RUN_METRICS = [
     better: "lower",
     compared: false,
     judged: false,
-    column: false,
+    tables: [],
   }),
   def({
     key: "cpuMs",
@@ -213,7 +224,7 @@ export const RUN_METRICS = [
     objective: "cpu",
     compared: true,
     judged: true,
-    column: true,
+    tables: ["runs"],
   }),
 ] as const;
 
@@ -235,7 +246,7 @@ export const REPO_RATIO = def({
   better: "lower",
   compared: true,
   judged: false,
-  column: false,
+  tables: [],
 });
 
 export function formatMetricValue(unit: MetricUnit, v: number | null | undefined): string {
@@ -251,6 +262,20 @@ export function metricDef(key: string): MetricDef | undefined {
   return [...RUN_METRICS, REPO_RATIO].find((m) => m.key === key);
 }
 
+/** The metric columns of one report table, in the catalogue's order. */
+export function metricsIn(table: MetricTable): MetricDef<MetricKey>[] {
+  return RUN_METRICS.filter((m) => (m.tables as readonly MetricTable[]).includes(table));
+}
+
+/** A metric's column heading: its short name where it has one. */
+export const metricHeading = (m: MetricDef): string => m.short ?? m.label;
+
+/** The metrics the tools comparison weighs (results.json's `comparison`): those marked `compared`, and repo/source. */
+export const COMPARISON_METRICS: MetricDef[] = [...RUN_METRICS.filter((m) => m.compared), REPO_RATIO];
+
+/** The metrics `drdrill compare` judges for regressions: those marked `judged`. */
+export const JUDGED_METRICS: MetricDef<MetricKey>[] = RUN_METRICS.filter((m) => m.judged && m.better !== null);
+
 /** The objectives a scenario can set: objective name -> metric. */
 export const OBJECTIVE_METRICS: Record<string, MetricDef<MetricKey>> = Object.fromEntries(
   RUN_METRICS.filter((m) => "objective" in m && m.objective).map((m) => [
@@ -260,3 +285,14 @@ export const OBJECTIVE_METRICS: Record<string, MetricDef<MetricKey>> = Object.fr
 );
 
 export const OBJECTIVE_NAMES = Object.keys(OBJECTIVE_METRICS);
+
+/** A value named by its metric key or objective name (an objective's result), in that metric's unit. */
+export function formatNamedMetric(name: string, v: number | null): string {
+  if (v === null) return "not measured";
+  const unit = (metricDef(name) ?? OBJECTIVE_METRICS[name])?.unit;
+  if (unit) return formatMetricValue(unit, v);
+  // Not in this catalogue (a results.json from another version): the name's suffix tells.
+  if (name.endsWith("Bps")) return formatRate(v);
+  if (name.endsWith("Bytes")) return formatBytes(v);
+  return formatDuration(v);
+}

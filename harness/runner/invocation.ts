@@ -1,26 +1,25 @@
 // One `drdrill run`: every planned drill in order, the journal, Ctrl-C handling, objectives,
 // results.json and the reports, and the exit code.
-import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { arch, cpus, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { killAllGroups } from "../exec/live-groups.ts";
 import { Journal } from "../journal/journal.ts";
-import { compareRuns } from "../metrics/comparison.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { Progress } from "../model/progress.ts";
 import type { RunResult } from "../model/result.ts";
-import { SCHEMA_VERSION, type Environment, type ResultsFile, type WarmupRun } from "../model/results-file.ts";
+import type { Environment, ResultsFile, WarmupRun } from "../model/results-file.ts";
+import { expectationMet } from "../model/verdict.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { SecretStore } from "../util/secrets.ts";
 import { parseSize } from "../util/units.ts";
-import { applyObjectives } from "./objectives.ts";
 import type { RunPlan } from "./plan.ts";
 import { datasetKey, PristineDatasets } from "./pristine.ts";
 import { removeTree, settleRemovals } from "./remove-tree.ts";
 import { ReporterMux, type Reporter } from "./reporter-mux.ts";
 import { runDrill, type DrillEnv } from "./run-drill.ts";
 import { runPool } from "./job-pool.ts";
+import { assembleResults, newRunId, scenarioRecord } from "./results-file.ts";
 import { TARGETS } from "../targets/registry.ts";
 import { sweepLeftovers } from "./sweep-leftovers.ts";
 
@@ -54,7 +53,8 @@ export interface InvocationOptions {
 /** Warm-up runs get indexes from here (plan index added), so their logs and journal never mix with counted runs. */
 export const WARMUP_INDEX_BASE = 100_000;
 
-export const EXIT = { ok: 0, failed: 1, input: 2, environment: 3, interrupted: 130 } as const;
+/** The exit-code table (model/exit-codes.ts), where the command line has always found it. */
+export { EXIT } from "../model/exit-codes.ts";
 
 function packageVersion(): string {
   try {
@@ -71,12 +71,6 @@ function osName(): string {
   } catch {
     return process.platform;
   }
-}
-
-export function exitCodeFor(results: RunResult[], interrupted: boolean): number {
-  if (interrupted) return EXIT.interrupted;
-  if (results.some((r) => r.outcome === "error")) return EXIT.environment;
-  return results.every((r) => r.passed) ? EXIT.ok : EXIT.failed;
 }
 
 /** Turns SIGINT/SIGTERM into an abort: running tool process groups are killed, cleanup then runs. */
@@ -108,10 +102,6 @@ function warningsOf(journal: Journal): { warnings?: string[] } {
     ),
   ];
   return w.length > 0 ? { warnings: w } : {};
-}
-
-export function newRunId(): string {
-  return `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
 }
 
 /** Datasets more than one local run of this invocation seeds: worth one pristine copy (and its hashes) each. */
@@ -212,7 +202,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       );
       const result = await runDrill(plan, drillEnv);
       results.push(result);
-      progress.runEnd(`${result.outcome}: ${result.reason}`, result.expected.includes(result.outcome));
+      progress.runEnd(`${result.outcome}: ${result.reason}`, expectationMet(result));
       await mux.onRunEnd(result);
     } catch (e) {
       if (e instanceof InterruptedError) {
@@ -235,11 +225,8 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
     if (!opts.keep) await removeTree(workRoot);
   }
 
-  results.sort((a, b) => a.index - b.index);
   const byFile = new Map(opts.scenarios.map((s) => [s.file, s]));
-  applyObjectives(results, (r) => byFile.get(r.file)?.thresholds ?? []);
   const build = (): ResultsFile => {
-    const exitCode = exitCodeFor(results, interrupted);
     const environment: Environment = {
       node: process.version,
       drdrill: packageVersion(),
@@ -255,34 +242,20 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       },
       tools: versions,
     };
-    const outcomes: Record<string, number> = {};
-    for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-    return {
-      schemaVersion: SCHEMA_VERSION,
+    return assembleResults({
       runId,
       startedAt,
       finishedAt: new Date().toISOString(),
       argv: opts.argv,
       environment,
-      scenarios: opts.scenarios.map((s) => ({
-        name: s.scenario.name,
-        file: s.file,
-        sha256: createHash("sha256").update(s.text).digest("hex"),
-      })),
+      scenarios: opts.scenarios.map(scenarioRecord),
       results,
-      parallelJobs: Math.max(1, parallelJobs),
-      ...(warmups.length > 0 ? { warmups } : {}),
-      comparison: compareRuns(results),
-      summary: {
-        runs: results.length,
-        passed: results.filter((r) => r.passed).length,
-        failed: results.filter((r) => !r.passed).length,
-        outcomes,
-      },
-      exitCode,
+      parallelJobs,
+      warmups,
       interrupted,
       ...warningsOf(journal),
-    };
+      thresholdsOf: (r) => byFile.get(r.file)?.thresholds ?? [],
+    });
   };
   let file = build();
   // The journal's last word: interrupted (after cleanup ran), or how the invocation ended.

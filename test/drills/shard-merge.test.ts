@@ -90,7 +90,7 @@ describe("sharded runs merged", () => {
     expect(html).toContain(merged.runId);
     expect(html.match(/<tr class="tone-\w+" data-run="run-\d+">/g)).toHaveLength(6);
     const junit = await readFile(join(dir, "merged", "junit.xml"), "utf8");
-    expect(junit).toContain(`<testsuites name="drdrill ${merged.runId}" tests="6" failures="0">`);
+    expect(junit).toContain(`<testsuites name="drdrill ${merged.runId}" tests="6" failures="0" errors="0">`);
     expect(junit.match(/<testcase /g)).toHaveLength(6);
   });
 });

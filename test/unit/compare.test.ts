@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compareCommand, parsePercent } from "../../harness/cli/compare.ts";
 import { compareResults } from "../../harness/compare/compare-results.ts";
 import { judgeChange } from "../../harness/compare/judge.ts";
-import { COMPARED_METRICS } from "../../harness/compare/metric-kinds.ts";
+import { JUDGED_METRICS } from "../../harness/model/metrics.ts";
 import { renderComparisonMarkdown } from "../../harness/compare/render-markdown.ts";
 import { spreadOf } from "../../harness/compare/spread.ts";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
@@ -15,7 +15,7 @@ import { tmp } from "../helpers/tmp.ts";
 import { repeats, resultsFile, run } from "./report-fixture.ts";
 
 const OPTS = { thresholdPct: 10, minChangeMs: 1000 };
-const kind = (name: string) => COMPARED_METRICS.find((k) => k.name === name)!;
+const kind = (name: string) => JUDGED_METRICS.find((k) => k.key === name)!;
 
 /** A copy of a results file as if the tool ran `factor` times slower (times up, rates down). */
 function throttled(file: ResultsFile, factor: number): ResultsFile {
@@ -88,7 +88,7 @@ describe("comparing two run folders' results", () => {
     const c = compareResults(base, throttled(base, 3), OPTS);
     expect(c.regressions).toBeGreaterThan(0);
     const g = c.groups[0]!;
-    const verdict = (n: string) => g.metrics.find((m) => m.kind.name === n)!.verdict;
+    const verdict = (n: string) => g.metrics.find((m) => m.kind.key === n)!.verdict;
     expect(verdict("backupThroughputBps")).toBe("regression");
     expect(verdict("backupMs")).toBe("regression");
     expect(verdict("repoBytes")).toBe("unchanged");

@@ -5,6 +5,7 @@
 // runner; compare; reports; command line; entry points.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -43,14 +44,21 @@ function sources(dir: string): string[] {
   return out;
 }
 
-/** Relative imports of a file (static, re-exports and literal dynamic imports), resolved to repository paths. */
+/**
+ * The relative module specifiers a source text imports: static imports (bare, multi-line and
+ * type-only included), re-exports and dynamic imports, as TypeScript's own scanner finds them
+ * (not those in comments or strings).
+ */
+function relativeImports(text: string): string[] {
+  return ts
+    .preProcessFile(text, true, true)
+    .importedFiles.map((f) => f.fileName)
+    .filter((s) => s.startsWith("."));
+}
+
+/** Relative imports of a file, resolved to repository paths. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(join(ROOT, file), "utf8");
-  const specs = [
-    ...text.matchAll(
-      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*["'](\.[^"']+)["']|import\(\s*["'](\.[^"']+)["']\s*\)/g,
-    ),
-  ].map((m) => m[1] ?? m[2]!);
+  const specs = relativeImports(readFileSync(join(ROOT, file), "utf8"));
   return specs.map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)));
 }
 
@@ -106,5 +114,38 @@ describe("layers", () => {
 
   it("the check itself sees imports (a file known to import the model does)", () => {
     expect(graph.get("harness/runner/run-drill.ts")).toContain("harness/model/errors.ts");
+  });
+
+  it("the check sees every form of import, and none in a comment or a string", () => {
+    const text = [
+      'import a from "./default.ts";',
+      "import {",
+      "  b,",
+      "  c,",
+      '} from "./multi-line.ts";',
+      'import type { T } from "./type-only.ts";',
+      'import "./bare.ts";',
+      "import './bare-single-quoted.ts';",
+      "export {",
+      "  x,",
+      '} from "./re-export.ts";',
+      'export * from "./star.ts";',
+      'const m = await import("./dynamic.ts");',
+      '// import "./commented.ts";',
+      '/* import { z } from "./block-comment.ts"; */',
+      "const s = 'import \"./in-string.ts\"';",
+      'const t = `import "./in-template.ts"`;',
+      'import { readFile } from "node:fs";',
+    ].join("\n");
+    expect(relativeImports(text)).toEqual([
+      "./default.ts",
+      "./multi-line.ts",
+      "./type-only.ts",
+      "./bare.ts",
+      "./bare-single-quoted.ts",
+      "./re-export.ts",
+      "./star.ts",
+      "./dynamic.ts",
+    ]);
   });
 });

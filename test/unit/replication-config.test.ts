@@ -2,8 +2,10 @@
 // standby's replication status is read.
 import { describe, expect, it } from "vitest";
 import { lsyncdConfig, rsyncSpec } from "../../harness/tools/lsyncd-mirror.ts";
-import mariadb, { FILES_EXCLUDED, parseSlaveStatus } from "../../harness/tools/mariadb-replication.ts";
+import type { CommandSpec } from "../../harness/exec/types.ts";
+import mariadb, { parseSlaveStatus } from "../../harness/tools/mariadb-replication.ts";
 import type { ToolContext } from "../../harness/tools/tool.ts";
+import { FakeExecutor } from "../fixtures/runner/fake-executor.ts";
 
 const ctx = {
   workDir: "/drdrill/tool",
@@ -56,10 +58,28 @@ describe("mariadb-replication", () => {
     });
   });
 
-  it("declares a standby and leaves the database, sockets and logs out of the file comparison", () => {
-    expect(mariadb.capabilities.replication?.standby).toBeTruthy();
-    expect(mariadb.capabilities.replication?.filesExcluded).toEqual(FILES_EXCLUDED);
-    expect([...FILES_EXCLUDED].sort()).toEqual(["lib/mysql", "log", "run"]);
+  it("mirrors all but the database, sockets and logs; the failover compares all but the same", async () => {
+    // What the tool runs when it starts replicating, on the primary and on the standby.
+    const ran: CommandSpec[] = [];
+    const exec = new (class extends FakeExecutor {
+      override async run(spec: CommandSpec) {
+        ran.push(spec);
+        const r = await super.run(spec);
+        const status = spec.args.includes("SHOW SLAVE STATUS\\G");
+        return status ? { ...r, stdout: "Slave_IO_Running: Yes\nSlave_SQL_Running: Yes\n" } : r;
+      }
+    })();
+    const standby = { exec, primaryHost: "172.17.0.2", dataDir: "/var/snap/microstack/common" };
+    const s = mariadb.open(mariadb.settings.parse({}), { ...ctx, exec, standby, passphrase: () => "" });
+    expect((await s.backup("full", "/var/snap/microstack/common")).failed).toBe(false);
+    const rsync = ran.find((c) => c.command === "rsync")!;
+    const mirrored = rsync.args.filter((a) => a.startsWith("--exclude=")).map((a) => a.slice("--exclude=/".length));
+    expect(mirrored.sort()).toEqual(["lib/mysql", "log", "run"]);
+    const daemon = ran.find((c) => c.label === "lsyncd-start")!;
+    expect(daemon.args.join("\n")).toContain('exclude = { "/lib/mysql", "/run", "/log" },');
+    // The failover compares the replica with the primary except where nothing was mirrored: the same paths.
+    expect([...(mariadb.capabilities.replication?.filesExcluded ?? [])].sort()).toEqual(mirrored);
+    expect(mariadb.capabilities.replication?.standby).toMatch(/MicroStack node at site B/);
   });
 
   it("refuses to start without a standby node, with the reason", async () => {

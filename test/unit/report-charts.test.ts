@@ -6,7 +6,7 @@ import { buildReportModel } from "../../reports/model.ts";
 import { linearScale, niceStep, timeScale, timeTick } from "../../reports/svg/scale.ts";
 import { throughputChart } from "../../reports/svg/throughput-chart.ts";
 import { timelineChart } from "../../reports/svg/timeline-chart.ts";
-import { verdictOf } from "../../reports/verdict.ts";
+import { verdictOf } from "../../harness/model/verdict.ts";
 import { repeats, resultsFile, run } from "./report-fixture.ts";
 
 describe("scales", () => {

@@ -2,6 +2,7 @@
 import type { RunResult } from "../../harness/model/result.ts";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
 import type { Metrics } from "../../harness/metrics/compute.ts";
+import { verdictOf } from "../../harness/model/verdict.ts";
 
 export const METRICS: Metrics = {
   rtoMs: 1676.1,
@@ -173,7 +174,7 @@ export function resultsFile(results: RunResult[], over: Partial<ResultsFile> = {
       failed: results.filter((r) => !r.passed).length,
       outcomes,
     },
-    exitCode: results.every((r) => r.passed) ? 0 : 1,
+    exitCode: verdictOf({ results, interrupted: over.interrupted ?? false }).exitCode,
     interrupted: false,
     ...over,
   };
