@@ -51,8 +51,8 @@ export class LocalExecutor implements CommandExecutor {
     const logged = spec.log !== false;
     const base = logged ? join(this.logDir, `${id}-${spec.label}`) : join(tmpdir(), `drdrill-${process.pid}-${id}`);
     const timesFile = `${base}.times`;
-    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
-    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, this.secrets);
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, this.secrets);
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
     const startedAt = new Date().toISOString();

@@ -109,8 +109,8 @@ export class SshExecutor implements CommandExecutor {
     const id = `${process.pid}-${n}`;
     const logged = spec.log !== false;
     const base = join(this.logDir, `${n}-${spec.label}`);
-    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
-    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, this.secrets);
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, this.secrets);
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
     const shown = this.#shown(spec);
     const startedAt = new Date().toISOString();
@@ -167,13 +167,15 @@ export class SshExecutor implements CommandExecutor {
       untrackKiller = trackKiller((signal) => this.#signal(g, signal));
       spec.onSpawn?.(this.#handle(g));
     });
+    // The marks are ASCII: they are found in the bytes read as latin1 (one character a byte), and the
+    // command's own bytes go on untouched, to be redacted before they are decoded.
     const stderrIn = {
-      on: (_event: "data", fn: (d: string) => void) => {
+      on: (_event: "data", fn: (d: Buffer) => void) => {
         child.stderr?.on("data", (d: Buffer | string) => {
-          const text = marks.push(d.toString());
+          const text = marks.push(typeof d === "string" ? Buffer.from(d).toString("latin1") : d.toString("latin1"));
           if (text.includes(NO_MASTER_MARK)) masterGone = true;
           if (pgid === null) early = (early + text).slice(-4096);
-          if (text) fn(text);
+          if (text) fn(Buffer.from(text, "latin1"));
         });
       },
     };
@@ -204,7 +206,7 @@ export class SshExecutor implements CommandExecutor {
     for (const t of timers) clearTimeout(t);
     const endMs = monoMs();
     const { rest, stats } = marks.end();
-    if (rest) err.write(rest);
+    if (rest) err.write(Buffer.from(rest, "latin1"));
     // The wrapper's `finish` ran after the command: it killed anything left in the group (a hung
     // gpg-agent, say) and sent the stats. If they did not come (our ssh client was killed, say), do it now.
     let finished = stats;
@@ -218,7 +220,7 @@ export class SshExecutor implements CommandExecutor {
       untrackGroup(clientPid);
     }
     if (pgid === null && !timedOut) {
-      const said = early.trim().split("\n").at(-1)?.trim();
+      const said = Buffer.from(early, "latin1").toString().trim().split("\n").at(-1)?.trim();
       return notStarted(
         masterGone
           ? "the connection is gone (its master process ended)"

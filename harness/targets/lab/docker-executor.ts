@@ -88,8 +88,8 @@ export class DockerExecutor implements CommandExecutor {
     const logged = spec.log !== false;
     const base = join(this.logDir, `${String(counter).padStart(3, "0")}-${spec.label}`);
     const files = { pid: `${id}.pid`, times: `${id}.times` };
-    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
-    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, this.secrets);
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, this.secrets);
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
     const env: Record<string, string> = {
