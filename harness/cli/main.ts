@@ -381,7 +381,8 @@ export async function main(argv: string[]): Promise<number> {
       "Remove what a drdrill killed hard left behind: load writers, tmpfs mounts, containers, firewall tables, VMs",
     )
     .action(async () => {
-      const removed = await cleanLeftovers();
+      const { removed, ignored } = await cleanLeftovers();
+      for (const text of ignored) process.stderr.write(`drdrill: ${text}\n`);
       process.stdout.write(
         removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join("\n")}\n` : "nothing left behind\n",
       );

@@ -152,7 +152,8 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   journal.emit("invocation-start", { runId, argv: opts.argv });
   // What a drdrill killed hard left behind (a load writer, a tmpfs, a container) goes first.
   const swept = await sweepLeftovers();
-  if (swept.length > 0) journal.emit("leftovers-removed", { items: swept });
+  if (swept.removed.length > 0) journal.emit("leftovers-removed", { items: swept.removed });
+  for (const text of swept.ignored) journal.emit("warning", { text });
   const pristine = new PristineDatasets(
     join(workRoot, "pristine"),
     sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName),
