@@ -91,13 +91,6 @@ export class LocalExecutor implements CommandExecutor {
       trackGroup(pid);
       spec.onSpawn?.(localGroup(pid));
     }
-    if (lease)
-      await addLease(lease.run, {
-        kind: "process-group",
-        id: lease.id,
-        match: callTag,
-        what: `tool call ${spec.label}`,
-      }).catch(() => {});
     const sampler = pid !== undefined && logged ? startRssSampler(pid) : undefined;
 
     pipeOutput(child, { stdout: out, stderr: err }, spec.onOutput);
@@ -112,6 +105,15 @@ export class LocalExecutor implements CommandExecutor {
             killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
           }, spec.timeoutMs)
         : undefined;
+
+    // Only once its output is taken and its timer set (a wait before would lose what it printed meanwhile).
+    if (lease)
+      await addLease(lease.run, {
+        kind: "process-group",
+        id: lease.id,
+        match: callTag,
+        what: `tool call ${spec.label}`,
+      }).catch(() => {});
 
     const res = await child;
     clearTimeout(timer);
