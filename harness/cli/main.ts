@@ -162,9 +162,10 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
     ...(o.target ? { targetName: o.target } : {}),
   });
-  const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
+  const { dir: outDir, runId } = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
+    runId,
     argv,
     scenarios,
     plans,

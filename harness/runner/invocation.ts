@@ -25,6 +25,8 @@ import { TARGETS } from "../targets/registry.ts";
 import { sweepLeftovers } from "./sweep-leftovers.ts";
 
 export interface InvocationOptions {
+  /** The run's id (the one its folder's mark holds); a new one when absent. */
+  runId?: string;
   argv: string[];
   scenarios: LoadedScenario[];
   plans: RunPlan[];
@@ -138,7 +140,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
 async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   const secrets = opts.secrets ?? new SecretStore();
   const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets, { exclusive: true });
-  const runId = newRunId();
+  const runId = opts.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   // Ctrl-C is ours until the reports are written: an interrupt then still ends with every report.
   const interrupt = opts.signal ? null : interruptSignal();
