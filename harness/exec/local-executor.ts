@@ -9,6 +9,7 @@ import { addLease, dropLease } from "../util/leases.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { killGroup, trackGroup, untrackGroup } from "./live-groups.ts";
 import { commandResult } from "./command-result.ts";
+import { startKillTimer } from "./kill-timer.ts";
 import { LogSink, pipeOutput } from "./log-sink.ts";
 import { startRssSampler, treeMaxReadBytes } from "./process-tree.ts";
 import { displayCommand } from "./quote.ts";
@@ -16,7 +17,6 @@ import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from 
 
 // The wrapper runs the tool as a child (not exec) so it can report the tree's CPU time afterwards.
 const WRAPPER = `"$@"; rc=$?; times > "$DRDRILL_TIMES_FILE"; exit $rc`;
-const KILL_GRACE_MS = 3000;
 /** The environment entry that marks every process of one call (see leaseRun). */
 const CALL_ENV = "DRDRILL_CALL";
 
@@ -95,16 +95,8 @@ export class LocalExecutor implements CommandExecutor {
 
     pipeOutput(child, { stdout: out, stderr: err }, spec.onOutput);
 
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
     const timer =
-      spec.timeoutMs && pid !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            killGroup(pid, "SIGTERM");
-            killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
-          }, spec.timeoutMs)
-        : undefined;
+      spec.timeoutMs && pid !== undefined ? startKillTimer(spec.timeoutMs, (sig) => killGroup(pid, sig)) : undefined;
 
     // Only once its output is taken and its timer set (a wait before would lose what it printed meanwhile).
     if (lease)
@@ -116,8 +108,8 @@ export class LocalExecutor implements CommandExecutor {
       }).catch(() => {});
 
     const res = await child;
-    clearTimeout(timer);
-    clearTimeout(killTimer);
+    timer?.clear();
+    const timedOut = timer?.fired ?? false;
     const endMs = monoMs();
     // Anything the tool left behind in its group (a hung gpg, say) goes too.
     if (pid !== undefined) {

@@ -288,9 +288,10 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
     };
   };
   let file = build();
-  // The journal's last word: interrupted (after cleanup ran), or how the invocation ended.
+  // The journal's last word: interrupted (after cleanup ran), or, once the reports are written, how
+  // the invocation ended, with the exit code it ends with.
+  const interruptedBeforeReports = interrupted;
   if (interrupted) journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT") });
-  else journal.emit("invocation-end", { exitCode: file.exitCode });
   await mux.onEnd(file, opts.outDir);
   // Ctrl-C while the reports were written: they are all there; they now say the run was interrupted.
   if (!interrupted && signal.aborted) {
@@ -299,6 +300,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
     journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT"), during: "reports" });
     await mux.onEnd(file, opts.outDir);
   }
+  if (!interruptedBeforeReports) journal.emit("invocation-end", { exitCode: file.exitCode });
   journal.close();
   interrupt?.dispose();
   for (const err of mux.errors) process.stderr.write(`drdrill: ${err}\n`);

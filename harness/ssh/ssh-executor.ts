@@ -13,13 +13,13 @@ import { wrapperMarks } from "./wrapper-marks.ts";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { commandResult } from "../exec/command-result.ts";
+import { startKillTimer } from "../exec/kill-timer.ts";
 import { killGroup, trackGroup, trackKiller, untrackGroup } from "../exec/live-groups.ts";
 import { parseBashTimes } from "../exec/local-executor.ts";
 import { LogSink, pipeOutput } from "../exec/log-sink.ts";
 import { displayCommand, shellQuote } from "../exec/quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from "../exec/types.ts";
 
-const KILL_GRACE_MS = 3000;
 /** Bound on the wrapper's own small calls (signal, rchar, finish) so a dead host cannot stall a run. */
 const HELPER_TIMEOUT_MS = 15_000;
 
@@ -181,29 +181,19 @@ export class SshExecutor implements CommandExecutor {
     };
     pipeOutput({ stdout: child.stdout, stderr: stderrIn }, { stdout: out, stderr: err }, spec.onOutput);
 
-    let timedOut = false;
-    const timers: NodeJS.Timeout[] = [];
     const killClient = () => clientPid !== undefined && killGroup(clientPid, "SIGKILL");
-    if (spec.timeoutMs) {
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          const g = pgid;
-          if (g === null) return void killClient();
-          void this.#signal(g, "SIGTERM");
-          timers.push(
-            setTimeout(() => {
-              void this.#signal(g, "SIGKILL");
-              // the client should end with its command; if not, end it too
-              timers.push(setTimeout(killClient, 2000));
-            }, KILL_GRACE_MS),
-          );
-        }, spec.timeoutMs),
-      );
-    }
+    // Not started yet (no group to signal): the client goes, which ends the call.
+    const timer = spec.timeoutMs
+      ? startKillTimer(
+          spec.timeoutMs,
+          (sig) => (pgid === null ? void killClient() : void this.#signal(pgid, sig)),
+          killClient,
+        )
+      : undefined;
 
     const res = await child;
-    for (const t of timers) clearTimeout(t);
+    timer?.clear();
+    const timedOut = timer?.fired ?? false;
     const endMs = monoMs();
     const { rest, stats } = marks.end();
     if (rest) err.write(Buffer.from(rest, "latin1"));

@@ -213,12 +213,13 @@ describe("bad input", () => {
 });
 
 describe("hangs and interruptions", () => {
-  it("a restore that hangs is killed at --timeout with its process group; the run fails, exit 1", async () => {
+  it("a restore that hangs (deaf to SIGTERM) is killed at --timeout with its group; the run fails, exit 1", async () => {
     const dir = await tmp();
     const pidFile = join(dir, "hung.pid");
     const bin = await fakeBin(
       dir,
-      `#!/bin/sh\nif [ "$1" = restore ]; then sleep 600 & echo $! > ${pidFile}; wait; fi\nexec /usr/bin/duplicity "$@"\n`,
+      `#!/bin/sh\nif [ "$1" = restore ]; then trap "" TERM; sleep 600 & echo $! > ${pidFile}; wait; wait; fi\n` +
+        'exec /usr/bin/duplicity "$@"\n',
     );
     const out = join(dir, "run");
     const started = Date.now();
@@ -241,8 +242,11 @@ describe("hangs and interruptions", () => {
     expect(r.exitCode, r.all).toBe(1);
     const run = (await readJson(join(out, "results.json"))).results[0];
     expect(run.outcome).toBe("failed");
-    expect(run.reason).toMatch(/timed out/);
-    expect(run.toolCalls.find((c: any) => c.kind === "restore").timedOut).toBe(true);
+    expect(run.reason).toMatch(/timed out after 4 s/);
+    const restore = run.toolCalls.find((c: any) => c.kind === "restore");
+    expect(restore.timedOut).toBe(true);
+    // killed at the timeout: not after a grace period on top of it
+    expect(restore.durationMs).toBeLessThan(4900);
     const hung = Number(await readFile(pidFile, "utf8"));
     const status = await readFile(`/proc/${hung}/status`, "utf8").catch(() => "");
     expect(status === "" || /^State:\s+Z/m.test(status)).toBe(true);

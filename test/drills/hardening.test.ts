@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { drdrill, readJson, ROOT } from "../helpers/cli.ts";
+import { drdrill, journalEvents, readJson, ROOT } from "../helpers/cli.ts";
 import { makeOutside, plantWhenSeeded } from "../helpers/plant-traps.ts";
 import { tmp } from "../helpers/tmp.ts";
 
@@ -267,6 +267,12 @@ describe("interrupted and killed", () => {
     expect(r.exitCode).toBe(130);
     const results = await readJson(join(out, "results.json"));
     expect(results).toMatchObject({ exitCode: 130, interrupted: true });
+    // the journal ends saying so, with the exit code the run ended with
+    const ends = (await journalEvents(out)).filter((e) => ["invocation-end", "interrupted"].includes(e.type));
+    expect(ends.map((e) => [e.type, e.during ?? e.exitCode])).toEqual([
+      ["interrupted", "reports"],
+      ["invocation-end", 130],
+    ]);
     for (const f of ["index.html", "report.md", "junit.xml"])
       expect((await stat(join(out, f))).size, f).toBeGreaterThan(0);
   });
