@@ -1,13 +1,14 @@
 // `drdrill clean`: what drdrill processes killed hard (SIGKILL) left on this machine: their leases
-// (load writers, tmpfs mounts, firewall tables, VMs) and containers whose owner is gone.
+// (load writers, tool calls' process groups, tmpfs mounts, firewall tables, VMs) and containers whose
+// owner is gone. Lease files someone else could have written are ignored, and said so.
 import { removeLabOrphans } from "../images/lab/container.ts";
 import { removeSshdOrphans } from "../images/sshd/container.ts";
 import { sweepLeftovers } from "../runner/sweep-leftovers.ts";
 
-export async function cleanLeftovers(): Promise<string[]> {
-  const removed = await sweepLeftovers();
+export async function cleanLeftovers(): Promise<{ removed: string[]; ignored: string[] }> {
+  const { removed, ignored } = await sweepLeftovers();
   const docker = async (what: string, fn: () => Promise<string[]>) =>
     (await fn().catch(() => [] as string[])).map((n) => `${what} container ${n}`);
   removed.push(...(await docker("lab", removeLabOrphans)), ...(await docker("sshd", removeSshdOrphans)));
-  return removed;
+  return { removed, ignored };
 }

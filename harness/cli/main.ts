@@ -162,9 +162,10 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
     ...(o.target ? { targetName: o.target } : {}),
   });
-  const outDir = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
+  const { dir: outDir, runId } = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
+    runId,
     argv,
     scenarios,
     plans,
@@ -381,7 +382,8 @@ export async function main(argv: string[]): Promise<number> {
       "Remove what a drdrill killed hard left behind: load writers, tmpfs mounts, containers, firewall tables, VMs",
     )
     .action(async () => {
-      const removed = await cleanLeftovers();
+      const { removed, ignored } = await cleanLeftovers();
+      for (const text of ignored) process.stderr.write(`drdrill: ${text}\n`);
       process.stdout.write(
         removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join("\n")}\n` : "nothing left behind\n",
       );

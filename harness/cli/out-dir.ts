@@ -1,20 +1,36 @@
-// The run folder of one `drdrill run`: unique (time plus randomness), taken with an exclusive create
-// so two runs never share one, and a non-empty --out refused unless the user says to replace it.
+// The run folder of one `drdrill run`: unique (time plus randomness), taken by creating its mark
+// exclusively (cli/run-mark.ts) so two runs never share one, and a non-empty --out refused unless the
+// user says to replace it; --replace replaces only a finished drdrill run folder holding nothing else.
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, readlink, realpath, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../model/errors.ts";
+import { newRunId } from "../runner/invocation.ts";
+import { claimedBy, claimRunFolder, MARK, writeMark } from "./run-mark.ts";
 
 const issue = (message: string) =>
   new InputError([{ file: "(command line)", line: 1, column: 1, path: "--out", message }]);
 
+/** What drdrill writes in a run folder; anything else makes it a folder --replace does not touch. */
+const RUN_FILES = new Set([
+  MARK,
+  "journal.jsonl",
+  "results.json",
+  "report.md",
+  "index.html",
+  "junit.xml",
+  "logs",
+  "work",
+  "scenarios",
+]);
+const isRunFile = (name: string) =>
+  RUN_FILES.has(name) ||
+  claimedBy(name) !== null ||
+  /^evidence-[\w-]+\.tar\.gz$/.test(name) ||
+  /^work\.removing-\d+-\d+$/.test(name);
+
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "");
-}
-
-async function takeExclusive(dir: string): Promise<void> {
-  await mkdir(dirname(dir), { recursive: true });
-  await mkdir(dir);
 }
 
 function why(e: unknown, dir: string): InputError {
@@ -26,25 +42,75 @@ function why(e: unknown, dir: string): InputError {
   return issue(`cannot create ${dir}: ${(e as Error).message}`);
 }
 
-/** Creates the run folder and returns its absolute path; throws InputError (exit 2) when it cannot be used. */
+/** Makes `dir` (or takes it empty as it is) and marks it; EEXIST when another run marked it first. */
+async function take(dir: string, runId: string): Promise<void> {
+  await mkdir(dirname(dir), { recursive: true });
+  await mkdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== "EEXIST") throw e;
+  });
+  await writeMark(dir, runId);
+}
+
+/** Takes `out` as a run folder whose --out is a link: the folder it names, or a clear refusal. */
+async function followLink(path: string, out: string): Promise<string> {
+  const target = await readlink(path);
+  const real = await realpath(path).catch(() => null);
+  if (real === null)
+    throw issue(
+      `${out} is a symbolic link to ${target}, which does not exist: give a folder, or make the link's target`,
+    );
+  return real;
+}
+
+/** Replaces a finished run folder (see claimRunFolder), or refuses with the reason (exit 2). */
+async function replaceRun(dir: string, out: string, entries: string[]): Promise<void> {
+  const foreign = entries.filter((n) => !isRunFile(n));
+  if (foreign.length > 0)
+    throw issue(
+      `${out} holds ${foreign
+        .slice(0, 5)
+        .map((n) => `"${n}"`)
+        .join(", ")}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ""}, which drdrill did not write: ` +
+        "--replace only replaces a drdrill run folder holding nothing else",
+    );
+  const claim = await claimRunFolder(dir, entries);
+  if (!claim.ok) throw issue(`${out} ${claim.why}: --replace does not replace it; choose another folder`);
+  // Set aside at once (the name is free again), then deleted.
+  const aside = `${dir}.removing-${process.pid}-${Date.now()}`;
+  await rename(dir, aside).catch((e: unknown) => {
+    throw why(e, dir);
+  });
+  await rm(aside, { recursive: true, force: true }).catch((e: unknown) => {
+    throw why(e, aside);
+  });
+}
+
+/**
+ * Creates the run folder and returns its absolute path and the run id its mark holds; throws
+ * InputError (exit 2) when it cannot be used.
+ */
 export async function takeRunFolder(
   out: string | undefined,
   opts: { replace?: boolean; root?: string } = {},
-): Promise<string> {
+): Promise<{ dir: string; runId: string }> {
+  const runId = newRunId();
   if (out === undefined) {
     const root = resolve(opts.root ?? "drdrill-runs");
     for (let i = 0; i < 5; i++) {
       const dir = join(root, `${stamp()}-${randomBytes(3).toString("hex")}`);
       try {
-        await takeExclusive(dir);
-        return dir;
+        await mkdir(dirname(dir), { recursive: true });
+        await mkdir(dir);
+        await writeMark(dir, runId);
+        return { dir, runId };
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw why(e, dir);
       }
     }
     throw issue(`could not take a new folder under ${root}`);
   }
-  const dir = resolve(out);
+  let dir = resolve(out);
+  if ((await lstat(dir).catch(() => null))?.isSymbolicLink()) dir = await followLink(dir, out);
   const st = await stat(dir).catch(() => null);
   if (st && !st.isDirectory()) throw issue(`${out} is a file, not a folder`);
   if (st) {
@@ -56,22 +122,13 @@ export async function takeRunFolder(
         throw issue(
           `${out} is not empty (a finished run?): choose a new folder, or add --replace to overwrite that run`,
         );
-      if (!entries.includes("journal.jsonl") && !entries.includes("results.json")) {
-        throw issue(
-          `${out} is not a drdrill run folder (no journal.jsonl or results.json): --replace only replaces a run`,
-        );
-      }
-      await rm(dir, { recursive: true, force: true }).catch((e: unknown) => {
-        throw why(e, dir);
-      });
-    } else {
-      await rm(dir, { recursive: true, force: true }).catch(() => {});
+      await replaceRun(dir, out, entries);
     }
   }
   try {
-    await takeExclusive(dir);
+    await take(dir, runId);
   } catch (e) {
     throw why(e, dir);
   }
-  return dir;
+  return { dir, runId };
 }

@@ -5,9 +5,11 @@ import { readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { monoMs } from "../util/clock.ts";
+import { addLease, dropLease } from "../util/leases.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { killGroup, trackGroup, untrackGroup } from "./live-groups.ts";
 import { commandResult } from "./command-result.ts";
+import { startKillTimer } from "./kill-timer.ts";
 import { LogSink, pipeOutput } from "./log-sink.ts";
 import { startRssSampler, treeMaxReadBytes } from "./process-tree.ts";
 import { displayCommand } from "./quote.ts";
@@ -15,7 +17,8 @@ import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from 
 
 // The wrapper runs the tool as a child (not exec) so it can report the tree's CPU time afterwards.
 const WRAPPER = `"$@"; rc=$?; times > "$DRDRILL_TIMES_FILE"; exit $rc`;
-const KILL_GRACE_MS = 3000;
+/** The environment entry that marks every process of one call (see leaseRun). */
+const CALL_ENV = "DRDRILL_CALL";
 
 let counter = 0;
 
@@ -38,12 +41,18 @@ export function localGroup(pid: number): ProcessHandle {
   };
 }
 
+export interface LocalExecutorOptions {
+  /** Lease each call's process group under this run while it runs (a drdrill killed hard leaves none). */
+  leaseRun?: string;
+}
+
 export class LocalExecutor implements CommandExecutor {
   readonly where = "local";
 
   constructor(
     private readonly logDir: string,
     private readonly secrets: SecretStore,
+    private readonly opts: LocalExecutorOptions = {},
   ) {}
 
   async run(spec: CommandSpec): Promise<CommandResult> {
@@ -51,8 +60,8 @@ export class LocalExecutor implements CommandExecutor {
     const logged = spec.log !== false;
     const base = logged ? join(this.logDir, `${id}-${spec.label}`) : join(tmpdir(), `drdrill-${process.pid}-${id}`);
     const timesFile = `${base}.times`;
-    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
-    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, this.secrets);
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, this.secrets);
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
     const startedAt = new Date().toISOString();
@@ -61,9 +70,15 @@ export class LocalExecutor implements CommandExecutor {
     const [cmd, args] = logged
       ? ["bash", ["-c", WRAPPER, "drdrill-wrap", spec.command, ...spec.args]]
       : [spec.command, spec.args];
+    // Every process of the call inherits this entry: a lease of its group is told from a reused pid by it.
+    const callTag = `${CALL_ENV}=${process.pid}-${id}-${Date.now()}`;
     const child = execa(cmd, args, {
       cwd: spec.cwd,
-      env: { ...spec.env, ...(logged ? { DRDRILL_TIMES_FILE: timesFile } : {}) },
+      env: {
+        ...spec.env,
+        ...(logged ? { DRDRILL_TIMES_FILE: timesFile } : {}),
+        ...(this.opts.leaseRun ? { [CALL_ENV]: callTag.slice(CALL_ENV.length + 1) } : {}),
+      },
       detached: true,
       reject: false,
       ...(spec.input !== undefined ? { input: spec.input } : { stdin: "ignore" as const }),
@@ -71,6 +86,7 @@ export class LocalExecutor implements CommandExecutor {
       encoding: "utf8",
     });
     const pid = child.pid;
+    const lease = pid !== undefined && this.opts.leaseRun ? { run: this.opts.leaseRun, id: String(pid) } : null;
     if (pid !== undefined) {
       trackGroup(pid);
       spec.onSpawn?.(localGroup(pid));
@@ -79,26 +95,28 @@ export class LocalExecutor implements CommandExecutor {
 
     pipeOutput(child, { stdout: out, stderr: err }, spec.onOutput);
 
-    let timedOut = false;
-    let killTimer: NodeJS.Timeout | undefined;
     const timer =
-      spec.timeoutMs && pid !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            killGroup(pid, "SIGTERM");
-            killTimer = setTimeout(() => killGroup(pid, "SIGKILL"), KILL_GRACE_MS);
-          }, spec.timeoutMs)
-        : undefined;
+      spec.timeoutMs && pid !== undefined ? startKillTimer(spec.timeoutMs, (sig) => killGroup(pid, sig)) : undefined;
+
+    // Only once its output is taken and its timer set (a wait before would lose what it printed meanwhile).
+    if (lease)
+      await addLease(lease.run, {
+        kind: "process-group",
+        id: lease.id,
+        match: callTag,
+        what: `tool call ${spec.label}`,
+      }).catch(() => {});
 
     const res = await child;
-    clearTimeout(timer);
-    clearTimeout(killTimer);
+    timer?.clear();
+    const timedOut = timer?.fired ?? false;
     const endMs = monoMs();
     // Anything the tool left behind in its group (a hung gpg, say) goes too.
     if (pid !== undefined) {
       killGroup(pid, "SIGKILL");
       untrackGroup(pid);
     }
+    if (lease) await dropLease(lease.run, { kind: "process-group", id: lease.id }).catch(() => {});
     const peakRssBytes = sampler ? sampler.stop() : null;
     const cpuMs = parseBashTimes(await readFile(timesFile, "utf8").catch(() => ""));
     await rm(timesFile, { force: true });

@@ -24,6 +24,8 @@ import { TARGETS } from "../targets/registry.ts";
 import { sweepLeftovers } from "./sweep-leftovers.ts";
 
 export interface InvocationOptions {
+  /** The run's id (the one its folder's mark holds); a new one when absent. */
+  runId?: string;
   argv: string[];
   scenarios: LoadedScenario[];
   plans: RunPlan[];
@@ -128,7 +130,7 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
 async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   const secrets = opts.secrets ?? new SecretStore();
   const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets, { exclusive: true });
-  const runId = newRunId();
+  const runId = opts.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   // Ctrl-C is ours until the reports are written: an interrupt then still ends with every report.
   const interrupt = opts.signal ? null : interruptSignal();
@@ -142,7 +144,8 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   journal.emit("invocation-start", { runId, argv: opts.argv });
   // What a drdrill killed hard left behind (a load writer, a tmpfs, a container) goes first.
   const swept = await sweepLeftovers();
-  if (swept.length > 0) journal.emit("leftovers-removed", { items: swept });
+  if (swept.removed.length > 0) journal.emit("leftovers-removed", { items: swept.removed });
+  for (const text of swept.ignored) journal.emit("warning", { text });
   const pristine = new PristineDatasets(
     join(workRoot, "pristine"),
     sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName),
@@ -258,9 +261,10 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
     });
   };
   let file = build();
-  // The journal's last word: interrupted (after cleanup ran), or how the invocation ended.
+  // The journal's last word: interrupted (after cleanup ran), or, once the reports are written, how
+  // the invocation ended, with the exit code it ends with.
+  const interruptedBeforeReports = interrupted;
   if (interrupted) journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT") });
-  else journal.emit("invocation-end", { exitCode: file.exitCode });
   await mux.onEnd(file, opts.outDir);
   // Ctrl-C while the reports were written: they are all there; they now say the run was interrupted.
   if (!interrupted && signal.aborted) {
@@ -269,6 +273,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
     journal.emit("interrupted", { signal: String(signal.reason ?? "SIGINT"), during: "reports" });
     await mux.onEnd(file, opts.outDir);
   }
+  if (!interruptedBeforeReports) journal.emit("invocation-end", { exitCode: file.exitCode });
   journal.close();
   interrupt?.dispose();
   for (const err of mux.errors) process.stderr.write(`drdrill: ${err}\n`);

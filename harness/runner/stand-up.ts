@@ -198,14 +198,14 @@ export async function standUp(
       ? {
           leaseProcess: (pid: number, match: string, what: string) => {
             leased.push(String(pid));
-            return addLease(folders.runName, { kind: "process", id: String(pid), match, what });
+            return addLease(folders.runName, { kind: "process-group", id: String(pid), match, what });
           },
         }
       : {}),
   });
   disposal.defer("tool session", async () => {
     await session.close?.();
-    for (const id of leased) await dropLease(folders.runName, { kind: "process", id });
+    for (const id of leased) await dropLease(folders.runName, { kind: "process-group", id });
   });
   (services as { session: typeof session | null }).session = session;
 

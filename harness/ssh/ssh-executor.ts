@@ -13,13 +13,13 @@ import { wrapperMarks } from "./wrapper-marks.ts";
 import { monoMs } from "../util/clock.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import { commandResult } from "../exec/command-result.ts";
+import { startKillTimer } from "../exec/kill-timer.ts";
 import { killGroup, trackGroup, trackKiller, untrackGroup } from "../exec/live-groups.ts";
 import { parseBashTimes } from "../exec/local-executor.ts";
 import { LogSink, pipeOutput } from "../exec/log-sink.ts";
 import { displayCommand, shellQuote } from "../exec/quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from "../exec/types.ts";
 
-const KILL_GRACE_MS = 3000;
 /** Bound on the wrapper's own small calls (signal, rchar, finish) so a dead host cannot stall a run. */
 const HELPER_TIMEOUT_MS = 15_000;
 
@@ -109,8 +109,8 @@ export class SshExecutor implements CommandExecutor {
     const id = `${process.pid}-${n}`;
     const logged = spec.log !== false;
     const base = join(this.logDir, `${n}-${spec.label}`);
-    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
-    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, this.secrets);
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, this.secrets);
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
     const shown = this.#shown(spec);
     const startedAt = new Date().toISOString();
@@ -167,44 +167,36 @@ export class SshExecutor implements CommandExecutor {
       untrackKiller = trackKiller((signal) => this.#signal(g, signal));
       spec.onSpawn?.(this.#handle(g));
     });
+    // The marks are ASCII: they are found in the bytes read as latin1 (one character a byte), and the
+    // command's own bytes go on untouched, to be redacted before they are decoded.
     const stderrIn = {
-      on: (_event: "data", fn: (d: string) => void) => {
+      on: (_event: "data", fn: (d: Buffer) => void) => {
         child.stderr?.on("data", (d: Buffer | string) => {
-          const text = marks.push(d.toString());
+          const text = marks.push(typeof d === "string" ? Buffer.from(d).toString("latin1") : d.toString("latin1"));
           if (text.includes(NO_MASTER_MARK)) masterGone = true;
           if (pgid === null) early = (early + text).slice(-4096);
-          if (text) fn(text);
+          if (text) fn(Buffer.from(text, "latin1"));
         });
       },
     };
     pipeOutput({ stdout: child.stdout, stderr: stderrIn }, { stdout: out, stderr: err }, spec.onOutput);
 
-    let timedOut = false;
-    const timers: NodeJS.Timeout[] = [];
     const killClient = () => clientPid !== undefined && killGroup(clientPid, "SIGKILL");
-    if (spec.timeoutMs) {
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          const g = pgid;
-          if (g === null) return void killClient();
-          void this.#signal(g, "SIGTERM");
-          timers.push(
-            setTimeout(() => {
-              void this.#signal(g, "SIGKILL");
-              // the client should end with its command; if not, end it too
-              timers.push(setTimeout(killClient, 2000));
-            }, KILL_GRACE_MS),
-          );
-        }, spec.timeoutMs),
-      );
-    }
+    // Not started yet (no group to signal): the client goes, which ends the call.
+    const timer = spec.timeoutMs
+      ? startKillTimer(
+          spec.timeoutMs,
+          (sig) => (pgid === null ? void killClient() : void this.#signal(pgid, sig)),
+          killClient,
+        )
+      : undefined;
 
     const res = await child;
-    for (const t of timers) clearTimeout(t);
+    timer?.clear();
+    const timedOut = timer?.fired ?? false;
     const endMs = monoMs();
     const { rest, stats } = marks.end();
-    if (rest) err.write(rest);
+    if (rest) err.write(Buffer.from(rest, "latin1"));
     // The wrapper's `finish` ran after the command: it killed anything left in the group (a hung
     // gpg-agent, say) and sent the stats. If they did not come (our ssh client was killed, say), do it now.
     let finished = stats;
@@ -218,7 +210,7 @@ export class SshExecutor implements CommandExecutor {
       untrackGroup(clientPid);
     }
     if (pgid === null && !timedOut) {
-      const said = early.trim().split("\n").at(-1)?.trim();
+      const said = Buffer.from(early, "latin1").toString().trim().split("\n").at(-1)?.trim();
       return notStarted(
         masterGone
           ? "the connection is gone (its master process ended)"

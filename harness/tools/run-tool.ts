@@ -44,10 +44,12 @@ export async function runTool(
   const res = await ctx.exec.run({ ...spec, ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}) });
   const stats = parse?.(res.stdout, res.stderr);
   const said = res.timedOut ? explicitError(res.stderr, res.stdout) : undefined;
+  // The timeout itself: the group had SIGTERM a little before it, SIGKILL at it.
+  const bound = Math.round((ctx.timeoutMs ?? res.durationMs) / 1000);
   const message = res.notStarted
     ? (res.message ?? "the command could not be started")
     : res.timedOut
-      ? `${said ? `${said} (then hung: ` : "("}timed out after ${Math.round(res.durationMs / 1000)} s; process group killed)`
+      ? `${said ? `${said} (then hung: ` : "("}timed out after ${bound} s; process group killed)`
       : res.failed
         ? (errorMessage(res.stderr, res.stdout) ?? `exit code ${res.exitCode}`)
         : undefined;

@@ -38,9 +38,11 @@ export interface ToolContext {
   timeoutMs?: number;
   onProgress?: (p: ToolProgress) => void;
   /**
-   * A process the session leaves running between calls (a replication daemon): written down so a
-   * drdrill killed hard has it killed by the next run or `drdrill clean`. Given only where the
-   * tool runs on this host (elsewhere the container, the VM or the ssh session's end takes it).
+   * A process the session leaves running between calls (a replication daemon, which leads a process
+   * group of its own): written down so a drdrill killed hard has it killed, with its group (the
+   * daemon's rsync and ssh children), by the next run or `drdrill clean`; `match` is a string its
+   * command line holds. Given only where the tool runs on this host (elsewhere the container, the
+   * VM or the ssh session's end takes it).
    */
   leaseProcess?(pid: number, match: string, what: string): Promise<void>;
   /**

@@ -57,6 +57,63 @@ describe("seed drill on the local target", () => {
   });
 });
 
+describe("a tool that prints the passphrase in pieces", () => {
+  it("split in a character, or at its newline: nothing of it in logs, journal, results or reports", async () => {
+    const dir = await tmp();
+    const secrets = { SPLIT_A: "Kq7vZ-ünï-Xw9pL-ß4", SPLIT_B: "Mn3bT-first\nRt8yU-second" };
+    // Each call prints the passphrase on both streams in two writes cut in the middle of its bytes (inside
+    // "ü" for the first one, at its newline for the second); the restore then fails quoting it.
+    const bin = await fakeBin(
+      dir,
+      `#!/bin/sh
+half=$(( $(printf %s "$PASSPHRASE" | wc -c) / 2 ))
+say() {
+  printf '%s' "$1"; printf %s "$PASSPHRASE" | head -c $half
+  sleep 0.2; printf %s "$PASSPHRASE" | tail -c +$((half + 1)); echo
+}
+say "passphrase: "; say "passphrase: " >&2
+if [ "$1" = restore ]; then say "gpg: decryption failed, passphrase " >&2; exit 2; fi
+exec /usr/bin/duplicity "$@"
+`,
+    );
+    const file = join(dir, "split.yaml");
+    await writeFile(
+      file,
+      `name: split-secret
+dataset: { size: 2MB }
+tools:
+  - duplicity: { encryption: gpg-symmetric, passphrase: { env: SPLIT_A } }
+  - duplicity: { encryption: gpg-symmetric, passphrase: { env: SPLIT_B } }
+steps:
+  - backup: full
+  - fault: { delete-path: { path: . } }
+  - restore: latest
+`,
+    );
+    const out = join(dir, "run");
+    const r = await drdrill(["run", file, "--out", out], { env: { ...secrets, PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.exitCode, r.all).toBe(1);
+    const results = await readJson(join(out, "results.json"));
+    expect(results.results.map((x: any) => x.toolCalls.map((c: any) => c.kind))).toEqual([
+      ["backup", "restore"],
+      ["backup", "restore"],
+    ]);
+    const files = await allFiles(out);
+    // the pieces came through, redacted: the backups' logs (two runs, two streams) each say so
+    const backupLogs = files.filter((f) => /duplicity-full\.std(out|err)\.log$/.test(f));
+    expect(backupLogs).toHaveLength(4);
+    for (const f of backupLogs) expect(await readFile(f, "utf8")).toContain("passphrase: [REDACTED]\n");
+    expect(results.results[0].reason).toContain("gpg: decryption failed, passphrase [REDACTED]");
+    for (const f of files) {
+      const text = await readFile(f, "utf8");
+      for (const piece of ["Kq7vZ", "Xw9pL", "Mn3bT", "Rt8yU"])
+        expect(text, `${f} holds ${piece}`).not.toContain(piece);
+      expect(text, `${f} holds U+FFFD (a character cut in two)`).not.toContain("\uFFFD");
+    }
+    for (const piece of ["Kq7vZ", "Xw9pL", "Mn3bT", "Rt8yU"]) expect(r.all).not.toContain(piece);
+  });
+});
+
 describe("a copy of a real tree", () => {
   it("dataset.copyFrom drills a copy; the original is never touched", async () => {
     const dir = await tmp();
@@ -156,12 +213,13 @@ describe("bad input", () => {
 });
 
 describe("hangs and interruptions", () => {
-  it("a restore that hangs is killed at --timeout with its process group; the run fails, exit 1", async () => {
+  it("a restore that hangs (deaf to SIGTERM) is killed at --timeout with its group; the run fails, exit 1", async () => {
     const dir = await tmp();
     const pidFile = join(dir, "hung.pid");
     const bin = await fakeBin(
       dir,
-      `#!/bin/sh\nif [ "$1" = restore ]; then sleep 600 & echo $! > ${pidFile}; wait; fi\nexec /usr/bin/duplicity "$@"\n`,
+      `#!/bin/sh\nif [ "$1" = restore ]; then trap "" TERM; sleep 600 & echo $! > ${pidFile}; wait; wait; fi\n` +
+        'exec /usr/bin/duplicity "$@"\n',
     );
     const out = join(dir, "run");
     const started = Date.now();
@@ -184,8 +242,11 @@ describe("hangs and interruptions", () => {
     expect(r.exitCode, r.all).toBe(1);
     const run = (await readJson(join(out, "results.json"))).results[0];
     expect(run.outcome).toBe("failed");
-    expect(run.reason).toMatch(/timed out/);
-    expect(run.toolCalls.find((c: any) => c.kind === "restore").timedOut).toBe(true);
+    expect(run.reason).toMatch(/timed out after 4 s/);
+    const restore = run.toolCalls.find((c: any) => c.kind === "restore");
+    expect(restore.timedOut).toBe(true);
+    // killed at the timeout: not after a grace period on top of it
+    expect(restore.durationMs).toBeLessThan(4900);
     const hung = Number(await readFile(pidFile, "utf8"));
     const status = await readFile(`/proc/${hung}/status`, "utf8").catch(() => "");
     expect(status === "" || /^State:\s+Z/m.test(status)).toBe(true);

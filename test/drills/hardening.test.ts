@@ -3,10 +3,10 @@
 // refused, Ctrl-C while the reports are written still leaves every report (saying it was
 // interrupted), and a drdrill killed hard leaves nothing running after `drdrill clean`.
 import { execa } from "execa";
-import { readFile, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { drdrill, readJson, ROOT } from "../helpers/cli.ts";
+import { drdrill, journalEvents, readJson, ROOT } from "../helpers/cli.ts";
 import { makeOutside, plantWhenSeeded } from "../helpers/plant-traps.ts";
 import { tmp } from "../helpers/tmp.ts";
 
@@ -38,6 +38,11 @@ async function trapDrill(target: "local" | "lab") {
   await plantWhenSeeded(out, planted);
   const r = await run;
   return { r, planted, results: await readJson(join(out, "results.json")) };
+}
+
+/** The mark drdrill leaves in a run folder it took. */
+async function markOf(dir: string): Promise<any> {
+  return readJson(join(dir, ".drdrill-run"));
 }
 
 function effectsOf(run: any, fault: string): any {
@@ -160,16 +165,83 @@ describe("runs side by side", () => {
     const [a, b] = await Promise.all([drdrill([...SEED, "--out", out]), drdrill([...SEED, "--out", out])]);
     expect([a.exitCode, b.exitCode].sort()).toEqual([0, 2]);
     expect([a, b].find((r) => r.exitCode === 2)!.stderr).toMatch(/--out: .*(just taken by another run|is not empty)/);
+    const first = await readJson(join(out, "results.json"));
+    expect(await markOf(out)).toMatchObject({ drdrill: "run-folder", runId: first.runId });
     const again = await drdrill([...SEED, "--out", out]);
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toMatch(/is not empty \(a finished run\?\).*--replace/);
-    const replaced = await drdrill([...SEED, "--out", out, "--replace"]);
-    expect(replaced.exitCode, replaced.all).toBe(0);
+    // Two --replace at once: one replaces the run, the other is refused; they never destroy each other.
+    const [c, d] = await Promise.all([0, 1].map(() => drdrill([...SEED, "--out", out, "--replace"])));
+    expect([c!.exitCode, d!.exitCode].sort(), c!.all + d!.all).toEqual([0, 2]);
+    expect([c, d].find((r) => r!.exitCode === 2)!.stderr).toMatch(
+      /--out: .*(just (claimed|taken) by another|is being replaced by drdrill|is in use: its drdrill)/,
+    );
+    const replaced = await readJson(join(out, "results.json"));
+    expect(replaced.runId).not.toBe(first.runId);
+    expect(await markOf(out)).toMatchObject({ runId: replaced.runId });
     const events = (await readFile(join(out, "journal.jsonl"), "utf8"))
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
     expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
+    expect((await readdir(dirname(out))).filter((n) => n !== "shared")).toEqual([]);
+  });
+
+  it("--replace refuses a folder drdrill did not mark, holding anything else, or whose drdrill runs", async () => {
+    const dir = await tmp();
+    // A project folder that happens to hold a results.json (and a journal.jsonl): not a run folder.
+    const project = join(dir, "thesis");
+    await mkdir(join(project, "src"), { recursive: true });
+    for (const [f, text] of [
+      ["results.json", "{}"],
+      ["journal.jsonl", ""],
+      ["thesis.txt", "three years of work\n"],
+      ["src/main.c", "int main(void) { return 0; }\n"],
+    ])
+      await writeFile(join(project, f!), text!);
+    const p = await drdrill([...SEED, "--out", project, "--replace"]);
+    expect(p.exitCode, p.all).toBe(2);
+    expect(p.stderr).toMatch(/--out: .*thesis holds "src", "thesis\.txt", which drdrill did not write/);
+    expect((await readdir(project)).sort()).toEqual(["journal.jsonl", "results.json", "src", "thesis.txt"]);
+    expect(await readFile(join(project, "thesis.txt"), "utf8")).toBe("three years of work\n");
+    // The same folder with drdrill's file names alone, but no mark: refused too.
+    await rm(join(project, "src"), { recursive: true });
+    await rm(join(project, "thesis.txt"));
+    const unmarked = await drdrill([...SEED, "--out", project, "--replace"]);
+    expect(unmarked.exitCode, unmarked.all).toBe(2);
+    expect(unmarked.stderr).toMatch(/is not marked as a drdrill run folder/);
+    expect((await readdir(project)).sort()).toEqual(["journal.jsonl", "results.json"]);
+
+    // A run still going: a --replace of its folder is refused, and the run ends as it would have.
+    const file = join(dir, "slow.yaml");
+    await writeFile(
+      file,
+      "name: slow\ndataset: { size: 2MB }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n  - wait: 8s\n" +
+        "  - fault: { delete-path: { path: . } }\n  - restore: latest\n",
+    );
+    const out = join(dir, "running");
+    const running = drdrill(["run", file, "--out", out]);
+    for (
+      let i = 0;
+      i < 600 && !(await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "")).includes("backup");
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    const late = await drdrill(["run", file, "--out", out, "--replace"]);
+    expect(late.exitCode, late.all).toBe(2);
+    expect(late.stderr).toMatch(/--out: .*running is in use: its drdrill \(pid \d+\) still runs/);
+    const r = await running;
+    expect(r.exitCode, r.all).toBe(0);
+    expect((await readJson(join(out, "results.json"))).results[0].outcome).toBe("recovered");
+  });
+
+  it("a dangling symbolic link as --out: exit 2, saying so", async () => {
+    const dir = await tmp();
+    await symlink(join(dir, "gone", "run"), join(dir, "link"));
+    const r = await drdrill([...SEED, "--out", join(dir, "link")]);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/--out: .*link is a symbolic link to .*gone\/run, which does not exist/);
+    expect(r.stderr).not.toMatch(/just taken/);
   });
 });
 
@@ -195,6 +267,12 @@ describe("interrupted and killed", () => {
     expect(r.exitCode).toBe(130);
     const results = await readJson(join(out, "results.json"));
     expect(results).toMatchObject({ exitCode: 130, interrupted: true });
+    // the journal ends saying so, with the exit code the run ended with
+    const ends = (await journalEvents(out)).filter((e) => ["invocation-end", "interrupted"].includes(e.type));
+    expect(ends.map((e) => [e.type, e.during ?? e.exitCode])).toEqual([
+      ["interrupted", "reports"],
+      ["invocation-end", 130],
+    ]);
     for (const f of ["index.html", "report.md", "junit.xml"])
       expect((await stat(join(out, f))).size, f).toBeGreaterThan(0);
   });

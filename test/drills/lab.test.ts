@@ -1,11 +1,12 @@
 // The lab target as a user sees it: real OpenStack services (Keystone, Glance, Placement, MariaDB,
 // RabbitMQ) in a container; the seed drill cold and hot, a restore onto a fresh node, failover to a
 // MariaDB replica at site B, a corrupt archive, a wrong passphrase, Ctrl-C; and no container left
-// behind (`docker ps -a --filter label=drdrill.pid=<the drdrill process>`: the machine may run
-// other people's drills at the same time, whose containers are theirs).
+// behind (`docker ps -a --filter label=drdrill.pid=PID`: each test counts its own run's containers, so
+// another drdrill running beside the suite, played by a decoy container, is neither counted nor removed).
 // `npm test` builds the image first (drdrill lab build); DRDRILL_SKIP_LAB=1 skips this suite.
 import { execa, execaSync } from "execa";
 import { readFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -15,49 +16,57 @@ import { tmp } from "../helpers/tmp.ts";
 const MARKER = "drdrill-lab-marker-passphrase-51c9";
 const DRILL_MS = 900_000;
 
-/** The drdrill processes this suite started: their containers carry `drdrill.pid=<pid>`. */
-const started = new Set<number>();
+/** The drdrill processes this suite started: their containers are the only ones it counts or removes. */
+const ours = new Set<number>();
 
-function startDrdrill(args: string[], opts: Parameters<typeof drdrill>[1] = {}): ReturnType<typeof drdrill> {
-  const child = drdrill(args, opts);
-  if (child.pid) started.add(child.pid);
-  return child;
-}
-
-/** Containers of drdrill processes (by default every one this suite started) on this machine. */
-async function labContainers(pids: Iterable<number> = started): Promise<string[]> {
-  const want = new Set([...pids].map(String));
+/** Containers (lab and sshd) labelled by one drdrill process: each test counts its own run's alone. */
+async function labContainers(pid: number): Promise<string[]> {
   const r = await execa(
     "docker",
-    ["ps", "-a", "--filter", "label=drdrill", "--format", '{{.ID}} {{.Label "drdrill.pid"}}'],
-    {
-      reject: false,
-    },
+    [
+      "ps",
+      "-aq",
+      "--filter",
+      "label=drdrill",
+      "--filter",
+      `label=drdrill.pid=${pid}`,
+      "--filter",
+      `label=drdrill.host=${hostname()}`,
+    ],
+    { reject: false },
   );
-  return String(r.stdout)
-    .split("\n")
-    .map((l) => l.split(" "))
-    .filter(([id, pid]) => id && want.has(pid ?? ""))
-    .map(([id]) => id!);
+  return String(r.stdout).split("\n").filter(Boolean);
+}
+
+/** Every container of a drdrill this suite started (never another drdrill's, running beside it). */
+async function ourContainers(): Promise<string[]> {
+  return (await Promise.all([...ours].map(labContainers))).flat();
 }
 
 async function removeLabContainers(): Promise<void> {
-  const ids = await labContainers();
+  const ids = await ourContainers();
   if (ids.length > 0) await execa("docker", ["rm", "-f", "-v", ...ids], { reject: false });
+}
+
+/** Starts drdrill and notes its pid (its containers carry it as a label). */
+function startDrdrill(...a: Parameters<typeof drdrill>): ReturnType<typeof drdrill> {
+  const child = drdrill(...a);
+  if (child.pid !== undefined) ours.add(child.pid);
+  return child;
 }
 
 // If the suite itself is interrupted, its containers go too (drdrill removes its own on Ctrl-C).
 process.once("exit", () => {
-  for (const pid of started)
+  for (const pid of ours)
     execaSync(
       "sh",
       ["-c", `ids=$(docker ps -aq --filter label=drdrill.pid=${pid}); [ -z "$ids" ] || docker rm -f -v $ids`],
-      {
-        reject: false,
-        stdio: "ignore",
-      },
+      { reject: false, stdio: "ignore" },
     );
 });
+
+/** A container labelled as another drdrill's running beside the suite: never counted nor removed. */
+const DECOY = `drdrill-lab-test-decoy-${process.pid}`;
 
 /** Runs a scenario file (under scenarios/) on the lab; `args` adds to the command line. */
 async function runLab(scenario: string, env: Record<string, string> = {}, args: string[] = []) {
@@ -67,7 +76,7 @@ async function runLab(scenario: string, env: Record<string, string> = {}, args: 
     timeoutMs: DRILL_MS,
   });
   const r = await child;
-  const left = await labContainers([child.pid!]);
+  const left = await labContainers(child.pid!);
   const results = await readJson(join(out, "results.json")).catch(() => null);
   return { r, out, results, run: results?.results?.[0], left };
 }
@@ -82,13 +91,36 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
     const status = await drdrill(["lab", "status"]);
     expect(status.exitCode, status.all).toBe(0);
     expect(status.stdout, "run `node bin/drdrill.js lab build` first (npm test does)").toMatch(/^image \S+: built/m);
-    // left by an earlier, interrupted suite: containers whose drdrill no longer runs
-    expect((await drdrill(["clean"])).exitCode).toBe(0);
+    // what an earlier, interrupted suite left (its drdrill is gone) goes; another drdrill's stays
+    await drdrill(["clean"]);
+    const image = /^image (\S+): built/m.exec(status.stdout)![1]!;
+    const labels = {
+      drdrill: "lab",
+      "drdrill.role": "target",
+      "drdrill.pid": String(process.pid),
+      "drdrill.host": hostname(),
+    };
+    await execa("docker", ["rm", "-f", DECOY], { reject: false });
+    await execa("docker", [
+      "run",
+      "-d",
+      "--name",
+      DECOY,
+      ...Object.entries(labels).flatMap(([k, v]) => ["--label", `${k}=${v}`]),
+      "--entrypoint",
+      "sleep",
+      image,
+      "3600",
+    ]);
   });
   afterEach(removeLabContainers);
   afterAll(async () => {
     await removeLabContainers();
-    expect(await labContainers()).toEqual([]);
+    expect(await ourContainers()).toEqual([]);
+    // the other drdrill's container was neither counted nor removed by the suite
+    const decoy = await execa("docker", ["inspect", "-f", "{{.State.Running}}", DECOY], { reject: false });
+    await execa("docker", ["rm", "-f", DECOY], { reject: false });
+    expect(decoy.stdout.trim()).toBe("true");
   });
 
   it(
@@ -310,11 +342,11 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
         i++
       )
         await sleep(500);
-      expect((await labContainers([child.pid!])).length).toBe(3); // the primary, the standby, site B
+      expect((await labContainers(child.pid!)).length).toBe(3); // the primary, the standby, site B
       child.kill("SIGINT");
       const r = await child;
       expect(r.exitCode, r.all).toBe(130);
-      expect(await labContainers([child.pid!])).toEqual([]);
+      expect(await labContainers(child.pid!)).toEqual([]);
     },
   );
 
@@ -328,10 +360,10 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
       i++
     )
       await sleep(500);
-    expect((await labContainers([child.pid!])).length).toBe(1);
+    expect((await labContainers(child.pid!)).length).toBe(1);
     child.kill("SIGINT");
     const r = await child;
     expect(r.exitCode, r.all).toBe(130);
-    expect(await labContainers([child.pid!])).toEqual([]);
+    expect(await labContainers(child.pid!)).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { killSchedule } from "../../harness/exec/kill-timer.ts";
 import { LocalExecutor, parseBashTimes } from "../../harness/exec/local-executor.ts";
 import { SecretStore } from "../../harness/util/secrets.ts";
 import { tmp } from "../helpers/tmp.ts";
@@ -28,6 +29,25 @@ describe("local executor", () => {
     const grandchild = Number(await readFile(pidFile, "utf8"));
     await new Promise((r) => setTimeout(r, 200));
     expect(await alive(grandchild)).toBe(false);
+  });
+
+  it("a command that ignores SIGTERM is killed at its timeout, not a grace period after it", async () => {
+    const dir = await tmp();
+    const exec = new LocalExecutor(dir, new SecretStore());
+    const res = await exec.run({
+      label: "stubborn",
+      command: "sh",
+      args: ["-c", 'trap "" TERM; sleep 300 & wait; wait'],
+      timeoutMs: 2000,
+    });
+    expect(res.timedOut).toBe(true);
+    expect(res.durationMs).toBeGreaterThanOrEqual(1900);
+    expect(res.durationMs).toBeLessThan(3000);
+  });
+
+  it("the timeout's schedule: SIGTERM up to 3 s (a quarter of a short timeout) before it, SIGKILL at it", () => {
+    expect(killSchedule(5000)).toEqual({ termAtMs: 3750, killAtMs: 5000 });
+    expect(killSchedule(600_000)).toEqual({ termAtMs: 597_000, killAtMs: 600_000 });
   });
 
   it("records exit code, output, CPU time and peak RSS; secrets never reach logs or the command line", async () => {

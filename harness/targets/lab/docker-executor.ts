@@ -7,6 +7,7 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseBashTimes } from "../../exec/local-executor.ts";
+import { startKillTimer } from "../../exec/kill-timer.ts";
 import { killGroup, trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { commandResult } from "../../exec/command-result.ts";
 import { LogSink, pipeOutput } from "../../exec/log-sink.ts";
@@ -28,7 +29,6 @@ const WRAPPER = `echo $$ > "$DRDRILL_PID_FILE"; "$@"; rc=$?; times > "$DRDRILL_T
 // setsid from a child of sh (not a group leader) needs no fork, and sh reports a death by signal N
 // as 128 + N, like any shell (a forking `setsid -w` would exit with plain N).
 const LAUNCH = 'setsid bash -c "$0" "$@"; exit $?';
-const KILL_GRACE_MS = 3000;
 
 export interface ExecContainer {
   name: string;
@@ -88,8 +88,8 @@ export class DockerExecutor implements CommandExecutor {
     const logged = spec.log !== false;
     const base = join(this.logDir, `${String(counter).padStart(3, "0")}-${spec.label}`);
     const files = { pid: `${id}.pid`, times: `${id}.times` };
-    const out = new LogSink(logged ? `${base}.stdout.log` : null, (s) => this.secrets.redact(s));
-    const err = new LogSink(logged ? `${base}.stderr.log` : null, (s) => this.secrets.redact(s));
+    const out = new LogSink(logged ? `${base}.stdout.log` : null, this.secrets);
+    const err = new LogSink(logged ? `${base}.stderr.log` : null, this.secrets);
     for (const name of spec.secretEnv ?? []) if (spec.env?.[name]) this.secrets.add(spec.env[name]);
 
     const env: Record<string, string> = {
@@ -152,27 +152,18 @@ export class DockerExecutor implements CommandExecutor {
       return null;
     })();
 
-    let timedOut = false;
-    const timers: NodeJS.Timeout[] = [];
-    if (spec.timeoutMs) {
-      timers.push(
-        setTimeout(() => {
-          timedOut = true;
-          void this.#killInner(c, pidFile, "SIGTERM");
-          timers.push(
-            setTimeout(() => {
-              void this.#killInner(c, pidFile, "SIGKILL");
-              // the client should end with its command; if not, end it too
-              timers.push(setTimeout(() => clientPid !== undefined && killGroup(clientPid, "SIGKILL"), 2000));
-            }, KILL_GRACE_MS),
-          );
-        }, spec.timeoutMs),
-      );
-    }
+    const timer = spec.timeoutMs
+      ? startKillTimer(
+          spec.timeoutMs,
+          (sig) => void this.#killInner(c, pidFile, sig),
+          () => clientPid !== undefined && killGroup(clientPid, "SIGKILL"),
+        )
+      : undefined;
 
     const res = await child;
     done = true;
-    for (const t of timers) clearTimeout(t);
+    timer?.clear();
+    const timedOut = timer?.fired ?? false;
     const endMs = monoMs();
     // Anything the command left behind in its group (a hung gpg-agent, say) goes too.
     await this.#killInner(c, pidFile, "SIGKILL");

@@ -54,7 +54,8 @@ class StartedLocalTarget implements StartedTarget {
     private readonly root: string,
     private readonly opts: TargetOptions,
   ) {
-    this.exec = new LocalExecutor(opts.logDir, opts.secrets);
+    // Each tool call's process group is leased while it runs: `drdrill clean` ends it after a SIGKILL.
+    this.exec = new LocalExecutor(opts.logDir, opts.secrets, { leaseRun: opts.runName });
     this.#agent = localAgent({ logDir: opts.logDir, secrets: opts.secrets });
     this.paths = { data: join(root, "common"), repo: join(root, "repo"), tool: join(root, "tool") };
     this.#own = new ConfinedDir(this.#agent, root, "target folder");
@@ -104,9 +105,10 @@ class StartedLocalTarget implements StartedTarget {
     const tsx = import.meta.resolve("tsx");
     this.#resumedAtWall = Date.now();
     // The writer watches this process and ends with it, even when drdrill is killed hard.
+    const loadFile = join(this.paths.data, LOAD_FILE);
     const child = spawn(
       process.execPath,
-      ["--import", tsx, script, join(this.paths.data, LOAD_FILE), String(WRITE_INTERVAL_MS), String(process.pid)],
+      ["--import", tsx, script, loadFile, String(WRITE_INTERVAL_MS), String(process.pid)],
       {
         detached: true,
         stdio: "ignore",
@@ -114,7 +116,12 @@ class StartedLocalTarget implements StartedTarget {
     );
     if (child.pid) {
       trackGroup(child.pid);
-      await addLease(this.opts.runName, { kind: "process-group", id: String(child.pid), what: "local load writer" });
+      await addLease(this.opts.runName, {
+        kind: "process-group",
+        id: String(child.pid),
+        match: `${script} ${loadFile}`,
+        what: "local load writer",
+      });
     }
     child.on("exit", () => {
       if (!child.pid) return;
