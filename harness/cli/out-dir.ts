@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readlink, realpath, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../model/errors.ts";
-import { newRunId } from "../runner/invocation.ts";
+import { newRunId } from "../runner/results-file.ts";
 import { claimedBy, claimRunFolder, MARK, writeMark } from "./run-mark.ts";
 
 const issue = (message: string) =>
