@@ -9,7 +9,15 @@ import { describe, expect, it } from "vitest";
 import { drdrill, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
-const lsyncds = async () => (await execa("pgrep", ["-x", "lsyncd"], { reject: false })).stdout.trim();
+// Running lsyncd processes. A killed lsyncd whose parent is gone waits as a zombie until init reaps it
+// (this machine's init reaps late): it runs nothing, so it is not counted.
+const lsyncds = async () =>
+  (await execa("ps", ["-C", "lsyncd", "-o", "pid=,stat="], { reject: false })).stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([pid, stat]) => pid && !stat?.startsWith("Z"))
+    .map(([pid]) => pid)
+    .join(" ");
 const siteContainers = async () =>
   (await execa("docker", ["ps", "-aq", "--filter", "label=drdrill=sshd"])).stdout.trim();
 
