@@ -4,7 +4,7 @@
 // Deterministic: the same inputs give the same numbers on every machine.
 import type { RunResult } from "../model/result.ts";
 import { median } from "../metrics/statistics.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
+import { parseDuration } from "../util/units.ts";
 import type { Scenario } from "../scenario/schema.ts";
 
 /** What an estimate reads of a planned run (a RunPlan has it). */
@@ -12,6 +12,8 @@ export interface EstimablePlan {
   index: number;
   group: string;
   intervalMs?: number;
+  sizeBytes: number;
+  target: { def: { setupMs?: number } };
   loaded: { scenario: Scenario };
 }
 
@@ -20,19 +22,17 @@ export interface Expected {
   from: "previous run" | "estimate";
 }
 
-/** Standing up a target and tearing it down, by target. */
-const SETUP_MS: Record<string, number> = { local: 2_000, lab: 90_000 };
-const OTHER_SETUP_MS = 20_000;
+/** Standing up a target and tearing it down, where its definition does not say. */
+const SETUP_MS = 20_000;
 /** A tool call over the whole data: a second, plus the data at 30 MB/s. */
 const callMs = (bytes: number) => 1_000 + bytes / 30_000;
 /** The harness hashing the data (a manifest, an inspection): 200 MB/s. */
 const hashMs = (bytes: number) => bytes / 200_000;
 
-export function estimateMs(plan: EstimablePlan, opts: { sizeBytes?: number; targetName?: string } = {}): number {
+export function estimateMs(plan: EstimablePlan): number {
   const s = plan.loaded.scenario;
-  const bytes = opts.sizeBytes ?? parseSize(s.dataset.size) ?? 50e6;
-  const target = opts.targetName ?? s.target ?? "local";
-  let ms = (SETUP_MS[target] ?? OTHER_SETUP_MS) + callMs(bytes) / 2; // seeding
+  const bytes = plan.sizeBytes;
+  let ms = (plan.target.def.setupMs ?? SETUP_MS) + callMs(bytes) / 2; // seeding
   for (const step of s.steps as Record<string, unknown>[]) {
     const [kind, p] = Object.entries(step)[0]!;
     if (kind === "backup") ms += callMs(bytes) + hashMs(bytes);
@@ -57,7 +57,6 @@ const durationOf = (r: RunResult) => r.phases.at(-1)?.endMs ?? 0;
 export function expectedDurations(
   plans: readonly EstimablePlan[],
   previous: readonly RunResult[] = [],
-  opts: { sizeBytes?: number; targetName?: string } = {},
 ): Map<number, Expected> {
   const byGroup = new Map<string, number[]>();
   for (const r of previous)
@@ -69,7 +68,7 @@ export function expectedDurations(
         p.index,
         seen
           ? { ms: Math.round(median(seen)), from: "previous run" as const }
-          : { ms: estimateMs(p, opts), from: "estimate" as const },
+          : { ms: estimateMs(p), from: "estimate" as const },
       ];
     }),
   );

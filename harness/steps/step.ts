@@ -1,8 +1,12 @@
 // The interface of a step plug-in (backup, load, wait, fault, check, restore, verify, schedule): its
-// schema in a scenario, what it needs of the tool, and its handler. A handler works through the
+// schema in a scenario, its rules (the order of steps, what the tool can do), what it needs of the
+// target or the site, the restore points it makes, and its handler. A handler works through the
 // drill context and returns the changes it made to the drill's state; the runner applies them.
 import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
+import type { FaultRuleContext } from "../faults/fault.ts";
+import type { AbilitySet, AnyAbility } from "../rules/ability.ts";
+import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
@@ -50,6 +54,8 @@ export interface StepContext {
   readonly site: StartedSite | null;
   /** The standby node at site B a replicator keeps current (mariadb-replication on the lab). */
   readonly standby: Standby | null;
+  /** What the target and the site provide this run (a step's `needs` were checked before the run). */
+  readonly abilities: AbilitySet;
   readonly journal: Journal;
   readonly armed: ArmedFaults;
   /** The state as it is now (changes of nested steps already applied). */
@@ -73,12 +79,24 @@ export interface StepResult {
   changes: StateChanges;
 }
 
+/** What a step's rules see: the run as resolved, the tool under test, and where the step stands. */
+export interface StepRuleContext extends FaultRuleContext {
+  /** The step's place in `steps`. */
+  readonly index: number;
+  /** The restore points made before it (by earlier steps, or the scenario's source). */
+  readonly pointsBefore: PointsMade;
+}
+
 export interface StepDef<P = unknown> {
   name: string;
   description: string;
   schema: z.ZodType<P>;
-  /** Why this tool, with these settings, cannot do this step (refused when the scenario is loaded). */
-  requires?(params: P, tool: ToolAdapter, settings: Record<string, unknown>): string | undefined;
+  /** What it needs of the target or the site: refused at validation where nobody provides it. */
+  needs?: readonly AnyAbility[] | ((params: P) => readonly AnyAbility[]);
+  /** The restore points it makes (its backups), for the rules of the steps after it. */
+  points?(params: P, ctx: RuleContext): PointsMade;
+  /** Its rules, judged against the run as the command line resolved it. */
+  validate?(params: P, ctx: StepRuleContext): Problem[];
   run(params: P, ctx: StepContext): Promise<StepResult>;
 }
 

@@ -2,6 +2,8 @@
 // each declares it can do: faults and validation ask the tool, they never branch on its name.
 import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
+import type { AnyAbility } from "../rules/ability.ts";
+import type { Problem, RuleContext } from "../rules/context.ts";
 import type { CommandExecutor, CommandResult } from "../exec/types.ts";
 import type { SiteEndpoint } from "../site/site.ts";
 import type { Fidelity } from "../verify/compare-manifests.ts";
@@ -148,6 +150,10 @@ export interface ToolAdapter<S extends Record<string, unknown> = Record<string, 
   settings: z.ZodType<S>;
   fidelity: ToolFidelity;
   capabilities: ToolCapabilities;
+  /** What it needs of the target or the site (site B, a standby node there): refused at validation where missing. */
+  needs?: readonly AnyAbility[];
+  /** Its rules, judged against the run as the command line resolved it (its settings, the mode, the site). */
+  validate?(settings: S, ctx: RuleContext): Problem[];
   version(exec: CommandExecutor): Promise<string>;
   open(settings: S, ctx: ToolContext): ToolSession;
 }
