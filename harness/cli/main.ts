@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { z } from "zod";
-import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/registry.ts";
+import { resolveReporters, DEFAULT_REPORTERS } from "../../reports/registry.ts";
 import type { Overrides } from "../scenario/resolve.ts";
 import { loadReporters } from "./reporter-option.ts";
 import { argIssue, readOverrides, type RunShapeOptions } from "./run-options.ts";
@@ -40,7 +40,7 @@ interface RunOptions extends RunShapeOptions {
   durations?: string;
 }
 
-/** The options of `drdrill run` beyond the scenarios' shape: --shard and --jobs. */
+/** The options of `drdrill run` beyond the scenarios' shape (--shard, --jobs), with that shape's. */
 function checkRunOptions(o: RunOptions): {
   overrides: Overrides;
   shard?: { index: number; count: number };
@@ -56,14 +56,6 @@ function checkRunOptions(o: RunOptions): {
   const jobs = o.jobs !== undefined ? Number(o.jobs) : undefined;
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax))
     issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
-  for (const r of o.reporter ?? [])
-    if (!REPORTERS[r] && !/[./]/.test(r))
-      issues.push(
-        argIssue(
-          "--reporter",
-          `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`,
-        ),
-      );
   const overrides = readOverrides(o, issues);
   return { overrides, ...(jobs !== undefined ? { jobs } : {}), ...(shard ? { shard } : {}) };
 }
@@ -77,6 +69,7 @@ function progressFor(): ReturnType<typeof createTtyProgress> {
 
 async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promise<number> {
   const checked = checkRunOptions(o);
+  const reporters = await loadReporters(o.reporter ?? DEFAULT_REPORTERS);
   // Each scenario is resolved and judged as it will run: with the command line's target, tools, size.
   const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"], {
     overrides: checked.overrides,
@@ -97,7 +90,6 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     runFolder: o.out !== undefined ? resolve(o.out) : null,
     sizeFromCli: checked.overrides.sizeBytes !== undefined,
   });
-  const reporters = await loadReporters(o.reporter ?? DEFAULT_REPORTERS);
   const { dir: outDir, runId } = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
   const results = await runInvocation({
