@@ -1,7 +1,7 @@
 // What a secondary site ("site B") provides to plug-ins: itself, and where drdrill stands it up (a
 // container), its own network and packet filter. Declared from the scenario's destination before
-// anything starts, handed over by the started site. A store at site B (sftp, an object store) would
-// add what it provides here, from its own definition.
+// anything starts, handed over by the started site. What its store provides beyond these (an object
+// store's own abilities) the store's definition declares, and the started site hands over too.
 import type { SiteFirewall } from "../net/firewall.ts";
 import type { SiteSettings } from "../site/site-settings.ts";
 import type { StartedSite } from "../site/site.ts";
@@ -33,7 +33,7 @@ export function siteProvides(spec: SiteSettings | null): AnyAbility[] {
 
 /** What a started site hands over. */
 export function siteAbilities(site: StartedSite): AbilitySet {
-  const set = new AbilitySet().with(secondarySite, site);
+  const set = new AbilitySet().with(secondarySite, site).join(site.abilities);
   if (site.kind === "container") set.with(standUpSite, site);
   if (site.firewall) set.with(siteFirewall, site.firewall);
   return set;

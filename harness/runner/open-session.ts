@@ -44,6 +44,8 @@ export function openSession(
     ...(standby ? { standby: { exec: standby.exec, primaryHost: standby.primaryHost, dataDir: standby.dataDir } } : {}),
     addSecret: (v: string) => env.secrets.add(v),
     workDir: target.paths.tool,
+    scenarioDir: plan.loaded.dir,
+    putFile: (name, content, mode) => target.putToolFile(name, content, mode),
     passphrase: () => core.passphrase(),
     timeoutMs: plan.timeout.ms * (plan.timeout.scalesWithTarget ? (target.timeScale ?? 1) : 1),
     onProgress: (p) => p.bytes !== undefined && env.progress.bytes(p.bytes, p.totalBytes),

@@ -56,6 +56,7 @@ export async function standUp(
         ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
         ...(plan.bandwidthBps ? { bandwidthBps: plan.bandwidthBps } : {}),
         toolName: plan.tool.name,
+        scenarioDir: plan.loaded.dir,
         tool: plan.tool.adapter,
         settings: plan.tool.settings,
       },

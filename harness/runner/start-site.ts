@@ -1,9 +1,10 @@
-// Stands up site B when the backups go to one: the site, the target given its key and the site's
-// host key, and the standby node a replicator that needs one keeps at the site.
+// Stands up site B when the backups go to one: the site with its store, the target given its key and
+// the site's host key, and the standby node a replicator that needs one keeps at the site.
 import { join } from "node:path";
+import { EnvironmentError } from "../model/errors.ts";
 import { AbilitySet } from "../rules/ability.ts";
 import { standbyNode } from "../rules/target-abilities.ts";
-import { startSite, type SiteEndpoint, type StartedSite } from "../site/site.ts";
+import type { SiteEndpoint, StartedSite } from "../site/site.ts";
 import type { Standby, StartedTarget } from "../targets/target.ts";
 import type { DisposalStack } from "../util/disposal.ts";
 import type { DrillEnv, RunFolders } from "./drill-env.ts";
@@ -25,15 +26,15 @@ export async function startSiteB(
   disposal: DisposalStack,
   target: StartedTarget,
 ): Promise<SiteB | null> {
-  if (!plan.site) return null;
-  const spec = plan.site;
+  if (!plan.site || !plan.store) return null;
+  const { site: spec, store } = plan;
   const io = { journal: env.journal, progress: env.progress, signal: env.signal };
   const standbyWanted = wantsStandby(plan);
   const site = await runPhase(
     io,
     "prepare",
     () =>
-      startSite(spec, {
+      store.start(spec, {
         runDir: join(folders.workDir, "site"),
         runName: folders.runName,
         logDir: folders.logDir,
@@ -43,6 +44,12 @@ export async function startSiteB(
     "secondary site",
   );
   disposal.defer("secondary site", () => site.stop({ keep: env.keep }));
+  const broken = (store.provides ?? []).filter((a) => !site.abilities?.has(a));
+  if (broken.length > 0)
+    throw new EnvironmentError(
+      `the ${store.name} store declares ${broken.map((a) => a.what).join(", ")}, ` +
+        "but its started site does not provide it",
+    );
   env.journal.emit("site", { info: site.describe() });
   target.attachSite?.(site);
   const cred = await site.credentials();

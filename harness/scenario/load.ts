@@ -58,10 +58,27 @@ function locate(doc: Document, path: readonly PropertyKey[], key?: string): numb
   return 0;
 }
 
+type ZodIssue = z.ZodError["issues"][number];
+
+/**
+ * A union's issues as the one option the value was meant for says them: `destination: { site: ... }`
+ * is not "Invalid input" but what is wrong inside `site` (an option whose type does not match at all
+ * was not meant). Where no option, or more than one, was meant, the union's own issue stays.
+ */
+function unwrapUnions(issues: readonly ZodIssue[]): ZodIssue[] {
+  return issues.flatMap((i): ZodIssue[] => {
+    if (i.code !== "invalid_union" || i.errors.length === 0) return [i];
+    const unmeant = (o: ZodIssue) => o.path.length === 0 && (o.code === "invalid_type" || o.code === "invalid_value");
+    const meant = i.errors.filter((option) => !option.some(unmeant));
+    if (meant.length !== 1) return [i];
+    return unwrapUnions(meant[0]!.map((o) => ({ ...o, path: [...i.path, ...o.path] }) as ZodIssue));
+  });
+}
+
 function zodIssues(file: string, doc: Document, lc: LineCounter, error: z.ZodError): InputIssue[] {
   // A rule judged once per tools entry, holding for each, is said once.
   const out = new Map<string, InputIssue>();
-  for (const issue of error.issues) {
+  for (const issue of unwrapUnions(error.issues)) {
     const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
     for (const key of keys) {
       const path = formatPath(key === undefined ? issue.path : [...issue.path, key]);

@@ -1,11 +1,14 @@
 // Each run of a scenario, resolved once, as the command line resolves it: which target (name, URL,
 // its definition, its settings: the scenario's, then --target-setting), which site, which tools
-// entries (--tool) with their adapters and settings, the data's size (--size), the repeats
+// entries (--tool) with their adapters and settings, the store at site B, where the restore points come
+// from (its backups, or a scenario source), the data's size (--size), the repeats
 // (--repeat), the tool calls' timeout (--timeout), the outcomes that pass. Validation judges these
 // runs, the plan expands them, the runner stands them up: nothing is worked out again downstream.
 import { formatPath, type InputIssue } from "../model/errors.ts";
 import type { Outcome } from "../model/outcome.ts";
 import { siteOf, type SiteSettings } from "../site/site-settings.ts";
+import type { SourceDef } from "../sources/source.ts";
+import type { StoreDef } from "../stores/store.ts";
 import type { Target } from "../targets/target.ts";
 import type { ToolAdapter } from "../tools/tool.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
@@ -45,10 +48,17 @@ export interface ResolvedTool {
   entry: number;
 }
 
+/** Where a run's restore points come from: its own backup steps, or a scenario source (an existing repository). */
+export type PointSource =
+  { kind: "backups" } | { kind: "source"; name: string; def: SourceDef<unknown>; params: unknown };
+
 export interface ResolvedRun {
   target: ResolvedTarget;
   site: SiteSettings | null;
+  /** What keeps the backups at site B (`destination.site.store`, else the registry's first); null without a site. */
+  store: StoreDef | null;
   tool: ResolvedTool;
+  points: PointSource;
   /** The data's size (--size, else dataset.size; a copied tree is what it is). */
   sizeBytes: number;
   /** Runs of this entry (--repeat, else the scenario's). */
@@ -137,6 +147,12 @@ export function resolveRuns(
       : scenarioTimeout !== undefined
         ? { ms: scenarioTimeout, scalesWithTarget: true }
         : { ms: DEFAULT_TIMEOUT_MS, scalesWithTarget: false };
+  const site = siteOf(s.destination);
+  const store = site ? (reg.stores[site.store ?? Object.keys(reg.stores)[0]!] ?? null) : null;
+  const source = Object.values(reg.sources).find((src) => (s as Record<string, unknown>)[src.name] !== undefined);
+  const points: PointSource = source
+    ? { kind: "source", name: source.name, def: source, params: (s as Record<string, unknown>)[source.name] }
+    : { kind: "backups" };
   const runs: ResolvedRun[] = [];
   s.tools.forEach((entry, i) => {
     const [name, toolSettings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
@@ -146,8 +162,10 @@ export function resolveRuns(
     const e = s.expectFor?.[name];
     runs.push({
       target,
-      site: siteOf(s.destination),
+      site,
+      store,
       tool: { name, adapter, settings: toolSettings, entry: i },
+      points,
       sizeBytes: o.sizeBytes ?? parseSize(s.dataset.size) ?? 0,
       repeats: o.repeat ?? s.repeat,
       timeout,

@@ -1,5 +1,5 @@
 // Asks every plug-in of a scenario for its rules, against one run as the command line resolved it:
-// each tools entry, the scenario's source, then each step in order (with the restore points made
+// each tools entry, the store at site B, the scenario's source, then each step in order (with the restore points made
 // before it). The rules are the plug-ins' own; this file only shows them the run and places their
 // problems at fields. It names no plug-in.
 import type { AnyAbility } from "../rules/ability.ts";
@@ -27,7 +27,8 @@ const plus = (a: PointsMade, b: PointsMade | undefined): PointsMade =>
 
 /** The context every rule of this run sees. */
 function contextOf(s: Scenario, run: ResolvedRun, reg: Registries, dir: string): RuleContext {
-  const has = new Set([...(run.target.def.provides ?? []), ...siteProvides(run.site)].map((a) => a.name));
+  const provided = [...(run.target.def.provides ?? []), ...siteProvides(run.site), ...(run.store?.provides ?? [])];
+  const has = new Set(provided.map((a) => a.name));
   const provides = (a: AnyAbility) => has.has(a.name);
   return {
     dir,
@@ -69,19 +70,16 @@ export function checkRules(s: Scenario, run: ResolvedRun, reg: Registries, dir: 
   const at = ["tools", entry];
   for (const p of [...ctx.unmet(name, adapter.needs ?? []), ...(adapter.validate?.(settings, ctx) ?? [])])
     out.push(place(at, p));
-  // Where the backups go is the scenario's: a tool that cannot write to a site is refused with one.
-  if (run.site && "unsupported" in adapter.capabilities.site)
-    out.push({ path: at, message: `${adapter.capabilities.site.unsupported} (destination: site)` });
+  // Where the backups go is the scenario's: the store at site B judges the tool that would write to it.
+  if (run.site && run.store)
+    for (const p of run.store.validate?.(run.site, { ...ctx, adapter }) ?? [])
+      out.push(place(["destination", "site", "store"], p));
   let points = NO_POINTS;
-  for (const source of Object.values(reg.sources)) {
-    const params = (s as Record<string, unknown>)[source.name];
-    if (params === undefined) continue;
-    const problems = [
-      ...ctx.unmet(source.name, source.needs ?? []),
-      ...(source.validate?.(params, { ...ctx, adapter }) ?? []),
-    ];
-    out.push(...problems.map((p) => place([source.name], p)));
-    points = plus(points, source.points(params, ctx));
+  if (run.points.kind === "source") {
+    const { def, name: key, params } = run.points;
+    const problems = [...ctx.unmet(key, def.needs ?? []), ...(def.validate?.(params, { ...ctx, adapter }) ?? [])];
+    out.push(...problems.map((p) => place([key], p)));
+    points = plus(points, def.points(params, ctx));
   }
   ctx.scenario.steps.forEach(({ kind, params }, index) => {
     const def = reg.steps[kind];

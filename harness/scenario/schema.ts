@@ -1,5 +1,5 @@
 // The scenario file schema: one zod schema is the validator, the TypeScript types and the JSON Schema.
-// It is made from the registries (steps, faults through the fault step, tools, targets, sources);
+// It is made from the registries (steps, faults through the fault step, tools, targets, sources, stores);
 // each plug-in's rules are its own (scenario/rules.ts asks them). Here: what is about the scenario
 // as a whole.
 import { z } from "zod";
@@ -9,7 +9,7 @@ import { ATTRIBUTES } from "../model/verification.ts";
 import { parseThreshold } from "../objectives/parse.ts";
 import { exactlyOne } from "../util/exactly-one.ts";
 import { durationText, rateText, sizeText } from "../util/zod-units.ts";
-import { destinationSchema } from "../site/site-settings.ts";
+import { createDestinationSchema } from "../site/site-settings.ts";
 import { REGISTRIES, type Registries } from "./registries.ts";
 
 /** Bounds shared with the command line (--repeat, --timeout): one rule for both. */
@@ -111,7 +111,7 @@ function shape(reg: Registries) {
       .strict()
       .optional()
       .describe("Vary the schedule step's backup interval, or a site's bandwidth cap, across runs."),
-    destination: destinationSchema,
+    destination: createDestinationSchema(Object.keys(reg.stores)),
     warmup: z
       .boolean()
       .default(false)

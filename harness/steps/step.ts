@@ -30,6 +30,8 @@ export interface DrillPlanView {
   /** The bandwidth cap of a swept run (bytes per second). */
   bandwidthBps?: number;
   toolName: string;
+  /** The scenario file's folder on this machine: a path the scenario names (a script) is relative to it. */
+  scenarioDir: string;
   tool: ToolAdapter;
   settings: Record<string, unknown>;
 }

@@ -35,6 +35,13 @@ export interface ToolContext {
   site?: SiteEndpoint;
   /** A folder for the tool's cache and state, as the executor sees it. */
   workDir: string;
+  /**
+   * The scenario file's folder on this machine: a path its settings name (a user's script) is
+   * relative to it. Read here, never on the target (whose files are the executor's).
+   */
+  scenarioDir: string;
+  /** Puts a file of the tool's (a user's script read from `scenarioDir`) where its commands run; returns that path. */
+  putFile(name: string, content: string | Buffer, mode: number): Promise<string>;
   /** The passphrase to use now (faults may change it between backup and restore). */
   passphrase(): string;
   timeoutMs?: number;

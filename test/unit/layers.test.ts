@@ -2,8 +2,8 @@
 // each other in a circle. Layers, from the bottom: shared model and utilities; execution, journal,
 // verification, metrics and objectives; the agent; the images (lab, SSH host, VM), SSH and the packet
 // filter; what runs on them (qemu, the secondary site) and what plug-ins share to declare their rules
-// and needs (rules/); tools; targets; faults; steps and scenario sources; scenario; runner; compare;
-// reports; command line; entry points.
+// and needs (rules/); tools; targets and the stores at site B; faults; steps and scenario sources;
+// scenario; runner; compare; reports; command line; entry points.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -18,7 +18,7 @@ const LAYERS: string[][] = [
   ["harness/images", "harness/ssh", "harness/net"],
   ["harness/qemu", "harness/site", "harness/rules"],
   ["harness/tools"],
-  ["harness/targets"],
+  ["harness/targets", "harness/stores"],
   ["harness/faults"],
   ["harness/steps", "harness/sources"],
   ["harness/scenario"],
