@@ -1,11 +1,11 @@
 // How long a planned run is expected to take, for balancing shards: the median duration of the same
 // scenario, tool and settings in a previous results.json when one is given, else an estimate from
-// the scenario itself (its pauses, its tool calls over the data's size, the target's start).
+// the scenario itself (each step's own estimate over the data's size, the target's start).
 // Deterministic: the same inputs give the same numbers on every machine.
 import type { RunResult } from "../model/result.ts";
 import { median } from "../metrics/statistics.ts";
-import { parseDuration } from "../util/units.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import type { StepDef } from "../steps/step.ts";
 
 /** What an estimate reads of a planned run (a RunPlan has it). */
 export interface EstimablePlan {
@@ -14,7 +14,7 @@ export interface EstimablePlan {
   intervalMs?: number;
   sizeBytes: number;
   target: { def: { setupMs?: number } };
-  loaded: { scenario: Scenario };
+  loaded: { scenario: Scenario; registries: { steps: Readonly<Record<string, StepDef<any>>> } };
 }
 
 export interface Expected {
@@ -33,19 +33,10 @@ export function estimateMs(plan: EstimablePlan): number {
   const s = plan.loaded.scenario;
   const bytes = plan.sizeBytes;
   let ms = (plan.target.def.setupMs ?? SETUP_MS) + callMs(bytes) / 2; // seeding
+  const est = { bytes, callMs, hashMs, ...(plan.intervalMs !== undefined ? { intervalMs: plan.intervalMs } : {}) };
   for (const step of s.steps as Record<string, unknown>[]) {
     const [kind, p] = Object.entries(step)[0]!;
-    if (kind === "backup") ms += callMs(bytes) + hashMs(bytes);
-    else if (kind === "restore") ms += (callMs(bytes) + hashMs(bytes)) * (p === "newest-restorable" ? 1.5 : 1);
-    else if (kind === "check") ms += p === "deep" ? callMs(bytes) : 1_000;
-    else if (kind === "load" || kind === "wait") ms += parseDuration(p as string) ?? 0;
-    else if (kind === "fault") ms += 500;
-    else if (kind === "schedule") {
-      const sched = p as { for: string; every?: string };
-      const forMs = parseDuration(sched.for) ?? 0;
-      const every = sched.every ? parseDuration(sched.every)! : (plan.intervalMs ?? forMs);
-      ms += forMs + Math.floor(forMs / Math.max(every, 1)) * (callMs(bytes) / 4);
-    }
+    ms += plan.loaded.registries.steps[kind]?.estimateMs?.(p, est) ?? 0;
   }
   return Math.round(ms);
 }

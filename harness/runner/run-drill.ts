@@ -9,7 +9,6 @@ import type { JournalEvent } from "../model/journal-events.ts";
 import type { RunResult } from "../model/result.ts";
 import type { SiteSettings } from "../site/site-settings.ts";
 import { initialState } from "../steps/state.ts";
-import { parseDuration } from "../util/units.ts";
 import { DisposalStack } from "../util/disposal.ts";
 import { decideOutcome } from "./decide-outcome.ts";
 import type { DrillContext } from "./drill-context.ts";
@@ -36,10 +35,11 @@ function datasetOf(events: JournalEvent[]): { dataset?: { method: string; bytes:
 }
 
 function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
+  const steps = plan.loaded.registries.steps;
   const every = plan.loaded.scenario.steps
-    .map((st) => (st.schedule as { every?: string } | undefined)?.every)
-    .find(Boolean);
-  const ms = every ? parseDuration(every) : plan.intervalMs;
+    .flatMap((st) => Object.entries(st).map(([kind, params]) => steps[kind]?.intervalMs?.(params)))
+    .find((v) => v !== undefined);
+  const ms = every ?? plan.intervalMs;
   return ms ? { scheduleEveryMs: ms } : {};
 }
 

@@ -25,8 +25,9 @@ function firstState(plan: RunPlan, env: DrillEnv) {
   const { adapter, settings } = plan.tool;
   const secretSetting = adapter.capabilities.encryption(settings).secretSetting ?? "passphrase";
   const passphrase = env.secrets.resolve(settings[secretSetting] as { env: string } | undefined);
+  const steps = plan.loaded.registries.steps;
   const servicesRequired = plan.loaded.scenario.steps.some((st) =>
-    (st.verify as string[] | undefined)?.includes("services"),
+    Object.entries(st).some(([kind, params]) => steps[kind]?.requiresServices?.(params)),
   );
   return initialState(passphrase, servicesRequired);
 }

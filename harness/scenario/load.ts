@@ -92,9 +92,10 @@ function zodIssues(file: string, doc: Document, lc: LineCounter, error: z.ZodErr
 
 function expectedOutcomes(s: Scenario, reg: Registries): Outcome[] {
   if (s.expect) return Array.isArray(s.expect) ? s.expect : [s.expect];
-  const faults = s.steps
-    .flatMap((step) => Object.keys((step.fault as object | undefined) ?? {}))
-    .flatMap((name) => (reg.faults[name] ? [reg.faults[name].expect] : []));
+  // What each step expects after it: the fault step, each fault's outcomes.
+  const faults = s.steps.flatMap((step) =>
+    Object.entries(step).flatMap(([kind, params]) => reg.steps[kind]?.expects?.(params) ?? []),
+  );
   if (faults.length === 0) return ["recovered"];
   // A fault after which recovery is not expected (a broken archive) decides; otherwise any fault's outcome passes.
   const strict = faults.filter((e) => !e.includes("recovered"));

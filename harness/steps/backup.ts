@@ -91,6 +91,7 @@ export default defineStep({
   description: "Take a backup with the tool: full or incremental.",
   schema: z.enum(["full", "incremental"]).describe("Take a backup with the tool."),
   points: (kind) => ({ fewest: 1, most: 1, full: kind === "full" }),
+  estimateMs: (_kind, est) => est.callMs(est.bytes) + est.hashMs(est.bytes),
   validate(kind, ctx) {
     const problems: Problem[] = [];
     if (kind !== "incremental") return problems;

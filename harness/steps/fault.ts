@@ -69,6 +69,12 @@ export function faultStep(faults: Readonly<Record<string, Fault>>) {
       Object.fromEntries(Object.values(faults).map((f) => [f.name, faultSchema(f)])),
       "fault",
     ).describe("Inject a fault."),
+    expects: (spec) => Object.keys(spec as object).flatMap((name) => (faults[name] ? [faults[name].expect] : [])),
+    touches: (spec) =>
+      Object.entries(spec as Record<string, unknown>).flatMap(([name, params]) =>
+        (faults[name]?.paths?.(params) ?? []).map((p) => ({ ...p, who: `fault ${name}` })),
+      ),
+    estimateMs: () => 500,
     validate(spec, ctx) {
       const problems: Problem[] = [];
       for (const [name, params] of Object.entries(spec as Record<string, unknown>)) {

@@ -92,6 +92,8 @@ export default defineStep({
   name: "restore",
   description: "Restore into an empty directory, put it in place, start the services.",
   schema,
+  // newest-restorable may try the point before too
+  estimateMs: (spec, est) => (est.callMs(est.bytes) + est.hashMs(est.bytes)) * (spec === "newest-restorable" ? 1.5 : 1),
   validate(spec, ctx) {
     const problems: Problem[] = [];
     // Any point before it: a backup step, a schedule, or the scenario's source.

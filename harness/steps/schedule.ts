@@ -39,6 +39,12 @@ export default defineStep({
   description: "Backups every interval while the load writer runs (achieved RPO vs interval).",
   schema,
   points: pointsOf,
+  intervalMs: (spec) => (spec.every ? parseDuration(spec.every) : undefined),
+  estimateMs(spec, est) {
+    const forMs = parseDuration(spec.for) ?? 0;
+    const every = spec.every ? (parseDuration(spec.every) ?? forMs) : (est.intervalMs ?? forMs);
+    return forMs + Math.floor(forMs / Math.max(every, 1)) * (est.callMs(est.bytes) / 4);
+  },
   validate(spec, ctx) {
     const problems: Problem[] = [];
     if (!spec.every && !ctx.scenario.sweep.every)

@@ -1,10 +1,14 @@
 // How plug-ins carry their rules, shown with plug-ins made here and added through withPlugins (as a
 // new file and a registry line would add them): a step's ordering rule and the restore points it
-// makes, and a fault's need of an ability, judged against the target the command line names.
+// makes, what it says of the run (the outcomes that pass, its duration), and a fault's need of an
+// ability, judged against the target the command line names.
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { defineFault } from "../../harness/faults/fault.ts";
 import { defineAbility } from "../../harness/rules/ability.ts";
+import { expectedDurations } from "../../harness/runner/estimate.ts";
+import { planRuns } from "../../harness/runner/plan.ts";
+import { parseScenario } from "../../harness/scenario/load.ts";
 import { withPlugins } from "../../harness/scenario/registries.ts";
 import { defineStep } from "../../harness/steps/step.ts";
 import { problems, scenario } from "../helpers/rules.ts";
@@ -46,6 +50,24 @@ describe("plug-ins carry their rules", () => {
     expect(problems(scenario("[restic]", ["load: 1s", "snapshot: now", "restore: latest"]), { registries })).toEqual(
       [],
     );
+  });
+
+  it("a new step says what passes after it and how long it takes: the runner asks it, naming no step", () => {
+    const drain = defineStep({
+      name: "drain",
+      description: "Drain the queue; the data may be lost.",
+      schema: z.literal("queue"),
+      expects: () => [["failed", "detected"]],
+      estimateMs: () => 60_000,
+      run: async () => ({ ok: true, changes: {} }),
+    });
+    const registries = withPlugins({ steps: { drain } });
+    const text = scenario("[restic]", ["backup: full", "drain: queue", "restore: latest"]);
+    const loaded = parseScenario("t.yaml", text, { registries });
+    expect(loaded.expected).toEqual(["failed", "detected"]);
+    const without = parseScenario("t.yaml", scenario("[restic]", ["backup: full", "restore: latest"]));
+    const ms = (l: typeof loaded) => expectedDurations(planRuns([l])).get(0)!.ms;
+    expect(ms(loaded) - ms(without)).toBe(60_000);
   });
 
   it("a fault's need nobody provides is refused, naming the targets that do", () => {
