@@ -169,6 +169,8 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
   // The runs are resolved and their plug-ins' rules judged as the schema's last check: they are
   // reported together with whatever else is wrong (zod runs it when the rest has no fatal problem).
   let resolved: { runs: ResolvedRun[]; issues: InputIssue[] } = { runs: [], issues: [] };
+  // A rule on a value the command line gave is said there, once (not once per tools entry).
+  const onCommandLine = new Map<string, InputIssue>();
   const schema = createScenarioSchema(reg).superRefine((scenario, ctx) => {
     const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
     // The folder a run would copy must be there, and be data: found out after the drill would be too late.
@@ -177,10 +179,24 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
     if (copyProblem) add(["dataset", "copyFrom"], `"${from}": ${copyProblem}`);
     const expected = expectedOutcomes(scenario, reg);
     resolved = resolveRuns(scenario, expected, opts.overrides ?? {}, reg, { file, locate: at });
-    for (const run of resolved.runs) for (const i of checkRules(scenario, run, reg, dir)) add(i.path, i.message);
+    for (const run of resolved.runs)
+      for (const i of checkRules(scenario, run, reg, dir))
+        if (i.commandLine)
+          onCommandLine.set(`${i.commandLine}: ${i.message}`, {
+            file: "(command line)",
+            line: 1,
+            column: 1,
+            path: i.commandLine,
+            message: i.message,
+          });
+        else add(i.path, i.message);
   });
   const result = schema.safeParse(raw);
-  const issues = [...(result.success ? [] : zodIssues(file, doc, lc, result.error)), ...resolved.issues];
+  const issues = [
+    ...(result.success ? [] : zodIssues(file, doc, lc, result.error)),
+    ...resolved.issues,
+    ...onCommandLine.values(),
+  ];
   if (!result.success || issues.length > 0) throw new InputError(issues);
   const scenario = result.data;
   const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m, t as string) as Threshold);

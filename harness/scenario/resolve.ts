@@ -38,6 +38,8 @@ export interface ResolvedTarget {
   url?: string;
   /** Its settings as the run uses them: the scenario's, then the command line's, checked by its schema. */
   settings: Record<string, unknown>;
+  /** The settings --target-setting gave (a problem with one is said at the command line). */
+  fromCommandLine: readonly string[];
 }
 
 export interface ResolvedTool {
@@ -139,7 +141,11 @@ export function resolveRuns(
   }
   const { settings, issues } = targetSettings(named, s, o, at.file, at.locate);
   if (issues.length > 0) return { runs: [], issues };
-  const target: ResolvedTarget = { ...named, settings };
+  const target: ResolvedTarget = {
+    ...named,
+    settings,
+    fromCommandLine: Object.keys(o.targetSettings?.[named.name] ?? {}),
+  };
   const scenarioTimeout = s.timeout ? parseDuration(s.timeout) : undefined;
   const timeout =
     o.timeoutMs !== undefined

@@ -1,5 +1,5 @@
 // Asks every plug-in of a scenario for its rules, against one run as the command line resolved it:
-// each tools entry, the store at site B, the scenario's source, then each step in order (with the restore points made
+// the target (on its settings), each tools entry, the store at site B, the scenario's source, then each step in order (with the restore points made
 // before it). The rules are the plug-ins' own; this file only shows them the run and places their
 // problems at fields. It names no plug-in.
 import type { AnyAbility } from "../rules/ability.ts";
@@ -13,6 +13,8 @@ import type { Scenario } from "./schema.ts";
 export interface RuleIssue {
   path: (string | number)[];
   message: string;
+  /** Said at the command line instead: the option that gave the value ("--target-setting lab.restoreOnto"). */
+  commandLine?: string;
 }
 
 const fieldPath = (field: string) => field.split(".").map((k) => (/^\d+$/.test(k) ? Number(k) : k));
@@ -66,6 +68,17 @@ function contextOf(s: Scenario, run: ResolvedRun, reg: Registries, dir: string):
 export function checkRules(s: Scenario, run: ResolvedRun, reg: Registries, dir: string): RuleIssue[] {
   const ctx = contextOf(s, run, reg, dir);
   const out: RuleIssue[] = [];
+  // The target's rules on its settings: said where each setting was given (the file, or --target-setting).
+  const t = run.target;
+  for (const p of t.def.validate?.(t.settings, ctx) ?? []) {
+    const key = p.field?.split(".")[0];
+    const issue = place(["targetSettings", t.name], p);
+    out.push(
+      key && t.fromCommandLine.includes(key)
+        ? { ...issue, commandLine: `--target-setting ${t.name}.${p.field}` }
+        : issue,
+    );
+  }
   const { adapter, name, settings, entry } = run.tool;
   const at = ["tools", entry];
   for (const p of [...ctx.unmet(name, adapter.needs ?? []), ...(adapter.validate?.(settings, ctx) ?? [])])

@@ -11,6 +11,7 @@ import type { CommandExecutor } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import type { AbilitySet, AnyAbility } from "../rules/ability.ts";
+import type { Problem, RuleContext } from "../rules/context.ts";
 import type { SmallFilesystem, Standby } from "../rules/target-abilities.ts";
 
 export type { SmallFilesystem, Standby };
@@ -155,5 +156,10 @@ export interface Target {
   checkUrl?(url: string): string | undefined;
   /** What a scenario may set for this target (`targetSettings.<name>`), checked when it is loaded. */
   settings?: z.ZodType<Record<string, unknown>>;
+  /**
+   * Its rules on its settings, judged against the run as the command line resolved it (the site, the
+   * steps): problems name a field of its settings, placed where that setting was given.
+   */
+  validate?(settings: Record<string, unknown>, ctx: RuleContext): Problem[];
   start(opts: TargetOptions): Promise<StartedTarget>;
 }

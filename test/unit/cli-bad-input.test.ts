@@ -67,6 +67,33 @@ describe("validated as the command line resolves it", () => {
     expect(all.err).toMatch(/:7:\d+: steps\[2\]\.fault\.disk-full\.size: a 8\.00 MB file system holds the 4\.00 MB/);
     expect((await drdrill("validate", file, "--tool", "restic", "--size", "16MB")).code).toBe(0);
   });
+
+  it("--target-setting is judged as the file's setting would be, and said at the option", async () => {
+    const { file, out } = await scenarioFile(`name: s\ntarget: lab\n${OK.slice(OK.indexOf("tools"))}`);
+    expect((await drdrill("validate", file)).code).toBe(0);
+    const v = await drdrill("validate", file, "--target-setting", "lab.restoreOnto=site");
+    expect(v.code).toBe(2);
+    expect(v.err).toContain(
+      "(command line):1:1: --target-setting lab.restoreOnto: restoreOnto: site starts the new node in the network " +
+        "of a site drdrill stands up: set destination: site (not an existing host)",
+    );
+    const r = await drdrill("run", file, "--target-setting", "lab.restoreOnto=site", "--out", out);
+    expect(r.code).toBe(2);
+    expect(await exists(out)).toBe(false);
+  });
+
+  it("--repeat out of bounds: exit 2 at the option, at validate and run", async () => {
+    const { file, out } = await scenarioFile(OK);
+    for (const args of [
+      ["validate", file],
+      ["run", file, "--out", out],
+    ]) {
+      const r = await drdrill(...args, "--repeat", "0");
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('(command line):1:1: --repeat: "0" is not a whole number from 1 to 100');
+    }
+    expect(await exists(out)).toBe(false);
+  });
 });
 
 describe("dataset.copyFrom", () => {

@@ -14,6 +14,7 @@ import { SNAP_COMMON } from "../../images/lab/names.ts";
 import { removeLabOrphans } from "../../images/lab/container.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import { AbilitySet } from "../../rules/ability.ts";
+import { standUpSite } from "../../rules/site-abilities.ts";
 import { machineCrash, standbyNode } from "../../rules/target-abilities.ts";
 import type { StartedSite } from "../../site/site.ts";
 import type {
@@ -375,6 +376,18 @@ export const labTarget: Target = {
   description:
     "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
   settings: labSettings,
+  // A node restored at site B joins the network of the site's container: one drdrill stands up.
+  validate: (settings, ctx) =>
+    settings.restoreOnto === "site" && !ctx.provides(standUpSite)
+      ? [
+          {
+            field: "restoreOnto",
+            message:
+              "restoreOnto: site starts the new node in the network of a site drdrill stands up: " +
+              "set destination: site (not an existing host)",
+          },
+        ]
+      : [],
   // Each run has its own container (named after the process and a counter) and its own folders.
   parallelRuns: true,
   provides: [standbyNode, machineCrash],
