@@ -1,7 +1,7 @@
 // Asks every plug-in of a scenario for its rules, against one run as the command line resolved it:
-// the target (on its settings), each tools entry, the store at site B, the scenario's source, then each step in order (with the restore points made
-// before it). The rules are the plug-ins' own; this file only shows them the run and places their
-// problems at fields. It names no plug-in.
+// the target (on its settings), each tools entry, the store at site B, the scenario's source, then
+// each step in order (with the restore points made before it). The rules are the plug-ins' own; this
+// file only shows them the run and places their problems at fields. It names no plug-in.
 import type { AnyAbility } from "../rules/ability.ts";
 import { NO_POINTS, type PointsMade, type Problem, type RuleContext } from "../rules/context.ts";
 import { siteProvides } from "../rules/site-abilities.ts";

@@ -16,7 +16,8 @@ function siteSettingsOf(stores: readonly string[] | null) {
         .boolean()
         .default(false)
         .describe(
-          "The target's key may add backups but never delete them (borg serve --append-only; an SFTP server that refuses remove; an append-only store for tar).",
+          "The target's key may add backups but never delete them (borg serve --append-only; " +
+            "an SFTP server that refuses remove; an append-only store for tar).",
         ),
       host: z
         .string()
@@ -49,7 +50,8 @@ function siteSettingsOf(stores: readonly string[] | null) {
         ctx.addIssue({
           code: "custom",
           message:
-            "append-only is set up on the container site drdrill stands up; on your own host, make the account append-only yourself and leave this off",
+            "append-only is set up on the container site drdrill stands up; " +
+            "on your own host, make the account append-only yourself and leave this off",
           path: ["appendOnly"],
         });
     });
