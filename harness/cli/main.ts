@@ -1,9 +1,12 @@
 // The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge.
 import { readFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
 import { z } from "zod";
-import { resolveReporters, DEFAULT_REPORTERS, REPORTERS } from "../../reports/registry.ts";
+import { resolveReporters, DEFAULT_REPORTERS } from "../../reports/registry.ts";
+import type { Overrides } from "../scenario/resolve.ts";
+import { loadReporters } from "./reporter-option.ts";
+import { argIssue, readOverrides, type RunShapeOptions } from "./run-options.ts";
 import { FAULTS } from "../faults/registry.ts";
 import { EXIT, runInvocation } from "../runner/invocation.ts";
 import { planRuns } from "../runner/plan.ts";
@@ -12,15 +15,11 @@ import { silentProgress } from "../model/progress.ts";
 import { formatIssue, InputError, type InputIssue } from "../model/errors.ts";
 import { loadScenarios } from "../scenario/load.ts";
 import { LIMITS, scenarioJsonSchema } from "../scenario/schema.ts";
-import { durationProblem } from "../util/zod-units.ts";
 import { takeRunFolder } from "./out-dir.ts";
-import { parseSshUrl } from "../ssh/target-url.ts";
-import { parse as parseYaml } from "yaml";
 import { preflightRun } from "./preflight.ts";
 import { cleanLeftovers } from "./clean.ts";
 import { TARGETS } from "../targets/registry.ts";
 import { TOOLS } from "../tools/registry.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
 import { createLineProgress, createTtyProgress } from "./progress.ts";
 import { compareCommand, DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD, type CompareCliOptions } from "./compare.ts";
 import { snapshotScenarios, writeEvidenceBundle } from "./evidence.ts";
@@ -29,87 +28,25 @@ import { buildPlan, renderPlan, type PlanCliOptions } from "./plan.ts";
 import { parseShard, previousRuns } from "./shard-option.ts";
 import { registerLabCommands } from "./lab.ts";
 
-interface RunOptions {
-  target?: string;
-  tool?: string[];
-  size?: string;
-  repeat?: string;
-  timeout?: string;
+interface RunOptions extends RunShapeOptions {
   out?: string;
   reporter?: string[];
   shard?: string;
   keep?: boolean;
   replace?: boolean;
-  targetSetting?: string[];
   evidence?: boolean;
   warmup?: boolean;
   jobs?: string;
   durations?: string;
 }
 
-const argIssue = (field: string, message: string): InputIssue => ({
-  file: "(command line)",
-  line: 1,
-  column: 1,
-  path: field,
-  message,
-});
-
+/** The options of `drdrill run` beyond the scenarios' shape (--shard, --jobs), with that shape's. */
 function checkRunOptions(o: RunOptions): {
-  targetSettings: Record<string, Record<string, unknown>>;
-  sizeBytes?: number;
-  timeoutMs?: number;
-  repeat?: number;
+  overrides: Overrides;
   shard?: { index: number; count: number };
   jobs?: number;
 } {
   const issues: InputIssue[] = [];
-  if (o.target !== undefined && o.target.startsWith("ssh://")) {
-    try {
-      parseSshUrl(o.target);
-    } catch (e) {
-      issues.push(argIssue("--target", (e as Error).message));
-    }
-  } else if (o.target !== undefined && !TARGETS[o.target])
-    issues.push(
-      argIssue(
-        "--target",
-        `unknown target "${o.target}" (available: ${Object.keys(TARGETS).join(", ")}, or ssh://user@host:port)`,
-      ),
-    );
-  const targetSettings: Record<string, Record<string, unknown>> = {};
-  for (const kv of o.targetSetting ?? []) {
-    const m = /^([a-z]+)\.([A-Za-z]+)=(.*)$/s.exec(kv);
-    if (!m || !TARGETS[m[1]!]) {
-      issues.push(
-        argIssue(
-          "--target-setting",
-          `"${kv}" is not TARGET.KEY=VALUE for a known target (e.g. ssh.identityFile=~/.ssh/id_ed25519)`,
-        ),
-      );
-      continue;
-    }
-    (targetSettings[m[1]!] ??= {})[m[2]!] = parseYaml(m[3]!) ?? m[3];
-  }
-  for (const t of o.tool ?? [])
-    if (!TOOLS[t]) issues.push(argIssue("--tool", `unknown tool "${t}" (available: ${Object.keys(TOOLS).join(", ")})`));
-  for (const r of o.reporter ?? [])
-    if (!REPORTERS[r] && !/[./]/.test(r))
-      issues.push(
-        argIssue(
-          "--reporter",
-          `unknown reporter "${r}" (available: ${Object.keys(REPORTERS).join(", ")}, or a module path)`,
-        ),
-      );
-  const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
-  if (o.size !== undefined && sizeBytes === undefined)
-    issues.push(argIssue("--size", `"${o.size}" is not a size (e.g. 50MB, 3.34GB)`));
-  const timeoutMs = o.timeout !== undefined ? parseDuration(o.timeout) : undefined;
-  const timeoutWhy = o.timeout !== undefined ? durationProblem(o.timeout, { minMs: LIMITS.timeoutMinMs }) : undefined;
-  if (timeoutWhy) issues.push(argIssue("--timeout", `"${o.timeout}": ${timeoutWhy}`));
-  const repeat = o.repeat !== undefined ? Number(o.repeat) : undefined;
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > LIMITS.repeatMax))
-    issues.push(argIssue("--repeat", `"${o.repeat}" is not a whole number from 1 to ${LIMITS.repeatMax}`));
   let shard: { index: number; count: number } | undefined;
   if (o.shard !== undefined) {
     const parsed = parseShard(o.shard);
@@ -119,15 +56,8 @@ function checkRunOptions(o: RunOptions): {
   const jobs = o.jobs !== undefined ? Number(o.jobs) : undefined;
   if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax))
     issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
-  if (issues.length > 0) throw new InputError(issues);
-  return {
-    targetSettings,
-    ...(jobs !== undefined ? { jobs } : {}),
-    ...(sizeBytes !== undefined ? { sizeBytes } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(repeat !== undefined ? { repeat } : {}),
-    ...(shard ? { shard } : {}),
-  };
+  const overrides = readOverrides(o, issues);
+  return { overrides, ...(jobs !== undefined ? { jobs } : {}), ...(shard ? { shard } : {}) };
 }
 
 function progressFor(): ReturnType<typeof createTtyProgress> {
@@ -139,28 +69,26 @@ function progressFor(): ReturnType<typeof createTtyProgress> {
 
 async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promise<number> {
   const checked = checkRunOptions(o);
-  const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"]);
+  const reporters = await loadReporters(o.reporter ?? DEFAULT_REPORTERS);
+  // Each scenario is resolved and judged as it will run: with the command line's target, tools, size.
+  const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"], {
+    overrides: checked.overrides,
+  });
   const previous = await previousRuns(o.durations);
-  const selection = {
-    ...(o.tool ? { tools: o.tool } : {}),
-    ...(checked.repeat !== undefined ? { repeat: checked.repeat } : {}),
+  const plans = planRuns(scenarios, {
     ...(previous ? { previous } : {}),
-    ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
-    ...(o.target ? { targetName: o.target } : {}),
-  };
-  const plans = planRuns(scenarios, { ...selection, ...(checked.shard ? { shard: checked.shard } : {}) });
-  if (plans.length === 0 && (!checked.shard || planRuns(scenarios, selection).length === 0)) {
+    ...(checked.shard ? { shard: checked.shard } : {}),
+  });
+  if (plans.length === 0 && (!checked.shard || planRuns(scenarios).length === 0)) {
     throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
   }
   // More shards than runs: this one has none; it still writes an empty run folder for the merge.
   if (plans.length === 0)
     process.stderr.write(`drdrill: shard ${checked.shard!.index}/${checked.shard!.count} has no runs\n`);
   // Checks that need this machine come before the run folder is taken: a refused run leaves nothing.
-  await preflightRun(plans, {
-    outDir: o.out ? dirname(resolve(o.out)) : resolve("."),
-    targetSettings: checked.targetSettings,
-    ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
-    ...(o.target ? { targetName: o.target } : {}),
+  await preflightRun(plans, scenarios, {
+    runFolder: o.out !== undefined ? resolve(o.out) : null,
+    sizeFromCli: checked.overrides.sizeBytes !== undefined,
   });
   const { dir: outDir, runId } = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
   if (o.evidence) await snapshotScenarios(outDir, scenarios);
@@ -170,14 +98,10 @@ async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promi
     scenarios,
     plans,
     outDir,
-    ...(o.target ? { targetName: o.target } : {}),
-    targetSettings: checked.targetSettings,
-    ...(checked.sizeBytes !== undefined ? { sizeBytes: checked.sizeBytes } : {}),
-    ...(checked.timeoutMs !== undefined ? { timeoutMs: checked.timeoutMs } : {}),
     keep: Boolean(o.keep),
     warmup: Boolean(o.warmup),
     ...(checked.jobs !== undefined ? { jobs: checked.jobs } : {}),
-    reporters: await resolveReporters(o.reporter ?? DEFAULT_REPORTERS),
+    reporters,
     progress: progressFor(),
   });
   if (o.evidence)
@@ -317,10 +241,20 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("validate")
-    .description("Check scenario files; report every problem with file:line:column and field")
+    .description(
+      "Check scenario files as they would run (with --target, --tool, --size...); " +
+        "report every problem with file:line:column and field",
+    )
     .argument("[scenarios...]")
-    .action(async (paths: string[]) => {
-      const loaded = await loadScenarios(paths.length > 0 ? paths : ["scenarios"]);
+    .option("--target <name>", "the target the runs would go to: local, lab, vm, ssh or ssh://user@host:port")
+    .option("--target-setting <TARGET.KEY=VALUE...>", "a target setting, over the scenario's")
+    .option("--tool <name...>", "only these tools")
+    .option("--size <size>", "dataset size (overrides the scenario)")
+    .option("--repeat <n>", "runs per scenario and tool")
+    .option("--timeout <duration>", "bound on every tool call")
+    .action(async (paths: string[], o: RunShapeOptions) => {
+      const overrides = readOverrides(o);
+      const loaded = await loadScenarios(paths.length > 0 ? paths : ["scenarios"], { overrides });
       process.stdout.write(`${loaded.length} scenario(s) valid: ${loaded.map((l) => l.scenario.name).join(", ")}\n`);
     });
 

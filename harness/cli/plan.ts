@@ -1,18 +1,15 @@
 // `drdrill plan [SCENARIO|DIR ...] [--shard I/N | --shards N] [--durations RESULTS] --json`: the runs
 // a shard would do, without running anything; the split `drdrill run --shard` makes with the same
 // arguments (balanced by expected duration, from a previous results.json when given).
-import { InputError, type InputIssue } from "../model/errors.ts";
+import type { InputIssue } from "../model/errors.ts";
 import { expectedDurations } from "../runner/estimate.ts";
 import { planRuns, shardsOf, type RunPlan } from "../runner/plan.ts";
 import { loadScenarios } from "../scenario/load.ts";
-import { formatDuration, parseSize } from "../util/units.ts";
+import { formatDuration } from "../util/units.ts";
+import { argIssue, readOverrides, type RunShapeOptions } from "./run-options.ts";
 import { parseShard, previousRuns, type Shard } from "./shard-option.ts";
 
-export interface PlanCliOptions {
-  tool?: string[];
-  repeat?: string;
-  size?: string;
-  target?: string;
+export interface PlanCliOptions extends RunShapeOptions {
   shard?: string;
   shards?: string;
   durations?: string;
@@ -42,43 +39,22 @@ export interface PlanOutput {
   expectedMs: number;
 }
 
-const issue = (path: string, message: string): InputIssue => ({
-  file: "(command line)",
-  line: 1,
-  column: 1,
-  path,
-  message,
-});
-
 export async function buildPlan(paths: string[], o: PlanCliOptions): Promise<PlanOutput> {
   const issues: InputIssue[] = [];
   const shard = o.shard !== undefined ? parseShard(o.shard) : undefined;
   if (shard && "message" in shard) issues.push(shard);
   const shards = o.shards !== undefined ? Number(o.shards) : undefined;
   if (shards !== undefined && (!Number.isInteger(shards) || shards < 1))
-    issues.push(issue("--shards", `"${o.shards}" is not a whole number of 1 or more`));
-  if (shard && shards !== undefined) issues.push(issue("--shards", "give --shard I/N or --shards N, not both"));
-  const repeat = o.repeat !== undefined ? Number(o.repeat) : undefined;
-  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1))
-    issues.push(issue("--repeat", `"${o.repeat}" is not a whole number of 1 or more`));
-  const sizeBytes = o.size !== undefined ? parseSize(o.size) : undefined;
-  if (o.size !== undefined && sizeBytes === undefined)
-    issues.push(issue("--size", `"${o.size}" is not a size (e.g. 50MB)`));
-  if (issues.length > 0) throw new InputError(issues);
-  const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"]);
+    issues.push(argIssue("--shards", `"${o.shards}" is not a whole number of 1 or more`));
+  if (shard && shards !== undefined) issues.push(argIssue("--shards", "give --shard I/N or --shards N, not both"));
+  // The runs as `drdrill run` with the same options would resolve and judge them.
+  const overrides = readOverrides(o, issues);
+  const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"], { overrides });
   const previous = await previousRuns(o.durations);
-  const estimateOpts = {
-    ...(sizeBytes !== undefined ? { sizeBytes } : {}),
-    ...(o.target ? { targetName: o.target } : {}),
-    ...(previous ? { previous } : {}),
-  };
-  const plans = planRuns(scenarios, {
-    ...(o.tool ? { tools: o.tool } : {}),
-    ...(repeat !== undefined ? { repeat } : {}),
-  });
+  const plans = planRuns(scenarios);
   const count = (shard as Shard | undefined)?.count ?? shards ?? 1;
-  const split = shardsOf(plans, count, estimateOpts);
-  const expected = expectedDurations(plans, previous, estimateOpts);
+  const split = shardsOf(plans, count, previous);
+  const expected = expectedDurations(plans, previous);
   const shardOf = new Map(split.flatMap((runs, s) => runs.map((i) => [i, s + 1] as const)));
   const listed = plans.filter((p) => !shard || shardOf.get(p.index) === (shard as Shard).index);
   const run = (p: RunPlan): PlannedRun => ({
@@ -86,10 +62,10 @@ export async function buildPlan(paths: string[], o: PlanCliOptions): Promise<Pla
     shard: shardOf.get(p.index)!,
     scenario: p.loaded.scenario.name,
     file: p.loaded.file,
-    tool: p.tool,
+    tool: p.tool.name,
     label: p.label,
     group: p.group,
-    settings: p.settings,
+    settings: p.tool.settings,
     repeat: p.repeat,
     ...(p.intervalMs ? { intervalMs: p.intervalMs } : {}),
     expectedMs: expected.get(p.index)!.ms,

@@ -20,7 +20,7 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered"],
-  validate: (p) => [
+  checkParams: (p) => [
     ...(p.paths ?? []).flatMap((path, i) =>
       lexicalPathProblems(path).map((message) => ({ field: `paths.${i}`, message })),
     ),

@@ -14,7 +14,7 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered"],
-  validate: (p) => folderProblems("under", p.under),
+  checkParams: (p) => folderProblems("under", p.under),
   paths: (p) => [{ root: "data", path: p.under, kind: "dir", field: "under" }],
   async inject(p, ctx) {
     const { files, victims, skipped } = await pickFraction(ctx.data, p.under, p.fraction, `delete-files:${p.seed}`);

@@ -9,7 +9,7 @@ export default defineFault({
   description: "Delete a file or directory under the data directory ('.' deletes all of it).",
   params: z.object({ path: z.string().describe("Relative to the target's data directory.") }).strict(),
   expect: ["recovered"],
-  validate: (p) => lexicalPathProblems(p.path).map((message) => ({ field: "path", message })),
+  checkParams: (p) => lexicalPathProblems(p.path).map((message) => ({ field: "path", message })),
   paths: (p) => [{ root: "data", path: p.path, kind: "any", field: "path" }],
   async inject(p, ctx) {
     const st = (await ctx.data.stat([p.path]))[p.path];

@@ -2,8 +2,8 @@
 // the target mounts and always unmounts). A restore that stalls on the full file system is killed
 // by the harness, which says so; a later restore after space is freed must still recover.
 import { z } from "zod";
-import { EnvironmentError } from "../model/errors.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
+import { smallFilesystem } from "../rules/target-abilities.ts";
+import { formatBytes, parseDuration, parseSize } from "../util/units.ts";
 import { defineFault } from "./fault.ts";
 
 const POLL_MS = 200;
@@ -25,7 +25,8 @@ export default defineFault({
     })
     .strict(),
   expect: ["detected"],
-  validate: (p) => [
+  needs: [smallFilesystem],
+  checkParams: (p) => [
     ...(p.size !== undefined && parseSize(p.size) === undefined
       ? [{ field: "size", message: `"${p.size}" is not a size` }]
       : []),
@@ -33,11 +34,24 @@ export default defineFault({
       ? [{ field: "stalledFor", message: `"${p.stalledFor}" is not a duration` }]
       : []),
   ],
+  // A file system that holds the whole data never fills: the fault would test nothing.
+  validate(p, ctx) {
+    const size = p.size !== undefined ? parseSize(p.size) : undefined;
+    const data = ctx.scenario.sizeBytes;
+    if (size === undefined || data === null || size < data) return [];
+    return [
+      {
+        field: "size",
+        message:
+          `a ${formatBytes(size)} file system holds the ${formatBytes(data)} of data: ` +
+          "the restore would never run out of space (leave size out: half the data)",
+      },
+    ];
+  },
   async inject(p, ctx) {
-    if (!ctx.smallFilesystem)
-      throw new EnvironmentError("disk-full: this target cannot mount a small file system for the restore");
+    const mount = ctx.abilities.need(smallFilesystem);
     const sizeBytes = p.size !== undefined ? parseSize(p.size)! : Math.max(1 << 20, Math.floor(ctx.sourceBytes / 2));
-    const fs = await ctx.smallFilesystem(sizeBytes);
+    const fs = await mount(sizeBytes);
     const stallMs = parseDuration(p.stalledFor)!;
     let timer: NodeJS.Timeout | undefined;
     let killedByHarness = false;

@@ -1,5 +1,6 @@
 // The interface of a fault injector: one file per fault, each with its parameters, its expected
-// outcome, every path it will touch (checked before the run) and what it needs of the tool.
+// outcome, every path it will touch (checked before the run), its rules, and what it needs of the
+// target or the site (abilities, refused at validation where nobody provides them).
 // A fault strikes at its step, or arms itself for the next backup or restore (a crash mid-backup,
 // files changing under a hot backup, a full disk under a restore). It touches files only through
 // the target's confined directories (the data directory, the backup destination).
@@ -7,11 +8,17 @@ import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Outcome } from "../model/outcome.ts";
-import type { SiteFirewall } from "../net/firewall.ts";
+import type { AbilitySet, AnyAbility } from "../rules/ability.ts";
+import type { Problem, RuleContext } from "../rules/context.ts";
 import type { SmallFilesystem } from "../targets/target.ts";
-import type { ToolAdapter, ToolRun } from "../tools/tool.ts";
+import type { ToolAdapter, ToolRun, ToolSession } from "../tools/tool.ts";
 
 export type { SmallFilesystem };
+
+/** What a fault's rules see: the run as resolved, and the tool under test. */
+export interface FaultRuleContext extends RuleContext {
+  readonly adapter: ToolAdapter;
+}
 
 /** A place a fault will touch: checked before anything runs, and again by the agent at every touch. */
 export interface FaultPath {
@@ -40,23 +47,20 @@ export interface FaultContext {
   seed: number;
   /** Runs a backup now and SIGKILLs its process group after `afterMs` (a crashed run). */
   crashBackup(afterMs: number): Promise<ToolRun>;
-  /** A small file system for the next restore, when the target can make one. */
-  smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
+  /** A call of the tool outside the drill's backups and restores (an attacker's, an operator's), journalled. */
+  toolCall(fn: (s: ToolSession) => Promise<ToolRun>, label?: string): Promise<ToolRun>;
+  /** The target's services: whether they run, and stopping them. */
+  services: { running(): boolean; stop(): Promise<void> };
+  /** What the target and the site provide this run (what the fault `needs` is there: checked before the run). */
+  abilities: AbilitySet;
   /** The secondary site, when the backups go to one. */
   site?: SiteControl;
-  /** Every backup erased with the tool's own commands and the target's credentials (an attacker's move). */
-  eraseBackups?(): Promise<ToolRun[]>;
   /** The swept bandwidth cap of this run (bytes per second). */
   bandwidthBps?: number;
-  /** The whole primary is lost at once: its services and its replication daemon stop, its data is gone. */
-  loseSite?(): Promise<Record<string, unknown>>;
-  /** Clears the tool's client-side cache on the target (after the repository was rolled back). */
-  forgetToolCache?(): Promise<ToolRun | null>;
 }
 
-/** What faults may do to a secondary site: its packet filter (a container site only), and whether it is append-only. */
+/** What faults know of a secondary site: whether it is append-only (its packet filter is an ability). */
 export interface SiteControl {
-  firewall: SiteFirewall | null;
   appendOnly: boolean;
 }
 
@@ -110,21 +114,21 @@ export interface Fault<P = unknown> {
   params: z.ZodType<P>;
   /** The outcome(s) a healthy procedure produces under this fault. */
   expect: Outcome[];
-  /** Checks before the run that need no files (e.g. a path that leaves the data directory). */
-  validate?(params: P): { field?: string; message: string }[];
+  /** Checks of its parameters alone, made with the scenario's schema (e.g. a path that leaves the data directory). */
+  checkParams?(params: P): Problem[];
+  /** What it needs of the target or the site (a small file system, site B's packet filter). */
+  needs?: readonly AnyAbility[];
+  /** Its rules, judged against the run as the command line resolved it (the tool, the sweep, the site). */
+  validate?(params: P, ctx: FaultRuleContext): Problem[];
   /** Every path the fault names (folders, files): checked on the target before the drill starts. */
   paths?(params: P): FaultPath[];
   /** It takes every lasting network fault away before it is injected (heal-network). */
   heals?: boolean;
-  /** It acts on the link to a secondary site (the scenario needs `destination: site`). */
-  needsSite?: boolean;
   /**
    * It destroys nothing (a network fault): not the disaster RTO and RPO are measured from, and tool
    * failures while it lasts are the outage's, recorded as such.
    */
   transient?: boolean;
-  /** Why this tool, with these settings, cannot take this fault (refused when the scenario is loaded). */
-  requires?(params: P, tool: ToolAdapter, settings: Record<string, unknown>): string | undefined;
   /** Breaks something (or arms itself); returns what it did, for the journal and the report. */
   inject(params: P, ctx: FaultContext): Promise<InjectResult>;
 }

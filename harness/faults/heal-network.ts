@@ -1,5 +1,6 @@
 // heal-network: every network fault in force (a partition, loss, a cap) is taken away: the link is back.
 import { z } from "zod";
+import { secondarySite } from "../rules/site-abilities.ts";
 import { defineFault } from "./fault.ts";
 
 export default defineFault({
@@ -7,7 +8,7 @@ export default defineFault({
   description: "Take away every network fault in force: the link to the site is back.",
   params: z.object({}).strict(),
   expect: ["recovered"],
-  needsSite: true,
+  needs: [secondarySite],
   transient: true,
   heals: true,
   // The fault step heals (heals: true); this records it.

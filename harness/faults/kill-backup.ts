@@ -16,7 +16,7 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered"],
-  validate: (p) =>
+  checkParams: (p) =>
     p.after !== undefined && parseDuration(p.after) === undefined
       ? [{ field: "after", message: `"${p.after}" is not a duration` }]
       : [],

@@ -2,24 +2,21 @@
 // where the kernel has none (this machine kind), it is refused with exit 3 and says what is missing.
 import { z } from "zod";
 import { EnvironmentError } from "../model/errors.ts";
+import { siteFirewall } from "../rules/site-abilities.ts";
 import { parseDuration } from "../util/units.ts";
 import { defineFault } from "./fault.ts";
-import { durationProblems } from "./network.ts";
+import { durationProblems, NETWORK_NEEDS } from "./network.ts";
 
 export default defineFault({
   name: "latency",
   description: "Add delay to the link to the secondary site (needs the kernel's netem).",
   params: z.object({ delay: z.string().describe("e.g. 80ms"), for: z.string().optional() }).strict(),
   expect: ["recovered"],
-  needsSite: true,
+  needs: NETWORK_NEEDS,
   transient: true,
-  validate: (p) => [...durationProblems("delay", p.delay, 1), ...durationProblems("for", p.for)],
+  checkParams: (p) => [...durationProblems("delay", p.delay, 1), ...durationProblems("for", p.for)],
   async inject(p, ctx) {
-    const fw = ctx.site?.firewall;
-    if (!fw)
-      throw new EnvironmentError(
-        "network faults need the container site drdrill stands up (its own network namespace)",
-      );
+    const fw = ctx.abilities.need(siteFirewall);
     const why = await fw.latencyUnsupported();
     if (why) throw new EnvironmentError(why);
     const ms = parseDuration(p.delay)!;

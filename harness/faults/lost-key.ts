@@ -11,11 +11,11 @@ export default defineFault({
     "Lose the encryption key, as the tool keeps it (restic's keys/, borg's repokey, duplicity's passphrase).",
   params: z.object({}).strict(),
   expect: ["detected"],
-  requires: (_p, tool, settings) =>
-    needsEncryption("lost-key", tool, settings) ??
-    (tool.capabilities.loseKey
-      ? undefined
-      : `lost-key does not apply: ${tool.name} does not say how its key can be lost`),
+  validate: (_p, ctx) =>
+    needsEncryption("lost-key", ctx) ??
+    (ctx.adapter.capabilities.loseKey
+      ? []
+      : [{ message: `lost-key does not apply: ${ctx.tool.name} does not say how its key can be lost` }]),
   async inject(_p, ctx) {
     const lost = await ctx.tool.capabilities.loseKey!(ctx.repo, ctx.settings);
     if (!lost.passphraseLost) return { effects: lost.effects };

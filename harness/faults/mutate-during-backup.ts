@@ -18,7 +18,7 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered", "detected"],
-  validate: (p) => folderProblems("under", p.under),
+  checkParams: (p) => folderProblems("under", p.under),
   paths: (p) => [{ root: "data", path: p.under, kind: "dir", field: "under" }],
   async inject(p, ctx) {
     const listed = await ctx.data.list(p.under);

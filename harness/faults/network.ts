@@ -1,10 +1,13 @@
-// What the network faults share: the site's packet filter, refused where there is none, and a rule
-// that lasts for a while or until the link is healed.
-import { EnvironmentError } from "../model/errors.ts";
+// What the network faults share: their need of site B's packet filter (a site drdrill stands up), and
+// a rule that lasts for a while or until the link is healed.
 import { describeRule, type NetRule } from "../net/firewall.ts";
+import { secondarySite, siteFirewall } from "../rules/site-abilities.ts";
 import { parseDuration } from "../util/units.ts";
 import { durationProblem } from "../util/zod-units.ts";
 import type { FaultContext, InjectResult } from "./fault.ts";
+
+/** A site B, and its packet filter. */
+export const NETWORK_NEEDS = [secondarySite, siteFirewall] as const;
 
 export function durationProblems(
   field: string,
@@ -16,11 +19,7 @@ export function durationProblems(
 }
 
 export async function applyRule(ctx: FaultContext, rule: NetRule, forText: string | undefined): Promise<InjectResult> {
-  const fw = ctx.site?.firewall;
-  if (!fw)
-    throw new EnvironmentError(
-      "network faults need the container site drdrill stands up (its own network namespace); this site is a host drdrill does not own",
-    );
+  const fw = ctx.abilities.need(siteFirewall);
   const applied = await fw.apply(rule);
   const forMs = forText ? parseDuration(forText)! : undefined;
   return {

@@ -1,7 +1,7 @@
 // packet-loss: a random share of the packets between the target and the secondary site is dropped.
 import { z } from "zod";
 import { defineFault } from "./fault.ts";
-import { applyRule, durationProblems } from "./network.ts";
+import { applyRule, durationProblems, NETWORK_NEEDS } from "./network.ts";
 
 export default defineFault({
   name: "packet-loss",
@@ -13,8 +13,8 @@ export default defineFault({
     })
     .strict(),
   expect: ["recovered", "detected", "failed"],
-  needsSite: true,
+  needs: NETWORK_NEEDS,
   transient: true,
-  validate: (p) => durationProblems("for", p.for),
+  checkParams: (p) => durationProblems("for", p.for),
   inject: (p, ctx) => applyRule(ctx, { kind: "loss", percent: p.percent }, p.for),
 });

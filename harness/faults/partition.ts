@@ -2,7 +2,7 @@
 // site's network namespace), for a while or until healed.
 import { z } from "zod";
 import { defineFault } from "./fault.ts";
-import { applyRule, durationProblems } from "./network.ts";
+import { applyRule, durationProblems, NETWORK_NEEDS } from "./network.ts";
 
 export default defineFault({
   name: "partition",
@@ -11,8 +11,8 @@ export default defineFault({
     .object({ for: z.string().optional().describe("How long (default: until heal-network or the end of the run).") })
     .strict(),
   expect: ["recovered", "detected", "failed"],
-  needsSite: true,
+  needs: NETWORK_NEEDS,
   transient: true,
-  validate: (p) => durationProblems("for", p.for),
+  checkParams: (p) => durationProblems("for", p.for),
   inject: (p, ctx) => applyRule(ctx, { kind: "partition" }, p.for),
 });

@@ -9,7 +9,7 @@ export default defineFault({
   description: "Start a backup and SIGKILL it after a moment, leaving its lock behind.",
   params: z.object({ after: z.string().default("1500ms").describe("How long the crashed backup runs.") }).strict(),
   expect: ["recovered", "detected"],
-  validate: (p) =>
+  checkParams: (p) =>
     parseDuration(p.after) === undefined ? [{ field: "after", message: `"${p.after}" is not a duration` }] : [],
   async inject(p, ctx) {
     const run = await ctx.crashBackup(parseDuration(p.after)!);

@@ -10,7 +10,7 @@ export default defineFault({
   description: "Use a wrong passphrase from now on: for restores and checks (default), or for the next backups.",
   params: z.object({ for: z.enum(["restore", "backup"]).default("restore") }).strict(),
   expect: ["detected"],
-  requires: (_p, tool, settings) => needsEncryption("wrong-passphrase", tool, settings),
+  validate: (_p, ctx) => needsEncryption("wrong-passphrase", ctx) ?? [],
   async inject(p) {
     const wrong = `wrong-${randomBytes(12).toString("base64url")}`;
     return {

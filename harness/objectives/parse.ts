@@ -46,9 +46,15 @@ export function parseThreshold(metric: string, source: string): Threshold | stri
             : "a size such as 500MB";
     return `"${raw}" is not ${hint} (in "${source}")`;
   }
+  // Every metric is 0 or more: a bound below that never holds, one at it always does; neither tests anything.
+  const op = m[2] as Comparator;
+  if ((op === "<" && value <= 0) || (op === "<=" && value < 0))
+    return `"${source}" can never hold: ${metric} is never below 0; give a bound a run can meet`;
+  if ((op === ">=" && value <= 0) || (op === ">" && value < 0))
+    return `"${source}" always holds: ${metric} is never below 0; give a bound a run can miss`;
   let aggregate = (m[1] ?? "each") as Aggregate;
   if (aggregate === ("avg" as Aggregate)) aggregate = "mean";
   if (aggregate === ("med" as Aggregate) || aggregate === "p50") aggregate = "median";
   if (/^p/.test(aggregate) && Number(aggregate.slice(1)) > 100) return `"${m[1]}" is not a percentile`;
-  return { metric, source, aggregate, op: m[2] as Comparator, value };
+  return { metric, source, aggregate, op, value };
 }

@@ -1,20 +1,21 @@
-// The context a drill's steps run in: the started target and tool, the journal, the armed faults,
-// the state (steps return changes; they are applied here), and the one wrapper every tool call
-// and phase goes through.
+// The context a drill's steps run in: the started target, site and tool session, the journal, the
+// armed faults, the state (steps return changes; they are applied here), and the one wrapper every
+// tool call and phase goes through. It is made once everything it holds has started.
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
 import type { Progress } from "../model/progress.ts";
-import { ArmedFaults } from "../steps/armed-faults.ts";
-import { STEPS } from "../steps/registry.ts";
-import { applyChanges, type DrillState, type StateChanges } from "../steps/state.ts";
-import type { DrillPlanView, StepContext, StepResult, ToolCallOptions } from "../steps/step.ts";
+import type { AbilitySet } from "../rules/ability.ts";
+import type { ArmedFaults } from "../steps/armed-faults.ts";
+import type { DrillState, StateChanges } from "../steps/state.ts";
+import type { DrillPlanView, StepContext, StepDef, StepResult, ToolCallOptions } from "../steps/step.ts";
 import type { StartedSite } from "../site/site.ts";
 import type { Standby, StartedTarget } from "../targets/target.ts";
 import type { ToolRun, ToolSession } from "../tools/tool.ts";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { DrillCore } from "./drill-core.ts";
 import { runPhase } from "./phase.ts";
 import type { ToolCallLog } from "./tool-call-log.ts";
 
@@ -26,8 +27,11 @@ export interface DrillServices {
   site: StartedSite | null;
   /** The standby node at site B a replicator fails over to, when it has one. */
   standby: Standby | null;
-  /** Opened after the context exists (the tool's passphrase reads the context's state). */
-  session: ToolSession | null;
+  session: ToolSession;
+  /** What the target and the site provide this run. */
+  abilities: AbilitySet;
+  /** The steps a step may run in turn (a schedule's backups). */
+  steps: Readonly<Record<string, StepDef<any>>>;
   journal: Journal;
   calls: ToolCallLog;
   progress: Progress;
@@ -35,18 +39,12 @@ export interface DrillServices {
 }
 
 export class DrillContext implements StepContext {
-  readonly armed = new ArmedFaults();
-  #state: DrillState;
-  #current: ToolCallKind = "other";
-  #watchers: ((g: ProcessHandle) => void)[] = [];
   #faults = 0;
 
   constructor(
     readonly services: DrillServices,
-    state: DrillState,
-  ) {
-    this.#state = state;
-  }
+    readonly core: DrillCore,
+  ) {}
 
   get plan(): DrillPlanView {
     return this.services.plan;
@@ -57,9 +55,11 @@ export class DrillContext implements StepContext {
   get site(): StartedSite | null {
     return this.services.site;
   }
-
   get standby(): Standby | null {
     return this.services.standby;
+  }
+  get abilities(): AbilitySet {
+    return this.services.abilities;
   }
   get repo(): ConfinedDir {
     return this.services.site?.repo ?? this.services.target.repo;
@@ -67,16 +67,15 @@ export class DrillContext implements StepContext {
   get journal(): Journal {
     return this.services.journal;
   }
-  get state(): DrillState {
-    return this.#state;
+  get armed(): ArmedFaults {
+    return this.core.armed;
   }
-  /** The kind of tool call running now: decides the passphrase and which armed faults watch it. */
-  get currentKind(): ToolCallKind {
-    return this.#current;
+  get state(): DrillState {
+    return this.core.state;
   }
 
   apply(changes: StateChanges): void {
-    this.#state = applyChanges(this.#state, changes);
+    this.core.apply(changes);
   }
 
   checkAbort(): void {
@@ -88,18 +87,11 @@ export class DrillContext implements StepContext {
     return runPhase(this.services, name, fn, detail);
   }
 
-  /** Called by the target's executor for every command it starts: the tool call running now sees it. */
-  onSpawn(group: ProcessHandle): void {
-    for (const w of this.#watchers) w(group);
-    if (this.#current === "backup" || this.#current === "restore") this.armed.onToolStart(this.#current, group);
-  }
-
   async toolCall(
     kind: ToolCallKind,
     fn: (s: ToolSession) => Promise<ToolRun>,
     opts: ToolCallOptions = {},
   ): Promise<ToolRun> {
-    this.#current = kind;
     const progress = this.services.progress;
     let timer: NodeJS.Timeout | undefined;
     const watch = (g: ProcessHandle) => {
@@ -117,21 +109,21 @@ export class DrillContext implements StepContext {
         );
       }
     };
-    this.#watchers.push(watch);
+    const end = this.core.begin(kind, watch);
     // Bytes over the link to the site while a backup or restore runs (the site's interface counters).
     const site = kind === "backup" || kind === "restore" ? this.services.site : null;
     const before = site ? await site.linkBytes().catch(() => null) : null;
     const network = this.armed.lasting.map((l) => l.name);
     const began = performance.now();
     try {
-      const run = await fn(this.services.session!);
+      const run = await fn(this.services.session);
       const callMs = performance.now() - began;
       const shown: ToolRun = opts.label ? { ...run, label: `${run.label}-${opts.label}` } : { ...run };
       // A network fault that healed during the call still counts: it was in force when the call began.
       const during = [...new Set([...network, ...this.armed.lasting.map((l) => l.name)])];
       this.services.calls.record(kind, shown, opts.backupKind, during, callMs, opts.failover);
       if (during.length > 0) shown.duringNetworkFault = during;
-      const after = before ? await site!.linkBytes().catch(() => null) : null;
+      const after = site && before ? await site.linkBytes().catch(() => null) : null;
       if (before && after)
         this.journal.emit("link-bytes", {
           kind,
@@ -142,8 +134,7 @@ export class DrillContext implements StepContext {
       return shown;
     } finally {
       clearInterval(timer);
-      this.#watchers = this.#watchers.filter((w) => w !== watch);
-      this.#current = "other";
+      end();
     }
   }
 
@@ -157,7 +148,7 @@ export class DrillContext implements StepContext {
 
   async runStep(kind: string, params: unknown): Promise<StepResult> {
     this.checkAbort();
-    const def = STEPS[kind];
+    const def = this.services.steps[kind];
     if (!def) throw new Error(`unknown step "${kind}"`);
     const result = await def.run(params, this);
     this.apply(result.changes);

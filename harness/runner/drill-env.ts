@@ -1,9 +1,9 @@
-// What every drill of one invocation shares: the journal, the secrets, the run folder, the options
-// from the command line, Ctrl-C, the progress display, the tools' versions, the pristine datasets.
+// What every drill of one invocation shares: the journal, the secrets, the run folder, --keep,
+// Ctrl-C, the progress display, the tools' versions, the pristine datasets. What each run runs on
+// and with (target, tool, size, timeout) is its plan's (RunPlan), resolved once.
 import type { Journal } from "../journal/journal.ts";
 import type { Progress } from "../model/progress.ts";
-import type { PristineDataset, Target } from "../targets/target.ts";
-import type { ToolAdapter } from "../tools/tool.ts";
+import type { PristineDataset } from "../targets/target.ts";
 import type { SecretStore } from "../util/secrets.ts";
 
 export interface PristineSource {
@@ -20,18 +20,17 @@ export interface DrillEnv {
   secrets: SecretStore;
   outDir: string;
   workRoot: string;
-  /** From --target; when absent the scenario's `target`, else local. */
-  targetName?: string;
-  /** --target-setting: per target, over the scenario's targetSettings. */
-  targetSettings?: Record<string, Record<string, unknown>>;
-  sizeBytes?: number;
-  timeoutMs?: number;
   keep: boolean;
   signal: AbortSignal;
   progress: Progress;
   /** Filled as tools are first used: tool name -> version. */
   versions: Record<string, string>;
   pristine?: PristineSource;
-  /** Targets and tools beyond the registries (a plug-in; the runner's own tests use fakes). */
-  extra?: { targets?: Record<string, Target>; tools?: Record<string, ToolAdapter<any>> };
+}
+
+/** One run's folders: its logs (kept), its work (the target's files, removed), its unique name. */
+export interface RunFolders {
+  logDir: string;
+  workDir: string;
+  runName: string;
 }

@@ -1,18 +1,20 @@
 // How long a planned run is expected to take, for balancing shards: the median duration of the same
 // scenario, tool and settings in a previous results.json when one is given, else an estimate from
-// the scenario itself (its pauses, its tool calls over the data's size, the target's start).
+// the scenario itself (each step's own estimate over the data's size, the target's start).
 // Deterministic: the same inputs give the same numbers on every machine.
 import type { RunResult } from "../model/result.ts";
 import { median } from "../metrics/statistics.ts";
-import { parseDuration, parseSize } from "../util/units.ts";
 import type { Scenario } from "../scenario/schema.ts";
+import type { StepDef } from "../steps/step.ts";
 
 /** What an estimate reads of a planned run (a RunPlan has it). */
 export interface EstimablePlan {
   index: number;
   group: string;
   intervalMs?: number;
-  loaded: { scenario: Scenario };
+  sizeBytes: number;
+  target: { def: { setupMs?: number } };
+  loaded: { scenario: Scenario; registries: { steps: Readonly<Record<string, StepDef<any>>> } };
 }
 
 export interface Expected {
@@ -20,32 +22,21 @@ export interface Expected {
   from: "previous run" | "estimate";
 }
 
-/** Standing up a target and tearing it down, by target. */
-const SETUP_MS: Record<string, number> = { local: 2_000, lab: 90_000 };
-const OTHER_SETUP_MS = 20_000;
+/** Standing up a target and tearing it down, where its definition does not say. */
+const SETUP_MS = 20_000;
 /** A tool call over the whole data: a second, plus the data at 30 MB/s. */
 const callMs = (bytes: number) => 1_000 + bytes / 30_000;
 /** The harness hashing the data (a manifest, an inspection): 200 MB/s. */
 const hashMs = (bytes: number) => bytes / 200_000;
 
-export function estimateMs(plan: EstimablePlan, opts: { sizeBytes?: number; targetName?: string } = {}): number {
+export function estimateMs(plan: EstimablePlan): number {
   const s = plan.loaded.scenario;
-  const bytes = opts.sizeBytes ?? parseSize(s.dataset.size) ?? 50e6;
-  const target = opts.targetName ?? s.target ?? "local";
-  let ms = (SETUP_MS[target] ?? OTHER_SETUP_MS) + callMs(bytes) / 2; // seeding
+  const bytes = plan.sizeBytes;
+  let ms = (plan.target.def.setupMs ?? SETUP_MS) + callMs(bytes) / 2; // seeding
+  const est = { bytes, callMs, hashMs, ...(plan.intervalMs !== undefined ? { intervalMs: plan.intervalMs } : {}) };
   for (const step of s.steps as Record<string, unknown>[]) {
     const [kind, p] = Object.entries(step)[0]!;
-    if (kind === "backup") ms += callMs(bytes) + hashMs(bytes);
-    else if (kind === "restore") ms += (callMs(bytes) + hashMs(bytes)) * (p === "newest-restorable" ? 1.5 : 1);
-    else if (kind === "check") ms += p === "deep" ? callMs(bytes) : 1_000;
-    else if (kind === "load" || kind === "wait") ms += parseDuration(p as string) ?? 0;
-    else if (kind === "fault") ms += 500;
-    else if (kind === "schedule") {
-      const sched = p as { for: string; every?: string };
-      const forMs = parseDuration(sched.for) ?? 0;
-      const every = sched.every ? parseDuration(sched.every)! : (plan.intervalMs ?? forMs);
-      ms += forMs + Math.floor(forMs / Math.max(every, 1)) * (callMs(bytes) / 4);
-    }
+    ms += plan.loaded.registries.steps[kind]?.estimateMs?.(p, est) ?? 0;
   }
   return Math.round(ms);
 }
@@ -57,7 +48,6 @@ const durationOf = (r: RunResult) => r.phases.at(-1)?.endMs ?? 0;
 export function expectedDurations(
   plans: readonly EstimablePlan[],
   previous: readonly RunResult[] = [],
-  opts: { sizeBytes?: number; targetName?: string } = {},
 ): Map<number, Expected> {
   const byGroup = new Map<string, number[]>();
   for (const r of previous)
@@ -69,7 +59,7 @@ export function expectedDurations(
         p.index,
         seen
           ? { ms: Math.round(median(seen)), from: "previous run" as const }
-          : { ms: estimateMs(p, opts), from: "estimate" as const },
+          : { ms: estimateMs(p), from: "estimate" as const },
       ];
     }),
   );

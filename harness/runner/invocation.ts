@@ -12,7 +12,6 @@ import type { Environment, ResultsFile, WarmupRun } from "../model/results-file.
 import { expectationMet } from "../model/verdict.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { SecretStore } from "../util/secrets.ts";
-import { parseSize } from "../util/units.ts";
 import type { RunPlan } from "./plan.ts";
 import { datasetKey, PristineDatasets } from "./pristine.ts";
 import { removeTree, settleRemovals } from "./remove-tree.ts";
@@ -20,7 +19,6 @@ import { ReporterMux, type Reporter } from "./reporter-mux.ts";
 import { runDrill, type DrillEnv } from "./run-drill.ts";
 import { runPool } from "./job-pool.ts";
 import { assembleResults, newRunId, scenarioRecord } from "./results-file.ts";
-import { TARGETS } from "../targets/registry.ts";
 import { sweepLeftovers } from "./sweep-leftovers.ts";
 
 export interface InvocationOptions {
@@ -28,15 +26,10 @@ export interface InvocationOptions {
   runId?: string;
   argv: string[];
   scenarios: LoadedScenario[];
+  /** The runs, each resolved once (target, tool, size, timeout) when its scenario was loaded. */
   plans: RunPlan[];
   /** The run folder: made (empty, exclusively) by the caller. */
   outDir: string;
-  /** --target; when absent each scenario's own target, else local. */
-  targetName?: string;
-  /** --target-setting: per target, over the scenario's targetSettings. */
-  targetSettings?: Record<string, Record<string, unknown>>;
-  sizeBytes?: number;
-  timeoutMs?: number;
   keep?: boolean;
   reporters: Reporter[];
   progress: Progress;
@@ -48,8 +41,6 @@ export interface InvocationOptions {
   secrets?: SecretStore;
   /** --jobs: at most this many runs at once, where their targets allow it (default 1). */
   jobs?: number;
-  /** Targets and tools beyond the registries (the runner's own tests use fakes). */
-  extra?: DrillEnv["extra"];
 }
 
 /** Warm-up runs get indexes from here (plan index added), so their logs and journal never mix with counted runs. */
@@ -107,12 +98,12 @@ function warningsOf(journal: Journal): { warnings?: string[] } {
 }
 
 /** Datasets more than one local run of this invocation seeds: worth one pristine copy (and its hashes) each. */
-function sharedDatasets(plans: RunPlan[], sizeBytes: number | undefined, targetName: string | undefined): Set<string> {
+function sharedDatasets(plans: RunPlan[]): Set<string> {
   const count = new Map<string, number>();
   for (const p of plans) {
     const s = p.loaded.scenario;
-    if ((targetName ?? s.target ?? "local") !== "local") continue;
-    const key = datasetKey(s.dataset, sizeBytes ?? parseSize(s.dataset.size)!);
+    if (!p.target.def.dataOnThisMachine) continue;
+    const key = datasetKey(s.dataset, p.sizeBytes);
     count.set(key, (count.get(key) ?? 0) + 1 + (p.loaded.scenario.warmup ? 1 : 0));
   }
   return new Set([...count].filter(([, n]) => n > 1).map(([k]) => k));
@@ -146,18 +137,10 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   const swept = await sweepLeftovers();
   if (swept.removed.length > 0) journal.emit("leftovers-removed", { items: swept.removed });
   for (const text of swept.ignored) journal.emit("warning", { text });
-  const pristine = new PristineDatasets(
-    join(workRoot, "pristine"),
-    sharedDatasets(opts.plans, opts.sizeBytes, opts.targetName),
-  );
+  const pristine = new PristineDatasets(join(workRoot, "pristine"), sharedDatasets(opts.plans));
   const wantsWarmup = (plan: RunPlan) => Boolean(opts.warmup || plan.loaded.scenario.warmup);
   const warmupOf = new Map<string, Promise<void>>();
   const jobs = Math.max(1, opts.jobs ?? 1);
-  const targetOf = (plan: RunPlan) => {
-    const given = opts.targetName ?? plan.loaded.scenario.target ?? "local";
-    const name = /^[a-z]+:\/\//.test(given) ? given.slice(0, given.indexOf(":")) : given;
-    return opts.extra?.targets?.[name] ?? TARGETS[name];
-  };
   const runOne = async (plan: RunPlan) => {
     // Runs going at once each get a display of their own on the shared screen.
     const progress = jobs > 1 && opts.progress.forRun ? opts.progress.forRun() : opts.progress;
@@ -167,16 +150,11 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       secrets,
       outDir: opts.outDir,
       workRoot,
-      ...(opts.targetName ? { targetName: opts.targetName } : {}),
-      ...(opts.targetSettings ? { targetSettings: opts.targetSettings } : {}),
-      ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
       keep: opts.keep ?? false,
       signal,
       progress,
       versions,
       pristine,
-      ...(opts.extra ? { extra: opts.extra } : {}),
     };
     try {
       // One uncounted run per tool + settings, before the first counted run of its group (the others wait for it).
@@ -219,7 +197,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   try {
     parallelJobs = await runPool(
       opts.plans,
-      { jobs, alone: (p) => !targetOf(p)?.parallelRuns, stop: () => signal.aborted || interrupted },
+      { jobs, alone: (p) => !p.target.def.parallelRuns, stop: () => signal.aborted || interrupted },
       runOne,
     );
     if (signal.aborted && results.length < opts.plans.length) interrupted = true;
@@ -241,7 +219,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       // What the target said of itself (image, container, data directory...), from the first run.
       target: {
         ...(journal.events().find((e) => e.type === "target") as { info?: Record<string, string> } | undefined)?.info,
-        kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.targetName ?? "local"),
+        kind: [...new Set(results.map((r) => r.target))].join(", ") || (opts.plans[0]?.target.name ?? "local"),
       },
       tools: versions,
     };

@@ -1,17 +1,17 @@
-// Expands scenarios into runs: scenario x tools entry x repeat, filtered by --tool and sharded by
-// --shard (balanced by expected duration, from a previous results.json when given).
+// Expands scenarios into runs: each resolved run (a tools entry on its target, as the command line
+// resolved it when the scenario was loaded) x sweep values x repeats, then sharded by --shard
+// (balanced by expected duration, from a previous results.json when given).
 import type { RunResult } from "../model/result.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
-import { TOOLS } from "../tools/registry.ts";
+import type { ResolvedRun, ResolvedTool } from "../scenario/resolve.ts";
 import { parseDuration, parseRate } from "../util/units.ts";
 import { expectedDurations } from "./estimate.ts";
 import { splitShards } from "./shard.ts";
 
-export interface RunPlan {
+/** One run, resolved once: what it runs on and with (ResolvedRun), and which repeat of which sweep value. */
+export interface RunPlan extends ResolvedRun {
   index: number;
   loaded: LoadedScenario;
-  tool: string;
-  settings: Record<string, unknown>;
   /** Tool and settings that differ from the defaults, e.g. "duplicity encryption=none volsize=25". */
   label: string;
   /** Runs with the same group compare with each other (same scenario, tool and settings). */
@@ -24,20 +24,15 @@ export interface RunPlan {
 }
 
 export interface PlanOptions {
-  tools?: string[];
-  repeat?: number;
   shard?: { index: number; count: number };
   /** The runs of a previous results.json (--durations): how long each group took, to balance the shards. */
   previous?: readonly RunResult[];
-  /** --size and --target, which change the estimate. */
-  sizeBytes?: number;
-  targetName?: string;
 }
 
 /** The settings that differ from the tool's defaults, e.g. "encryption=none volsize=25". */
-function settingsLabel(tool: string, settings: Record<string, unknown>): string {
-  const defaults = (TOOLS[tool]?.settings.safeParse({}).data ?? {}) as Record<string, unknown>;
-  return Object.entries(settings)
+function settingsLabel(tool: ResolvedTool): string {
+  const defaults = (tool.adapter.settings.safeParse({}).data ?? {}) as Record<string, unknown>;
+  return Object.entries(tool.settings)
     .filter(([k, v]) => k !== "passphrase" && JSON.stringify(v) !== JSON.stringify(defaults[k]))
     .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(" ");
@@ -46,31 +41,27 @@ function settingsLabel(tool: string, settings: Record<string, unknown>): string 
 export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): RunPlan[] {
   const plans: RunPlan[] = [];
   for (const loaded of scenarios) {
-    for (const entry of loaded.scenario.tools) {
-      const [tool, settings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
-      if (opts.tools && opts.tools.length > 0 && !opts.tools.includes(tool)) continue;
+    for (const run of loaded.runs) {
       const intervals: (string | undefined)[] = loaded.scenario.sweep?.every ?? [undefined];
       const caps: (string | undefined)[] = loaded.scenario.sweep?.bandwidth ?? [undefined];
       for (const every of intervals) {
         for (const cap of caps) {
           const label = [
-            tool,
-            settingsLabel(tool, settings),
+            run.tool.name,
+            settingsLabel(run.tool),
             every ? `every=${every}` : "",
             cap ? `bandwidth=${cap}` : "",
           ]
             .filter(Boolean)
             .join(" ");
           const group = `${loaded.scenario.name} :: ${label}`;
-          const repeats = opts.repeat ?? loaded.scenario.repeat;
           const intervalMs = every ? parseDuration(every) : undefined;
           const bandwidthBps = cap ? parseRate(cap) : undefined;
-          for (let r = 1; r <= repeats; r++) {
+          for (let r = 1; r <= run.repeats; r++) {
             plans.push({
+              ...run,
               index: plans.length,
               loaded,
-              tool,
-              settings,
               label,
               group,
               repeat: r,
@@ -84,20 +75,13 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
   }
   if (!opts.shard) return plans;
   const { index, count } = opts.shard;
-  const mine = new Set(shardsOf(plans, count, opts)[index - 1]);
+  const mine = new Set(shardsOf(plans, count, opts.previous)[index - 1]);
   return plans.filter((p) => mine.has(p.index));
 }
 
 /** Every shard's runs (plan indexes), balanced by expected duration. */
-export function shardsOf(
-  plans: readonly RunPlan[],
-  count: number,
-  opts: Pick<PlanOptions, "previous" | "sizeBytes" | "targetName"> = {},
-): number[][] {
-  const expected = expectedDurations(plans, opts.previous, {
-    ...(opts.sizeBytes !== undefined ? { sizeBytes: opts.sizeBytes } : {}),
-    ...(opts.targetName ? { targetName: opts.targetName } : {}),
-  });
+export function shardsOf(plans: readonly RunPlan[], count: number, previous?: readonly RunResult[]): number[][] {
+  const expected = expectedDurations(plans, previous);
   return splitShards(
     plans.map((p) => p.index),
     count,

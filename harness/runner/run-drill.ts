@@ -7,10 +7,8 @@ import { recoveryPoint } from "../metrics/recovery-point.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { JournalEvent } from "../model/journal-events.ts";
 import type { RunResult } from "../model/result.ts";
+import type { SiteSettings } from "../site/site-settings.ts";
 import { initialState } from "../steps/state.ts";
-import { siteOf } from "../site/site-settings.ts";
-import { TOOLS } from "../tools/registry.ts";
-import { parseDuration } from "../util/units.ts";
 import { DisposalStack } from "../util/disposal.ts";
 import { decideOutcome } from "./decide-outcome.ts";
 import type { DrillContext } from "./drill-context.ts";
@@ -31,27 +29,21 @@ function failedBackups(events: ReturnType<DrillEnv["journal"]["events"]>) {
   return failed.length > 0 ? { failedBackups: failed } : {};
 }
 
-/** The outcomes that pass for this run's tool: the scenario's expectFor, else its expect. */
-function expectedFor(plan: RunPlan) {
-  const e = plan.loaded.scenario.expectFor?.[plan.tool];
-  return e === undefined ? plan.loaded.expected : Array.isArray(e) ? e : [e];
-}
-
 function datasetOf(events: JournalEvent[]): { dataset?: { method: string; bytes: number; files: number } } {
   const d = events.findLast((e) => e.type === "dataset");
   return d?.type === "dataset" ? { dataset: { method: d.method ?? "generated", bytes: d.bytes, files: d.files } } : {};
 }
 
 function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
+  const steps = plan.loaded.registries.steps;
   const every = plan.loaded.scenario.steps
-    .map((st) => (st.schedule as { every?: string } | undefined)?.every)
-    .find(Boolean);
-  const ms = every ? parseDuration(every) : plan.intervalMs;
+    .flatMap((st) => Object.entries(st).map(([kind, params]) => steps[kind]?.intervalMs?.(params)))
+    .find((v) => v !== undefined);
+  const ms = every ?? plan.intervalMs;
   return ms ? { scheduleEveryMs: ms } : {};
 }
 
-function destinationLabel(d: Parameters<typeof siteOf>[0]): string {
-  const site = siteOf(d);
+function destinationLabel(site: SiteSettings | null): string {
   if (!site) return "local";
   return `site${site.host ? ` ${site.host}` : ""}${site.appendOnly ? " (append-only)" : ""}`;
 }
@@ -62,8 +54,7 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
   // Everything this run does is journalled as this run's, even while other runs go at once.
   const journal = given.journal.forRun(plan.index);
   const env: DrillEnv = { ...given, journal };
-  const asked = env.targetName ?? s.target ?? "local";
-  const targetName = /^[a-z]+:\/\//.test(asked) ? asked.slice(0, asked.indexOf(":")) : asked;
+  const targetName = plan.target.name;
   const folders = {
     logDir: join(env.outDir, "logs", `run-${String(plan.index + 1).padStart(3, "0")}`),
     workDir: join(env.workRoot, `run-${plan.index + 1}`),
@@ -72,8 +63,8 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
   // A passphrase is named by its variable in settings; the value never leaves memory.
   journal.emit("run-start", {
     scenario: s.name,
-    tool: plan.tool,
-    settings: plan.settings,
+    tool: plan.tool.name,
+    settings: plan.tool.settings,
     target: targetName,
     repeat: plan.repeat,
   });
@@ -124,22 +115,22 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     index: plan.index,
     scenario: s.name,
     file: plan.loaded.file,
-    tool: plan.tool,
+    tool: plan.tool.name,
     label: plan.label,
     group: plan.group,
-    settings: plan.settings,
+    settings: plan.tool.settings,
     target: targetName,
     mode: s.mode,
     repeat: plan.repeat,
     ...(plan.intervalMs ? { intervalMs: plan.intervalMs } : {}),
     ...(plan.bandwidthBps ? { bandwidthBps: plan.bandwidthBps } : {}),
-    destination: destinationLabel(s.destination),
+    destination: destinationLabel(plan.site),
     ...scheduleOf(plan),
-    ...(TOOLS[plan.tool]?.capabilities.replication ? { replication: true } : {}),
+    ...(plan.tool.adapter.capabilities.replication ? { replication: true } : {}),
     ...datasetOf(events),
     outcome,
     reason,
-    expected: expectedFor(plan),
+    expected: plan.expected,
     passed: false, // decided with the objectives, across repeats
     metrics: computeMetrics(events),
     objectives: [],

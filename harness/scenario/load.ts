@@ -1,25 +1,42 @@
-// Loads scenario files: YAML parsed with positions, validated by the schema, every problem located.
+// Loads scenario files: the file checked as bytes (size, UTF-8, depth), YAML parsed with positions,
+// validated by the schema, each run resolved as the command line asks (target, tools, size,
+// repeats) and judged by its plug-ins' rules; every problem located at file, line and field.
 import { readFile, readdir, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
-import { statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import type { z } from "zod";
-import { FAULTS } from "../faults/registry.ts";
 import { parseThreshold, type Threshold } from "../objectives/parse.ts";
 import type { Outcome } from "../model/outcome.ts";
 import { formatPath, InputError, type InputIssue } from "../model/errors.ts";
-import { scenarioSchema, type Scenario } from "./schema.ts";
+import { copyFromProblem } from "./copy-from.ts";
+import { REGISTRIES, type Registries } from "./registries.ts";
+import { resolveRuns, type Overrides, type ResolvedRun } from "./resolve.ts";
+import { checkRules } from "./rules.ts";
+import { createScenarioSchema, type Scenario } from "./schema.ts";
+import { decodeScenario, MAX_DEPTH, MAX_FILE_BYTES, tooBig, tooDeepAt } from "./yaml-guard.ts";
 
 export interface LoadedScenario {
   file: string;
+  /** The file's folder: paths a scenario names for its plug-ins are relative to it. */
+  dir: string;
   /** The file's text exactly as read (kept for evidence of what was run). */
   text: string;
   scenario: Scenario;
   thresholds: Threshold[];
   /** The outcomes that pass: the scenario's `expect`, else what its faults declare, else recovered. */
   expected: Outcome[];
+  /** Its runs, one per tools entry the command line keeps, resolved once (target, site, tool, size...). */
+  runs: ResolvedRun[];
+  /** The plug-ins it was read and checked with, which run it too. */
+  registries: Registries;
   /** Line and column of a field (or of its nearest ancestor) in the file, for errors found later. */
   locate?: (path: (string | number)[]) => { line: number; column: number };
+}
+
+export interface LoadOptions {
+  /** The command line's settings over the scenario: the runs are resolved, and judged, with them. */
+  overrides?: Overrides;
+  registries?: Registries;
 }
 
 /** Offset of the node at `path`, or of its nearest existing ancestor; for unknown keys, the key itself. */
@@ -41,23 +58,44 @@ function locate(doc: Document, path: readonly PropertyKey[], key?: string): numb
   return 0;
 }
 
-function zodIssues(file: string, doc: Document, lc: LineCounter, error: z.ZodError): InputIssue[] {
-  const out: InputIssue[] = [];
-  for (const issue of error.issues) {
-    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
-    for (const key of keys) {
-      const path = key === undefined ? issue.path : [...issue.path, key];
-      const pos = lc.linePos(locate(doc, issue.path, key));
-      const message = key === undefined ? issue.message : `unknown field "${key}"`;
-      out.push({ file, line: pos.line, column: pos.col, path: formatPath(path), message });
-    }
-  }
-  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+type ZodIssue = z.ZodError["issues"][number];
+
+/**
+ * A union's issues as the one option the value was meant for says them: `destination: { site: ... }`
+ * is not "Invalid input" but what is wrong inside `site` (an option whose type does not match at all
+ * was not meant). Where no option, or more than one, was meant, the union's own issue stays.
+ */
+function unwrapUnions(issues: readonly ZodIssue[]): ZodIssue[] {
+  return issues.flatMap((i): ZodIssue[] => {
+    if (i.code !== "invalid_union" || i.errors.length === 0) return [i];
+    const unmeant = (o: ZodIssue) => o.path.length === 0 && (o.code === "invalid_type" || o.code === "invalid_value");
+    const meant = i.errors.filter((option) => !option.some(unmeant));
+    if (meant.length !== 1) return [i];
+    return unwrapUnions(meant[0]!.map((o) => ({ ...o, path: [...i.path, ...o.path] }) as ZodIssue));
+  });
 }
 
-function expectedOutcomes(s: Scenario): Outcome[] {
+function zodIssues(file: string, doc: Document, lc: LineCounter, error: z.ZodError): InputIssue[] {
+  // A rule judged once per tools entry, holding for each, is said once.
+  const out = new Map<string, InputIssue>();
+  for (const issue of unwrapUnions(error.issues)) {
+    const keys = issue.code === "unrecognized_keys" ? issue.keys : [undefined];
+    for (const key of keys) {
+      const path = formatPath(key === undefined ? issue.path : [...issue.path, key]);
+      const pos = lc.linePos(locate(doc, issue.path, key));
+      const message = key === undefined ? issue.message : `unknown field "${key}"`;
+      out.set(`${path}: ${message}`, { file, line: pos.line, column: pos.col, path, message });
+    }
+  }
+  return [...out.values()].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function expectedOutcomes(s: Scenario, reg: Registries): Outcome[] {
   if (s.expect) return Array.isArray(s.expect) ? s.expect : [s.expect];
-  const faults = s.steps.flatMap((step) => Object.keys(step.fault ?? {})).map((name) => FAULTS[name]!.expect);
+  // What each step expects after it: the fault step, each fault's outcomes.
+  const faults = s.steps.flatMap((step) =>
+    Object.entries(step).flatMap(([kind, params]) => reg.steps[kind]?.expects?.(params) ?? []),
+  );
   if (faults.length === 0) return ["recovered"];
   // A fault after which recovery is not expected (a broken archive) decides; otherwise any fault's outcome passes.
   const strict = faults.filter((e) => !e.includes("recovered"));
@@ -65,14 +103,28 @@ function expectedOutcomes(s: Scenario): Outcome[] {
   return [...new Set(faults.flat())];
 }
 
-export function parseScenario(file: string, text: string): LoadedScenario {
+/** The YAML document, or the located issues that refuse it. */
+function parseYaml(file: string, text: string): { doc: Document; lc: LineCounter; raw: unknown } {
   const lc = new LineCounter();
+  if (text.length > MAX_FILE_BYTES) throw new InputError([tooBig(file, text.length)]);
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    // Not parsed: the line counter knows no lines yet.
+    const before = text.slice(0, deep);
+    const line = before.split("\n").length;
+    const column = deep - before.lastIndexOf("\n");
+    throw new InputError([
+      { file, line, column, path: "", message: `nested more than ${MAX_DEPTH} levels deep: no scenario is` },
+    ]);
+  }
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lc.linePos(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, path: "", message: e.message.split("\n")[0]! };
+        const said = e.message.split("\n")[0]!;
+        const message = /Maximum call stack/.test(said) ? `nested too deep for a scenario (${said})` : said;
+        return { file, line: pos.line, column: pos.col, path: "", message };
       }),
     );
   }
@@ -81,8 +133,7 @@ export function parseScenario(file: string, text: string): LoadedScenario {
     // A document whose aliases expand without end (a "billion laughs") is refused, not expanded.
     raw = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
   } catch (e) {
-    const at = firstAlias(doc);
-    const pos = lc.linePos(at);
+    const pos = lc.linePos(firstAlias(doc));
     throw new InputError([
       {
         file,
@@ -104,36 +155,56 @@ export function parseScenario(file: string, text: string): LoadedScenario {
       },
     ]);
   }
-  const result = scenarioSchema.safeParse(raw);
-  if (!result.success) throw new InputError(zodIssues(file, doc, lc, result.error));
-  const scenario = result.data;
+  return { doc, lc, raw };
+}
+
+export function parseScenario(file: string, text: string, opts: LoadOptions = {}): LoadedScenario {
+  const reg = opts.registries ?? REGISTRIES;
+  const { doc, lc, raw } = parseYaml(file, text);
   const at = (path: (string | number)[]) => {
     const pos = lc.linePos(locate(doc, path));
     return { line: pos.line, column: pos.col };
   };
-  // The folder a run would copy must be there now: found missing after the drill would be too late.
-  const from = scenario.dataset.copyFrom;
-  if (from !== undefined) {
-    const st = statOrNull(from);
-    const problem = !st ? "no such folder" : !st.isDirectory() ? "not a folder (unpack an archive first)" : null;
-    if (problem)
-      throw new InputError([
-        { file, ...at(["dataset", "copyFrom"]), path: "dataset.copyFrom", message: `"${from}": ${problem}` },
-      ]);
-  }
+  const dir = resolve(dirname(file));
+  // The runs are resolved and their plug-ins' rules judged as the schema's last check: they are
+  // reported together with whatever else is wrong (zod runs it when the rest has no fatal problem).
+  let resolved: { runs: ResolvedRun[]; issues: InputIssue[] } = { runs: [], issues: [] };
+  // A rule on a value the command line gave is said there, once (not once per tools entry).
+  const onCommandLine = new Map<string, InputIssue>();
+  const schema = createScenarioSchema(reg).superRefine((scenario, ctx) => {
+    const add = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    // The folder a run would copy must be there, and be data: found out after the drill would be too late.
+    const from = scenario.dataset.copyFrom;
+    const copyProblem = from !== undefined ? copyFromProblem(from) : null;
+    if (copyProblem) add(["dataset", "copyFrom"], `"${from}": ${copyProblem}`);
+    const expected = expectedOutcomes(scenario, reg);
+    resolved = resolveRuns(scenario, expected, opts.overrides ?? {}, reg, { file, locate: at });
+    for (const run of resolved.runs)
+      for (const i of checkRules(scenario, run, reg, dir))
+        if (i.commandLine)
+          onCommandLine.set(`${i.commandLine}: ${i.message}`, {
+            file: "(command line)",
+            line: 1,
+            column: 1,
+            path: i.commandLine,
+            message: i.message,
+          });
+        else add(i.path, i.message);
+  });
+  const result = schema.safeParse(raw);
+  const issues = [
+    ...(result.success ? [] : zodIssues(file, doc, lc, result.error)),
+    ...resolved.issues,
+    ...onCommandLine.values(),
+  ];
+  if (!result.success || issues.length > 0) throw new InputError(issues);
+  const scenario = result.data;
   const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m, t as string) as Threshold);
-  return { file, text, scenario, thresholds, expected: expectedOutcomes(scenario), locate: at };
+  const expected = expectedOutcomes(scenario, reg);
+  return { file, dir, text, scenario, thresholds, expected, runs: resolved.runs, registries: reg, locate: at };
 }
 
 const MAX_ALIASES = 1000;
-
-function statOrNull(p: string) {
-  try {
-    return statSync(p);
-  } catch {
-    return null;
-  }
-}
 
 /** Offset of the first alias (*name) in the document, for an error about aliases. */
 function firstAlias(doc: Document): number {
@@ -169,8 +240,17 @@ export async function findScenarioFiles(paths: string[]): Promise<string[]> {
   return out;
 }
 
+/** Reads one file as a scenario's text: refused unread when too big, refused when not UTF-8. */
+async function readScenarioText(file: string, shown: string): Promise<string> {
+  const st = await stat(file);
+  if (st.size > MAX_FILE_BYTES) throw new InputError([tooBig(shown, st.size)]);
+  const decoded = decodeScenario(shown, await readFile(file));
+  if ("issue" in decoded) throw new InputError([decoded.issue]);
+  return decoded.text;
+}
+
 /** Loads every scenario; throws one InputError holding the problems of all files together. */
-export async function loadScenarios(paths: string[]): Promise<LoadedScenario[]> {
+export async function loadScenarios(paths: string[], opts: LoadOptions = {}): Promise<LoadedScenario[]> {
   const files = await findScenarioFiles(paths);
   const issues: InputIssue[] = [];
   const loaded: LoadedScenario[] = [];
@@ -178,7 +258,7 @@ export async function loadScenarios(paths: string[]): Promise<LoadedScenario[]> 
   for (const file of files) {
     const shown = relative(process.cwd(), file) || file;
     try {
-      const s = parseScenario(shown, await readFile(file, "utf8"));
+      const s = parseScenario(shown, await readScenarioText(file, shown), opts);
       const clash = names.get(s.scenario.name);
       if (clash)
         issues.push({

@@ -14,6 +14,7 @@ import { runClientKey, writeKnownHosts } from "../images/sshd/client-key.ts";
 import { buildSshdImage } from "../images/sshd/build.ts";
 import { startSshdContainer, type SshdHost } from "../images/sshd/container.ts";
 import { connectHost, type RemoteHost } from "../ssh/remote-host.ts";
+import type { AbilitySet } from "../rules/ability.ts";
 import type { SecretStore } from "../util/secrets.ts";
 import type { SiteSettings } from "./site-settings.ts";
 
@@ -42,6 +43,8 @@ export interface SiteCredentials {
 
 export interface StartedSite {
   readonly kind: "container" | "host";
+  /** What its store provides to plug-ins beyond every site (what the store's definition `provides`). */
+  readonly abilities?: AbilitySet;
   readonly appendOnly: boolean;
   /** The run's repository on the site, confined (repoBytes, archive faults, attacker effects). */
   readonly repo: ConfinedDir;

@@ -2,6 +2,7 @@
 // manifest the restore must reproduce, runs the tool, lets armed faults act (a crash, files changing
 // underneath), measures the repository, and starts the services again.
 import { z } from "zod";
+import { forTool, type Problem } from "../rules/context.ts";
 import { startLagSampling } from "./replication.ts";
 import { manifestDigest } from "../verify/manifest-ops.ts";
 import { defineStep, type StepContext, type StepResult } from "./step.ts";
@@ -89,7 +90,15 @@ export default defineStep({
   name: "backup",
   description: "Take a backup with the tool: full or incremental.",
   schema: z.enum(["full", "incremental"]).describe("Take a backup with the tool."),
-  requires: (kind, tool) =>
-    kind === "incremental" && tool.capabilities.incremental !== true ? tool.capabilities.incremental : undefined,
+  points: (kind) => ({ fewest: 1, most: 1, full: kind === "full" }),
+  estimateMs: (_kind, est) => est.callMs(est.bytes) + est.hashMs(est.bytes),
+  validate(kind, ctx) {
+    const problems: Problem[] = [];
+    if (kind !== "incremental") return problems;
+    if (!ctx.pointsBefore.full) problems.push({ message: "an incremental backup needs a full backup before it" });
+    const can = ctx.adapter.capabilities.incremental;
+    if (can !== true) problems.push({ message: forTool(ctx, can) });
+    return problems;
+  },
   run: (kind, ctx) => takeBackup(ctx, kind),
 });

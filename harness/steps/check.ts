@@ -7,6 +7,7 @@ export default defineStep({
   name: "check",
   description: "Check the repository: light (structure) or deep (read all data).",
   schema: z.enum(["light", "deep"]).describe("Check the repository: light (structure) or deep (read all data)."),
+  estimateMs: (depth, est) => (depth === "deep" ? est.callMs(est.bytes) : 1_000),
   async run(depth, ctx) {
     const deep = depth === "deep";
     const run = await ctx.phase(

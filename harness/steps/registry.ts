@@ -1,7 +1,9 @@
 // Every kind of step a scenario can hold, by name. A new step is one file plus one line here.
+import { FAULTS } from "../faults/registry.ts";
+import type { Fault } from "../faults/fault.ts";
 import backup from "./backup.ts";
 import check from "./check.ts";
-import fault from "./fault.ts";
+import { faultStep } from "./fault.ts";
 import load from "./load.ts";
 import restore from "./restore.ts";
 import schedule from "./schedule.ts";
@@ -9,6 +11,11 @@ import type { StepDef } from "./step.ts";
 import verify from "./verify.ts";
 import wait from "./wait.ts";
 
-export const STEPS: Record<string, StepDef<any>> = Object.fromEntries(
-  [backup, load, wait, fault, check, restore, verify, schedule].map((s) => [s.name, s]),
-);
+/** The steps, with the fault step over this catalogue of faults. */
+export function createSteps(faults: Readonly<Record<string, Fault<any>>>): Record<string, StepDef<any>> {
+  return Object.fromEntries(
+    [backup, load, wait, faultStep(faults), check, restore, verify, schedule].map((s) => [s.name, s]),
+  );
+}
+
+export const STEPS = createSteps(FAULTS);

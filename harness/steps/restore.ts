@@ -3,6 +3,7 @@
 // backup; newest-restorable tries the point before whenever the tool reports damage, as an operator
 // would. Only a tree that came back is put in place, and the services started on it.
 import { z } from "zod";
+import { forTool, type Problem } from "../rules/context.ts";
 import { failover } from "./replication.ts";
 import { durationText } from "../util/zod-units.ts";
 import { attemptRestore, type Attempt } from "./restore-attempt.ts";
@@ -91,10 +92,26 @@ export default defineStep({
   name: "restore",
   description: "Restore into an empty directory, put it in place, start the services.",
   schema,
-  requires: (spec, tool) =>
-    spec !== "latest" && !tool.capabilities.pointInTime
-      ? `${tool.name} cannot restore an earlier backup (restore: ${typeof spec === "string" ? spec : Object.keys(spec)[0]})`
-      : undefined,
+  // newest-restorable may try the point before too
+  estimateMs: (spec, est) => (est.callMs(est.bytes) + est.hashMs(est.bytes)) * (spec === "newest-restorable" ? 1.5 : 1),
+  validate(spec, ctx) {
+    const problems: Problem[] = [];
+    // Any point before it: a backup step, a schedule, or the scenario's source.
+    if (ctx.pointsBefore.most === 0) problems.push({ message: "restore comes before any backup" });
+    const nth = typeof spec === "object" && "at" in spec ? /^backup:(\d+)$/.exec(spec.at.trim()) : null;
+    if (nth && Number(nth[1]) > ctx.pointsBefore.fewest)
+      problems.push({
+        field: "at",
+        message:
+          `backup:${nth[1]} does not exist: ` +
+          `at most ${ctx.pointsBefore.fewest} backup(s) are taken before this restore`,
+      });
+    if (spec !== "latest" && !ctx.adapter.capabilities.pointInTime) {
+      const asked = typeof spec === "string" ? spec : Object.keys(spec)[0];
+      problems.push({ message: forTool(ctx, `${ctx.tool.name} cannot restore an earlier backup (restore: ${asked})`) });
+    }
+    return problems;
+  },
   async run(spec, ctx) {
     // A replicator is not restored: it fails over to site B.
     if (ctx.plan.tool.capabilities.replication) return failover(ctx);

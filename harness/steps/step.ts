@@ -1,8 +1,14 @@
 // The interface of a step plug-in (backup, load, wait, fault, check, restore, verify, schedule): its
-// schema in a scenario, what it needs of the tool, and its handler. A handler works through the
-// drill context and returns the changes it made to the drill's state; the runner applies them.
+// schema in a scenario, its rules (the order of steps, what the tool can do), what it needs of the
+// target or the site, the restore points it makes, what it says of the run before it starts (the
+// outcomes that pass, the paths it touches, its duration), and its handler. A handler works through
+// the drill context and returns the changes it made to the drill's state; the runner applies them.
 import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
+import type { FaultPath, FaultRuleContext } from "../faults/fault.ts";
+import type { Outcome } from "../model/outcome.ts";
+import type { AbilitySet, AnyAbility } from "../rules/ability.ts";
+import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
@@ -26,6 +32,8 @@ export interface DrillPlanView {
   /** The bandwidth cap of a swept run (bytes per second). */
   bandwidthBps?: number;
   toolName: string;
+  /** The scenario file's folder on this machine: a path the scenario names (a script) is relative to it. */
+  scenarioDir: string;
   tool: ToolAdapter;
   settings: Record<string, unknown>;
 }
@@ -50,6 +58,8 @@ export interface StepContext {
   readonly site: StartedSite | null;
   /** The standby node at site B a replicator keeps current (mariadb-replication on the lab). */
   readonly standby: Standby | null;
+  /** What the target and the site provide this run (a step's `needs` were checked before the run). */
+  readonly abilities: AbilitySet;
   readonly journal: Journal;
   readonly armed: ArmedFaults;
   /** The state as it is now (changes of nested steps already applied). */
@@ -73,12 +83,54 @@ export interface StepResult {
   changes: StateChanges;
 }
 
+/** What a step's rules see: the run as resolved, the tool under test, and where the step stands. */
+export interface StepRuleContext extends FaultRuleContext {
+  /** The step's place in `steps`. */
+  readonly index: number;
+  /** The restore points made before it (by earlier steps, or the scenario's source). */
+  readonly pointsBefore: PointsMade;
+}
+
+/** What a step's estimate knows: the data's size, the run's swept interval, how long the usual work takes. */
+export interface StepEstimate {
+  readonly bytes: number;
+  /** The backup interval of a swept run. */
+  readonly intervalMs?: number;
+  /** A tool call over this many bytes. */
+  callMs(bytes: number): number;
+  /** The harness hashing this many bytes (a manifest, an inspection). */
+  hashMs(bytes: number): number;
+}
+
+/** A place a step will touch on the target (a fault's folder), looked at before anything is broken. */
+export interface TouchedPath extends FaultPath {
+  /** Who names it, for messages: "fault delete-path". */
+  who: string;
+}
+
 export interface StepDef<P = unknown> {
   name: string;
   description: string;
   schema: z.ZodType<P>;
-  /** Why this tool, with these settings, cannot do this step (refused when the scenario is loaded). */
-  requires?(params: P, tool: ToolAdapter, settings: Record<string, unknown>): string | undefined;
+  /** What it needs of the target or the site: refused at validation where nobody provides it. */
+  needs?: readonly AnyAbility[] | ((params: P) => readonly AnyAbility[]);
+  /** The restore points it makes (its backups), for the rules of the steps after it. */
+  points?(params: P, ctx: RuleContext): PointsMade;
+  /** Its rules, judged against the run as the command line resolved it. */
+  validate?(params: P, ctx: StepRuleContext): Problem[];
+  /**
+   * The outcomes a healthy procedure ends in after it (one list per fault it injects): what passes
+   * when the scenario sets no `expect`.
+   */
+  expects?(params: P): Outcome[][];
+  /** Every path it will touch on the target: each is looked at before the drill starts. */
+  touches?(params: P): TouchedPath[];
+  /** "recovered" needs the services healthy after the restore (verify: services). */
+  requiresServices?(params: P): boolean;
+  /** The backup interval it keeps (a schedule), reported as the run's scheduleEveryMs. */
+  intervalMs?(params: P): number | undefined;
+  /** How long it takes (ms), roughly and the same on every machine: shards are balanced by it. */
+  estimateMs?(params: P, est: StepEstimate): number;
   run(params: P, ctx: StepContext): Promise<StepResult>;
 }
 

@@ -10,6 +10,7 @@ export default defineStep({
     .array(z.enum(["files", "services"]))
     .min(1)
     .describe("What must hold for 'recovered'."),
+  requiresServices: (what) => what.includes("services"),
   async run(what, ctx) {
     return ctx.phase(
       "verify",

@@ -10,15 +10,11 @@ import type { ConfinedDir } from "../agent/confined-dir.ts";
 import type { CommandExecutor } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { SecretStore } from "../util/secrets.ts";
-import type { StartedSite } from "../site/site.ts";
+import type { AbilitySet, AnyAbility } from "../rules/ability.ts";
+import type { Problem, RuleContext } from "../rules/context.ts";
+import type { SmallFilesystem, Standby } from "../rules/target-abilities.ts";
 
-/** A small file system the next restore goes onto (a size-limited tmpfs), where the target offers one. */
-export interface SmallFilesystem {
-  /** The folder, as the target's commands see it. */
-  path: string;
-  usage(): Promise<{ freeBytes: number; totalBytes: number }>;
-  dispose(): Promise<void>;
-}
+export type { SmallFilesystem, Standby };
 
 export interface DatasetSpec {
   sizeBytes: number;
@@ -46,26 +42,6 @@ export interface SeedResult {
   files: number;
   /** How this run's data was made: "generated", "cp -a --reflink=auto of the pristine copy", ... */
   method: string;
-}
-
-/**
- * A node at site B that a replicator keeps current and fails over to (the lab: a MicroStack node
- * whose MariaDB follows the primary's, on the site's disk and in its network).
- */
-export interface Standby {
-  /** Commands on the standby node. */
-  readonly exec: CommandExecutor;
-  /** The primary's address as the standby reaches it. */
-  readonly primaryHost: string;
-  /** The standby's data directory, as its commands see it. */
-  readonly dataDir: string;
-  /** The newest load-writer record the standby holds (the replica's side of the lag). */
-  loadNewest(): Promise<LoadSurvivor>;
-  /** Starts the services there (the last step of a failover). */
-  resume(): Promise<void>;
-  health(): Promise<HealthResult>;
-  describe(): Record<string, string>;
-  stop(): Promise<void>;
 }
 
 export interface TargetOptions {
@@ -150,18 +126,8 @@ export interface StartedTarget extends AsyncDisposable {
   putToolFile(name: string, content: string | Buffer, mode: number): Promise<string>;
   /** Told of the secondary site once it stands (a node restored "at site B" joins its network). */
   attachSite?(site: { containerId?: string }): void;
-  /**
-   * Starts a standby node at the site for a replicator that needs one (its data directory on the
-   * site's disk, in the site's network); where absent, such a replicator is refused.
-   */
-  startStandby?(site: StartedSite): Promise<Standby>;
-  /**
-   * The machine goes down at once (site loss): everything on it stops mid-write. The next restore
-   * needs a new node. Where absent, the services are stopped instead.
-   */
-  crash?(): Promise<void>;
-  /** A size-limited file system for a restore (disk-full), where the target can mount one. */
-  smallFilesystem?(bytes: number): Promise<SmallFilesystem>;
+  /** What it can do beyond every target (a small file system, a standby node): what its definition `provides`. */
+  readonly abilities?: AbilitySet;
   describe(): Record<string, string>;
   stop(): Promise<void>;
 }
@@ -174,9 +140,26 @@ export interface Target {
    * its own folders, containers and load writer. Default false (one host's services, say).
    */
   parallelRuns?: boolean;
-  /** Its started form can start a standby node at site B (`startStandby`) for a replicator that needs one. */
-  standbyNodes?: boolean;
+  /**
+   * What its started form can do beyond every target (rules/target-abilities.ts), known before it
+   * starts: a plug-in that needs something no provider of the run has is refused at validation.
+   */
+  provides?: readonly AnyAbility[];
+  /**
+   * Its data lives on this machine, in the run folder: seeded from one pristine copy per invocation,
+   * and counted against the run folder's free space before the run.
+   */
+  dataOnThisMachine?: boolean;
+  /** Standing it up and tearing it down, for estimates (default 20 s). */
+  setupMs?: number;
+  /** Given as a URL on the command line (`ssh://user@host`): what is wrong with this one, or undefined. */
+  checkUrl?(url: string): string | undefined;
   /** What a scenario may set for this target (`targetSettings.<name>`), checked when it is loaded. */
   settings?: z.ZodType<Record<string, unknown>>;
+  /**
+   * Its rules on its settings, judged against the run as the command line resolved it (the site, the
+   * steps): problems name a field of its settings, placed where that setting was given.
+   */
+  validate?(settings: Record<string, unknown>, ctx: RuleContext): Problem[];
   start(opts: TargetOptions): Promise<StartedTarget>;
 }

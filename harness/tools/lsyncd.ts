@@ -3,6 +3,8 @@
 // Its "full backup" starts replicating (an initial rsync, then the daemon); later backups are no-ops
 // (it never stops); its "restore" is a failover, which the restore step does (see steps/replication.ts); the mirror itself is lsyncd-mirror.ts.
 import { z } from "zod";
+import { secondarySite } from "../rules/site-abilities.ts";
+import { standbyNode } from "../rules/target-abilities.ts";
 import { lsyncdMirror } from "./lsyncd-mirror.ts";
 import { notRun, probeVersion } from "./run-tool.ts";
 import { defineTool, type ToolRun } from "./tool.ts";
@@ -37,6 +39,18 @@ export default defineTool({
     site: { how: "lsyncd: rsync over ssh, driven by inotify", appendOnly: "write-once" },
     replication: { failover: "stop lsyncd, then the replica at site B becomes the data: the services start there" },
   },
+  needs: [secondarySite],
+  // A target that fails over to a node running its services (the lab) gets nothing from a plain folder.
+  validate: (_s, ctx) =>
+    ctx.provides(standbyNode)
+      ? [
+          {
+            message:
+              `lsyncd mirrors files to a plain folder at site B, but the ${ctx.target.name} target fails over ` +
+              "to a standby node that runs its services: use a replicator that keeps one (mariadb-replication)",
+          },
+        ]
+      : [],
   version: (exec) => probeVersion(exec, "lsyncd", ["--version"], /Version:\s*([\d.]+)/),
   open(s, ctx) {
     const mirror = lsyncdMirror(s, ctx);

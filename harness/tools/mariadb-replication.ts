@@ -7,6 +7,8 @@
 // starts the services on the standby (see steps/replication.ts).
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { secondarySite, standUpSite } from "../rules/site-abilities.ts";
+import { standbyNode } from "../rules/target-abilities.ts";
 import { lsyncdMirror } from "./lsyncd-mirror.ts";
 import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
@@ -98,6 +100,18 @@ export default defineTool({
   install: "apt-get install lsyncd rsync openssh-client mariadb-client (the lab image has them: drdrill lab build)",
   settings,
   fidelity: { mtimePrecisionMs: 0, symlinkMtime: true, hardlinks: true, xattrs: true },
+  needs: [secondarySite, standbyNode, standUpSite],
+  validate: (_s, ctx) =>
+    ctx.scenario.mode === "hot"
+      ? []
+      : [
+          {
+            path: ["mode"],
+            message:
+              "mariadb-replication replicates a running database: set mode: hot " +
+              "(cold stops the primary's services for every backup step)",
+          },
+        ],
   capabilities: {
     incremental: true,
     pointInTime: false,

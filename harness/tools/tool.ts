@@ -2,6 +2,8 @@
 // each declares it can do: faults and validation ask the tool, they never branch on its name.
 import type { z } from "zod";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
+import type { AnyAbility } from "../rules/ability.ts";
+import type { Problem, RuleContext } from "../rules/context.ts";
 import type { CommandExecutor, CommandResult } from "../exec/types.ts";
 import type { SiteEndpoint } from "../site/site.ts";
 import type { Fidelity } from "../verify/compare-manifests.ts";
@@ -33,6 +35,13 @@ export interface ToolContext {
   site?: SiteEndpoint;
   /** A folder for the tool's cache and state, as the executor sees it. */
   workDir: string;
+  /**
+   * The scenario file's folder on this machine: a path its settings name (a user's script) is
+   * relative to it. Read here, never on the target (whose files are the executor's).
+   */
+  scenarioDir: string;
+  /** Puts a file of the tool's (a user's script read from `scenarioDir`) where its commands run; returns that path. */
+  putFile(name: string, content: string | Buffer, mode: number): Promise<string>;
   /** The passphrase to use now (faults may change it between backup and restore). */
   passphrase(): string;
   timeoutMs?: number;
@@ -148,6 +157,10 @@ export interface ToolAdapter<S extends Record<string, unknown> = Record<string, 
   settings: z.ZodType<S>;
   fidelity: ToolFidelity;
   capabilities: ToolCapabilities;
+  /** What it needs of the target or the site (site B, a standby node there): refused at validation where missing. */
+  needs?: readonly AnyAbility[];
+  /** Its rules, judged against the run as the command line resolved it (its settings, the mode, the site). */
+  validate?(settings: S, ctx: RuleContext): Problem[];
   version(exec: CommandExecutor): Promise<string>;
   open(settings: S, ctx: ToolContext): ToolSession;
 }

@@ -194,6 +194,8 @@ async function session(
     exec: new LocalExecutor(join(root, "logs"), new SecretStore()),
     repoDir: join(root, "repo"),
     workDir: join(root, "work"),
+    scenarioDir: root,
+    putFile: () => Promise.reject(new Error("no tool here puts files")),
     passphrase: () => passphrase,
     timeoutMs: 120_000,
   });

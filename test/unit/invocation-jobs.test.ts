@@ -10,6 +10,7 @@ import { createLineProgress } from "../../harness/cli/progress.ts";
 import { runInvocation } from "../../harness/runner/invocation.ts";
 import { planRuns } from "../../harness/runner/plan.ts";
 import { parseScenario } from "../../harness/scenario/load.ts";
+import { withPlugins } from "../../harness/scenario/registries.ts";
 import { resolveReporters } from "../../reports/registry.ts";
 import { fakeTarget } from "../fixtures/runner/fake-target.ts";
 import { fakeTool } from "../fixtures/runner/fake-tool.ts";
@@ -17,7 +18,7 @@ import { tmp } from "../helpers/tmp.ts";
 
 const SCENARIO = `name: jobs
 repeat: 4
-tools: [tar-zstd]
+tools: [fake]
 steps:
   - backup: full
   - load: 200ms
@@ -28,8 +29,12 @@ steps:
 
 async function invoke(jobs: number, parallel: boolean) {
   const outDir = await tmp();
-  const loaded = parseScenario("jobs.yaml", SCENARIO);
-  const plans = planRuns([loaded]).map((p) => ({ ...p, tool: "fake", settings: {} }));
+  const registries = withPlugins({
+    targets: { fake: fakeTarget({ stopped: 0, parallel }) },
+    tools: { fake: fakeTool({}) },
+  });
+  const loaded = parseScenario("jobs.yaml", SCENARIO, { registries, overrides: { target: "fake" } });
+  const plans = planRuns([loaded]);
   const stream = new PassThrough();
   let lines = "";
   stream.on("data", (d) => (lines += String(d)));
@@ -38,12 +43,10 @@ async function invoke(jobs: number, parallel: boolean) {
     scenarios: [loaded],
     plans,
     outDir,
-    targetName: "fake",
     reporters: await resolveReporters([]),
     progress: createLineProgress(stream),
     signal: new AbortController().signal,
     jobs,
-    extra: { targets: { fake: fakeTarget({ stopped: 0, parallel }) }, tools: { fake: fakeTool({}) } },
   });
   const journal = (await readFile(join(outDir, "journal.jsonl"), "utf8"))
     .trim()

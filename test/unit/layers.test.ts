@@ -1,8 +1,9 @@
 // The architecture holds: no source file imports from a layer above its own, and no files import
 // each other in a circle. Layers, from the bottom: shared model and utilities; execution, journal,
 // verification, metrics and objectives; the agent; the images (lab, SSH host, VM), SSH and the packet
-// filter; what runs on them (qemu, the secondary site); tools; targets; faults; steps; scenario;
-// runner; compare; reports; command line; entry points.
+// filter; what runs on them (qemu, the secondary site) and what plug-ins share to declare their rules
+// and needs (rules/); tools; targets and the stores at site B; faults; steps and scenario sources;
+// scenario; runner; compare; reports; command line; entry points.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
@@ -15,11 +16,11 @@ const LAYERS: string[][] = [
   ["harness/exec", "harness/journal", "harness/verify", "harness/metrics", "harness/objectives"],
   ["harness/agent"],
   ["harness/images", "harness/ssh", "harness/net"],
-  ["harness/qemu", "harness/site"],
+  ["harness/qemu", "harness/site", "harness/rules"],
   ["harness/tools"],
-  ["harness/targets"],
+  ["harness/targets", "harness/stores"],
   ["harness/faults"],
-  ["harness/steps"],
+  ["harness/steps", "harness/sources"],
   ["harness/scenario"],
   ["harness/runner"],
   ["harness/compare"],

@@ -20,6 +20,13 @@ describe("objectives", () => {
     expect(parseThreshold("backupThroughput", ">= 20MB")).toMatch(/not a rate/);
     expect(parseThreshold("writesLost", "<= 1MB")).toMatch(/not a whole number/);
   });
+  it("refuses a bound that can never hold, or always holds (every metric is 0 or more)", () => {
+    expect(parseThreshold("rto", "< 0s")).toMatch(/"< 0s" can never hold: rto is never below 0/);
+    expect(parseThreshold("rto", "p95 < 0ms")).toMatch(/can never hold/);
+    expect(parseThreshold("backupThroughput", ">= 0MB/s")).toMatch(/always holds/);
+    expect(t("writesLost", "<= 0")).toMatchObject({ op: "<=", value: 0 });
+    expect(t("rto", "< 1ms")).toMatchObject({ value: 1 });
+  });
   it("evaluates each run, aggregates and missing values", () => {
     expect(evaluateThreshold(t("rto", "< 10s"), [9000])).toMatchObject({ metric: "rtoMs", passed: true, value: 9000 });
     expect(evaluateThreshold(t("rto", "< 10s"), [12_000]).passed).toBe(false);

@@ -5,10 +5,17 @@ import { planRuns } from "../../harness/runner/plan.ts";
 import { splitShards } from "../../harness/runner/shard.ts";
 import { parseScenario } from "../../harness/scenario/load.ts";
 
-const s = parseScenario(
-  "m.yaml",
-  "name: m\nrepeat: 2\nsweep: { every: [5s, 15s] }\ntools:\n  - duplicity: {}\n  - duplicity: { encryption: none, volsize: 25 }\nsteps:\n  - backup: full\n  - schedule: { for: 30s }\n",
-);
+const TEXT = `name: m
+repeat: 2
+sweep: { every: [5s, 15s] }
+tools:
+  - duplicity: {}
+  - duplicity: { encryption: none, volsize: 25 }
+steps:
+  - backup: full
+  - schedule: { for: 30s }
+`;
+const s = parseScenario("m.yaml", TEXT);
 
 describe("run plan", () => {
   it("expands tools x sweep x repeat, labels runs by the settings that differ from the defaults", () => {
@@ -24,8 +31,8 @@ describe("run plan", () => {
     expect(plans.map((p) => p.intervalMs)).toEqual([5000, 5000, 15000, 15000, 5000, 5000, 15000, 15000]);
   });
   it("--repeat overrides, --tool filters", () => {
-    expect(planRuns([s], { repeat: 1 })).toHaveLength(4);
-    expect(planRuns([s], { tools: ["restic"] })).toHaveLength(0);
+    expect(planRuns([parseScenario("m.yaml", TEXT, { overrides: { repeat: 1 } })])).toHaveLength(4);
+    expect(planRuns([parseScenario("m.yaml", TEXT, { overrides: { tools: ["restic"] } })])).toHaveLength(0);
   });
 
   it("--shard: the shards share no run, miss none, keep plan order and are balanced by expected duration", () => {

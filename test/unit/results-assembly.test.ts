@@ -12,6 +12,7 @@ import { runInvocation } from "../../harness/runner/invocation.ts";
 import { planRuns } from "../../harness/runner/plan.ts";
 import { assembleResults, scenarioRecord, type ResultsParts } from "../../harness/runner/results-file.ts";
 import { parseScenario } from "../../harness/scenario/load.ts";
+import { withPlugins } from "../../harness/scenario/registries.ts";
 import { resolveReporters } from "../../reports/registry.ts";
 import { fakeTarget } from "../fixtures/runner/fake-target.ts";
 import { fakeTool } from "../fixtures/runner/fake-tool.ts";
@@ -125,8 +126,10 @@ describe("results.json, from a run and from a merge of its shards", () => {
 
   it("a real invocation (fake tool and target) merged alone is the same file but for its run id and argv", async () => {
     const d = await tmp();
-    const loaded = parseScenario("jobs.yaml", `${SCENARIO}repeat: 2\n`);
-    const plans = planRuns([loaded]).map((p) => ({ ...p, tool: "fake", settings: {} }));
+    const registries = withPlugins({ targets: { fake: fakeTarget({ stopped: 0 }) }, tools: { fake: fakeTool({}) } });
+    const text = `${SCENARIO.replace("tools: [tar-zstd]", "tools: [fake]")}repeat: 2\n`;
+    const loaded = parseScenario("jobs.yaml", text, { registries, overrides: { target: "fake" } });
+    const plans = planRuns([loaded]);
     const outDir = join(d, "run");
     await mkdir(outDir);
     const ran = await runInvocation({
@@ -134,11 +137,9 @@ describe("results.json, from a run and from a merge of its shards", () => {
       scenarios: [loaded],
       plans,
       outDir,
-      targetName: "fake",
       reporters: await resolveReporters([]),
       progress: silentProgress,
       signal: new AbortController().signal,
-      extra: { targets: { fake: fakeTarget({ stopped: 0 }) }, tools: { fake: fakeTool({}) } },
     });
     expect(ran.results.map((r) => r.outcome)).toEqual(["recovered", "recovered"]);
     const whole = await readResults(outDir);

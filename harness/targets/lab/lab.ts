@@ -13,6 +13,9 @@ import { localAgent } from "../../agent/local-dir.ts";
 import { SNAP_COMMON } from "../../images/lab/names.ts";
 import { removeLabOrphans } from "../../images/lab/container.ts";
 import { EnvironmentError } from "../../model/errors.ts";
+import { AbilitySet } from "../../rules/ability.ts";
+import { standUpSite } from "../../rules/site-abilities.ts";
+import { machineCrash, standbyNode } from "../../rules/target-abilities.ts";
 import type { StartedSite } from "../../site/site.ts";
 import type {
   DatasetSpec,
@@ -54,6 +57,9 @@ class StartedLabTarget implements StartedTarget {
   readonly repo: ConfinedDir;
   readonly scratch: ConfinedDir;
   readonly manifestExcludes: string[];
+  readonly abilities = new AbilitySet()
+    .with(standbyNode, (site: StartedSite) => this.startStandby(site))
+    .with(machineCrash, () => this.crash());
   /** The run's folder on this machine: its data directory is the container's $SNAP_COMMON (a bind mount). */
   readonly #own: ConfinedDir;
   readonly #bin: PathPair;
@@ -370,9 +376,22 @@ export const labTarget: Target = {
   description:
     "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
   settings: labSettings,
+  // A node restored at site B joins the network of the site's container: one drdrill stands up.
+  validate: (settings, ctx) =>
+    settings.restoreOnto === "site" && !ctx.provides(standUpSite)
+      ? [
+          {
+            field: "restoreOnto",
+            message:
+              "restoreOnto: site starts the new node in the network of a site drdrill stands up: " +
+              "set destination: site (not an existing host)",
+          },
+        ]
+      : [],
   // Each run has its own container (named after the process and a counter) and its own folders.
   parallelRuns: true,
-  standbyNodes: true,
+  provides: [standbyNode, machineCrash],
+  setupMs: 90_000,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const settings = labSettings.parse(opts.settings ?? {});
     const root = join(opts.workDir, "target");

@@ -12,6 +12,8 @@ import { LocalExecutor } from "../../exec/local-executor.ts";
 import { trackGroup, untrackGroup } from "../../exec/live-groups.ts";
 import { EnvironmentError } from "../../model/errors.ts";
 import type { SeededFiles } from "../../model/manifest.ts";
+import { AbilitySet } from "../../rules/ability.ts";
+import { smallFilesystem } from "../../rules/target-abilities.ts";
 import { addLease, dropLease } from "../../util/leases.ts";
 import type {
   DatasetSpec,
@@ -41,6 +43,7 @@ class StartedLocalTarget implements StartedTarget {
   readonly repo: ConfinedDir;
   readonly scratch: ConfinedDir;
   readonly manifestExcludes = [LOAD_FILE];
+  readonly abilities = new AbilitySet().with(smallFilesystem, (bytes: number) => this.smallFilesystem(bytes));
   seededFiles: SeededFiles | undefined;
   /** The target's own folder (staging, swaps): the harness's, never handed to a fault. */
   readonly #own: ConfinedDir;
@@ -250,6 +253,9 @@ export const localTarget: Target = {
   name: "local",
   description: "A local directory shaped like MicroStack's $SNAP_COMMON, with a load-writer process as its service.",
   parallelRuns: true,
+  provides: [smallFilesystem],
+  dataOnThisMachine: true,
+  setupMs: 2_000,
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const t = new StartedLocalTarget(join(opts.workDir, "target"), opts);
     await t.init();

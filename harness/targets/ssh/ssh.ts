@@ -6,6 +6,8 @@ import { mkdir } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
 import { EnvironmentError } from "../../model/errors.ts";
+import { AbilitySet } from "../../rules/ability.ts";
+import { smallFilesystem } from "../../rules/target-abilities.ts";
 import { parseSshUrl } from "../../ssh/target-url.ts";
 import { generateDataset } from "../local/generator.ts";
 import type {
@@ -31,6 +33,7 @@ export class StartedSshTarget implements StartedTarget {
   readonly data: ConfinedDir;
   readonly repo: ConfinedDir;
   readonly scratch: ConfinedDir;
+  readonly abilities = new AbilitySet().with(smallFilesystem, (bytes: number) => this.smallFilesystem(bytes));
   /** The data directory's parent: restores are staged beside the data, on its file system. */
   readonly #parent: ConfinedDir;
   readonly #base: string;
@@ -275,6 +278,15 @@ export const sshTarget: Target = {
   description:
     "An existing host reached with the system's OpenSSH client (a real MicroStack node: snap stop|start microstack, $SNAP_COMMON).",
   settings: sshSettings as never,
+  provides: [smallFilesystem],
+  checkUrl(url) {
+    try {
+      parseSshUrl(url);
+      return undefined;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  },
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const t = await startSsh(opts, resolveSshSettings(opts.settings, opts.url));
     try {

@@ -9,6 +9,7 @@ import { startVm } from "../../qemu/start-vm.ts";
 import { waitForLabReady } from "../../qemu/lab-ready.ts";
 import { writerServices } from "../../ssh/remote-services.ts";
 import { sshSettings } from "../ssh/settings.ts";
+import { smallFilesystem } from "../../rules/target-abilities.ts";
 import { startSsh } from "../ssh/ssh.ts";
 import type { StartedTarget, Target, TargetOptions } from "../target.ts";
 import { vmLabServices } from "./lab-services.ts";
@@ -23,6 +24,8 @@ export const vmTarget: Target = {
   description:
     "MicroStack in a qemu VM drdrill boots from an image built from the lab's recipe (KVM where it works, else emulated), drilled over SSH.",
   settings: vmSettings as never,
+  // Drilled as the ssh target drills a host: what that can do, the VM can.
+  provides: [smallFilesystem],
   async start(opts: TargetOptions): Promise<StartedTarget> {
     const s = vmSettings.parse(opts.settings ?? {});
     const say = (line: string) => opts.journal.emit("note", { text: line });

@@ -1,0 +1,25 @@
+// The interface of a scenario source: where a scenario's restore points come from other than its own
+// backup steps (an existing repository a restore test reads, say). A source is a top-level key of
+// the scenario named after it; it declares the points it holds (so a restore's rule "a point exists
+// before me" counts them), its rules, and what it needs of the target or the site.
+import type { z } from "zod";
+import type { FaultRuleContext } from "../faults/fault.ts";
+import type { AnyAbility } from "../rules/ability.ts";
+import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
+
+export interface SourceDef<P = unknown> {
+  /** Its key in a scenario, e.g. `repository`. */
+  name: string;
+  description: string;
+  schema: z.ZodType<P>;
+  /** The restore points it holds before the first step. */
+  points(params: P, ctx: RuleContext): PointsMade;
+  /** What it needs of the target or the site: refused at validation where nobody provides it. */
+  needs?: readonly AnyAbility[];
+  /** Its rules, judged against the run as the command line resolved it. */
+  validate?(params: P, ctx: FaultRuleContext): Problem[];
+}
+
+export function defineSource<P>(source: SourceDef<P>): SourceDef<P> {
+  return source;
+}
