@@ -3,7 +3,7 @@
 import { rename, rm, symlink, mkdir, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
+import { Agent, agentScript, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
 import { ConfinedDir } from "../../harness/agent/confined-dir.ts";
 import { LocalExecutor } from "../../harness/exec/local-executor.ts";
 import { SecretStore } from "../../harness/util/secrets.ts";
@@ -19,7 +19,7 @@ beforeEach(async () => {
   tree = await buildTrapTree(root, { mount: true });
   const agent = new Agent({
     exec: new LocalExecutor(root, new SecretStore()),
-    script: AGENT_SOURCE,
+    script: agentScript(),
     python: LOCAL_PYTHON,
   });
   dir = new ConfinedDir(agent, tree.data, "data directory");
