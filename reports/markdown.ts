@@ -78,7 +78,7 @@ function runDetail(r: RunResult): string[] {
       for (const [a, f] of Object.entries(v.fidelity)) {
         if (f.checked === 0) continue;
         out.push(
-          `| ${a} | ${f.kept} | ${f.checked} | ${f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"} | ${f.required ? "yes" : "no"} |`,
+          `| ${a} | ${f.kept} | ${f.checked} | ${f.note ? escapeMd(f.note) : f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"} | ${f.required ? "yes" : "no"} |`,
         );
       }
       out.push("");
