@@ -3,9 +3,10 @@
 // no hard link with a name outside touched), and every refusal is reported, not skipped.
 import type { ProcessHandle } from "../exec/types.ts";
 import type { KnownFile, Manifest, ManifestEntry, SeededFiles } from "../model/manifest.ts";
-import type { Agent, CallOptions } from "./agent.ts";
+import { type Agent, AgentError, type CallOptions } from "./agent.ts";
 import type {
   AgentAnswer,
+  AgentContentsSwap,
   AgentOp,
   AgentParams,
   AgentPatchItem,
@@ -216,8 +217,14 @@ export class ConfinedDir {
    * Puts the tree `from` in place of `to` (both inside); `contents` keeps `to` itself (a mount point).
    * Mount points inside `to` stay where they are, untouched, and are named among the refusals.
    */
-  replace(from: string, to: string, opts: { contents?: boolean } = {}): Promise<AgentAnswer<"replace">> {
-    return this.#call("replace", { from, to, ...opts });
+  replace(from: string, to: string, opts: { contents: true }): Promise<AgentContentsSwap>;
+  replace(from: string, to: string, opts?: { contents?: boolean }): Promise<AgentAnswer<"replace">>;
+  async replace(from: string, to: string, opts: { contents?: boolean } = {}): Promise<AgentAnswer<"replace">> {
+    const r = await this.#call("replace", { from, to, ...opts });
+    // Asked to keep the folder, the agent swaps its contents or fails: a rename would break the promise.
+    if (opts.contents && r.mode !== "contents")
+      throw new AgentError(`replace ${from} -> ${to} in ${this.where}: asked for contents, answered ${r.mode}`, false);
+    return r;
   }
 
   /** Keeps rewriting the files in place (chunk by chunk) until stopped; every version's hash is kept. */

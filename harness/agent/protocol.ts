@@ -146,13 +146,12 @@ export const AGENT_OPS = {
   replace: {
     params: z.object({ from: relPath, to: relPath, contents: z.boolean().optional() }),
     line: noLines,
-    result: touch.extend({
-      mode: z.enum(["rename", "contents"]),
-      /** contents: the entries moved into the folder kept in place. */
-      moved: count.optional(),
-      /** rename: where the old tree went (beside it), for the caller to remove. */
-      displaced: z.string().optional(),
-    }),
+    result: z.discriminatedUnion("mode", [
+      /** The folder kept in place, its contents swapped: `moved` entries went into it. */
+      touch.extend({ mode: z.literal("contents"), moved: count }),
+      /** The tree renamed in; the old one, if any, renamed beside it (`displaced`), for the caller to remove. */
+      touch.extend({ mode: z.literal("rename"), displaced: z.string().optional() }),
+    ]),
   },
   mutate: {
     params: z.object({
@@ -206,6 +205,8 @@ export type AgentTouch = z.output<typeof touch>;
 export type AgentRawEntry = z.output<typeof rawEntry>;
 export type AgentPatchItem = z.output<typeof patchItem>;
 export type AgentStat = z.output<typeof statResult>;
+/** A replace that kept the folder in place (asked with `contents`, or forced by a mount point). */
+export type AgentContentsSwap = Extract<AgentAnswer<"replace">, { mode: "contents" }>;
 
 /** One request as the agent reads it (a JSON line), checked against the table first. */
 export function requestLine<K extends AgentOp>(op: K, params: AgentParams<K>): string {
