@@ -1,7 +1,8 @@
 // The ssh target against a plain sshd host (a container of drdrill's sshd image) that holds nothing
 // but what drdrill puts there: the local fault scenarios end with the outcomes they have locally,
 // the passphrase never shows on the host's command lines, Ctrl-C leaves nothing running there,
-// and a data directory of "/" or /etc is refused before anything connects.
+// a data directory of "/" or /etc is refused before anything connects, and one whose path runs through
+// a symlink on the host is refused there before anything is touched.
 import { execa } from "execa";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -145,6 +146,38 @@ describe("the ssh target", () => {
       expect(r.all).toMatch(/restic needs restic on ssh drill@[\d.]+:22; install it there: apt-get install restic/);
     } finally {
       await onHost("mv /usr/bin/restic.away /usr/bin/restic");
+    }
+  });
+
+  it("a data directory reached through a symlink (/srv/drill/link -> /etc) is refused on the host: exit 3, nothing touched", async () => {
+    await onHost(
+      "mkdir -p /srv/drill /etc/victimdir && echo canary > /etc/victimdir/keep && ln -sfn /etc /srv/drill/link",
+    );
+    try {
+      const dir = await tmp();
+      const file = join(dir, "link.yaml");
+      // Its text passes every check at validation: not a system folder, inside allowDataDirs.
+      await writeFile(
+        file,
+        [
+          "name: through-a-link",
+          "targetSettings:",
+          "  ssh: { dataDir: /srv/drill/link/victimdir, allowDataDirs: [/srv/drill], services: none, seed: existing }",
+          "tools: [tar-zstd]",
+          "steps: [{ backup: full }, { fault: { delete-path: { path: . } } }, { restore: latest }]",
+          "",
+        ].join("\n"),
+      );
+      const r = await drdrill(["run", file, ...target, "--out", join(dir, "run")]);
+      expect(r.exitCode, r.all).toBe(3);
+      expect(r.all).toMatch(
+        /dataDir: "\/srv\/drill\/link\/victimdir" on .* runs through the symlink \/srv\/drill\/link -> \/etc: there it is "\/etc\/victimdir", and "\/etc\/victimdir" is inside the system folder \/etc/,
+      );
+      expect((await onHost("cat /etc/victimdir/keep && ls -A /etc/victimdir")).stdout).toBe("canary\nkeep");
+      // and the run's folder on the host is gone with the connection
+      expect((await onHost("ls -A /var/tmp/drdrill")).stdout.trim()).toBe("");
+    } finally {
+      await onHost("rm -rf /etc/victimdir /srv/drill");
     }
   });
 
