@@ -124,6 +124,16 @@ describe("agent confinement", () => {
     expect(await readFile(join(tree.outside, "dir", "own.txt"), "utf8")).toBe("canary named like the file inside\n");
   }, 60_000);
 
+  it("a root opened without following links (a host's data directory): a symlink on its path is refused", async () => {
+    // /…/data/ld -> outside/dir: as a root of its own, reached from / one component at a time.
+    const via = new ConfinedDir(dir.agent, join(tree.data, "ld"), "data directory", { noFollowRoot: true });
+    await expect(via.delete(["."])).rejects.toThrow(/"[^"]*\/ld" is a symlink or not a directory; not followed/);
+    await expect(via.manifest()).rejects.toThrow(/not followed/);
+    // the same directory reached without the link is opened as usual
+    const real = new ConfinedDir(dir.agent, join(tree.data, "sub"), "data directory", { noFollowRoot: true });
+    expect((await real.stat(["own.txt"]))["own.txt"]).toMatchObject({ type: "file" });
+  });
+
   it("paths that leave lexically are refused", async () => {
     await expect(dir.write("../escape.txt", "x")).rejects.toThrow(/leaves the root/);
     await expect(dir.delete(["/etc/passwd"])).resolves.toMatchObject({ touched: 0, refusedCount: 1 });

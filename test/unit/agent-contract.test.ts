@@ -3,7 +3,7 @@
 // prints is read with the table's schemas (strict: a field the table does not name fails). A request
 // kind without a case here fails, and so does a kind the agent and the table do not both know.
 import { execa } from "execa";
-import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { agentScript, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
@@ -157,14 +157,21 @@ const CASES: Record<AgentOp, () => Promise<void>> = {
     const heartbeat = join(root, "..", "heartbeat");
     const pidFile = join(root, "..", "writer.pgid");
     await writeFile(heartbeat, "");
-    const { answer } = await run("loadwriter", {
-      root,
-      path: "lib/mysql/load.jsonl",
-      intervalMs: 20,
-      heartbeat,
-      staleS: 0.3,
-      pidFile,
-    });
+    const load = join(root, "lib/mysql/load.jsonl");
+    const records = async () => (await readFile(load, "utf8").catch(() => "")).split("\n").length - 1;
+    const { answer } = await run(
+      "loadwriter",
+      { root, path: "lib/mysql/load.jsonl", intervalMs: 20, heartbeat, staleS: 0.3, pidFile },
+      // drdrill's heartbeat, kept fresh (however slow the agent is to start) until a few records are
+      // written; then left to go stale, which ends the writer.
+      async () => {
+        for (let i = 0; i < 300 && (await records()) < 3; i++) {
+          const now = new Date();
+          await utimes(heartbeat, now, now);
+          await sleep(50);
+        }
+      },
+    );
     expect(answer.written).toBeGreaterThan(2);
     expect(answer.lastSeq).toBe(answer.written);
     expect(Number(await readFile(pidFile, "utf8"))).toBeGreaterThan(1);
@@ -198,6 +205,25 @@ describe("the agent's protocol", () => {
       await expect(agent.call("stat", { root, paths: ["lib"] })).resolves.toMatchObject({
         stat: { lib: { type: "dir" } },
       });
+    } finally {
+      agent.close();
+    }
+  });
+
+  it("two restores put in place by one long-lived agent (one pid): each displaced tree keeps a name of its own", async () => {
+    const agent = localAgent();
+    try {
+      for (const k of [1, 2]) {
+        await mkdir(join(root, `stage${k}/lib`), { recursive: true });
+        await writeFile(join(root, `stage${k}/lib/restored.txt`), `restore ${k}\n`);
+      }
+      const first = await agent.call("replace", { root, from: "stage1/lib", to: "lib" });
+      const second = await agent.call("replace", { root, from: "stage2/lib", to: "lib" });
+      if (first.mode !== "rename" || second.mode !== "rename") throw new Error("expected two renames");
+      expect(second.displaced).toBe(`${first.displaced}-2`);
+      expect(await readFile(join(root, "lib/restored.txt"), "utf8")).toBe("restore 2\n");
+      expect(await readFile(join(root, second.displaced!, "restored.txt"), "utf8")).toBe("restore 1\n");
+      expect((await stat(join(root, first.displaced!, "mysql/ib0.dat"))).size).toBe(4096);
     } finally {
       agent.close();
     }

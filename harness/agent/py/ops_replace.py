@@ -33,6 +33,16 @@ def still_there(dfd, name):
         return False
 
 
+def free_name(dfd, base):
+    """`base`, or `base-2`, `base-3`...: a name not taken in dfd (a second restore of the same run, whose
+    agent has the same pid, must not rename onto the tree the first one displaced)."""
+    name, n = base, 1
+    while still_there(dfd, name):
+        n += 1
+        name = "%s-%d" % (base, n)
+    return name
+
+
 def take_attrs(fd, st):
     """The restored folder's mode, owner and times on the folder kept in place."""
     os.chmod(fd, st.st_mode & 0o7777)
@@ -146,7 +156,7 @@ def op_replace(root, req):
             return replace_contents(root, req, sdfd, sname, ddfd, dname, st)
         displaced = None
         if dst_st is not None:
-            displaced = dname + ".displaced-%d" % os.getpid()
+            displaced = free_name(ddfd, dname + ".displaced-%d" % os.getpid())
             try:
                 os.rename(dname, displaced, src_dir_fd=ddfd, dst_dir_fd=ddfd)
             except OSError as e:
