@@ -6,20 +6,10 @@ import { execa } from "execa";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { drdrill, readJson } from "../helpers/cli.ts";
+import { drdrill, journalHas, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 import { digestTree } from "../helpers/traps.ts";
 import { mountsUnder } from "../../harness/util/mounts.ts";
-
-/** Waits until the run's journal holds `needle`. */
-async function journalHas(out: string, needle: string, timeoutMs = 300_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await readFile(join(out, "journal.jsonl"), "utf8").catch(() => "")).includes(needle)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the journal of ${out} never held ${needle}`);
-}
 
 const dataDir = (out: string) => join(out, "work", "run-1", "target", "common");
 const cleanups: (() => Promise<void>)[] = [];
@@ -82,6 +72,14 @@ describe("mount points and sockets in the data directory", () => {
       );
       expect(warnings).toMatch(/run's folder holds 1 mount point\(s\), left alone .*lib\/extra/);
       expect(await readFile(join(out, "report.md"), "utf8")).toMatch(/\*\*Warning:\*\*.*lib\/extra.*left alone/);
+
+      // The run folder still holds the mount point: --replace refuses it (exit 2) rather than delete through it.
+      const again = await drdrill(["run", file, "--out", out, "--replace"]);
+      expect(await digestTree(outside)).toBe(before);
+      expect(again.exitCode, again.all).toBe(2);
+      expect(again.all).toMatch(
+        /holds 1 mount point\(s\) \(.*lib\/extra\): --replace never deletes through a mount point/,
+      );
     },
     300_000,
   );
