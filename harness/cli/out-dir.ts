@@ -80,7 +80,8 @@ async function replaceRun(dir: string, out: string, entries: string[]): Promise<
   const mounts = await mountsUnder(dir);
   if (mounts && mounts.length > 0)
     throw issue(
-      `${out} holds ${mounts.length} mount point(s) (${mounts.slice(0, 3).join(", ")}${mounts.length > 3 ? ", ..." : ""}): ` +
+      `${out} holds ${mounts.length} mount point(s) (${mounts.slice(0, 3).join(", ")}` +
+        `${mounts.length > 3 ? ", ..." : ""}): ` +
         "--replace never deletes through a mount point; unmount them first",
     );
   const claim = await claimRunFolder(dir, entries);

@@ -96,7 +96,9 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
         usedBytes: freeAtStart !== null && freeNow !== null ? freeAtStart - freeNow : 0,
         onMounts: (m) =>
           journal.emit("warning", {
-            text: `the run's folder holds ${m.length} mount point(s), left alone (not entered, not deleted; unmount them, then remove the folder): ${m.join(", ")}`,
+            text:
+              `the run's folder holds ${m.length} mount point(s), left alone ` +
+              `(not entered, not deleted; unmount them, then remove the folder): ${m.join(", ")}`,
           }),
       });
     }

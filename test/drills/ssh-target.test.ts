@@ -150,7 +150,7 @@ describe("the ssh target", () => {
     }
   });
 
-  it("a data directory reached through a symlink (/srv/drill/link -> /etc) is refused on the host: exit 3, nothing touched", async () => {
+  it("a data directory reached through a symlink (/srv/drill/link -> /etc) is refused on the host", async () => {
     await onHost(
       "mkdir -p /srv/drill /etc/victimdir && echo canary > /etc/victimdir/keep && ln -sfn /etc /srv/drill/link",
     );
@@ -172,7 +172,10 @@ describe("the ssh target", () => {
       const r = await drdrill(["run", file, ...target, "--out", join(dir, "run")]);
       expect(r.exitCode, r.all).toBe(3);
       expect(r.all).toMatch(
-        /dataDir: "\/srv\/drill\/link\/victimdir" on .* runs through the symlink \/srv\/drill\/link -> \/etc: there it is "\/etc\/victimdir", and "\/etc\/victimdir" is inside the system folder \/etc/,
+        new RegExp(
+          'dataDir: "/srv/drill/link/victimdir" on .* runs through the symlink /srv/drill/link -> /etc: ' +
+            'there it is "/etc/victimdir", and "/etc/victimdir" is inside the system folder /etc',
+        ),
       );
       expect((await onHost("cat /etc/victimdir/keep && ls -A /etc/victimdir")).stdout).toBe("canary\nkeep");
       // and the run's folder on the host is gone with the connection
@@ -182,9 +185,10 @@ describe("the ssh target", () => {
     }
   });
 
-  it("a symlink planted on the data directory's path after the check is not followed: exit 1, nothing touched", async () => {
+  it("a symlink planted on the data directory's path after the check is not followed: nothing touched", async () => {
     await onHost(
-      "mkdir -p /srv/drill/d/victim /etc/victim && echo data > /srv/drill/d/victim/own.txt && echo canary > /etc/victim/keep",
+      "mkdir -p /srv/drill/d/victim /etc/victim && echo data > /srv/drill/d/victim/own.txt && " +
+        "echo canary > /etc/victim/keep",
     );
     try {
       const dir = await tmp();

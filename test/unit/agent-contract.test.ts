@@ -210,7 +210,7 @@ describe("the agent's protocol", () => {
     }
   });
 
-  it("two restores put in place by one long-lived agent (one pid): each displaced tree keeps a name of its own", async () => {
+  it("two restores put in place by one long-lived agent (one pid): each displaced tree has its own name", async () => {
     const agent = localAgent();
     try {
       for (const k of [1, 2]) {
