@@ -77,9 +77,8 @@ function runDetail(r: RunResult): string[] {
       out.push("| attribute | kept | checked | precision | required |", "|---|---|---|---|---|");
       for (const [a, f] of Object.entries(v.fidelity)) {
         if (f.checked === 0) continue;
-        out.push(
-          `| ${a} | ${f.kept} | ${f.checked} | ${f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"} | ${f.required ? "yes" : "no"} |`,
-        );
+        const precision = f.note ? escapeMd(f.note) : f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact";
+        out.push(`| ${a} | ${f.kept} | ${f.checked} | ${precision} | ${f.required ? "yes" : "no"} |`);
       }
       out.push("");
     }

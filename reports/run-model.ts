@@ -161,7 +161,7 @@ export function runModel(r: RunResult, total: number): RunModel {
             .map(([attribute, f]) => ({
               attribute,
               kept: `${f.kept} of ${f.checked}`,
-              precision: f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact",
+              precision: f.note ?? (f.precisionMs !== undefined ? `${f.precisionMs} ms` : "exact"),
               required: f.required,
               full: f.kept === f.checked,
             })),

@@ -21,13 +21,14 @@ export class AgentServer {
 
   constructor(private readonly spawnServer: () => ChildProcessWithoutNullStreams) {}
 
+  /** `line`: one request, a JSON line (protocol.ts's requestLine). */
   request(
-    req: Record<string, unknown>,
+    line: string,
     onLine: (obj: Record<string, unknown>) => void,
     timeoutMs: number,
   ): Promise<Record<string, unknown>> {
     return new Promise((resolve, reject) => {
-      this.#queue.push({ line: `${JSON.stringify(req)}\n`, onLine, resolve, reject, timeoutMs });
+      this.#queue.push({ line, onLine, resolve, reject, timeoutMs });
       this.#next();
     });
   }

@@ -1,13 +1,20 @@
 // Runs drdrill's agent (drdrill-agent.py) where a target's files are, through that target's executor:
-// one JSON request on stdin, JSON lines back. Every file operation of a drill goes through here.
+// one JSON request on stdin, JSON lines back, each request and answer as the protocol's table says.
+// Every file operation of a drill goes through here.
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
 import { AgentServer } from "./agent-server.ts";
-import { fileURLToPath } from "node:url";
 import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
+import {
+  type AgentAnswer,
+  type AgentLine,
+  type AgentOp,
+  type AgentParams,
+  parseAnswer,
+  requestLine,
+} from "./protocol.ts";
 
-/** The agent's source in this checkout (targets copy it where their commands run). */
-export const AGENT_SOURCE = fileURLToPath(new URL("./drdrill-agent.py", import.meta.url));
+export { agentScript, agentSource } from "./agent-script.ts";
 
 /** The system's Python on this machine: a version manager's shim on PATH costs ~0.5 s a start. */
 export const LOCAL_PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -35,9 +42,9 @@ export class AgentError extends Error {
   }
 }
 
-export interface CallOptions {
+export interface CallOptions<K extends AgentOp = AgentOp> {
   /** Every line before the final answer, parsed. */
-  onLine?: (line: Record<string, unknown>) => void;
+  onLine?: (line: AgentLine<K>) => void;
   onSpawn?: (group: ProcessHandle) => void;
   timeoutMs?: number;
 }
@@ -58,19 +65,15 @@ export class Agent {
     return this.opts.exec.where;
   }
 
-  async call<T>(op: string, request: Record<string, unknown>, call: CallOptions = {}): Promise<T> {
+  /** One request of the protocol's table; its answer checked against the table before it is returned. */
+  async call<K extends AgentOp>(op: K, params: AgentParams<K>, call: CallOptions<K> = {}): Promise<AgentAnswer<K>> {
+    const input = requestLine(op, params);
+    const onLine = (l: Record<string, unknown>) => call.onLine?.(l as AgentLine<K>);
+    const timeoutMs = call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000;
     // A call that must be watched (a long mutation) runs on its own; the rest go to the server.
-    if (this.#server && !call.onSpawn) {
-      const answer = (await this.#server.request(
-        { op, ...request },
-        (l) => call.onLine?.(l),
-        call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000,
-      )) as { ok: boolean; result?: T; error?: string; refused?: boolean };
-      if (answer.ok) return answer.result as T;
-      throw new AgentError(`${op}: ${answer.error}`, Boolean(answer.refused));
-    }
+    if (this.#server && !call.onSpawn) return this.#answer(op, await this.#server.request(input, onLine, timeoutMs));
     let pending = "";
-    let final: { ok: boolean; result?: T; error?: string; refused?: boolean } | null = null;
+    let final: Record<string, unknown> | null = null;
     const take = (line: string) => {
       if (!line) return;
       let obj: Record<string, unknown>;
@@ -79,17 +82,17 @@ export class Agent {
       } catch {
         return;
       }
-      if ("ok" in obj) final = obj as typeof final;
-      else call.onLine?.(obj);
+      if ("ok" in obj) final = obj;
+      else onLine(obj);
     };
     const run = await this.opts.exec.run({
       label: `agent-${op}`,
       command: this.opts.python ?? "python3",
       // Isolated (no environment, no user site), no .pyc files, no site module: the standard library only.
       args: ["-I", "-B", "-S", this.opts.script],
-      input: `${JSON.stringify({ op, ...request })}\n`,
+      input,
       log: false,
-      timeoutMs: call.timeoutMs ?? this.opts.timeoutMs ?? 30 * 60_000,
+      timeoutMs,
       ...(call.onSpawn ? { onSpawn: call.onSpawn } : {}),
       onOutput: (stream, text) => {
         if (stream !== "stdout") return;
@@ -99,14 +102,22 @@ export class Agent {
       },
     });
     take(pending);
-    const answer = final as { ok: boolean; result?: T; error?: string; refused?: boolean } | null;
-    if (answer?.ok) return answer.result as T;
-    if (answer) throw new AgentError(`${op}: ${answer.error}`, Boolean(answer.refused));
+    if (final) return this.#answer(op, final);
     const why = run.notStarted
       ? run.message
       : run.timedOut
         ? "timed out"
         : run.stderr.trim().split("\n").slice(-3).join(" / ") || `exit ${run.exitCode}`;
     throw new AgentError(`${op} on ${this.where}: the agent gave no answer (${why})`, false);
+  }
+
+  #answer<K extends AgentOp>(op: K, answer: Record<string, unknown>): AgentAnswer<K> {
+    if (answer.ok === true)
+      try {
+        return parseAnswer(op, answer.result);
+      } catch (e) {
+        throw new AgentError(`${(e as Error).message} (from ${this.where})`, false);
+      }
+    throw new AgentError(`${op}: ${String(answer.error)}`, answer.refused === true);
   }
 }

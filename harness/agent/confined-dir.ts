@@ -2,8 +2,18 @@
 // every call is an agent operation confined to it (no symlink followed, no other file system entered,
 // no hard link with a name outside touched), and every refusal is reported, not skipped.
 import type { ProcessHandle } from "../exec/types.ts";
-import type { EntryType, KnownFile, Manifest, ManifestEntry, SeededFiles } from "../model/manifest.ts";
-import type { Agent } from "./agent.ts";
+import type { KnownFile, Manifest, ManifestEntry, SeededFiles } from "../model/manifest.ts";
+import { type Agent, AgentError, type CallOptions } from "./agent.ts";
+import type {
+  AgentAnswer,
+  AgentContentsSwap,
+  AgentOp,
+  AgentParams,
+  AgentPatchItem,
+  AgentRefusal,
+  AgentStat,
+  AgentTouch,
+} from "./protocol.ts";
 
 export interface FileInfo {
   path: string;
@@ -12,27 +22,14 @@ export interface FileInfo {
   outsideLinks?: number;
 }
 
-export interface Refusal {
-  path: string;
-  reason: string;
-}
+export type Refusal = AgentRefusal;
 
 /** What a changing operation did: how many paths, entries and bytes it touched, and what it refused. */
-export interface TouchReport {
-  touched: number;
-  entries: number;
-  bytes: number;
-  refused: Refusal[];
-  refusedCount: number;
-  examples: string[];
-}
+export type TouchReport = AgentTouch;
 
-export type PatchItem =
-  | { path: string; offset: number; length: number; mode: "overwrite"; byte?: number }
-  | { path: string; offset: number; length: number; mode: "flip" }
-  | { path: string; truncate: number };
+export type PatchItem = AgentPatchItem;
 
-export type StatResult = { type: EntryType; size: number } | { refused: string } | null;
+export type StatResult = AgentStat;
 
 export interface Mutation {
   /** sha256 of every version each file has had (the original first). */
@@ -42,19 +39,11 @@ export interface Mutation {
   stop(): Promise<{ rewrites: number; refused: Refusal[] }>;
 }
 
-type RawEntry = [
-  string,
-  EntryType,
-  number,
-  number,
-  number,
-  number,
-  string,
-  string | null,
-  string | null,
-  Record<string, string> | null,
-  string?,
-];
+export interface ConfinedDirOptions {
+  /** The directory is reached from / without following any symlink (a host's data directory): one
+   * planted on its path after drdrill resolved it is refused, not followed. */
+  noFollowRoot?: boolean;
+}
 
 export class ConfinedDir {
   constructor(
@@ -63,19 +52,21 @@ export class ConfinedDir {
     readonly path: string,
     /** What it is, for messages: "data directory", "backup destination". */
     readonly label: string,
+    readonly options: ConfinedDirOptions = {},
   ) {}
 
   get where(): string {
     return `${this.label} ${this.path} (${this.agent.where})`;
   }
 
-  #call<T>(op: string, req: Record<string, unknown>, opts?: Parameters<Agent["call"]>[2]): Promise<T> {
-    return this.agent.call<T>(op, { root: this.path, ...req }, opts);
+  #call<K extends AgentOp>(op: K, req: Omit<AgentParams<K>, "root">, opts?: CallOptions<K>): Promise<AgentAnswer<K>> {
+    const root = { root: this.path, ...(this.options.noFollowRoot ? { rootNoFollow: true } : {}) };
+    return this.agent.call(op, { ...root, ...req } as AgentParams<K>, opts);
   }
 
   /** A sub-directory as its own confined directory (which must exist when it is used). */
   sub(rel: string, label = this.label): ConfinedDir {
-    return new ConfinedDir(this.agent, rel === "." ? this.path : `${this.path}/${rel}`, label);
+    return new ConfinedDir(this.agent, rel === "." ? this.path : `${this.path}/${rel}`, label, this.options);
   }
 
   /**
@@ -90,7 +81,7 @@ export class ConfinedDir {
     // The tree's hashes (made on first use) while the walk goes on.
     const known = seeded?.known();
     known?.catch(() => {});
-    const r = await this.#call<{ files: number; bytes: number; xattrsRead: boolean }>(
+    const r = await this.#call(
       "manifest",
       {
         exclude: opts.exclude ?? [],
@@ -99,9 +90,7 @@ export class ConfinedDir {
         ...(seeded ? { skipHashBeforeCtimeNs: seeded.unchangedBeforeCtimeNs } : {}),
       },
       {
-        onLine: (line) => {
-          const e = line.e as RawEntry | undefined;
-          if (!e) return;
+        onLine: ({ e }) => {
           const [rel, type, size, mode, uid, gid, mtimeNs, link, hardlinkOf, xattrs, sha256] = e;
           const entry: ManifestEntry = { type, size, mode, uid, gid, mtimeNs };
           if (link !== null) entry.link = link;
@@ -123,6 +112,7 @@ export class ConfinedDir {
       bytes: r.bytes,
       xattrsRead: r.xattrsRead,
       ...(known ? { hashesReused: reused } : {}),
+      ...(r.notEnteredCount > 0 ? { notEntered: r.notEntered.map((n) => n.path) } : {}),
     };
   }
 
@@ -152,16 +142,12 @@ export class ConfinedDir {
   /** Regular files under `under`, sorted; symlinks and other file systems are listed as skipped. */
   async list(under = "."): Promise<{ files: FileInfo[]; skipped: Refusal[]; skippedCount: number }> {
     const files: FileInfo[] = [];
-    const r = await this.#call<{ skipped: Refusal[]; skippedCount: number }>(
-      "list",
-      { under },
-      { onLine: (l) => l.f && files.push(l.f as FileInfo) },
-    );
+    const r = await this.#call("list", { under }, { onLine: (l) => files.push(l.f) });
     return { files, skipped: r.skipped, skippedCount: r.skippedCount };
   }
 
   async stat(paths: string[]): Promise<Record<string, StatResult>> {
-    return (await this.#call<{ stat: Record<string, StatResult> }>("stat", { paths })).stat;
+    return (await this.#call("stat", { paths })).stat;
   }
 
   /** `readOnly`: a file with hard links leading out is read too, as a manifest reads it. */
@@ -178,12 +164,10 @@ export class ConfinedDir {
    * (`otherMounts`); 0 when the directory is missing.
    */
   async size(): Promise<{ bytes: number; files: number; hardLinked: number; otherMounts: number }> {
-    return this.#call<{ bytes: number; files: number; hardLinked: number; otherMounts: number }>("size", {}).catch(
-      (e: Error) => {
-        if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0, otherMounts: 0 };
-        throw e;
-      },
-    );
+    return this.#call("size", {}).catch((e: Error) => {
+      if (/No such file or directory/.test(e.message)) return { bytes: 0, files: 0, hardLinked: 0, otherMounts: 0 };
+      throw e;
+    });
   }
 
   /**
@@ -192,14 +176,14 @@ export class ConfinedDir {
    * be done (a missing directory, an agent that cannot answer): a flush never fails a drill.
    */
   async flush(timeoutMs = 15 * 60_000): Promise<number | null> {
-    return this.#call<{ ms: number }>("flush", {}, { timeoutMs }).then(
+    return this.#call("flush", {}, { timeoutMs }).then(
       (r) => r.ms,
       () => null,
     );
   }
 
   async read(path: string, maxBytes = 64 << 20): Promise<Buffer | null> {
-    const r = await this.#call<{ content: string | null }>("read", { path, maxBytes });
+    const r = await this.#call("read", { path, maxBytes });
     return r.content === null ? null : Buffer.from(r.content, "base64");
   }
 
@@ -211,7 +195,7 @@ export class ConfinedDir {
     await this.#call("write", { path, content: Buffer.from(content).toString("base64"), ...opts });
   }
 
-  async mkdir(path: string, opts: { mode?: number; existOk?: boolean; create?: boolean } = {}): Promise<void> {
+  async mkdir(path: string, opts: { mode?: number; existOk?: boolean } = {}): Promise<void> {
     await this.#call("mkdir", { path, ...opts });
   }
 
@@ -220,7 +204,7 @@ export class ConfinedDir {
     return this.#call("delete", { paths, ...opts });
   }
 
-  patch(items: PatchItem[]): Promise<TouchReport & { items: Record<string, unknown>[] }> {
+  patch(items: PatchItem[]): Promise<AgentAnswer<"patch">> {
     return this.#call("patch", { items });
   }
 
@@ -229,9 +213,18 @@ export class ConfinedDir {
     return this.#call("encrypt", { paths, extension });
   }
 
-  /** Puts the tree `from` in place of `to` (both inside); `contents` keeps `to` itself (a mount point). */
-  replace(from: string, to: string, opts: { contents?: boolean } = {}): Promise<TouchReport & { mode: string }> {
-    return this.#call("replace", { from, to, ...opts });
+  /**
+   * Puts the tree `from` in place of `to` (both inside); `contents` keeps `to` itself (a mount point).
+   * Mount points inside `to` stay where they are, untouched, and are named among the refusals.
+   */
+  replace(from: string, to: string, opts: { contents: true }): Promise<AgentContentsSwap>;
+  replace(from: string, to: string, opts?: { contents?: boolean }): Promise<AgentAnswer<"replace">>;
+  async replace(from: string, to: string, opts: { contents?: boolean } = {}): Promise<AgentAnswer<"replace">> {
+    const r = await this.#call("replace", { from, to, ...opts });
+    // Asked to keep the folder, the agent swaps its contents or fails: a rename would break the promise.
+    if (opts.contents && r.mode !== "contents")
+      throw new AgentError(`replace ${from} -> ${to} in ${this.where}: asked for contents, answered ${r.mode}`, false);
+    return r;
   }
 
   /** Keeps rewriting the files in place (chunk by chunk) until stopped; every version's hash is kept. */
@@ -240,14 +233,13 @@ export class ConfinedDir {
     let markStarted!: () => void;
     const started = new Promise<void>((r) => (markStarted = r));
     let group: ProcessHandle | null = null;
-    const done = this.#call<{ rewrites: number; refused: Refusal[] }>(
+    const done = this.#call(
       "mutate",
       { files, stopFile: `${stopFile.dir.path}/${stopFile.name}` },
       {
         onLine: (l) => {
-          const v = l.v as { path: string; sha256: string } | undefined;
-          if (v) versions.get(v.path)?.add(v.sha256);
-          if (l.started) markStarted();
+          if ("v" in l) versions.get(l.v.path)?.add(l.v.sha256);
+          else markStarted();
         },
         onSpawn: (g) => (group = g),
       },

@@ -1,7 +1,7 @@
 // A folder of this machine as a confined directory (the agent run here): for the harness's own
 // trees (pristine copies, benchmarks, tests), never for a target's data.
 import { spawn } from "node:child_process";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "./agent.ts";
+import { Agent, agentScript, LOCAL_PYTHON } from "./agent.ts";
 import { ConfinedDir } from "./confined-dir.ts";
 import { LocalExecutor } from "../exec/local-executor.ts";
 import { SecretStore } from "../util/secrets.ts";
@@ -12,9 +12,9 @@ export function localAgent(opts: { logDir?: string; secrets?: SecretStore } = {}
   const exec = new LocalExecutor(opts.logDir ?? tmpdir(), opts.secrets ?? new SecretStore());
   return new Agent({
     exec,
-    script: AGENT_SOURCE,
+    script: agentScript(),
     python: LOCAL_PYTHON,
-    serve: () => spawn(LOCAL_PYTHON, ["-I", "-B", "-S", AGENT_SOURCE, "--serve"], { stdio: "pipe" }),
+    serve: () => spawn(LOCAL_PYTHON, ["-I", "-B", "-S", agentScript(), "--serve"], { stdio: "pipe" }),
   });
 }
 

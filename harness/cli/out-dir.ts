@@ -2,10 +2,12 @@
 // exclusively (cli/run-mark.ts) so two runs never share one, and a non-empty --out refused unless the
 // user says to replace it; --replace replaces only a finished drdrill run folder holding nothing else.
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, readlink, realpath, rename, rm, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, readlink, realpath, rename, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { InputError } from "../model/errors.ts";
+import { deleteTree } from "../runner/remove-tree.ts";
 import { newRunId } from "../runner/results-file.ts";
+import { mountsUnder } from "../util/mounts.ts";
 import { claimedBy, claimRunFolder, MARK, writeMark } from "./run-mark.ts";
 
 const issue = (message: string) =>
@@ -73,6 +75,15 @@ async function replaceRun(dir: string, out: string, entries: string[]): Promise<
         .join(", ")}${foreign.length > 5 ? ` and ${foreign.length - 5} more` : ""}, which drdrill did not write: ` +
         "--replace only replaces a drdrill run folder holding nothing else",
     );
+  // A folder a run left a mount point in (a bind mount at lib/extra, say) is not replaced: its files
+  // are not drdrill's, and the removal below must never delete through it.
+  const mounts = await mountsUnder(dir);
+  if (mounts && mounts.length > 0)
+    throw issue(
+      `${out} holds ${mounts.length} mount point(s) (${mounts.slice(0, 3).join(", ")}` +
+        `${mounts.length > 3 ? ", ..." : ""}): ` +
+        "--replace never deletes through a mount point; unmount them first",
+    );
   const claim = await claimRunFolder(dir, entries);
   if (!claim.ok) throw issue(`${out} ${claim.why}: --replace does not replace it; choose another folder`);
   // Set aside at once (the name is free again), then deleted.
@@ -80,9 +91,9 @@ async function replaceRun(dir: string, out: string, entries: string[]): Promise<
   await rename(dir, aside).catch((e: unknown) => {
     throw why(e, dir);
   });
-  await rm(aside, { recursive: true, force: true }).catch((e: unknown) => {
-    throw why(e, aside);
-  });
+  // Through the removal that leaves a mount point alone (one made after the check above stays).
+  const left = await deleteTree(aside);
+  if (left.length > 0) throw issue(`${aside}: ${left.join(", ")} mounted there meanwhile, left alone; unmount them`);
 }
 
 /**

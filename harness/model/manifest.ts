@@ -28,6 +28,8 @@ export interface Manifest {
   xattrsRead: boolean;
   /** Files whose sha256 was taken from the tree this one was cloned from, not read again. */
   hashesReused?: number;
+  /** Folders the walk did not enter (mount points, other file systems): what lies in them is not listed. */
+  notEntered?: string[];
 }
 
 /** What is known of a regular file without reading it: its size, mtime and sha256. */

@@ -19,7 +19,12 @@ export interface AttributeFidelity {
   /** The precision the comparison allowed (mtime only). */
   precisionMs?: number;
   required: boolean;
+  /** Why the line is what it is, when the numbers alone do not say (sockets: no tool stores them). */
+  note?: string;
 }
+
+/** Entries of kinds no backup tool stores (a program makes a socket when it listens): never required back. */
+export const NOT_STORED = ["socket"] as const;
 
 export interface Verification {
   filesChecked: number;
@@ -31,5 +36,6 @@ export interface Verification {
   mismatchCount: number;
   contentOk: boolean;
   requiredOk: boolean;
-  fidelity: Record<Attribute, AttributeFidelity>;
+  /** Per attribute; `sockets` (when the tree held any): how many came back, never required. */
+  fidelity: Record<Attribute, AttributeFidelity> & { sockets?: AttributeFidelity };
 }

@@ -94,6 +94,12 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
       const freeNow = freeAtStart === null ? null : await freeBytes(env.outDir);
       await removeTree(folders.workDir, {
         usedBytes: freeAtStart !== null && freeNow !== null ? freeAtStart - freeNow : 0,
+        onMounts: (m) =>
+          journal.emit("warning", {
+            text:
+              `the run's folder holds ${m.length} mount point(s), left alone ` +
+              `(not entered, not deleted; unmount them, then remove the folder): ${m.join(", ")}`,
+          }),
       });
     }
     journal.emit("phase-end", {

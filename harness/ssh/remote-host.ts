@@ -3,9 +3,8 @@
 // uploaded there (one long-lived agent session on the same connection), so file operations run
 // confined on the host itself.
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
-import { Agent, AGENT_SOURCE } from "../agent/agent.ts";
-import { ConfinedDir } from "../agent/confined-dir.ts";
+import { Agent, agentSource } from "../agent/agent.ts";
+import { ConfinedDir, type ConfinedDirOptions, type Refusal } from "../agent/confined-dir.ts";
 import { EnvironmentError } from "../model/errors.ts";
 import { openSsh, type SshConnection, type SshOptions } from "./connection.ts";
 import { SshExecutor } from "./ssh-executor.ts";
@@ -17,10 +16,11 @@ export interface RemoteHost {
   agent: Agent;
   /** The run's folder on the host. */
   runDir: string;
-  dir(path: string, label: string): ConfinedDir;
+  dir(path: string, label: string, opts?: ConfinedDirOptions): ConfinedDir;
   /** Runs one of drdrill's own commands (as root when the connection says sudo); throws on failure. */
   sh(script: string, args?: string[], what?: string): Promise<string>;
-  close(opts?: { keep?: boolean }): Promise<void>;
+  /** Closes the connection; without `keep`, removes the run's folder there. Returns what it left alone. */
+  close(opts?: { keep?: boolean }): Promise<Refusal[]>;
 }
 
 export async function connectHost(
@@ -46,7 +46,7 @@ export async function connectHost(
       );
     await sh('umask 077 && mkdir -p -- "$1/repo" "$1/tool" "$1/scratch"', [runDir], `making ${runDir}`);
     const script = `${runDir}/drdrill-agent.py`;
-    await conn.put(script, await readFile(AGENT_SOURCE), 0o644, { sudo: conn.elevated });
+    await conn.put(script, agentSource(), 0o644, { sudo: conn.elevated });
     const agent = new Agent({
       exec,
       script,
@@ -63,12 +63,21 @@ export async function connectHost(
       agent,
       runDir,
       sh,
-      dir: (path, label) => new ConfinedDir(agent, path, label),
+      dir: (path, label, o) => new ConfinedDir(agent, path, label, o),
       async close(o = {}) {
+        // The run's folder emptied by the agent, which never deletes through a mount point left in it
+        // (a bind mount on the same file system included), then removed; what it left is returned.
+        const left = o.keep
+          ? []
+          : await agent.call("delete", { root: runDir, paths: ["."] }).then(
+              (r) => r.refused,
+              (e: Error) => [{ path: ".", reason: `not removed: ${e.message}` }],
+            );
         agent.close();
-        if (!o.keep) await conn.run("rm", ["-rf", "--", runDir], { timeoutMs: 300_000 }).catch(() => {});
+        if (!o.keep) await conn.run("rmdir", ["--", runDir], { timeoutMs: 60_000 }).catch(() => {});
         await exec.close();
         await conn.close();
+        return left;
       },
     };
   } catch (e) {

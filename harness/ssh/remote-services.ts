@@ -3,6 +3,7 @@
 // in the data (a host that only holds a data folder), or nothing.
 import { trackKiller } from "../exec/live-groups.ts";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
+import { requestLine } from "../agent/protocol.ts";
 import type { HealthResult, LoadSurvivor } from "../model/target-status.ts";
 import { readLoadRecords } from "../util/load-records.ts";
 import type { RemoteHost } from "./remote-host.ts";
@@ -110,15 +111,15 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
       await data.write(LOAD_FILE, "", { parents: true, append: true });
       await host.sh('touch -- "$1"', [heartbeat]);
       const base = `${host.runDir}/scratch/load-writer`;
-      const req = JSON.stringify({
-        op: "loadwriter",
+      const req = requestLine("loadwriter", {
         root: data.path,
+        ...(data.options.noFollowRoot ? { rootNoFollow: true } : {}),
         path: LOAD_FILE,
         intervalMs: 100,
         heartbeat,
         staleS: 30,
         pidFile: `${base}.pgid`,
-      });
+      }).trim();
       // The writer makes its own process group and writes its id down; the start waits for it.
       const out = await host.sh(
         'rm -f -- "$2.pgid"; printf "%s\\n" "$1" > "$2.req" && nohup python3 -I -B -S "$3" < "$2.req" > "$2.log" 2>&1 & i=0; while [ ! -s "$2.pgid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; cat -- "$2.pgid"',

@@ -1,10 +1,12 @@
 // Compares a restored tree's manifest with the one taken at backup: content and type strictly,
-// metadata per attribute at the tool's stated precision (reported as fidelity).
+// metadata per attribute at the tool's stated precision (reported as fidelity). Sockets, which no
+// tool stores, are counted apart and never required back; what lay in a folder the backup's walk
+// did not enter (a mount point) is not judged.
 import type { Manifest, ManifestEntry } from "../model/manifest.ts";
 import {
   ATTRIBUTES,
+  NOT_STORED,
   type Attribute,
-  type AttributeFidelity,
   type Mismatch,
   type MismatchKind,
   type Verification,
@@ -58,7 +60,7 @@ export function compareManifests(
         ...(a === "mtime" ? { precisionMs: fidelity.mtimePrecisionMs } : {}),
       },
     ]),
-  ) as Record<Attribute, AttributeFidelity>;
+  ) as Verification["fidelity"];
   const attr = (a: Attribute, ok: boolean, rel: string, exp: string, act: string) => {
     fid[a].checked++;
     if (ok) fid[a].kept++;
@@ -68,9 +70,16 @@ export function compareManifests(
   let filesChecked = 0;
   let filesIdentical = 0;
   let entriesChecked = 0;
+  const notStored = { checked: 0, kept: 0, paths: [] as string[] };
   for (const [rel, e] of Object.entries(expected.entries)) {
     const a = actual.entries[rel];
     entriesChecked++;
+    if ((NOT_STORED as readonly string[]).includes(e.type)) {
+      notStored.checked++;
+      if (a?.type === e.type) notStored.kept++;
+      if (notStored.paths.length < 5) notStored.paths.push(rel);
+      continue;
+    }
     if (e.type === "file") filesChecked++;
     if (!a) {
       add({ path: rel, kind: "missing", expected: e.type });
@@ -109,8 +118,19 @@ export function compareManifests(
     if (expected.xattrsRead && e.xattrs)
       attr("xattrs", xattrsEqual(e, a), rel, JSON.stringify(e.xattrs), JSON.stringify(a.xattrs ?? {}));
   }
+  const unseen = (expected.notEntered ?? []).map((p) => `${p}/`);
   for (const rel of Object.keys(actual.entries))
-    if (!expected.entries[rel]) add({ path: rel, kind: "extra", actual: actual.entries[rel]!.type });
+    if (!expected.entries[rel] && !unseen.some((p) => rel.startsWith(p)))
+      add({ path: rel, kind: "extra", actual: actual.entries[rel]!.type });
+  if (notStored.checked > 0)
+    fid.sockets = {
+      checked: notStored.checked,
+      kept: notStored.kept,
+      required: false,
+      note: `not stored by backup tools, not required back: ${notStored.paths.join(", ")}${
+        notStored.checked > notStored.paths.length ? ", ..." : ""
+      }`,
+    };
 
   return {
     filesChecked,

@@ -1,7 +1,9 @@
 // The ssh target against a plain sshd host (a container of drdrill's sshd image) that holds nothing
 // but what drdrill puts there: the local fault scenarios end with the outcomes they have locally,
 // the passphrase never shows on the host's command lines, Ctrl-C leaves nothing running there,
-// and a data directory of "/" or /etc is refused before anything connects.
+// a data directory of "/" or /etc is refused before anything connects, one whose path runs through a
+// symlink on the host is refused there before anything is touched, and a symlink planted on its path
+// later is never followed.
 import { execa } from "execa";
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSshdImage } from "../../harness/images/sshd/build.ts";
 import { startSshdContainer, type SshdHost } from "../../harness/images/sshd/container.ts";
-import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
+import { allFiles, drdrill, journalHas, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 const MARKER = "drdrill-marker-passphrase-ssh-5c1e";
@@ -145,6 +147,80 @@ describe("the ssh target", () => {
       expect(r.all).toMatch(/restic needs restic on ssh drill@[\d.]+:22; install it there: apt-get install restic/);
     } finally {
       await onHost("mv /usr/bin/restic.away /usr/bin/restic");
+    }
+  });
+
+  it("a data directory reached through a symlink (/srv/drill/link -> /etc) is refused on the host", async () => {
+    await onHost(
+      "mkdir -p /srv/drill /etc/victimdir && echo canary > /etc/victimdir/keep && ln -sfn /etc /srv/drill/link",
+    );
+    try {
+      const dir = await tmp();
+      const file = join(dir, "link.yaml");
+      // Its text passes every check at validation: not a system folder, inside allowDataDirs.
+      await writeFile(
+        file,
+        [
+          "name: through-a-link",
+          "targetSettings:",
+          "  ssh: { dataDir: /srv/drill/link/victimdir, allowDataDirs: [/srv/drill], services: none, seed: existing }",
+          "tools: [tar-zstd]",
+          "steps: [{ backup: full }, { fault: { delete-path: { path: . } } }, { restore: latest }]",
+          "",
+        ].join("\n"),
+      );
+      const r = await drdrill(["run", file, ...target, "--out", join(dir, "run")]);
+      expect(r.exitCode, r.all).toBe(3);
+      expect(r.all).toMatch(
+        new RegExp(
+          'dataDir: "/srv/drill/link/victimdir" on .* runs through the symlink /srv/drill/link -> /etc: ' +
+            'there it is "/etc/victimdir", and "/etc/victimdir" is inside the system folder /etc',
+        ),
+      );
+      expect((await onHost("cat /etc/victimdir/keep && ls -A /etc/victimdir")).stdout).toBe("canary\nkeep");
+      // and the run's folder on the host is gone with the connection
+      expect((await onHost("ls -A /var/tmp/drdrill")).stdout.trim()).toBe("");
+    } finally {
+      await onHost("rm -rf /etc/victimdir /srv/drill");
+    }
+  });
+
+  it("a symlink planted on the data directory's path after the check is not followed: nothing touched", async () => {
+    await onHost(
+      "mkdir -p /srv/drill/d/victim /etc/victim && echo data > /srv/drill/d/victim/own.txt && " +
+        "echo canary > /etc/victim/keep",
+    );
+    try {
+      const dir = await tmp();
+      const file = join(dir, "planted.yaml");
+      await writeFile(
+        file,
+        [
+          "name: link-planted-later",
+          "targetSettings:",
+          "  ssh: { dataDir: /srv/drill/d/victim, allowDataDirs: [/srv/drill], services: none, seed: existing }",
+          "tools: [tar-zstd]",
+          "steps: [{ backup: full }, { wait: 3s }, { fault: { delete-path: { path: . } } }, { restore: latest }]",
+          "",
+        ].join("\n"),
+      );
+      const out = join(dir, "run");
+      const run = drdrill(["run", file, ...target, "--out", out]);
+      await journalHas(out, '"type":"phase-end","phase":"backup"');
+      // Passed every check, backed up: now /srv/drill/d leads to /etc, and d/victim to /etc/victim.
+      await onHost("mv /srv/drill/d /srv/drill/d.real && ln -s /etc /srv/drill/d");
+      const r = await run;
+      expect((await onHost("cat /etc/victim/keep; ls -A /etc/victim")).stdout).toBe("canary\nkeep");
+      expect((await onHost("cat /srv/drill/d.real/victim/own.txt")).stdout).toBe("data");
+      expect(r.exitCode, r.all).not.toBe(0);
+      const run0 = (await readJson(join(out, "results.json"))).results[0];
+      // The drill stops at the fault, saying where the link is (the canaries above: nothing followed it).
+      expect(run0.outcome).toBe("error");
+      expect(run0.error).toMatch(
+        /\/srv\/drill\/d\/victim: "\/srv\/drill\/d" is a symlink or not a directory; not followed/,
+      );
+    } finally {
+      await onHost("rm -rf /etc/victim /srv/drill");
     }
   });
 

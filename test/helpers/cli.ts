@@ -29,6 +29,16 @@ export async function journalEvents(outDir: string): Promise<any[]> {
     .map((l) => JSON.parse(l));
 }
 
+/** Waits until the journal of the run in `outDir` holds `needle` (a run still going, watched from outside). */
+export async function journalHas(outDir: string, needle: string, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await readFile(join(outDir, "journal.jsonl"), "utf8").catch(() => "")).includes(needle)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the journal of ${outDir} never held ${needle}`);
+}
+
 /** Every file under dir (recursively), for searching run folders. */
 export async function allFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -3,7 +3,7 @@
 import { rename, rm, symlink, mkdir, writeFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
+import { Agent, agentScript, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
 import { ConfinedDir } from "../../harness/agent/confined-dir.ts";
 import { LocalExecutor } from "../../harness/exec/local-executor.ts";
 import { SecretStore } from "../../harness/util/secrets.ts";
@@ -19,7 +19,7 @@ beforeEach(async () => {
   tree = await buildTrapTree(root, { mount: true });
   const agent = new Agent({
     exec: new LocalExecutor(root, new SecretStore()),
-    script: AGENT_SOURCE,
+    script: agentScript(),
     python: LOCAL_PYTHON,
   });
   dir = new ConfinedDir(agent, tree.data, "data directory");
@@ -123,6 +123,16 @@ describe("agent confinement", () => {
     expect(touched + refused).toBe(12);
     expect(await readFile(join(tree.outside, "dir", "own.txt"), "utf8")).toBe("canary named like the file inside\n");
   }, 60_000);
+
+  it("a root opened without following links (a host's data directory): a symlink on its path is refused", async () => {
+    // /…/data/ld -> outside/dir: as a root of its own, reached from / one component at a time.
+    const via = new ConfinedDir(dir.agent, join(tree.data, "ld"), "data directory", { noFollowRoot: true });
+    await expect(via.delete(["."])).rejects.toThrow(/"[^"]*\/ld" is a symlink or not a directory; not followed/);
+    await expect(via.manifest()).rejects.toThrow(/not followed/);
+    // the same directory reached without the link is opened as usual
+    const real = new ConfinedDir(dir.agent, join(tree.data, "sub"), "data directory", { noFollowRoot: true });
+    expect((await real.stat(["own.txt"]))["own.txt"]).toMatchObject({ type: "file" });
+  });
 
   it("paths that leave lexically are refused", async () => {
     await expect(dir.write("../escape.txt", "x")).rejects.toThrow(/leaves the root/);

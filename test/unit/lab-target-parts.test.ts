@@ -4,7 +4,7 @@ import { lstat, mkdir, mkdtemp, readdir, readFile, stat, writeFile } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Agent, AGENT_SOURCE, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
+import { Agent, agentScript, LOCAL_PYTHON } from "../../harness/agent/agent.ts";
 import { ConfinedDir } from "../../harness/agent/confined-dir.ts";
 import { LocalExecutor } from "../../harness/exec/local-executor.ts";
 import { SecretStore } from "../../harness/util/secrets.ts";
@@ -51,7 +51,7 @@ describe("putting a restored tree into a mount point (replace with contents)", (
     await import("node:fs/promises").then((fs) => fs.chmod(src, 0o711));
 
     const own = new ConfinedDir(
-      new Agent({ exec: new LocalExecutor(root, new SecretStore()), script: AGENT_SOURCE, python: LOCAL_PYTHON }),
+      new Agent({ exec: new LocalExecutor(root, new SecretStore()), script: agentScript(), python: LOCAL_PYTHON }),
       root,
       "run folder",
     );

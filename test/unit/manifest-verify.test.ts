@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { cp, link, mkdir, symlink, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { localDir } from "../../harness/agent/local-dir.ts";
 const buildManifest = (dir: string) => localDir(dir).manifest();
@@ -70,5 +71,51 @@ describe("manifest and verification", () => {
     expect(strict.requiredOk).toBe(false);
     expect(strict.contentOk).toBe(true);
     expect(strict.mismatches.some((x) => x.kind === "mtime" && x.path === "etc/a.conf")).toBe(true);
+  });
+
+  it("a socket is recorded as one, and not required back: no tool stores it; fidelity says so", async () => {
+    const a = await tmp();
+    await tree(a);
+    await execa("python3", [
+      "-c",
+      "import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])",
+      join(a, "etc/db.sock"),
+    ]);
+    const m = await buildManifest(a);
+    expect(m.entries["etc/db.sock"]).toMatchObject({ type: "socket", size: 0 });
+    const b = join(await tmp(), "copy");
+    await cp(a, b, {
+      recursive: true,
+      preserveTimestamps: true,
+      verbatimSymlinks: true,
+      filter: (p) => !p.endsWith(".sock"),
+    });
+    const v = compareManifests(m, await buildManifest(b), exact);
+    expect(v.contentOk).toBe(true);
+    expect(v.mismatchCount).toBe(0);
+    expect(v.fidelity.sockets).toEqual({
+      checked: 1,
+      kept: 0,
+      required: false,
+      note: "not stored by backup tools, not required back: etc/db.sock",
+    });
+    // Without sockets, no such line.
+    expect(compareManifests(await buildManifest(b), await buildManifest(b), exact).fidelity.sockets).toBeUndefined();
+  });
+
+  it("what lay in a folder the backup's walk did not enter (a mount point) is not an extra file", () => {
+    const entry = { type: "dir" as const, size: 0, mode: 0o755, uid: 0, gid: 0, mtimeNs: "1" };
+    const manifest = (paths: string[], notEntered?: string[]) => ({
+      root: "/x",
+      takenAt: "",
+      files: 0,
+      bytes: 0,
+      xattrsRead: false,
+      entries: Object.fromEntries(paths.map((p) => [p, entry])),
+      ...(notEntered ? { notEntered } : {}),
+    });
+    const restored = manifest([".", "lib", "lib/extra", "lib/extra/inner", "other"]);
+    const v = compareManifests(manifest([".", "lib", "lib/extra"], ["lib/extra"]), restored, exact);
+    expect(v.mismatches).toEqual([{ path: "other", kind: "extra", actual: "dir" }]);
   });
 });

@@ -3,7 +3,9 @@
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { execa } from "execa";
 import { removeTree, settleRemovals } from "../../harness/runner/remove-tree.ts";
+import { mountsUnder } from "../../harness/util/mounts.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 async function tree(dir: string): Promise<void> {
@@ -59,6 +61,36 @@ describe("removing a run's trees", () => {
     await settleRemovals();
     expect(await readdir(d)).toEqual([]);
   });
+});
+
+describe.skipIf(process.getuid?.() !== 0)("a mount point in a tree being removed", () => {
+  for (const how of ["at once", "after the reports"] as const)
+    it(`a folder bound inside (same file system) is named and left, with its files, when removed ${how}`, async () => {
+      const d = await tmp();
+      const outside = join(d, "outside");
+      await mkdir(join(outside, "deep"), { recursive: true });
+      await writeFile(join(outside, "deep", "f"), "keep");
+      await tree(join(d, "run-4"));
+      await mkdir(join(d, "run-4/common/sub/extra"));
+      await execa("mount", ["--bind", outside, join(d, "run-4/common/sub/extra")]);
+      try {
+        const found: string[] = [];
+        const r = await removeTree(join(d, "run-4"), {
+          reserve: how === "at once" ? 1.01 : 0,
+          onMounts: (m) => found.push(...m),
+        });
+        expect(r).toBe(how === "at once" ? "removed" : "held");
+        await settleRemovals();
+        expect(found).toEqual([expect.stringMatching(/\/run-4\.removing-\d+-\d+\/common\/sub\/extra$/)]);
+        expect(await readFile(join(outside, "deep", "f"), "utf8")).toBe("keep");
+        // Everything else went: only the way to the mount point is left.
+        const [aside] = (await readdir(d)).filter((n) => n.startsWith("run-4."));
+        expect(await readdir(join(d, aside!, "common/sub"))).toEqual(["extra"]);
+        expect(await exists(join(d, aside!, "common/sub/f"))).toBe(false);
+      } finally {
+        for (const m of ((await mountsUnder(d)) ?? []).reverse()) await execa("umount", ["-l", m]);
+      }
+    });
 });
 
 describe("a held tree outlives a drdrill killed before it settled", () => {

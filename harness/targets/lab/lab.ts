@@ -39,6 +39,7 @@ import { runHealth, runSeed, type SeedResult } from "./openstack-scripts.ts";
 import { labSettings, type LabSettings } from "./settings.ts";
 import { startLabStandby } from "./standby.ts";
 import { manifestExcludes } from "./volatile.ts";
+import { placing, warnLeftAlone } from "../left-alone.ts";
 
 const SCRIPTS = fileURLToPath(new URL("./scripts/", import.meta.url));
 const HEALTH_WAIT_S = 120;
@@ -286,10 +287,9 @@ class StartedLabTarget implements StartedTarget {
     // $SNAP_COMMON is a mount point inside the container: its contents are swapped, not the folder.
     const r = await this.#own.replace(`staging-${staging.id}/common`, "common", { contents: true });
     this.#life = life.dataReplaced(this.#life);
+    warnLeftAlone(this.opts.journal, placing(this.data.where), r.refused, r.refusedCount);
     await this.#own.delete([`staging-${staging.id}`]);
-    // The agent answers how many entries it moved in `moved` (its TypeScript type does not say so yet).
-    const moved = "moved" in r && typeof r.moved === "number" ? r.moved : "?";
-    let line = `restored tree (${moved} top-level entries) moved into ${SNAP_COMMON}`;
+    let line = `restored tree (${r.moved} top-level entries) moved into ${SNAP_COMMON}`;
     if (this.opts.mode === "hot" && (await useHotCopy(this.data))) {
       this.#life = life.hotCopyUsed(this.#life);
       line += "; hot mode: the consistent mariabackup copy replaced the live InnoDB files (lib/mysql)";

@@ -2,7 +2,7 @@
 // filled by the deterministic generator (or a copy of a real tree), whose "service" is a load-writer
 // process appending to a journal file. Its files are touched through the agent, like any target's.
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmod, mkdir, readFile, rm, stat, statfs, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, rmdir, stat, statfs, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Agent } from "../../agent/agent.ts";
@@ -15,6 +15,7 @@ import type { SeededFiles } from "../../model/manifest.ts";
 import { AbilitySet } from "../../rules/ability.ts";
 import { smallFilesystem } from "../../rules/target-abilities.ts";
 import { addLease, dropLease } from "../../util/leases.ts";
+import { placing, warnLeftAlone } from "../left-alone.ts";
 import type {
   DatasetSpec,
   SmallFilesystem,
@@ -190,14 +191,13 @@ class StartedLocalTarget implements StartedTarget {
 
   async replaceData(staging: Staging): Promise<void> {
     const inside = staging.dir.path.startsWith(`${this.root}/`);
-    if (inside) {
-      await this.#own.replace(`staging-${staging.id}/common`, "common");
-      await this.#own.delete([`staging-${staging.id}`]);
-      return;
-    }
-    // Restored onto another file system (disk-full's tmpfs): copy it back first, then swap.
-    await copyTree(this.exec, staging.path, join(this.root, "common.incoming"));
-    await this.#own.replace("common.incoming", "common");
+    let from = `staging-${staging.id}/common`;
+    // Restored onto another file system (disk-full's tmpfs): copied back first, then swapped.
+    if (!inside) await copyTree(this.exec, staging.path, join(this.root, (from = "common.incoming")));
+    const r = await this.#own.replace(from, "common");
+    warnLeftAlone(this.opts.journal, placing(this.data.where), r.refused, r.refusedCount);
+    // What is left of the source: nothing after a rename, what a mount point kept out after a swap.
+    await this.#own.delete([inside ? `staging-${staging.id}` : from]);
   }
 
   async putToolFile(name: string, content: string | Buffer, mode: number): Promise<string> {
@@ -229,7 +229,8 @@ class StartedLocalTarget implements StartedTarget {
         if (!mounted) return;
         mounted = false;
         await this.exec.run({ label: "umount-tmpfs", command: "umount", args: ["-l", mnt], log: false });
-        await rm(mnt, { recursive: true, force: true });
+        // Only the emptied mount point: a recursive removal would delete through a mount still there.
+        await rmdir(mnt).catch(() => {});
         await dropLease(this.opts.runName, { kind: "mount", id: mnt });
       },
     };

@@ -24,6 +24,8 @@ import type {
 } from "../target.ts";
 import { connectHost, type RemoteHost } from "../../ssh/remote-host.ts";
 import { noServices, snapServices, writerServices, type RemoteServices } from "../../ssh/remote-services.ts";
+import { placing, warnLeftAlone } from "../left-alone.ts";
+import { checkRealDataDir } from "./real-data-dir.ts";
 import { sshSettings, type SshSettings } from "./settings.ts";
 import { streamTree } from "./stream-tree.ts";
 
@@ -43,6 +45,8 @@ export class StartedSshTarget implements StartedTarget {
   #seedMethod = "";
   /** drdrill filled the data directory: it empties it again at the end, leaving the host as it was. */
   #seededByUs = false;
+  /** The old trees restores renamed aside (beside the data directory): removed at the end. */
+  readonly #displaced: string[] = [];
 
   constructor(
     readonly host: RemoteHost,
@@ -52,10 +56,12 @@ export class StartedSshTarget implements StartedTarget {
   ) {
     this.name = name;
     this.paths = { data: settings.dataDir, repo: `${host.runDir}/repo`, tool: `${host.runDir}/tool` };
-    this.data = host.dir(settings.dataDir, `data directory on ${host.conn.where}`);
+    // Reached from / without following a link: the path was resolved on the host (checkRealDataDir).
+    const noFollow = { noFollowRoot: true };
+    this.data = host.dir(settings.dataDir, `data directory on ${host.conn.where}`, noFollow);
     this.repo = host.dir(this.paths.repo, "backup destination");
     this.scratch = host.dir(`${host.runDir}/scratch`, "scratch folder");
-    this.#parent = host.dir(posix.dirname(settings.dataDir), "data directory's parent");
+    this.#parent = host.dir(posix.dirname(settings.dataDir), "data directory's parent", noFollow);
     this.#base = posix.basename(settings.dataDir);
   }
 
@@ -181,7 +187,9 @@ export class StartedSshTarget implements StartedTarget {
         "copying the restored tree back",
       );
     }
-    await this.#parent.replace(`${name}/${this.#base}`, this.#base);
+    const r = await this.#parent.replace(`${name}/${this.#base}`, this.#base);
+    warnLeftAlone(this.opts.journal, placing(this.data.where), r.refused, r.refusedCount);
+    if (r.mode === "rename" && r.displaced) this.#displaced.push(r.displaced);
     await this.#parent.delete([name]);
   }
 
@@ -230,9 +238,11 @@ export class StartedSshTarget implements StartedTarget {
   async stop(): Promise<void> {
     await this.#services.stop().catch(() => {});
     if (this.#seededByUs && !this.opts.keep) await this.data.delete(["."]).catch(() => {});
-    // Restores staged beside the data that a failed drill left behind.
+    // Restores staged beside the data that a failed drill left behind, and the old trees swapped out.
     for (let id = 1; id <= this.#staging; id++) await this.#parent.delete([this.#stagingName(id)]).catch(() => {});
-    await this.host.close({ keep: this.opts.keep === true });
+    if (!this.opts.keep && this.#displaced.length > 0) await this.#parent.delete(this.#displaced).catch(() => {});
+    const left = await this.host.close({ keep: this.opts.keep === true });
+    warnLeftAlone(this.opts.journal, `removing the run's folder ${this.host.runDir} on ${this.host.conn.where}`, left);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -270,6 +280,12 @@ export async function startSsh(opts: TargetOptions, s: SshSettings, name = "ssh"
     },
     { workDir: s.workDir, runName: opts.runName, logDir: opts.logDir, secrets: opts.secrets },
   );
+  try {
+    await checkRealDataDir(host, s);
+  } catch (e) {
+    await host.close();
+    throw e;
+  }
   return new StartedSshTarget(host, s, opts, name);
 }
 
