@@ -54,7 +54,7 @@ export function renderHistoryMarkdown(history: ScenarioHistory[]): string {
 
 const W = 760;
 const H = 260;
-const M = { left: 70, right: 20, top: 20, bottom: 50 };
+const M = { left: 70, right: 50, top: 20, bottom: 50 };
 
 /** One scenario's chart: a line per metric over the runs (in time order), outcome dots below. */
 export function historyChart(s: ScenarioHistory): string {
@@ -123,7 +123,7 @@ function htmlTable(s: ScenarioHistory): string {
 }
 
 const STYLE = `body{font-family:sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
-td,th{border:1px solid #ccc;padding:4px 8px}td.num{text-align:right}.breach{color:#d62728}
+td,th{border:1px solid #ccc;padding:4px 8px}td.num{text-align:right;white-space:nowrap}.breach{color:#d62728}
 .latest-breach{color:#fff;background:#d62728;font-weight:bold}`;
 
 /** history.html: every scenario's chart and table, nothing fetched. */
