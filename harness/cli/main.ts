@@ -1,4 +1,4 @@
-// The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge.
+// The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge, history.
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Command, CommanderError } from "commander";
@@ -24,6 +24,7 @@ import { createLineProgress, createTtyProgress } from "./progress.ts";
 import { compareCommand, DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD, type CompareCliOptions } from "./compare.ts";
 import { snapshotScenarios, writeEvidenceBundle } from "./evidence.ts";
 import { mergeCommand } from "./merge.ts";
+import { DEFAULT_HISTORY_OUT, historyCommand } from "./history.ts";
 import { buildPlan, renderPlan, type PlanCliOptions } from "./plan.ts";
 import { parseShard, previousRuns } from "./shard-option.ts";
 import { registerLabCommands } from "./lab.ts";
@@ -308,6 +309,15 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption("--out <dir>", "the merged run folder (new)")
     .action(async (dirs: string[], o: { out: string }) => {
       code = await mergeCommand(dirs, o.out, argv);
+    });
+
+  program
+    .command("history")
+    .description("Each scenario's runs over time from run folders (or folders of them): tables and an HTML chart")
+    .argument("<dirs...>")
+    .option("--out <file>", "the HTML page to write", DEFAULT_HISTORY_OUT)
+    .action(async (dirs: string[], o: { out: string }) => {
+      code = await historyCommand(dirs, o);
     });
 
   program
