@@ -51,7 +51,7 @@ export function parsePoints(stdout: string): string[] {
     .filter(Boolean);
 }
 
-/** The point `at` names among the listed ones: backup:N is the Nth; a time the newest that starts with one at or before it. */
+/** The point `at` names: backup:N is the Nth line; a time, the newest line starting with a time at or before it. */
 export function choosePoint(points: readonly string[], at: string): string | undefined {
   const nth = /^backup:(\d+)$/.exec(at.trim());
   if (nth) return points[Number(nth[1]) - 1];
