@@ -1,6 +1,7 @@
 // Every backup tool drdrill can drive, by name. A new tool is one file plus one line here.
 import type { ToolAdapter } from "./tool.ts";
 import borg from "./borg.ts";
+import command from "./command.ts";
 import cp from "./cp.ts";
 import duplicity from "./duplicity.ts";
 import restic from "./restic.ts";
@@ -14,6 +15,7 @@ export const TOOLS: Record<string, ToolAdapter<any>> = {
   [borg.name]: borg,
   [tarZstd.name]: tarZstd,
   [cp.name]: cp,
+  [command.name]: command,
   [lsyncd.name]: lsyncd,
   [mariadbReplication.name]: mariadbReplication,
 };

@@ -1,0 +1,96 @@
+// A team's own runbook drilled with the command tool, for real on the local target: the seed's
+// scripts recover, a restore that restores nothing is caught, a hung script is killed, the
+// passphrase stays off every command line and out of the run folder, bad input is refused.
+import { execa } from "execa";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allFiles, drdrill, readJson, ROOT } from "../helpers/cli.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const MARKER = "drdrill-marker-passphrase-procedures-7d2f";
+
+/** Every process command line seen while `during` runs, polled every 50 ms. */
+async function pollCmdlines<T>(during: Promise<T>): Promise<{ value: T; lines: Set<string> }> {
+  const lines = new Set<string>();
+  let done = false;
+  const value = during.finally(() => (done = true));
+  while (!done) {
+    for (const pid of await readdir("/proc").catch(() => [])) {
+      if (!/^\d+$/.test(pid)) continue;
+      const c = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      if (c) lines.add(c.replace(/\0/g, " "));
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { value: await value, lines };
+}
+
+async function scenario(
+  dir: string,
+  tool: string,
+  steps = "[backup: full, { fault: { delete-path: { path: . } } }, restore: latest, verify: [files]]",
+) {
+  const file = join(dir, "drill.yaml");
+  await writeFile(
+    file,
+    `name: procedure\ndataset: { size: 2MB, seed: 5 }\ntools:\n  - command: ${tool}\nsteps: ${steps}\n`,
+  );
+  return file;
+}
+
+describe("drilling the user's own procedure (command tool, local)", () => {
+  it("the seed's runbook recovers; its passphrase is on no command line and in no file of the run", async () => {
+    const out = join(await tmp(), "run");
+    const run = drdrill(["run", join(ROOT, "scenarios/procedures/runbook.yaml"), "--out", out], {
+      env: { DRDRILL_PASSPHRASE: MARKER },
+    });
+    const { value: r, lines } = await pollCmdlines(run);
+    expect(r.exitCode, r.all).toBe(0);
+    const results = await readJson(join(out, "results.json"));
+    expect(results.results[0]).toMatchObject({ tool: "command", outcome: "recovered", passed: true });
+    expect(
+      [...lines].some((l) => l.includes("cmd-dr_restore.sh")),
+      "the restore script was seen running",
+    ).toBe(true);
+    expect([...lines].filter((l) => l.includes(MARKER))).toEqual([]);
+    for (const f of await allFiles(out)) expect((await readFile(f)).includes(MARKER), f).toBe(false);
+  });
+
+  it("a restore that exits 0 and restores nothing ends silent-corruption (exit 1)", async () => {
+    const dir = await tmp();
+    const file = await scenario(dir, `{ backup: 'cp -a "$DRDRILL_SOURCE/." "$DRDRILL_REPO/"', restore: "true" }`);
+    const r = await drdrill(["run", file, "--out", join(dir, "run")]);
+    expect(r.exitCode, r.all).toBe(1);
+    const results = await readJson(join(dir, "run", "results.json"));
+    expect(results.results[0].outcome).toBe("silent-corruption");
+  });
+
+  it("a script that hangs is killed at its timeout with its whole process group", async () => {
+    const dir = await tmp();
+    const file = await scenario(dir, `{ backup: "sleep 987.6543 & wait", restore: "true", timeout: 2s }`);
+    const r = await drdrill(["run", file, "--out", join(dir, "run")]);
+    expect(r.exitCode, r.all).not.toBe(0);
+    const results = await readJson(join(dir, "run", "results.json"));
+    expect(JSON.stringify(results.results[0])).toMatch(/timed out after 2 s; process group killed/);
+    const left = await execa("pgrep", ["-f", "sleep 987.6543"], { reject: false });
+    expect(left.stdout.trim()).toBe("");
+  });
+
+  it("bad input: a script not there, no restore, an unknown key: exit 2 naming file, line, field", async () => {
+    const dir = await tmp();
+    const cases = [
+      [
+        `{ backup: ./dr/missing.sh, restore: "true" }`,
+        /drill\.yaml:4.*tools\[0\]\.command\.backup.*missing\.sh does not exist/,
+      ],
+      [`{ backup: "true" }`, /drill\.yaml:4.*tools\[0\]\.command\.restore/],
+      [`{ backup: "true", restore: "true", colour: red }`, /drill\.yaml:4.*colour/],
+    ] as const;
+    for (const [tool, words] of cases) {
+      const r = await drdrill(["validate", await scenario(dir, tool)]);
+      expect(r.exitCode, r.all).toBe(2);
+      expect(r.all).toMatch(words);
+    }
+  });
+});
