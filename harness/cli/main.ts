@@ -28,6 +28,7 @@ import { DEFAULT_HISTORY_OUT, historyCommand } from "./history.ts";
 import { buildPlan, renderPlan, type PlanCliOptions } from "./plan.ts";
 import { parseShard, previousRuns } from "./shard-option.ts";
 import { registerLabCommands } from "./lab.ts";
+import { packageVersion } from "../util/package-root.ts";
 
 interface RunOptions extends RunShapeOptions {
   out?: string;
@@ -183,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command("drdrill")
     .description("Disaster-recovery drills as code: back up, break, restore, verify, measure.")
+    .version(packageVersion(), "-V, --version", "print drdrill's version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
