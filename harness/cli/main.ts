@@ -28,6 +28,8 @@ import { DEFAULT_HISTORY_OUT, historyCommand } from "./history.ts";
 import { buildPlan, renderPlan, type PlanCliOptions } from "./plan.ts";
 import { parseShard, previousRuns } from "./shard-option.ts";
 import { registerLabCommands } from "./lab.ts";
+import { packageVersion } from "../util/package-root.ts";
+import type { InitOptions } from "./init.ts";
 
 interface RunOptions extends RunShapeOptions {
   out?: string;
@@ -183,6 +185,7 @@ export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command("drdrill")
     .description("Disaster-recovery drills as code: back up, break, restore, verify, measure.")
+    .version(packageVersion(), "-V, --version", "print drdrill's version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -238,6 +241,19 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (paths: string[], o: PlanCliOptions) => {
       const plan = await buildPlan(paths, o);
       process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
+    });
+
+  program
+    .command("init")
+    .description(
+      "Write a first scenario for your data (and a CI file), then print the command that runs it; never overwrites",
+    )
+    .option("--data <dir>", "a folder on this machine (a copy is drilled) or [user@]host:/path over ssh")
+    .option("--tool <name...>", "backup tools: restic, borg, duplicity, tar-zstd (default restic)")
+    .option("--ci <kind>", "also write a CI file: github, gitlab or none")
+    .option("--name <name>", "the scenario's name and file name (default dr-drill)")
+    .action(async (o: InitOptions) => {
+      code = await (await import("./init.ts")).initCommand(o);
     });
 
   program

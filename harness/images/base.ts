@@ -1,7 +1,7 @@
 // The debootstrapped Debian base the lab and SSH host images start from (ci/lab/base.sh, then
 // `docker import`), tagged by a hash of its script and made once when missing.
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../util/package-root.ts";
 import { monoMs } from "../util/clock.ts";
 import { imageExists } from "./docker.ts";
 import { loggedStep } from "./logged-step.ts";
@@ -9,7 +9,7 @@ import { recipeHash, shortHash } from "./recipe-hash.ts";
 
 export const BASE_REPO = "drdrill/bookworm-minbase";
 /** The script that makes the base: debootstrap of a minimal bookworm, then `docker import`. */
-export const BASE_SCRIPT = fileURLToPath(new URL("../../ci/lab/base.sh", import.meta.url));
+export const BASE_SCRIPT = packagePath("ci", "lab", "base.sh");
 
 /** drdrill/bookworm-minbase:<hash of the script>. */
 export async function baseRef(script = BASE_SCRIPT): Promise<string> {

@@ -12,6 +12,7 @@ import type { Environment, ResultsFile, WarmupRun } from "../model/results-file.
 import { expectationMet } from "../model/verdict.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import { SecretStore } from "../util/secrets.ts";
+import { packageVersion } from "../util/package-root.ts";
 import type { RunPlan } from "./plan.ts";
 import { datasetKey, PristineDatasets } from "./pristine.ts";
 import { removeTree, settleRemovals } from "./remove-tree.ts";
@@ -48,15 +49,6 @@ export const WARMUP_INDEX_BASE = 100_000;
 
 /** The exit-code table (model/exit-codes.ts), where the command line has always found it. */
 export { EXIT } from "../model/exit-codes.ts";
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string })
-      .version;
-  } catch {
-    return "unknown";
-  }
-}
 
 function osName(): string {
   try {

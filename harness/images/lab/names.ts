@@ -1,10 +1,10 @@
 // The lab image's fixed names: its repository and recipe, its container label, where MicroStack
 // keeps its state, and the lines its entrypoint prints.
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../../util/package-root.ts";
 
 export const LAB_IMAGE_REPO = "drdrill/microstack-lab";
 /** The image recipe: ci/lab (base.sh, image/Dockerfile, image/rootfs). */
-export const LAB_RECIPE_DIR = fileURLToPath(new URL("../../../ci/lab", import.meta.url));
+export const LAB_RECIPE_DIR = packagePath("ci", "lab");
 /** Value of the `drdrill` label on every lab container. */
 export const LAB_KIND = "lab";
 

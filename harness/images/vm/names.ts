@@ -2,10 +2,10 @@
 // folder where the disk, kernel and initrd are kept.
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { packagePath } from "../../util/package-root.ts";
 
 /** The VM image recipe: ci/vm (image/Dockerfile, image/rootfs, image/initramfs-modules). */
-export const VM_RECIPE_DIR = fileURLToPath(new URL("../../../ci/vm", import.meta.url));
+export const VM_RECIPE_DIR = packagePath("ci", "vm");
 /** The docker stage the disk is exported from: drdrill/microstack-vm:<hash>. */
 export const VM_IMAGE_REPO = "drdrill/microstack-vm";
 

@@ -1,5 +1,6 @@
 // The local target's "service": appends timestamped, sequence-numbered records to a journal file in
-// the data directory, like a database's log. Run as its own process: node --import tsx load-writer.ts FILE MS PARENT_PID
+// the data directory, like a database's log. Run as its own process (util/node-script.ts):
+// node load-writer.js FILE MS PARENT_PID
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 

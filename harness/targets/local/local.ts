@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { chmod, mkdir, readFile, rm, rmdir, stat, statfs, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { nodeScriptArgs } from "../../util/node-script.ts";
 import type { Agent } from "../../agent/agent.ts";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
 import { localAgent } from "../../agent/local-dir.ts";
@@ -105,19 +105,14 @@ class StartedLocalTarget implements StartedTarget {
 
   async resume(): Promise<void> {
     if (this.servicesRunning()) return;
-    const script = fileURLToPath(new URL("./load-writer.ts", import.meta.url));
-    const tsx = import.meta.resolve("tsx");
+    const { script, args } = nodeScriptArgs("load-writer", import.meta.url);
     this.#resumedAtWall = Date.now();
     // The writer watches this process and ends with it, even when drdrill is killed hard.
     const loadFile = join(this.paths.data, LOAD_FILE);
-    const child = spawn(
-      process.execPath,
-      ["--import", tsx, script, loadFile, String(WRITE_INTERVAL_MS), String(process.pid)],
-      {
-        detached: true,
-        stdio: "ignore",
-      },
-    );
+    const child = spawn(process.execPath, [...args, loadFile, String(WRITE_INTERVAL_MS), String(process.pid)], {
+      detached: true,
+      stdio: "ignore",
+    });
     if (child.pid) {
       trackGroup(child.pid);
       await addLease(this.opts.runName, {
