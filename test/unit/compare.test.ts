@@ -17,7 +17,7 @@ import { JUDGED_METRICS } from "../../harness/model/metrics.ts";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
 import { InputError } from "../../harness/model/errors.ts";
 import { tmp } from "../helpers/tmp.ts";
-import { repeats, resultsFile, run } from "./report-fixture.ts";
+import { repeats, resultsFile, run, slowRestore } from "./report-fixture.ts";
 
 const OPTS = DEFAULT_JUDGE;
 const STRICT = { ...DEFAULT_JUDGE, strict: true };
@@ -25,18 +25,6 @@ const metric = (name: string) => JUDGED_METRICS.find((k) => k.key === name)!;
 /** Five runs' worth of ordinary noise, as factors of the fixture's metrics. */
 const NOISE_A = [0.92, 1, 1.1, 0.97, 1.04];
 const NOISE_B = [1.05, 0.95, 1.08, 0.99, 1.02];
-
-/** A copy of a results file as if each restore took `delayMs` longer (a wrapper sleeping before the tool). */
-function slowRestore(file: ResultsFile, delayMs: number): ResultsFile {
-  const copy = structuredClone(file);
-  for (const r of copy.results) {
-    const m = r.metrics;
-    m.restoreMs! += delayMs;
-    m.rtoMs! += delayMs;
-    m.restoreThroughputBps = m.sourceBytes! / (m.restoreMs! / 1000);
-  }
-  return { ...copy, runId: "slow-restore" };
-}
 
 describe("the Mann-Whitney U test", () => {
   it("gives exact p-values (ties as midranks), and the normal approximation for large samples", () => {
