@@ -49,7 +49,7 @@ async function runDrills(out: string, args: string[], env: Record<string, string
 const compare = (a: string, b: string, more: string[] = []) => drdrill(["compare", a, b, ...more]);
 
 describe("drdrill compare on real drills", () => {
-  it("identical runs: exit 0, every metric within noise; a 3 s slower restore: restore and RTO flagged, exit 5", async () => {
+  it("identical runs: exit 0, all within noise; a 3 s slower restore: restore and RTO flagged, exit 5", async () => {
     const base = await runDrills(join(dir, "base"), ["--repeat", "5"]);
     const same = await runDrills(join(dir, "same"), ["--repeat", "5"]);
     const r = await compare(base, same, ["--out", join(dir, "same.md")]);
