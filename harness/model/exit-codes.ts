@@ -1,5 +1,5 @@
-// drdrill's exit codes, in one table (docs/command-line.md, "Exit codes"): what a shell or CI job reads of an
-// invocation. Each code has one meaning across commands; when several apply, the first in ORDER wins.
+// drdrill's exit codes, in one table (docs/command-line.md, "Exit codes"): what a shell or CI job reads
+// of an invocation. Each code has one meaning across commands; when several apply, the first in ORDER wins.
 export const EXIT = {
   ok: 0,
   failed: 1,
