@@ -19,6 +19,7 @@ import { throughputChart } from "./svg/throughput-chart.ts";
 import { timelineChart } from "./svg/timeline-chart.ts";
 import { toolsTables, type ToolsTable } from "./tools-table.ts";
 import { contextRows } from "./context.ts";
+import { renderSettingsSummary } from "./settings-summary.ts";
 
 export interface Cell {
   text: string;
@@ -41,6 +42,8 @@ export interface Column {
 
 export interface ReportModel {
   title: string;
+  /** The engineer's view first: hyperfine's summary of each scenario that compares settings (console's). */
+  settingsSummary: string[];
   runId: string;
   startedAt: string;
   finishedAt: string;
@@ -144,6 +147,7 @@ export function buildReportModel(results: ResultsFile): ReportModel {
     elapsed: formatDuration(Number.isFinite(elapsedMs) ? elapsedMs : null),
     verdict: verdictOf(results),
     parallelNote: parallelNote(results),
+    settingsSummary: renderSettingsSummary(results),
     warnings: results.warnings ?? [],
     columns: COLUMNS.map(([label, title, numeric]) => ({ label, title, numeric })),
     rows: results.results.map((r) => ({

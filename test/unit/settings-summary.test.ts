@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { compareRuns } from "../../harness/metrics/comparison.ts";
 import type { RunResult } from "../../harness/model/result.ts";
 import { renderSummary } from "../../reports/console.ts";
+import { renderHtml } from "../../reports/html.ts";
 import { renderSettingsSummary, speedup } from "../../reports/settings-summary.ts";
 import { repeats, resultsFile } from "./report-fixture.ts";
 
@@ -66,5 +67,17 @@ describe("the settings summary", () => {
     const lines = out.split("\n");
     expect(lines.at(-1)).toMatch(/^Passed: /);
     expect(lines.indexOf("Comparison of seed-drill (median ± σ, 3 runs each)")).toBeGreaterThan(5);
+  });
+
+  it("index.html leads with it: after the banner, before the runs table; none for one setting", () => {
+    const html = renderHtml(file([...setting("restic", "restic", {}), ...setting("borg", "borg", { backupMs: 2 })]));
+    const lead = html.indexOf('<section id="settings-summary"');
+    expect(lead).toBeGreaterThan(0);
+    expect(html.indexOf('<section id="tools"')).toBeGreaterThan(lead);
+    expect(html.indexOf("<table", lead)).toBeGreaterThan(html.indexOf("</section>", lead));
+    const body = html.slice(lead, html.indexOf("</section>", lead));
+    expect(body).toContain("Comparison of seed-drill (median ± σ, 3 runs each)");
+    expect(body).toContain("  restic backed up\n    2.00 ± 0.14 times faster than borg");
+    expect(renderHtml(file(setting("restic", "restic", {})))).not.toContain('id="settings-summary"');
   });
 });
