@@ -1,10 +1,12 @@
-// The summary printed at the end of `drdrill run`: one line per run, the verdict, and where the reports are.
+// The summary printed at the end of `drdrill run`: one line per run, the comparison of tools and
+// settings in hyperfine's manner when a scenario has several, the verdict, and where the reports are.
 import type { ResultsFile } from "../harness/model/results-file.ts";
 import { runVerdict, verdictOf } from "../harness/model/verdict.ts";
 import { metricColumns, OUTCOME_MARK, runName, verdictLine } from "./format.ts";
 import type { Reporter } from "../harness/model/reporter.ts";
 import { parallelNote } from "./parallel-note.ts";
 import { pointText } from "./recovery-point-text.ts";
+import { renderSettingsSummary } from "./settings-summary.ts";
 
 export function renderSummary(results: ResultsFile): string {
   const cols = metricColumns("summary");
@@ -18,6 +20,8 @@ export function renderSummary(results: ResultsFile): string {
     // A run that did not pass says why on a line of its own, under it.
     return v.kind === "passed" ? [line] : [line, `      ${verdictLine(r)}`];
   });
+  const compared = renderSettingsSummary(results);
+  if (compared.length > 0) lines.push("", ...compared, "");
   const v = verdictOf(results);
   lines.push(`${v.headline}: ${v.detail}`);
   const note = parallelNote(results);

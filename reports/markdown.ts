@@ -11,6 +11,7 @@ import { renderSiteSection } from "./site-section.ts";
 import { renderReplicationMatrix } from "./replication-matrix.ts";
 import { renderRecoveryPoints } from "./recovery-points-table.ts";
 import { parallelNote } from "./parallel-note.ts";
+import { contextRows } from "./context.ts";
 import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
 import { formatNamedMetric, metricHeading } from "../harness/model/metrics.ts";
 import { verdictOf } from "../harness/model/verdict.ts";
@@ -143,6 +144,8 @@ export function renderMarkdown(results: ResultsFile): string {
     "",
     `node ${e.node}, drdrill ${e.drdrill}, ${e.os} (kernel ${e.kernel}, ${e.arch}), ${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory.`,
     "",
+    ...contextRows(results).map((c) => `- ${c.name}: ${escapeMd(c.value)}`),
+    ...(contextRows(results).length > 0 ? [""] : []),
     `Command: \`drdrill ${results.argv.join(" ")}\``,
     "",
   ];

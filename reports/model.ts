@@ -18,6 +18,8 @@ import { markdownBlocks, type HtmlBlock } from "./md-tables.ts";
 import { throughputChart } from "./svg/throughput-chart.ts";
 import { timelineChart } from "./svg/timeline-chart.ts";
 import { toolsTables, type ToolsTable } from "./tools-table.ts";
+import { contextRows } from "./context.ts";
+import { renderSettingsSummary } from "./settings-summary.ts";
 
 export interface Cell {
   text: string;
@@ -40,6 +42,8 @@ export interface Column {
 
 export interface ReportModel {
   title: string;
+  /** The engineer's view first: hyperfine's summary of each scenario that compares settings (console's). */
+  settingsSummary: string[];
   runId: string;
   startedAt: string;
   finishedAt: string;
@@ -47,6 +51,8 @@ export interface ReportModel {
   verdict: Verdict;
   /** Runs went at once: their timings are not comparable with serial ones. */
   parallelNote: string | null;
+  /** What a reader must know to read the numbers (results.json's warnings: a busy machine, emulated timings...). */
+  warnings: string[];
   columns: Column[];
   rows: { id: string; tone: string; cells: Cell[] }[];
   charts: { throughput: string | null; timeline: string | null; rpo: string | null; bandwidth: string | null };
@@ -123,6 +129,7 @@ function environmentRows(results: ResultsFile): { name: string; value: string }[
     { name: "node", value: e.node },
     { name: "OS", value: `${e.os} (kernel ${e.kernel}, ${e.arch})` },
     { name: "machine", value: `${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory` },
+    ...contextRows(results),
     ...Object.entries(e.target).map(([k, v]) => ({ name: `target ${k}`, value: v })),
     ...Object.entries(e.tools).map(([k, v]) => ({ name: k, value: v })),
   ];
@@ -140,6 +147,8 @@ export function buildReportModel(results: ResultsFile): ReportModel {
     elapsed: formatDuration(Number.isFinite(elapsedMs) ? elapsedMs : null),
     verdict: verdictOf(results),
     parallelNote: parallelNote(results),
+    settingsSummary: renderSettingsSummary(results),
+    warnings: results.warnings ?? [],
     columns: COLUMNS.map(([label, title, numeric]) => ({ label, title, numeric })),
     rows: results.results.map((r) => ({
       id: `run-${r.index + 1}`,

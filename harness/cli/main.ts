@@ -308,11 +308,26 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("compare")
-    .description("Regression between two run folders, as Markdown (exit 1 on a regression)")
+    .description(
+      "What got worse between two run folders, as Markdown (exit 1 drills failed, 4 objectives missed, 5 regression)",
+    )
     .argument("<base>")
     .argument("<new>")
-    .option("--threshold <percent>", "relative change that counts", DEFAULT_THRESHOLD)
-    .option("--min-change <duration>", "changes in time below this are timing noise", DEFAULT_MIN_CHANGE)
+    .option(
+      "--threshold <percent>",
+      "smallest relative change that counts: 10% or time=10%,memory=20%",
+      DEFAULT_THRESHOLD,
+    )
+    .option(
+      "--min-change <amounts>",
+      "smallest absolute change that counts: a duration (times, and rates through the time they stand for), " +
+        "bytes=SIZE, memory=SIZE",
+      DEFAULT_MIN_CHANGE,
+    )
+    .option("--confidence <percent>", "confidence of the Mann-Whitney U test on times, rates and memory", "99%")
+    .option("--metrics <names>", "the metrics that count, e.g. rto,rpo,repoSize (default: all judged)")
+    .option("--strict", "judge times, rates and memory of too few runs by the minimum effect alone")
+    .option("--require-all", "a drill in only one of the two folders fails the comparison (exit 2)")
     .option("--out <file>", "also write the Markdown to this file")
     .action(async (base: string, next: string, o: CompareCliOptions) => {
       code = await compareCommand(base, next, o);

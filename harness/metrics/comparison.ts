@@ -25,6 +25,20 @@ export interface ComparableRun {
   outcome: string;
   passed: boolean;
   metrics: Metrics;
+  /** cold or hot: a hot drill's load writer runs during its backups. */
+  mode?: string;
+  /** Scheduled backups (a schedule step, or a swept interval): the load writer runs between and during them. */
+  scheduleEveryMs?: number;
+  intervalMs?: number;
+}
+
+/**
+ * Whether a load writer ran during the scenario's backups (hot drills, schedules): only then is RPO a
+ * property of the tool. In a cold drill it is the time from the backup to the disaster, set by the
+ * scenario's own pauses: not ranked.
+ */
+export function rpoRanked(runs: readonly ComparableRun[]): boolean {
+  return runs.some((r) => r.mode === "hot" || r.scheduleEveryMs !== undefined || r.intervalMs !== undefined);
 }
 
 /** The catalogue's COMPARISON_METRICS as results.json's `comparison.metrics` describes them. */
@@ -83,7 +97,9 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
 
   const winners: ScenarioComparison["winners"] = {};
   const withinSpread: ScenarioComparison["withinSpread"] = {};
+  const isRanked = (key: ComparedMetric) => key !== "rpoMs" || rpoRanked(runs);
   for (const m of METRICS) {
+    if (!isRanked(m.key)) continue;
     const measured = groups.filter((g) => g.metrics[m.key].stats);
     if (measured.length === 0) continue;
     const med = (g: GroupComparison) => g.metrics[m.key].stats!.median;
@@ -104,6 +120,11 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
   if (fewest < 3)
     notes.push(
       `${fewest === 1 ? "one run" : `${fewest} runs`} per group at the least: medians without a spread worth judging; use --repeat 3 or more`,
+    );
+  if (!isRanked("rpoMs") && groups.length > 1 && groups.some((g) => g.metrics.rpoMs.stats))
+    notes.push(
+      "RPO not ranked: no load writer ran during the backups (cold drills), so RPO is the time from the backup " +
+        "to the disaster that the scenario sets, not the tool's; rank it with mode: hot or a schedule",
     );
   const unclear = Object.entries(withinSpread)
     .filter(([, v]) => v)

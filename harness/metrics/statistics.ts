@@ -5,6 +5,9 @@ import type { SampleStats, SpreadLimits } from "../model/comparison.ts";
 
 export type { SampleStats, SpreadLimits };
 
+/** Fewer runs than this flag no outliers: with 3 or 4, one slow run is as likely the rule as the exception. */
+export const MIN_OUTLIER_RUNS = 5;
+
 export const DEFAULT_LIMITS: SpreadLimits = {
   maxRsd: 0.1,
   maxRangeRatio: 0.25,
@@ -103,7 +106,9 @@ export function describe(values: readonly number[], limits: SpreadLimits = DEFAU
     rsd: avg === 0 ? 0 : sd / Math.abs(avg),
     rangeRatio: med === 0 ? 0 : (max - min) / Math.abs(med),
     outliers:
-      xs.length >= 3 ? outliersOf(xs, med, mad, limits.outlierZ, limits.minRelativeDeviation).map((i) => at[i]!) : [],
+      xs.length >= MIN_OUTLIER_RUNS
+        ? outliersOf(xs, med, mad, limits.outlierZ, limits.minRelativeDeviation).map((i) => at[i]!)
+        : [],
   };
 }
 

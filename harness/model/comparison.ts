@@ -16,7 +16,7 @@ export interface SampleStats {
   rsd: number;
   /** (max - min) / |median|; 0 when the median is 0. */
   rangeRatio: number;
-  /** Positions in the input of the values whose |modified z-score| exceeds the limit (needs n >= 3). */
+  /** Positions in the input of the values whose |modified z-score| exceeds the limit (needs n >= 5). */
   outliers: number[];
 }
 

@@ -5,6 +5,17 @@ import { formatBytes, formatDuration, formatRate } from "../util/units.ts";
 
 export type MetricUnit = "ms" | "bytes" | "Bps" | "ratio" | "count";
 
+/**
+ * How `drdrill compare` judges a metric: times, rates and memory vary from run to run and are judged
+ * against their measured noise; sizes (bytes) are judged by their change alone.
+ */
+export type EffectKind = "time" | "rate" | "bytes" | "memory";
+
+export const EFFECT_KINDS: readonly EffectKind[] = ["time", "rate", "bytes", "memory"];
+
+/** The kinds whose values vary from run to run: judged against the noise measured on both sides. */
+export const NOISY_EFFECTS: readonly EffectKind[] = ["time", "rate", "memory"];
+
 export interface MetricDef<K extends string = string> {
   key: K;
   label: string;
@@ -21,6 +32,8 @@ export interface MetricDef<K extends string = string> {
   compared: boolean;
   /** Weighed by `drdrill compare` for regressions. */
   judged: boolean;
+  /** What kind of quantity `drdrill compare` judges it as (its noise and its minimum effect): judged metrics only. */
+  effect?: EffectKind;
   /** The report tables that show it as a column (in the catalogue's order); see METRIC_TABLES. */
   tables: readonly MetricTable[];
 }
@@ -49,6 +62,7 @@ export const RUN_METRICS = [
     objective: "rto",
     compared: true,
     judged: true,
+    effect: "time",
     tables: ["runs", "summary", "evidence", "faults"],
   }),
   def({
@@ -60,6 +74,7 @@ export const RUN_METRICS = [
     objective: "rpo",
     compared: true,
     judged: true,
+    effect: "time",
     tables: ["runs", "summary", "evidence", "faults"],
   }),
   def({
@@ -93,6 +108,7 @@ export const RUN_METRICS = [
     objective: "downtime",
     compared: false,
     judged: true,
+    effect: "time",
     tables: ["runs", "evidence"],
   }),
   def({
@@ -104,6 +120,7 @@ export const RUN_METRICS = [
     objective: "backupThroughput",
     compared: true,
     judged: true,
+    effect: "rate",
     tables: ["runs", "summary", "evidence"],
   }),
   def({
@@ -115,6 +132,7 @@ export const RUN_METRICS = [
     objective: "restoreThroughput",
     compared: true,
     judged: true,
+    effect: "rate",
     tables: ["runs", "summary", "evidence"],
   }),
   def({
@@ -124,8 +142,9 @@ export const RUN_METRICS = [
     unit: "ms",
     better: "lower",
     objective: "backupTime",
-    compared: false,
+    compared: true,
     judged: true,
+    effect: "time",
     tables: ["runs", "site"],
   }),
   def({
@@ -135,8 +154,9 @@ export const RUN_METRICS = [
     unit: "ms",
     better: "lower",
     objective: "restoreTime",
-    compared: false,
+    compared: true,
     judged: true,
+    effect: "time",
     tables: ["runs", "site"],
   }),
   def({
@@ -159,6 +179,7 @@ export const RUN_METRICS = [
     objective: "repoSize",
     compared: true,
     judged: true,
+    effect: "bytes",
     tables: ["runs", "summary", "evidence"],
   }),
   def({
@@ -170,6 +191,7 @@ export const RUN_METRICS = [
     objective: "peakRss",
     compared: true,
     judged: true,
+    effect: "memory",
     tables: ["runs"],
   }),
   def({
@@ -181,6 +203,7 @@ export const RUN_METRICS = [
     objective: "bytesToSite",
     compared: true,
     judged: true,
+    effect: "bytes",
     tables: ["site"],
   }),
   def({
@@ -202,6 +225,7 @@ export const RUN_METRICS = [
     objective: "replicationLag",
     compared: true,
     judged: true,
+    effect: "time",
     tables: [],
   }),
   def({
@@ -224,6 +248,7 @@ export const RUN_METRICS = [
     objective: "cpu",
     compared: true,
     judged: true,
+    effect: "time",
     tables: ["runs"],
   }),
 ] as const;

@@ -11,7 +11,11 @@ export interface Environment {
   kernel: string;
   arch: string;
   cpus: number;
+  /** The CPU's model name (absent in files from before it). */
+  cpuModel?: string;
   memoryBytes: number;
+  /** The file system the run folder is on (its type, e.g. ext4, tmpfs, overlay, and its mount point). */
+  fileSystem?: { type: string; mountPoint: string };
   target: Record<string, string>;
   tools: Record<string, string>;
 }

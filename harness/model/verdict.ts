@@ -79,6 +79,7 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 /**
  * The verdict of an invocation from its runs' verdicts. A run that could not run makes it an
  * environment error (exit 3) even beside failed runs: the failures are then listed in the detail.
+ * Failed expectations are exit 1; missed objectives alone (every outcome as expected) exit 4.
  */
 export function verdictOf(results: { results: readonly RunResult[]; interrupted: boolean }): Verdict {
   const rs = results.results;
@@ -117,7 +118,8 @@ export function verdictOf(results: { results: readonly RunResult[]; interrupted:
   return {
     ...base,
     status: error ? "error" : "failed",
-    exitCode: error ? EXIT.environment : EXIT.failed,
+    // A could-not-run outranks a failed expectation, which outranks a missed objective alone.
+    exitCode: error ? EXIT.environment : base.failedExpectations > 0 ? EXIT.failed : EXIT.objective,
     headline: error ? "Error" : "Failed",
     detail: `${rs.length - base.passed} of ${rs.length} run(s) did not pass: ${parts.join(", ")}.`,
   };

@@ -11,6 +11,7 @@ import type { RunResult } from "../model/result.ts";
 import type { Environment, ResultsFile, WarmupRun } from "../model/results-file.ts";
 import { expectationMet } from "../model/verdict.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
+import { cpuModel, fileSystemOf, loadAverage } from "../util/machine.ts";
 import { SecretStore } from "../util/secrets.ts";
 import { packageVersion } from "../util/package-root.ts";
 import type { RunPlan } from "./plan.ts";
@@ -173,7 +174,10 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
         plan.index,
         opts.plans.length,
       );
+      const loadStart = loadAverage();
       const result = await runDrill(plan, drillEnv);
+      const loadEnd = loadAverage();
+      if (loadStart !== null && loadEnd !== null) result.loadAverage = { start: loadStart, end: loadEnd };
       results.push(result);
       progress.runEnd(`${result.outcome}: ${result.reason}`, expectationMet(result));
       await mux.onRunEnd(result);
@@ -199,6 +203,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   }
 
   const byFile = new Map(opts.scenarios.map((s) => [s.file, s]));
+  const fileSystem = await fileSystemOf(opts.outDir);
   const build = (): ResultsFile => {
     const environment: Environment = {
       node: process.version,
@@ -207,7 +212,9 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       kernel: release(),
       arch: arch(),
       cpus: cpus().length,
+      cpuModel: cpuModel(),
       memoryBytes: totalmem(),
+      ...(fileSystem ? { fileSystem } : {}),
       // What the target said of itself (image, container, data directory...), from the first run.
       target: {
         ...(journal.events().find((e) => e.type === "target") as { info?: Record<string, string> } | undefined)?.info,

@@ -29,6 +29,25 @@ export interface ResultsParts {
   thresholdsOf?: (r: RunResult) => Threshold[];
 }
 
+/** How a warning that the machine was busy starts (a merge replaces the shards' with its own). */
+const BUSY = "the machine was busy";
+
+/**
+ * A warning when the 1-minute load average went above the core count during a run (at its start or
+ * end): other work then shared the CPUs, and the run's timings are slower and noisier than on an
+ * idle machine. Null when no run was.
+ */
+export function busyWarning(results: readonly RunResult[], cores: number): string | null {
+  const busy = results.filter((r) => r.loadAverage && Math.max(r.loadAverage.start, r.loadAverage.end) > cores);
+  if (busy.length === 0) return null;
+  const peak = Math.max(...busy.map((r) => Math.max(r.loadAverage!.start, r.loadAverage!.end)));
+  const which = busy.length === results.length ? "every run" : `runs ${busy.map((r) => `#${r.index + 1}`).join(", ")}`;
+  return (
+    `${BUSY} during ${which} (1-minute load average up to ${peak.toFixed(2)} on ${cores} cores): ` +
+    "other work shared the CPUs, so those timings are slower and noisier than an idle machine's"
+  );
+}
+
 export function newRunId(): string {
   return `${new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "")}-${randomBytes(3).toString("hex")}`;
 }
@@ -44,7 +63,8 @@ export function assembleResults(p: ResultsParts): ResultsFile {
   if (p.thresholdsOf) applyObjectives(results, p.thresholdsOf);
   const outcomes: Record<string, number> = {};
   for (const r of results) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-  const warnings = [...new Set(p.warnings ?? [])];
+  const busy = busyWarning(results, p.environment.cpus);
+  const warnings = [...new Set([...(p.warnings ?? []).filter((w) => !w.startsWith(BUSY)), ...(busy ? [busy] : [])])];
   return {
     schemaVersion: SCHEMA_VERSION,
     runId: p.runId,

@@ -1,142 +1,272 @@
-// `drdrill compare`: a throttled tool is a regression, ordinary run-to-run noise is not; the
-// verdict is the exit code, the report is Markdown for a pull request.
+// `drdrill compare`: a change in a time, rate or memory counts only beyond the noise measured on both
+// sides (Mann-Whitney U at the stated confidence) and the minimum effect of its kind; single runs
+// cannot show a timing regression (unless --strict); nothing in common is exit 2; each kind of thing
+// that got worse has its own exit code; the report is Markdown for a pull request.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareCommand, parsePercent } from "../../harness/cli/compare.ts";
 import { compareResults } from "../../harness/compare/compare-results.ts";
-import { judgeChange } from "../../harness/compare/judge.ts";
-import { JUDGED_METRICS } from "../../harness/model/metrics.ts";
+import { DEFAULT_JUDGE, judgeChange } from "../../harness/compare/judge.ts";
+import { matchKey } from "../../harness/compare/match-groups.ts";
 import { renderComparisonMarkdown } from "../../harness/compare/render-markdown.ts";
 import { spreadOf } from "../../harness/compare/spread.ts";
+import { mannWhitney, runsNeeded, smallestP } from "../../harness/metrics/mann-whitney.ts";
+import { EXIT } from "../../harness/model/exit-codes.ts";
+import { JUDGED_METRICS } from "../../harness/model/metrics.ts";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
 import { InputError } from "../../harness/model/errors.ts";
 import { tmp } from "../helpers/tmp.ts";
-import { repeats, resultsFile, run } from "./report-fixture.ts";
+import { repeats, resultsFile, run, slowRestore } from "./report-fixture.ts";
 
-const OPTS = { thresholdPct: 10, minChangeMs: 1000 };
-const kind = (name: string) => JUDGED_METRICS.find((k) => k.key === name)!;
+const OPTS = DEFAULT_JUDGE;
+const STRICT = { ...DEFAULT_JUDGE, strict: true };
+const metric = (name: string) => JUDGED_METRICS.find((k) => k.key === name)!;
+/** Five runs' worth of ordinary noise, as factors of the fixture's metrics. */
+const NOISE_A = [0.92, 1, 1.1, 0.97, 1.04];
+const NOISE_B = [1.05, 0.95, 1.08, 0.99, 1.02];
 
-/** A copy of a results file as if the tool ran `factor` times slower (times up, rates down). */
-function throttled(file: ResultsFile, factor: number): ResultsFile {
-  const copy = structuredClone(file);
-  for (const r of copy.results) {
-    const m = r.metrics;
-    m.backupMs! *= factor;
-    m.restoreMs! *= factor;
-    m.backupThroughputBps! /= factor;
-    m.restoreThroughputBps! /= factor;
-    m.rtoMs! += m.restoreMs! - m.restoreMs! / factor;
-    m.downtimeMs! += m.backupMs! - m.backupMs! / factor;
-  }
-  return { ...copy, runId: "throttled" };
-}
+describe("the Mann-Whitney U test", () => {
+  it("gives exact p-values (ties as midranks), and the normal approximation for large samples", () => {
+    // the reference values are scipy.stats.mannwhitneyu's (exact) and its permutation test (ties)
+    expect(mannWhitney([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toEqual({ u: 0, p: 2 / 252, method: "exact" });
+    expect(mannWhitney([1.1, 2.2, 3.3, 4.4], [0.5, 2.5, 3.5, 6, 7])!.p).toBeCloseTo(0.5555556, 6);
+    expect(mannWhitney([1, 1, 2, 2, 3], [2, 3, 3, 4, 4])).toMatchObject({ u: 3, method: "exact" });
+    expect(mannWhitney([1, 1, 2, 2, 3], [2, 3, 3, 4, 4])!.p).toBeCloseTo(0.0793651, 6);
+    const big = mannWhitney(
+      Array.from({ length: 30 }, (_, i) => i),
+      Array.from({ length: 30 }, (_, i) => i + 10),
+    )!;
+    expect(big.method).toBe("normal");
+    expect(big.p).toBeCloseTo(0.000224484, 6);
+    expect(mannWhitney([5, 5, 5], [5, 5, 5])!.p).toBe(1);
+  });
+
+  it("knows how many runs a side it takes to reach a confidence at all", () => {
+    expect(smallestP(3, 3)).toBe(0.1);
+    expect(runsNeeded(0.01)).toBe(5);
+    expect(runsNeeded(0.05)).toBe(4);
+  });
+});
 
 describe("judging one metric", () => {
-  it("calls a slower time a regression only beyond the threshold, the floor and both ranges", () => {
-    const base = spreadOf([10_000, 10_500, 11_000]);
-    expect(judgeChange(kind("backupMs"), base, spreadOf([14_000, 15_000, 16_000]), OPTS).verdict).toBe("regression");
-    // overlapping ranges: noise, however far the medians
-    expect(judgeChange(kind("backupMs"), base, spreadOf([10_900, 14_000, 15_000]), OPTS)).toMatchObject({
-      verdict: "noise",
-      why: "worse, but within the runs' min–max",
-    });
-    // beyond both ranges, but only 5 %
-    expect(judgeChange(kind("backupMs"), spreadOf([10_000]), spreadOf([10_500]), OPTS).why).toMatch(
-      /within the 10% threshold/,
+  const base = spreadOf([10_000, 10_400, 10_800, 9_800, 10_200]);
+
+  it("calls a slower time a regression only when the rank test tells it from noise and beyond the minimum", () => {
+    const slow = judgeChange(metric("restoreMs"), base, spreadOf([13_000, 13_400, 13_200, 12_900, 13_600]), OPTS);
+    expect(slow).toMatchObject({ verdict: "regression", test: { method: "Mann-Whitney U", runs: [5, 5] } });
+    expect(slow.why).toMatch(/^worse by 29\.4% \(3 s\), beyond noise: p = 0\.008 < 0\.01$/);
+    // medians 20 % apart, but the runs interleave: within noise
+    const mixed = judgeChange(metric("restoreMs"), base, spreadOf([9_900, 12_200, 12_400, 12_300, 10_700]), OPTS);
+    expect(mixed.verdict).toBe("noise");
+    expect(mixed.why).toMatch(/but p = 0\.\d+ ≥ 0\.01: within noise$/);
+    // clearly apart, but under 10 %: under the minimum effect
+    const small = judgeChange(metric("backupMs"), base, spreadOf([11_000, 11_100, 11_050, 11_020, 11_080]), OPTS);
+    expect(small.why).toMatch(/under the minimum effect \(10% and 1 s\)/);
+    // 40 % slower but only 400 ms: under the absolute minimum
+    const short = judgeChange(
+      metric("restoreMs"),
+      spreadOf([1000, 1010, 990, 1005, 995]),
+      spreadOf([1400, 1410, 1390, 1405, 1395]),
+      OPTS,
     );
-    // 40 % slower but only 400 ms: timing noise on a short drill
-    expect(judgeChange(kind("restoreMs"), spreadOf([1000]), spreadOf([1400]), OPTS).why).toMatch(
-      /400 ms, under the 1 s timing floor/,
-    );
-    expect(judgeChange(kind("backupMs"), spreadOf([16_000]), spreadOf([10_000]), OPTS).verdict).toBe("improvement");
+    expect(short).toMatchObject({ verdict: "noise" });
+    expect(short.why).toMatch(/\(400 ms\): under the minimum effect/);
+    expect(
+      judgeChange(metric("restoreMs"), spreadOf([13_000, 13_400, 13_200, 12_900, 13_600]), base, OPTS).verdict,
+    ).toBe("improvement");
   });
 
-  it("reads rates the other way round, and applies the floor through the time they stand for", () => {
-    const src = { base: 50e6, next: 50e6 };
-    expect(judgeChange(kind("backupThroughputBps"), spreadOf([20e6]), spreadOf([10e6]), OPTS, src)).toMatchObject({
+  it("single runs, or too few for the confidence, cannot show a timing or memory regression unless --strict", () => {
+    const one = judgeChange(metric("restoreMs"), spreadOf([1000]), spreadOf([9000]), OPTS);
+    expect(one.verdict).toBe("not-judged");
+    expect(one.why).toMatch(/1 vs 1 run: too few to tell from noise at 99% confidence \(5 a side needed\)/);
+    expect(judgeChange(metric("peakRssBytes"), spreadOf([40e6]), spreadOf([90e6]), OPTS).verdict).toBe("not-judged");
+    const three = spreadOf([1000, 1100, 1050]);
+    expect(judgeChange(metric("restoreMs"), three, spreadOf([9000, 9100, 9050]), OPTS).verdict).toBe("not-judged");
+    // at 90 %, 4 a side suffice
+    expect(
+      judgeChange(metric("restoreMs"), spreadOf([1000, 1100, 1050, 990]), spreadOf([9000, 9100, 9050, 9020]), {
+        ...OPTS,
+        confidence: 0.9,
+      }).verdict,
+    ).toBe("regression");
+    expect(judgeChange(metric("restoreMs"), spreadOf([1000]), spreadOf([9000]), STRICT)).toMatchObject({
       verdict: "regression",
-      changePct: -50,
     });
-    // 50 MB at 60 -> 40 MB/s is 0.83 s -> 1.25 s: under the floor
-    expect(judgeChange(kind("restoreThroughputBps"), spreadOf([60e6]), spreadOf([40e6]), OPTS, src).verdict).toBe(
-      "noise",
-    );
-    expect(judgeChange(kind("backupThroughputBps"), spreadOf([10e6]), spreadOf([20e6]), OPTS, src).verdict).toBe(
-      "improvement",
+    expect(judgeChange(metric("restoreMs"), three, spreadOf([1050, 9000, 9100]), STRICT).why).toMatch(
+      /within the runs' min–max \(--strict/,
     );
   });
 
-  it("sizes have no timing floor; nothing measured is not compared", () => {
-    expect(judgeChange(kind("repoBytes"), spreadOf([35e6]), spreadOf([70e6]), OPTS).verdict).toBe("regression");
-    expect(judgeChange(kind("rtoMs"), null, spreadOf([1]), OPTS)).toMatchObject({
+  it("reads rates the other way round, and their absolute minimum through the time they stand for", () => {
+    const src = { base: 50e6, next: 50e6 };
+    const r = (...xs: number[]) => spreadOf(xs);
+    expect(
+      judgeChange(
+        metric("backupThroughputBps"),
+        r(20e6, 21e6, 19e6, 20.5e6, 19.5e6),
+        r(10e6, 10.2e6, 9.9e6, 10.1e6, 9.8e6),
+        OPTS,
+        src,
+      ),
+    ).toMatchObject({ verdict: "regression", changePct: -50 });
+    // 50 MB at 60 -> 40 MB/s is 0.83 s -> 1.25 s: under the 1 s minimum
+    expect(
+      judgeChange(
+        metric("restoreThroughputBps"),
+        r(60e6, 61e6, 59e6, 60.5e6, 59.5e6),
+        r(40e6, 41e6, 39e6, 40.5e6, 39.5e6),
+        OPTS,
+        src,
+      ).why,
+    ).toMatch(/\(417 ms in time\): under the minimum effect \(10% and 1 s of the time it stands for\)/);
+  });
+
+  it("sizes are judged by their change alone, single runs included; nothing measured is not compared", () => {
+    expect(judgeChange(metric("repoBytes"), spreadOf([35e6]), spreadOf([70e6]), OPTS)).toMatchObject({
+      verdict: "regression",
+      why: "worse by 100% (35.0 MB)",
+    });
+    expect(judgeChange(metric("repoBytes"), spreadOf([3e6]), spreadOf([3.5e6]), OPTS).why).toMatch(
+      /\(500 KB\): under the minimum effect \(10% and 1.00 MB\)/,
+    );
+    expect(judgeChange(metric("rtoMs"), null, spreadOf([1]), OPTS)).toMatchObject({
       verdict: "not-compared",
       why: "not measured in base",
     });
-    expect(judgeChange(kind("downtimeMs"), spreadOf([0]), spreadOf([0]), OPTS).verdict).toBe("unchanged");
-    expect(judgeChange(kind("downtimeMs"), spreadOf([0]), spreadOf([5000]), OPTS)).toMatchObject({
-      verdict: "regression",
-      changePct: null,
-    });
+    expect(judgeChange(metric("downtimeMs"), spreadOf([0]), spreadOf([0]), OPTS).verdict).toBe("unchanged");
+  });
+
+  it("every judged metric has an effect kind (its noise and its minimum effect)", () => {
+    for (const m of JUDGED_METRICS) expect(m.effect, m.key).toMatch(/^(time|rate|bytes|memory)$/);
   });
 });
 
 describe("comparing two run folders' results", () => {
-  const base = resultsFile(repeats([0.92, 1, 1.1]));
+  const base = resultsFile(repeats(NOISE_A));
 
-  it("flags a tool throttled to a third of its speed", () => {
-    const c = compareResults(base, throttled(base, 3), OPTS);
-    expect(c.regressions).toBeGreaterThan(0);
-    const g = c.groups[0]!;
-    const verdict = (n: string) => g.metrics.find((m) => m.kind.key === n)!.verdict;
-    expect(verdict("backupThroughputBps")).toBe("regression");
-    expect(verdict("backupMs")).toBe("regression");
-    expect(verdict("repoBytes")).toBe("unchanged");
+  it("two ordinary sets of 5 runs: exit 0, every metric within noise", () => {
+    const c = compareResults(base, resultsFile(repeats(NOISE_B)), OPTS);
+    expect(c).toMatchObject({ exitCode: EXIT.ok, regressions: 0, improvements: 0, notJudged: 0, common: 1 });
+    const verdicts = new Set(c.groups[0]!.metrics.filter((m) => m.base).map((m) => m.verdict));
+    expect([...verdicts].every((v) => v === "noise" || v === "unchanged")).toBe(true);
+    expect(renderComparisonMarkdown(c)).toMatch(/^## drdrill compare: ✅ \*\*No regression\*\* \(exit 0\)/);
   });
 
-  it("does not flag two ordinary runs of the same scenario (noise within each other's spread)", () => {
-    const c = compareResults(base, resultsFile(repeats([1.05, 0.95, 1.08])), OPTS);
-    expect(c.regressions).toBe(0);
-    expect(c.improvements).toBe(0);
-    // single runs: a 30 % faster restore on a 1 s restore is timing noise
+  it("a restore 3 s slower on one side: restore time, its rate and RTO flagged, nothing else; exit 5", () => {
+    const c = compareResults(base, slowRestore(resultsFile(repeats(NOISE_B)), 3000), OPTS);
+    expect(c.exitCode).toBe(EXIT.regression);
+    const flagged = c.groups[0]!.metrics.filter((m) => m.verdict === "regression").map((m) => m.kind.key);
+    expect(flagged.sort()).toEqual(["restoreMs", "restoreThroughputBps", "rtoMs"]);
+    const md = renderComparisonMarkdown(c, { base: "runs/main", next: "runs/pr" });
+    expect(md).toMatch(/^## drdrill compare: ❌ \*\*3 regressions\*\* \(exit 5\)/);
+    expect(md).toContain("Base `runs/main`");
+    expect(md).toContain("Mann-Whitney U");
+    expect(md).toMatch(
+      /\| seed-drill · duplicity [^|]+ \| restore time \| [\d.]+ s <sub>[\d.]+ s–[\d.]+ s, n=5<\/sub> \|/,
+    );
+  });
+
+  it("single runs: no timing claimed, a line says why; sizes still judged", () => {
     const one = compareResults(
       resultsFile([run()]),
-      resultsFile([run({ metrics: { restoreMs: 780, restoreThroughputBps: 64e6, rtoMs: 1120 } })]),
+      resultsFile([run({ metrics: { restoreMs: 9780, rtoMs: 12000, repoBytes: 70e6 } })]),
       OPTS,
     );
-    expect(one.regressions + one.improvements).toBe(0);
+    const verdict = (k: string) => one.groups[0]!.metrics.find((m) => m.kind.key === k)!.verdict;
+    expect(verdict("restoreMs")).toBe("not-judged");
+    expect(verdict("repoBytes")).toBe("regression");
+    expect(one.exitCode).toBe(EXIT.regression);
+    const md = renderComparisonMarkdown(one);
+    expect(md).toContain("**Times, rates and memory were not judged** for 1 drill (1 vs 1 runs)");
+    expect(md).toContain("Judged there: outcomes, objectives, recovery point and sizes");
+    expect(md).toContain("`--strict`");
+    // the timing alone: exit 0, yet the line says nothing was judged
+    const timing = compareResults(resultsFile([run()]), resultsFile([run({ metrics: { restoreMs: 9780 } })]), OPTS);
+    expect(timing.exitCode).toBe(EXIT.ok);
+    expect(
+      compareResults(resultsFile([run()]), resultsFile([run({ metrics: { restoreMs: 9780 } })]), STRICT).exitCode,
+    ).toBe(EXIT.regression);
   });
 
-  it("a group that passed before and fails now is a regression, whatever the metrics", () => {
-    const next = resultsFile([run({ outcome: "silent-corruption", passed: false })]);
-    const c = compareResults(resultsFile([run()]), next, OPTS);
-    expect(c.groups[0]!.outcomeRegression).toBe(true);
-    expect(c.regressions).toBe(1);
-    expect(renderComparisonMarkdown(c)).toContain("### Runs that no longer pass");
+  it("each thing that got worse has its exit code: failed 1, could not run 3, objective 4, older point 5", () => {
+    const before = resultsFile([run()]);
+    const failed = compareResults(before, resultsFile([run({ outcome: "silent-corruption", passed: false })]), OPTS);
+    expect(failed.exitCode).toBe(EXIT.failed);
+    expect(renderComparisonMarkdown(failed)).toContain("### What got worse");
+    const objective = compareResults(
+      before,
+      resultsFile([
+        run({ passed: false, objectives: [{ metric: "rtoMs", threshold: "< 1s", value: 1676, passed: false }] }),
+      ]),
+      OPTS,
+    );
+    expect(objective.exitCode).toBe(EXIT.objective);
+    expect(objective.groups[0]!.findings[0]!.text).toMatch(
+      /missed an objective in 1\/1 runs, 0\/1 before \(rtoMs in 1\/1/,
+    );
+    const env = compareResults(
+      before,
+      resultsFile([run({ outcome: "error", passed: false, reason: "no docker" })]),
+      OPTS,
+    );
+    expect(env.exitCode).toBe(EXIT.environment);
+    const older = structuredClone(run());
+    older.recoveryPoint.backup = { ...older.recoveryPoint.backup!, number: 1, of: 3 };
+    const newest = structuredClone(run());
+    newest.recoveryPoint.backup = { ...newest.recoveryPoint.backup!, number: 3, of: 3 };
+    const point = compareResults(resultsFile([newest]), resultsFile([older]), OPTS);
+    expect(point.exitCode).toBe(EXIT.regression);
+    expect(point.groups[0]!.findings[0]!.text).toBe(
+      "recovery point: restored 2 backups behind the newest (median), before the newest backup",
+    );
   });
 
-  it("matches runs by group; groups in only one run are listed, not judged", () => {
-    const other = run({ group: "seed-drill :: restic", label: "restic", tool: "restic" });
+  it("nothing in common is exit 2, naming what each side holds", () => {
+    const other = run({
+      scenario: "compare-tools",
+      group: "compare-tools :: restic",
+      label: "restic",
+      tool: "restic",
+      settings: {},
+    });
+    const c = compareResults(resultsFile([run()]), resultsFile([other]), OPTS);
+    expect(c).toMatchObject({ exitCode: EXIT.input, common: 0 });
+    const md = renderComparisonMarkdown(c);
+    expect(md).toMatch(/^## drdrill compare: ⛔ \*\*Nothing in common\*\* \(exit 2\)/);
+    expect(md).toContain("- seed-drill · duplicity encryption=gpg-symmetric volsize=200 compression=default (1 run)");
+    expect(md).toContain("- compare-tools · restic (1 run)");
+  });
+
+  it("a drill on one side only is listed; --require-all fails on it", () => {
+    const other = run({ group: "seed-drill :: restic", label: "restic", tool: "restic", settings: {} });
     const c = compareResults(resultsFile([run()]), resultsFile([run(), other]), OPTS);
     expect(c.groups.map((g) => g.presence)).toEqual(["both", "new-only"]);
-    expect(renderComparisonMarkdown(c)).toContain("seed-drill · restic: only in new (1 run(s))");
+    expect(c.exitCode).toBe(EXIT.ok);
+    expect(renderComparisonMarkdown(c)).toContain("seed-drill · restic: only in new (1 run)");
+    expect(
+      compareResults(resultsFile([run()]), resultsFile([run(), other]), { ...OPTS, requireAll: true }).exitCode,
+    ).toBe(EXIT.input);
   });
 
-  it("renders Markdown for a pull request: verdict, what changed, every metric with its spread", () => {
-    const md = renderComparisonMarkdown(compareResults(base, throttled(base, 3), OPTS), {
-      base: "runs/main",
-      next: "runs/pr",
+  it("matches runs by the settings that differ from the defaults, not by the label's words", () => {
+    const a = run({ tool: "restic", label: "restic", settings: { compression: "auto", passphrase: { env: "A" } } });
+    const b = run({ tool: "restic", label: "restic compression=auto", settings: { compression: "auto" } });
+    const c = run({ tool: "restic", label: "restic compression=max", settings: { compression: "max" } });
+    expect(matchKey(a)).toBe(matchKey(b));
+    expect(matchKey(a)).not.toBe(matchKey(c));
+  });
+
+  it("--metrics gates only the metrics named: the others are shown, not counted", () => {
+    const slow = slowRestore(resultsFile(repeats(NOISE_B)), 3000);
+    const c = compareResults(base, slow, { ...OPTS, gated: ["repoBytes", "backupMs"] });
+    expect(c.exitCode).toBe(EXIT.ok);
+    expect(renderComparisonMarkdown(c)).toContain("❌ regression (not gated)");
+    expect(compareResults(base, slow, { ...OPTS, gated: ["rtoMs"] })).toMatchObject({
+      exitCode: EXIT.regression,
+      regressions: 1,
     });
-    expect(md).toMatch(/^## drdrill compare: ❌ \*\*\d+ regressions\*\*/);
-    expect(md).toContain("Base `runs/main`");
-    expect(md).toContain("### Changes beyond the noise");
-    expect(md).toMatch(
-      /\| seed-drill · duplicity [^|]+ \| backup rate \| [\d.]+ MB\/s <sub>[\d.]+ MB\/s–[\d.]+ MB\/s, n=3<\/sub> \|/,
-    );
-    expect(md).toContain("<details><summary>All metrics</summary>");
-    expect(renderComparisonMarkdown(compareResults(base, base, OPTS))).toMatch(
-      /^## drdrill compare: ✅ \*\*No regression\*\*/,
-    );
   });
 });
 
@@ -147,26 +277,38 @@ describe("drdrill compare BASE NEW", () => {
     return dir;
   }
 
-  it("exits 1 on a regression, 0 otherwise, and writes --out", async () => {
+  it("exits 5 on a regression, 0 otherwise, and writes --out", async () => {
     const d = await tmp();
-    const base = resultsFile(repeats([0.92, 1, 1.1]));
+    const base = resultsFile(repeats(NOISE_A));
     const a = await folder(join(d, "a"), base);
-    const b = await folder(join(d, "b"), resultsFile(repeats([1.05, 0.95, 1.08])));
-    const slow = await folder(join(d, "slow"), throttled(base, 3));
+    const b = await folder(join(d, "b"), resultsFile(repeats(NOISE_B)));
+    const slow = await folder(join(d, "slow"), slowRestore(base, 3000));
     let printed = "";
     expect(await compareCommand(a, b, {}, (s) => (printed += s))).toBe(0);
     expect(printed).toContain("No regression");
-    expect(await compareCommand(a, slow, { out: join(d, "comment.md"), threshold: "25%" }, () => {})).toBe(1);
-    expect(await readFile(join(d, "comment.md"), "utf8")).toContain("more than 25%");
+    const out = join(d, "comment.md");
+    expect(await compareCommand(a, slow, { out, threshold: "25%", minChange: "2s" }, () => {})).toBe(5);
+    expect(await readFile(out, "utf8")).toContain("time 25% and 2 s");
+    expect(await compareCommand(a, slow, { metrics: "repoSize,backupTime" }, () => {})).toBe(0);
+    expect(await compareCommand(a, slow, { threshold: "time=300%" }, () => {})).toBe(5); // the rate still counts
+    expect(await compareCommand(a, slow, { threshold: "time=300%,rate=99%" }, () => {})).toBe(0);
   });
 
   it("bad input is exit 2 (an InputError naming every problem)", async () => {
     const d = await tmp();
     const newer = await folder(join(d, "newer"), { ...resultsFile([run()]), schemaVersion: 99 });
-    const err = await compareCommand(join(d, "missing"), newer, { threshold: "lots" }, () => {}).catch((e) => e);
+    const err = await compareCommand(
+      join(d, "missing"),
+      newer,
+      { threshold: "lots", minChange: "bytes=huge", confidence: "100%", metrics: "rto,speed" },
+      () => {},
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     const text = (err as InputError).issues.map((i) => `${i.path}: ${i.message}`).join("\n");
     expect(text).toContain('--threshold: "lots" is not a percentage');
+    expect(text).toContain('--min-change: "bytes=huge" is not a size (e.g. 1MB)');
+    expect(text).toContain('--confidence: "100%" is not a confidence');
+    expect(text).toMatch(/--metrics: unknown: speed; the metrics compare judges: rto, rpo, /);
     expect(text).toContain("not found: is this a drdrill run folder?");
     expect(text).toContain("schemaVersion: version 99 is newer than this drdrill understands (1)");
     expect(parsePercent("12.5%")).toBe(12.5);

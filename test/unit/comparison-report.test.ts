@@ -56,9 +56,9 @@ describe("renderComparison", () => {
       /\| restic compression=auto \| 3 \| 3 recovered \| 4\.05 s ±50 ms ×5\.70 \| 20\.5 MB\/s ±[\d.]+ KB\/s ×2\.83 \|/,
     );
     expect(text).toContain("RTO: tar-zstd level=3");
-    expect(text).toMatch(
-      /- \(!\) tar-zstd level=3, backup rate: 1 outlier\(s\) by modified z-score > 3\.5; .* \(outliers: run #3\)/,
-    );
+    // three runs flag no outlier (that takes five), but the spread is too wide to rank
+    expect(text).toMatch(/- \(!\) tar-zstd level=3, backup rate: relative standard deviation \d+ % > 10 %/);
+    expect(text).not.toContain("outliers: run");
     expect(text).not.toContain("restore rate"); // nobody measured it
   });
 

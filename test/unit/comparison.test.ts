@@ -114,8 +114,9 @@ describe("compareRuns", () => {
     const b = g("borg compression=lz4").metrics.backupThroughputBps;
     expect(b.stats!.median).toBe(160e6);
     expect(b.winner).toBe(true);
-    expect(b.outlierRuns).toEqual([5]);
-    expect(b.warnings.join(" ")).toMatch(/outlier/);
+    // three runs flag no outlier (five do, below), but the spread is too wide to rank
+    expect(b.outlierRuns).toEqual([]);
+    expect(b.warnings.join(" ")).toMatch(/relative standard deviation/);
     expect(g("restic").metrics.backupThroughputBps.ratioToBest).toBeCloseTo(160 / 145, 9);
     expect(g("duplicity").metrics.backupThroughputBps.ratioToBest).toBeCloseTo(160 / 37, 9);
   });
@@ -144,6 +145,27 @@ describe("compareRuns", () => {
     expect(s.withinSpread.restoreThroughputBps).toBe(false);
     expect(s.notes.join("\n")).toMatch(/one run per group at the least/);
     expect(s.notes.join("\n")).toMatch(/no clear winner .* backup rate/);
+  });
+
+  it("flags an outlier run only with five runs or more", () => {
+    const rates = [100, 101, 99, 102, 40];
+    const group = (n: number) =>
+      compareRuns(
+        rates.slice(rates.length - n).map((v, i) => run("tar-zstd", { backupThroughputBps: v * 1e6 }, { index: i })),
+      ).scenarios[0]!.groups[0]!.metrics.backupThroughputBps;
+    expect(group(5).outlierRuns).toEqual([4]);
+    expect(group(4).outlierRuns).toEqual([]);
+  });
+
+  it("ranks RPO only where a load writer ran during the backups (hot drills, schedules)", () => {
+    const rpo = (extra: Partial<ComparableRun>) =>
+      compareRuns([run("a", { rpoMs: 5000 }, extra), run("b", { rpoMs: 9000 }, extra)]).scenarios[0]!;
+    const cold = rpo({ mode: "cold" });
+    expect(cold.winners.rpoMs).toBeUndefined();
+    expect(cold.groups.map((g) => g.metrics.rpoMs.ratioToBest)).toEqual([null, null]);
+    expect(cold.notes.join("\n")).toMatch(/RPO not ranked: no load writer ran during the backups/);
+    expect(rpo({ mode: "hot" }).winners.rpoMs).toEqual(["a"]);
+    expect(rpo({ mode: "cold", scheduleEveryMs: 5000 }).groups[1]!.metrics.rpoMs.ratioToBest).toBe(1.8);
   });
 
   it("shares a win on equal medians and keeps scenarios apart", () => {

@@ -193,3 +193,15 @@ export function repeats(factors: number[], scale: Partial<Record<keyof Metrics, 
     return run({ index: i, repeat: i + 1, metrics: m });
   });
 }
+
+/** A copy of a results file as if each restore took `delayMs` longer (a wrapper sleeping before the tool). */
+export function slowRestore(file: ResultsFile, delayMs: number): ResultsFile {
+  const copy = structuredClone(file);
+  for (const r of copy.results) {
+    const m = r.metrics;
+    m.restoreMs! += delayMs;
+    m.rtoMs! += delayMs;
+    m.restoreThroughputBps = m.sourceBytes! / (m.restoreMs! / 1000);
+  }
+  return { ...copy, runId: "slow-restore" };
+}

@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { compareResults } from "../../harness/compare/compare-results.ts";
 import { renderComparisonMarkdown } from "../../harness/compare/render-markdown.ts";
+import { DEFAULT_JUDGE } from "../../harness/compare/judge.ts";
 import { EXIT } from "../../harness/model/exit-codes.ts";
 import type { RunResult } from "../../harness/model/result.ts";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
@@ -50,7 +51,7 @@ const CASES: { name: string; file: ResultsFile; status: VerdictStatus; exit: num
     name: "a missed objective",
     file: resultsFile([missedObjective(0)]),
     status: "failed",
-    exit: EXIT.failed,
+    exit: EXIT.objective,
     kinds: ["missed-objective"],
   },
   {
@@ -92,7 +93,7 @@ function renderAll(file: ResultsFile): Record<string, string> {
       createdAt: "2026-11-26T10:00:00.000Z",
       createdBy: "test",
     }),
-    compare: renderComparisonMarkdown(compareResults(base, file, { thresholdPct: 10, minChangeMs: 1000 })),
+    compare: renderComparisonMarkdown(compareResults(base, file, DEFAULT_JUDGE)),
   };
 }
 

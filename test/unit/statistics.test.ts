@@ -88,7 +88,9 @@ group("describe and spreadWarnings", () => {
     ]);
   });
 
-  it("range alone can trip, and outliers need three values", () => {
+  it("range alone can trip, and outliers need five values", () => {
+    expect(describe([100, 102, 250])!.outliers).toEqual([]);
+    expect(describe([100, 102, 98, 250])!.outliers).toEqual([]);
     const loose = { maxRsd: 0.5, maxRangeRatio: 0.25, outlierZ: 3.5, minRelativeDeviation: 0.01 };
     const st = describe([10, 13])!; // sd/mean 18 %, (max - min)/median 26 %
     expect(st.outliers).toEqual([]);
