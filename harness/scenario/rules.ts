@@ -81,8 +81,9 @@ export function checkRules(s: Scenario, run: ResolvedRun, reg: Registries, dir: 
   }
   const { adapter, name, settings, entry } = run.tool;
   const at = ["tools", entry];
+  // A tool's field is one of its settings, under its name in the entry ({ restic: { args: ... } }).
   for (const p of [...ctx.unmet(name, adapter.needs ?? []), ...(adapter.validate?.(settings, ctx) ?? [])])
-    out.push(place(at, p));
+    out.push(place(p.field ? [...at, name] : at, p));
   // Where the backups go is the scenario's: the store at site B judges the tool that would write to it.
   if (run.site && run.store)
     for (const p of run.store.validate?.(run.site, { ...ctx, adapter }) ?? [])

@@ -6,6 +6,7 @@ import { pickBackup } from "./pick-backup.ts";
 import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import type { ConfinedDir } from "../agent/confined-dir.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
+import { refusedArgs, toolArgs, type RefusedOption } from "./tool-args.ts";
 
 const settings = z
   .object({
@@ -21,10 +22,17 @@ const settings = z
       .enum(["lz4", "zstd", "none"])
       .default("lz4")
       .describe("borg create --compression (zstd at its default level 3)."),
+    args: toolArgs,
   })
   .strict();
 
 type Settings = z.infer<typeof settings>;
+
+/** What drdrill sets itself: the repository and archive (positional), and the compression setting. */
+const REFUSED: RefusedOption[] = [
+  { names: [], pattern: /::|^ssh:\/\//, why: "the repository is drdrill's (destination:, site:)" },
+  { names: ["--compression", "-C"], why: "compression is the setting compression:" },
+];
 
 // A lock borg could not take (another host's, or one it could not prove stale) makes it give up after --lock-wait.
 const LOCKED = /LockTimeout|Failed to create\/acquire the lock|lock.*(timeout|held)/i;
@@ -148,6 +156,7 @@ export default defineTool({
     eraseAll: "borg delete of every archive, then borg compact",
     undoErase: undoBorgErase,
   },
+  validate: (s) => refusedArgs("borg", s.args, REFUSED),
   version: (exec) => probeVersion(exec, "borg", ["--version"], /borg\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
@@ -157,7 +166,15 @@ export default defineTool({
       async backup(kind, sourceDir) {
         // Run in the source with "." so archive paths are relative and extract recreates the tree where it runs.
         const name = borgArchiveName(kind, new Date());
-        const args = ["create", "--json", "--compression", s.compression, `${repoOf(ctx)}::${name}`, "."];
+        const args = [
+          "create",
+          "--json",
+          "--compression",
+          s.compression,
+          ...s.args.backup,
+          `${repoOf(ctx)}::${name}`,
+          ".",
+        ];
         const run = warningIsSuccess(
           await withBreakLock(s, ctx, () =>
             borg(s, ctx, `borg-create-${kind}`, args, { cwd: sourceDir }, parseBorgCreate),
@@ -183,7 +200,9 @@ export default defineTool({
         });
         if (mkdir.failed) return mkdir;
         const run = await withBreakLock(s, ctx, () =>
-          borg(s, ctx, "borg-extract", ["extract", `${repoOf(ctx)}::${chosen.name}`], { cwd: destDir }),
+          borg(s, ctx, "borg-extract", ["extract", ...s.args.restore, `${repoOf(ctx)}::${chosen.name}`], {
+            cwd: destDir,
+          }),
         );
         return { ...run, backupId: chosen.name };
       },

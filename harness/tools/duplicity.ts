@@ -4,6 +4,7 @@ import { defineTool, type ToolContext } from "./tool.ts";
 import { parseDuplicitySets } from "./duplicity-sets.ts";
 import { pickBackup } from "./pick-backup.ts";
 import { notRun, probeVersion, runTool } from "./run-tool.ts";
+import { refusedArgs, toolArgs, type RefusedOption } from "./tool-args.ts";
 
 const settings = z
   .object({
@@ -14,10 +15,21 @@ const settings = z
       .default({ env: "DRDRILL_PASSPHRASE" }),
     volsize: z.number().int().min(1).max(10_000).default(200).describe("Volume size in MB."),
     compression: z.enum(["default", "none"]).default("default").describe("gzip (or gpg's zlib); none turns it off."),
+    args: toolArgs,
   })
   .strict();
 
 type Settings = z.infer<typeof settings>;
+
+/** What drdrill sets itself: where the backups are, its cache, and the encryption the settings choose. */
+const REFUSED: RefusedOption[] = [
+  { names: [], pattern: /^[a-z][\w+]*:\/\//i, why: "the destination is drdrill's (destination:, site:)" },
+  { names: ["--archive-dir", "--name"], why: "drdrill keeps duplicity's cache in the run's work folder" },
+  {
+    names: ["--encrypt-key", "--sign-key", "--hidden-encrypt-key", "--encrypt-secret-keyring", "--no-encryption"],
+    why: "encryption is the setting encryption:",
+  },
+];
 
 const STAT_KEYS: Record<string, string> = {
   SourceFiles: "sourceFiles",
@@ -98,6 +110,7 @@ export default defineTool({
     site: { how: "SFTP (duplicity's paramiko backend)", appendOnly: "write-once" },
     eraseAll: "duplicity remove-all-but-n-full 1 --force, then rm of every file through the same SFTP account",
   },
+  validate: (s) => refusedArgs("duplicity", s.args, REFUSED),
   version: (exec) => probeVersion(exec, "duplicity", ["--version"], /duplicity\s+([\w.+-]+)/),
   open(s, ctx) {
     const url = urlOf(ctx);
@@ -111,7 +124,7 @@ export default defineTool({
           {
             label: `duplicity-${kind}`,
             command: "duplicity",
-            args: [kind, ...common(s, ctx), "--volsize", String(s.volsize), sourceDir, url],
+            args: [kind, ...common(s, ctx), "--volsize", String(s.volsize), ...s.args.backup, sourceDir, url],
             ...env(s, ctx),
           },
           parseDuplicityStats,
@@ -129,7 +142,7 @@ export default defineTool({
         const run = await runTool(ctx, {
           label: "duplicity-restore",
           command: "duplicity",
-          args: ["restore", ...common(s, ctx), ...at, url, destDir],
+          args: ["restore", ...common(s, ctx), ...at, ...s.args.restore, url, destDir],
           ...env(s, ctx),
         });
         return chosen ? { ...run, backupId: chosen.id } : run;

@@ -5,6 +5,7 @@ import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { pickBackup } from "./pick-backup.ts";
 import { parseResticProgress, parseResticSnapshots, parseResticSummary, resticSnapshotId } from "./restic-output.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
+import { refusedArgs, toolArgs, type RefusedOption } from "./tool-args.ts";
 
 const settings = z
   .object({
@@ -17,10 +18,19 @@ const settings = z
       .enum(["auto", "off", "max"])
       .default("auto")
       .describe("zstd level in repository format 2: auto (fast), max, or off."),
+    args: toolArgs,
   })
   .strict();
 
 type Settings = z.infer<typeof settings>;
+
+/** What drdrill sets itself: the repository, its password (in the environment), the cache, the restore's folder. */
+const REFUSED: RefusedOption[] = [
+  { names: ["--repo", "-r", "--repository-file"], why: "the repository is drdrill's (destination:, site:)" },
+  { names: ["--password-file", "-p", "--password-command"], why: "the password is the setting passphrase:" },
+  { names: ["--cache-dir", "--no-cache"], why: "drdrill keeps restic's cache in the run's work folder" },
+  { names: ["--target", "-t"], why: "drdrill restores into a folder it made and compares" },
+];
 
 const STALE_LOCK = /repository is already locked|unable to create lock/i;
 
@@ -100,6 +110,7 @@ export default defineTool({
     site: { how: "restic's sftp: backend, through the system's ssh", appendOnly: "write-once" },
     eraseAll: "restic forget --prune of every snapshot",
   },
+  validate: (s) => refusedArgs("restic", s.args, REFUSED),
   version: (exec) => probeVersion(exec, "restic", ["version"], /restic\s+([\w.+-]+)/),
   open(s, ctx) {
     return {
@@ -116,7 +127,10 @@ export default defineTool({
         const run = await withUnlock(
           s,
           ctx,
-          spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, "."], { cwd: sourceDir, onOutput }),
+          spec(s, ctx, `restic-backup-${kind}`, ["backup", "--json", "--tag", kind, ...s.args.backup, "."], {
+            cwd: sourceDir,
+            onOutput,
+          }),
           parseResticSummary,
         );
         const id = run.failed ? undefined : resticSnapshotId(run.stdout);
@@ -134,7 +148,7 @@ export default defineTool({
         const run = await withUnlock(
           s,
           ctx,
-          spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir]),
+          spec(s, ctx, "restic-restore", ["restore", snapshot, "--target", destDir, ...s.args.restore]),
         );
         return { ...run, backupId: snapshot };
       },

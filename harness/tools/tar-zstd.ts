@@ -4,10 +4,12 @@ import { backupName, parseBackupNames, restoreChain } from "./file-backups.ts";
 import { notRun, runTool } from "./run-tool.ts";
 import { siteScripts } from "./tar-zstd-site.ts";
 import { defineTool, type ToolContext } from "./tool.ts";
+import { refusedArgs, toolArgs, type RefusedOption } from "./tool-args.ts";
 
 const settings = z
   .object({
     level: z.number().int().min(1).max(19).default(3).describe("zstd compression level (-T0 uses every core)."),
+    args: toolArgs,
   })
   .strict();
 
@@ -16,25 +18,33 @@ const ARCHIVE = ".tar.zst";
 const TAR_CREATE = `tar --format=posix --xattrs "--xattrs-include=*" --acls --sparse --numeric-owner --totals`;
 const TAR_EXTRACT = `tar --listed-incremental=/dev/null --xattrs "--xattrs-include=*" --acls --numeric-owner -p`;
 
-// $1 source, $2 repo path without suffix, $3 zstd level, $4 the previous .snar (incremental only).
-// Written as .part and renamed, so a killed backup never looks finished.
+// $1 source, $2 repo path without suffix, $3 zstd level, $4 the previous .snar ("" for a full), then
+// the user's args. Written as .part and renamed, so a killed backup never looks finished.
 const BACKUP = [
   "set -euo pipefail",
-  'if [ -n "${4:-}" ]; then cp -- "$4" "$2.snar.part"; fi',
-  `${TAR_CREATE} --listed-incremental="$2.snar.part" -C "$1" -cf - . | zstd -T0 -"$3" -q -o "$2${ARCHIVE}.part"`,
-  'mv -- "$2.snar.part" "$2.snar"',
-  `mv -- "$2${ARCHIVE}.part" "$2${ARCHIVE}"`,
-  `echo "archiveBytes $(stat -c %s -- "$2${ARCHIVE}")"`,
+  "src=$1 out=$2 lvl=$3 prev=$4; shift 4",
+  'if [ -n "$prev" ]; then cp -- "$prev" "$out.snar.part"; fi',
+  `${TAR_CREATE} --listed-incremental="$out.snar.part" "$@" -C "$src" -cf - . |` +
+    ` zstd -T0 -"$lvl" -q -o "$out${ARCHIVE}.part"`,
+  'mv -- "$out.snar.part" "$out.snar"',
+  `mv -- "$out${ARCHIVE}.part" "$out${ARCHIVE}"`,
+  `echo "archiveBytes $(stat -c %s -- "$out${ARCHIVE}")"`,
 ].join("; ");
 
-// $1 destination, then the archives to apply in order (a full, then its incrementals).
+// $1 destination, $2 the number of the user's args that follow, then the archives to apply in order.
 const RESTORE = [
   "set -euo pipefail",
-  "d=$1; shift",
+  'd=$1; n=$2; shift 2; own=("${@:1:$n}"); shift "$n"',
   '[ $# -gt 0 ] || { echo "error: no backup to restore in the repository" >&2; exit 1; }',
   'mkdir -p -- "$d"',
-  `for f; do echo "extracting $f"; zstd -dcq -- "$f" | ${TAR_EXTRACT} -C "$d" -xf -; done`,
+  `for f; do echo "extracting $f"; zstd -dcq -- "$f" | ${TAR_EXTRACT} "\${own[@]}" -C "$d" -xf -; done`,
 ].join("; ");
+
+/** What drdrill sets itself: the archive, the folders, the incremental chain. */
+const REFUSED: RefusedOption[] = [
+  { names: ["-f", "--file", "-C", "--directory"], why: "drdrill names the archive and the folder" },
+  { names: ["-g", "--listed-incremental", "-G", "--incremental"], why: "drdrill chains the incrementals" },
+];
 
 // $1 repo; light reads the frame headers (each frame carries an XXH64 checksum), deep decompresses and walks the tar.
 const CHECK = (deep: boolean) =>
@@ -82,6 +92,12 @@ export default defineTool({
     site: { how: "tar | zstd through the system's ssh into drdrill's store on the site", appendOnly: "write-once" },
     eraseAll: "deleting every archive on the site through the same ssh account",
   },
+  validate: (s, ctx) => [
+    ...refusedArgs("tar-zstd", s.args, REFUSED),
+    ...(ctx.site && (s.args.backup.length > 0 || s.args.restore.length > 0)
+      ? [{ field: "args", message: "tar-zstd takes args with a local destination only, not with a site (yet)" }]
+      : []),
+  ],
   async version(exec) {
     const [t, z] = await Promise.all([
       exec.run({ label: "tar-version", command: "tar", args: ["--version"] }),
@@ -127,7 +143,16 @@ export default defineTool({
           {
             label: `tar-zstd-${kind}`,
             command: "bash",
-            args: ["-c", BACKUP, "tar-zstd-backup", sourceDir, `${ctx.repoDir}/${name}`, String(s.level), ...prev],
+            args: [
+              "-c",
+              BACKUP,
+              "tar-zstd-backup",
+              sourceDir,
+              `${ctx.repoDir}/${name}`,
+              String(s.level),
+              prev[0] ?? "",
+              ...s.args.backup,
+            ],
           },
           parseTarZstdStats,
         );
@@ -149,7 +174,15 @@ export default defineTool({
           : await runTool(ctx, {
               label: "tar-zstd-restore",
               command: "bash",
-              args: ["-c", RESTORE, "tar-zstd-restore", destDir, ...chain.map((b) => `${ctx.repoDir}/${b.id}`)],
+              args: [
+                "-c",
+                RESTORE,
+                "tar-zstd-restore",
+                destDir,
+                String(s.args.restore.length),
+                ...s.args.restore,
+                ...chain.map((b) => `${ctx.repoDir}/${b.id}`),
+              ],
             });
         return chain.length > 0 ? { ...run, backupId: chain.at(-1)!.id } : run;
       },
