@@ -76,7 +76,7 @@ function validate(
       if (existsSync(path) && statSync(path).isFile()) continue;
       // a word like dr/x.sh that is no file here may be a path on the target: only ./ names a script for sure
       if (w.startsWith("./") || existsSync(join(ctx.dir, w.split("/")[0]!)))
-        problems.push({ field: `command.${op}`, message: `${w} does not exist (looked for ${path})` });
+        problems.push({ field: op, message: `${w} does not exist (looked for ${path})` });
     }
   }
   ctx.scenario.steps.forEach((st, i) => {

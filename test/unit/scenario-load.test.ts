@@ -81,6 +81,7 @@ describe("scenario loading", () => {
         passphrase: { env: "DRDRILL_PASSPHRASE" },
         volsize: 200,
         compression: "default",
+        args: { backup: [], restore: [] },
       },
     });
   });
