@@ -39,7 +39,9 @@ const bench: BenchModule = {
         sha256sumMBps: Math.round(theirsMBps),
         ratio: Math.round((oursMBps / theirsMBps) * 100) / 100,
         target: ">= 0.9",
-        note: "drdrill's figure includes the agent's start, the tree walk, lstat and xattrs of every entry, and reading its answer",
+        note:
+          "drdrill's figure includes the agent's start, the tree walk, lstat and xattrs of every entry, and " +
+          "reading its answer",
       };
     } finally {
       await rm(dir, { recursive: true, force: true });

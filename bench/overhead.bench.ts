@@ -87,7 +87,10 @@ const bench: BenchModule = {
         target: "<= 2 %",
         samples: { shell, drdrill: ours },
         drdrillWholeDrillMedianMs: median(ours.map((o) => o.drillMs)),
-        note: "Tool-call overhead: drdrill's measured wall time of the backup and restore calls vs the same commands timed in bash. The whole drill also seeds the data, hashes it twice (manifest), waits the scenario's load step and checks health; those are reported per phase in results.json.",
+        note:
+          "Tool-call overhead: drdrill's measured wall time of the backup and restore calls vs the same commands " +
+          "timed in bash. The whole drill also seeds the data, hashes it twice (manifest), waits the scenario's " +
+          "load step and checks health; those are reported per phase in results.json.",
       };
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -113,7 +113,10 @@ interface RunSummary {
   flushMs: Record<string, number>;
 }
 
-/** Replays drdrill's restore command by hand into a fresh folder (the staging path swapped), as a person would run it. */
+/**
+ * Replays drdrill's restore command by hand into a fresh folder (the staging path swapped), as a person would run
+ * it.
+ */
 async function byHand(run: RunSummary, work: string, fresh: string): Promise<number> {
   const staging = /\S*\/staging-\d+\/common/.exec(run.restoreCommand)?.[0];
   let cmd = run.restoreCommand.replace(/^(\w+=\*\*\* )+/, "");
@@ -352,16 +355,25 @@ async function drill(): Promise<Record<string, unknown>> {
           ownPhasesMs: Math.round(firstOwn),
           runsSpanMs: firstSpan,
           ownShare: r2(firstOwn / firstSpan),
-          note: "the first run of each tool alone (it made the pristine hashes): own phases over the runs' spans, without starting the process and the reports",
+          note:
+            "the first run of each tool alone (it made the pristine hashes): own phases over the runs' spans, " +
+            "without starting the process and the reports",
         },
         target: "<= 0.15",
         runs: runs.map(({ restoreCommand: _c, ...r }) => r),
-        note: "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree), and, after the last run (afterRunsMs), the reports and deleting the runs' trees; flushMs: the write-back forced to disk at the end of the backup, fault and restore phases (the tool calls' times exclude it)",
+        note:
+          "own phases: seed (the pristine copy included), manifest, inspect, replace, cleanup; tool phases: " +
+          "backup and restore; the rest of the wall time is starting the process, the fault (deleting the tree), " +
+          "and, after the last run (afterRunsMs), the reports and deleting the runs' trees; flushMs: the " +
+          "write-back forced to disk at the end of the backup, fault and restore phases (the tool calls' times " +
+          "exclude it)",
       },
       restores: {
         ...restores,
         target: "drdrill within 10 % of the same command by hand (ratio <= 1.1)",
-        note: `${PAIRS} pairs a tool, tools in turn: a drdrill run of the tool alone, then the same restore command by hand from its repository at once; ratio: the median of the pairs' ratios`,
+        note:
+          `${PAIRS} pairs a tool, tools in turn: a drdrill run of the tool alone, then the same restore command ` +
+          `by hand from its repository at once; ratio: the median of the pairs' ratios`,
       },
       peakRss: {
         tree: { ...one, bytesPerFile: perFile(one) },

@@ -58,7 +58,8 @@ try {
   );
   await timed(
     "makeData20MB",
-    "rm -rf /var/tmp/b && mkdir -p /var/tmp/b/src && for i in $(seq 20); do head -c 1000000 /dev/urandom > /var/tmp/b/src/f$i; done",
+    "rm -rf /var/tmp/b && mkdir -p /var/tmp/b/src && for i in $(seq 20); do head -c 1000000 /dev/urandom > " +
+      "/var/tmp/b/src/f$i; done",
   );
   await timed(
     "duplicityFull20MB",
@@ -66,7 +67,8 @@ try {
   );
   await timed(
     "duplicityRestore20MB",
-    "cd /var/tmp/b && PASSPHRASE=bench duplicity restore file:///var/tmp/b/repo rs >/dev/null && diff -r src rs && echo identical",
+    "cd /var/tmp/b && PASSPHRASE=bench duplicity restore file:///var/tmp/b/repo rs >/dev/null && diff -r src " +
+      "rs && echo identical",
   );
   await timed("memoryUsedMiBAfter", "free -m | awk '/^Mem:/ {print $3}'");
 } finally {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what drdrill needs on a Debian/Ubuntu machine, only what is missing.
-#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr), lsyncd + rsync (replication),
+#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr),
+#                        lsyncd + rsync (replication),
 #                        OpenSSH's client and paramiko (secondary sites), nftables (network faults)
 #   ci/setup.sh docker   Docker engine (docker.io) + debootstrap, and starts dockerd if none answers
 #   ci/setup.sh browser  Chromium for the HTML report test

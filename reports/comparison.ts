@@ -41,7 +41,8 @@ function scenarioSection(s: ScenarioComparison, metrics: MetricInfo[]): string[]
     .filter((m) => s.winners[m.key])
     .map(
       (m) =>
-        `${m.label}: ${s.winners[m.key]!.map(escapeMd).join(", ")}${s.withinSpread[m.key] ? " (within the spread)" : ""}`,
+        `${m.label}: ${s.winners[m.key]!.map(escapeMd).join(", ")}` +
+        `${s.withinSpread[m.key] ? " (within the spread)" : ""}`,
     );
   if (won.length > 0) out.push(`Best per metric: ${won.join("; ")}.`, "");
   const warnings = s.groups.flatMap((g) =>
@@ -67,7 +68,11 @@ export function renderComparison(c: Comparison, warmups: readonly WarmupRun[] = 
   return [
     "## Comparison",
     "",
-    `Medians over the counted runs of each tool and settings (warm-up runs are not counted); ±: sample standard deviation; ×N: N times worse than the best median; **best**: the winner per metric. (!): spread wider than ${pct(c.limits.maxRsd)} relative standard deviation or ${pct(c.limits.maxRangeRatio)} (max - min) / median, or an outlier by modified z-score > ${c.limits.outlierZ}: too noisy to rank; try --warmup, more repeats, or a quieter machine.`,
+    `Medians over the counted runs of each tool and settings (warm-up runs are not counted); ±: sample ` +
+      `standard deviation; ×N: N times worse than the best median; **best**: the winner per metric. (!): spread ` +
+      `wider than ${pct(c.limits.maxRsd)} relative standard deviation or ${pct(c.limits.maxRangeRatio)} (max - ` +
+      `min) / median, or an outlier by modified z-score > ${c.limits.outlierZ}: too noisy to rank; try --warmup, ` +
+      `more repeats, or a quieter machine.`,
     "",
     ...(warm.length > 0 ? [`Warm-up runs, not counted: ${warm.join("; ")}.`, ""] : []),
     ...worth.flatMap((s) => scenarioSection(s, c.metrics)),

@@ -39,11 +39,17 @@ function describe(e: JournalEvent): string | null {
     case "manifest":
       return `manifest of the data taken: ${e.files} files, ${formatBytes(e.bytes)}, digest \`${e.digest}\``;
     case "tool-call":
-      return `\`${e.label}\` exited ${e.timedOut ? "(killed: timeout)" : (e.exitCode ?? e.signal)} after ${formatDuration(e.durationMs)}${e.message ? `: ${escapeMd(e.message)}` : ""} — log \`${e.stderrPath}\``;
+      return (
+        `\`${e.label}\` exited ${e.timedOut ? "(killed: timeout)" : (e.exitCode ?? e.signal)} after ` +
+        `${formatDuration(e.durationMs)}${e.message ? `: ${escapeMd(e.message)}` : ""} — log \`${e.stderrPath}\``
+      );
     case "repo-size":
       return `backup repository: ${formatBytes(e.bytes)}`;
     case "fault-injected":
-      return `**fault ${e.fault} injected** ${escapeMd(JSON.stringify(e.params))} → ${escapeMd(JSON.stringify(e.effects))}`;
+      return (
+        `**fault ${e.fault} injected** ${escapeMd(JSON.stringify(e.params))} → ` +
+        `${escapeMd(JSON.stringify(e.effects))}`
+      );
     case "health":
       return e.ok ? null : `health check failed: ${escapeMd(e.detail)}`;
     case "load-survivor":
@@ -74,15 +80,18 @@ export function renderEvidenceSummary(x: EvidenceInputs): string {
     "",
     `**Verdict: ${v.headline.toUpperCase()}** — ${v.detail}`,
     "",
-    `- Run started ${r.startedAt}, finished ${r.finishedAt}; exit code ${r.exitCode}${r.interrupted ? " (interrupted)" : ""}.`,
+    `- Run started ${r.startedAt}, finished ${r.finishedAt}; exit code ${r.exitCode}` +
+      `${r.interrupted ? " (interrupted)" : ""}.`,
     `- Command: \`drdrill ${r.argv.join(" ")}\``,
-    `- Machine: ${e.os} (kernel ${e.kernel}, ${e.arch}), ${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory; node ${e.node}, drdrill ${e.drdrill}.`,
+    `- Machine: ${e.os} (kernel ${e.kernel}, ${e.arch}), ${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory; ` +
+      `node ${e.node}, drdrill ${e.drdrill}.`,
     `- Tools: ${
       Object.entries(e.tools)
         .map(([k, val]) => `${k} ${val}`)
         .join(", ") || "none"
     }. Target: ${Object.values(e.target).join(", ")}.`,
-    `- This bundle was made ${x.createdAt} by \`${x.createdBy}\`. Secrets were redacted when the run folder was written and the bundle was checked for them again.`,
+    `- This bundle was made ${x.createdAt} by \`${x.createdBy}\`. Secrets were redacted when the run folder ` +
+      `was written and the bundle was checked for them again.`,
     "",
     "## What was measured",
     "",
@@ -138,7 +147,8 @@ export function renderEvidenceSummary(x: EvidenceInputs): string {
   lines.push("## Scenario files as run", "", "| scenario | file | sha256 | in this bundle |", "|---|---|---|---|");
   for (const s of x.scenarios)
     lines.push(
-      `| ${escapeMd(s.name)} | \`${escapeMd(s.file)}\` | \`${s.sha256}\` | ${s.bundled ? `\`${s.bundled}\`` : "no"}${s.note ? ` (${escapeMd(s.note)})` : ""} |`,
+      `| ${escapeMd(s.name)} | \`${escapeMd(s.file)}\` | \`${s.sha256}\` | ` +
+        `${s.bundled ? `\`${s.bundled}\`` : "no"}${s.note ? ` (${escapeMd(s.note)})` : ""} |`,
     );
   lines.push(
     "",

@@ -52,9 +52,15 @@ export function renderJunit(results: ResultsFile): string {
       const props = [...Object.entries(r.metrics).filter(([, v]) => v !== null && v !== undefined), ...point]
         .map(([k, v]) => `<property name="${esc(String(k))}" value="${esc(String(v))}"/>`)
         .join("");
-      return `    <testcase classname="${esc(name)}" name="${esc(`${r.label} #${r.repeat}`)}" time="${caseTime.toFixed(3)}"><properties>${props}</properties>${body}</testcase>`;
+      return (
+        `    <testcase classname="${esc(name)}" name="${esc(`${r.label} #${r.repeat}`)}" time="` +
+        `${caseTime.toFixed(3)}"><properties>${props}</properties>${body}</testcase>`
+      );
     });
-    return `  <testsuite name="${esc(name)}" tests="${runs.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}" timestamp="${results.startedAt}">\n${cases.join("\n")}\n  </testsuite>`;
+    return (
+      `  <testsuite name="${esc(name)}" tests="${runs.length}" failures="${failures}" errors="${errors}" time="` +
+      `${time.toFixed(3)}" timestamp="${results.startedAt}">\n${cases.join("\n")}\n  </testsuite>`
+    );
   });
   const v = verdictOf(results);
   const failed = v.failedExpectations + v.failedObjectives;

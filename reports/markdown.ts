@@ -61,7 +61,8 @@ function runDetail(r: RunResult): string[] {
   const rp = r.recoveryPoint;
   if (rp?.attempts.length) {
     out.push(
-      `Recovery point (${askedText(rp)}): ${pointText(rp)}, taken ${rp.backup?.takenAt ?? "-"}, ${ageText(rp)} old at the disaster; writes lost ${writesLostText(rp)}; restored byte-identical ${identicalText(rp)}.`,
+      `Recovery point (${askedText(rp)}): ${pointText(rp)}, taken ${rp.backup?.takenAt ?? "-"}, ${ageText(rp)} ` +
+        `old at the disaster; writes lost ${writesLostText(rp)}; restored byte-identical ${identicalText(rp)}.`,
       "",
     );
     if (rp.attempts.length > 1 || !rp.attempts[0]!.placed)
@@ -71,7 +72,8 @@ function runDetail(r: RunResult): string[] {
   const v = r.verification;
   if (v) {
     out.push(
-      `Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup; ${v.mismatchCount} mismatch(es).`,
+      `Verification: ${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at ` +
+        `backup; ${v.mismatchCount} mismatch(es).`,
       "",
     );
     if (v.fidelity) {
@@ -97,12 +99,14 @@ function runDetail(r: RunResult): string[] {
   for (const c of r.toolCalls) {
     const exit = c.timedOut ? "killed (timeout)" : c.exitCode === null ? (c.signal ?? "?") : String(c.exitCode);
     out.push(
-      `| \`${escapeMd(c.command)}\` | ${exit} | ${formatDuration(c.durationMs)} | [out](${c.stdoutLog}) [err](${c.stderrLog}) |`,
+      `| \`${escapeMd(c.command)}\` | ${exit} | ${formatDuration(c.durationMs)} | [out](${c.stdoutLog}) [err](` +
+        `${c.stderrLog}) |`,
     );
   }
   out.push(
     "",
-    `Phases: ${r.phases.map((p) => `${p.name} ${formatDuration(p.endMs - p.startMs)}${p.ok ? "" : " (failed)"}`).join(" → ")}`,
+    `Phases: ` +
+      r.phases.map((p) => `${p.name} ${formatDuration(p.endMs - p.startMs)}${p.ok ? "" : " (failed)"}`).join(" → "),
     "",
   );
   return out;
@@ -142,7 +146,8 @@ export function renderMarkdown(results: ResultsFile): string {
     ...results.results.flatMap(runDetail),
     "## Environment",
     "",
-    `node ${e.node}, drdrill ${e.drdrill}, ${e.os} (kernel ${e.kernel}, ${e.arch}), ${e.cpus} CPUs, ${formatBytes(e.memoryBytes)} memory.`,
+    `node ${e.node}, drdrill ${e.drdrill}, ${e.os} (kernel ${e.kernel}, ${e.arch}), ${e.cpus} CPUs, ` +
+      `${formatBytes(e.memoryBytes)} memory.`,
     "",
     ...contextRows(results).map((c) => `- ${c.name}: ${escapeMd(c.value)}`),
     ...(contextRows(results).length > 0 ? [""] : []),

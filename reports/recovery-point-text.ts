@@ -21,12 +21,18 @@ export function writesLostText(rp: RecoveryPoint | undefined): string {
   if (rp.writesLost === null) return `unknown (${rp.writesLostUnknown ?? "not measured"})`;
   const from = rp.newestWriteAtDisaster;
   const to = rp.newestWriteSurviving;
-  return `${rp.writesLost}${from ? ` (newest at the disaster #${from.seq}, newest restored ${to ? `#${to.seq}` : "none"})` : ""}`;
+  return (
+    `${rp.writesLost}` +
+    `${from ? ` (newest at the disaster #${from.seq}, newest restored ${to ? `#${to.seq}` : "none"})` : ""}`
+  );
 }
 
 export function identicalText(rp: RecoveryPoint | undefined): string {
   if (!rp || rp.identicalShare === null) return "-";
-  return `${(rp.identicalShare * 100).toFixed(rp.identicalShare === 1 ? 0 : 1)} % (${rp.filesIdentical} of ${rp.filesChecked} files)`;
+  return (
+    `${(rp.identicalShare * 100).toFixed(rp.identicalShare === 1 ? 0 : 1)} % (${rp.filesIdentical} of ` +
+    `${rp.filesChecked} files)`
+  );
 }
 
 export function ageText(rp: RecoveryPoint | undefined): string {
@@ -37,7 +43,10 @@ export function ageText(rp: RecoveryPoint | undefined): string {
 export function fallbackText(rp: RecoveryPoint | undefined): string {
   if (!rp?.fallback || !rp.backup) return "";
   const f = rp.fallback;
-  return `backup ${f.failedPoints.join(", ")} failed; restored from ${rp.backup.number} (+${formatDuration(f.extraRpoMs)} of RPO)`;
+  return (
+    `backup ${f.failedPoints.join(", ")} failed; restored from ${rp.backup.number} (+` +
+    `${formatDuration(f.extraRpoMs)} of RPO)`
+  );
 }
 
 export function attemptText(a: RestoreAttempt): string {

@@ -14,10 +14,18 @@ export function renderRecoveryPoints(results: RunResult[]): string[] {
     "|---|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => {
       const rp = r.recoveryPoint;
-      return `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${escapeMd(askedText(rp))} | ${escapeMd(pointText(rp))} | ${ageText(rp)} | ${escapeMd(writesLostText(rp))} | ${identicalText(rp)} | ${escapeMd(fallbackText(rp)) || "-"} |`;
+      return (
+        `| ${r.index + 1} | ${r.scenario} | ${escapeMd(r.label)} | ${escapeMd(askedText(rp))} | ` +
+        `${escapeMd(pointText(rp))} | ${ageText(rp)} | ${escapeMd(writesLostText(rp))} | ${identicalText(rp)} | ` +
+        `${escapeMd(fallbackText(rp)) || "-"} |`
+      );
     }),
     "",
-    "Age at disaster: from the restored backup's start to the disaster. Writes lost: load-writer records written before the disaster that the restored data does not hold, counted by their sequence numbers (unknown where the target has no load writer). newest-restorable tries the newest backup, then each older one while the tool reports damage; the fallback's cost is how much older the point restored is than the newest one tried.",
+    "Age at disaster: from the restored backup's start to the disaster. Writes lost: load-writer records " +
+      "written before the disaster that the restored data does not hold, counted by their sequence numbers " +
+      "(unknown where the target has no load writer). newest-restorable tries the newest backup, then each older " +
+      "one while the tool reports damage; the fallback's cost is how much older the point restored is than the " +
+      "newest one tried.",
     "",
   ];
 }

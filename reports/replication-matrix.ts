@@ -40,7 +40,9 @@ export function renderReplicationMatrix(results: RunResult[]): string[] {
   const out = [
     "## Replication against backup",
     "",
-    'Per disaster and approach: the outcome, the achieved RPO (the disaster back to the newest write that survived), the replication lag sampled while it ran (what replication products show as "RPO") or the backup interval, the RTO, and the bytes sent to site B.',
+    "Per disaster and approach: the outcome, the achieved RPO (the disaster back to the newest write that " +
+      'survived), the replication lag sampled while it ran (what replication products show as "RPO") or the ' +
+      "backup interval, the RTO, and the bytes sent to site B.",
     "",
     `| disaster | ${approaches.map(escapeMd).join(" | ")} |`,
     `|---|${approaches.map(() => "---|").join("")}`,

@@ -155,7 +155,9 @@ export function runModel(r: RunResult, total: number): RunModel {
     recoveryPoint: recoveryPointModel(r),
     verification: v
       ? {
-          summary: `${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup: ${v.mismatchCount} mismatch${v.mismatchCount === 1 ? "" : "es"}.`,
+          summary:
+            `${v.filesChecked} files (${v.entriesChecked} entries) compared with the manifest taken at backup: ` +
+            `${v.mismatchCount} mismatch${v.mismatchCount === 1 ? "" : "es"}.`,
           fidelity: Object.entries(v.fidelity ?? {})
             .filter(([, f]) => f.checked > 0)
             .map(([attribute, f]) => ({

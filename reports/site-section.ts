@@ -52,14 +52,16 @@ export function renderSiteSection(results: RunResult[]): string[] {
     out.push(
       "### When the link broke",
       "",
-      "Each backup or restore that ran while a network fault was in force (the time includes the tool's helper commands, which wait on the link too).",
+      "Each backup or restore that ran while a network fault was in force (the time includes the tool's helper " +
+        "commands, which wait on the link too).",
       "",
       "| # | tool | network fault | call | what it did | time | its words |",
       "|---|---|---|---|---|---|---|",
     );
     for (const { r, c } of under)
       out.push(
-        `| ${r.index + 1} | ${escapeMd(r.label)} | ${c.duringNetworkFault} | ${c.label} | ${underFault(c)} | ${formatDuration(c.callMs ?? c.durationMs)} | ${escapeMd((c.message ?? "").slice(0, 160))} |`,
+        `| ${r.index + 1} | ${escapeMd(r.label)} | ${c.duringNetworkFault} | ${c.label} | ${underFault(c)} | ` +
+          `${formatDuration(c.callMs ?? c.durationMs)} | ${escapeMd((c.message ?? "").slice(0, 160))} |`,
       );
     out.push("");
   }
@@ -78,10 +80,14 @@ export function renderSiteSection(results: RunResult[]): string[] {
       };
       const survived =
         r.outcome === "recovered"
-          ? `yes${e.operatorRollback?.undone ? ` (after the operator rolled back to ${e.operatorRollback.rolledBackTo})` : ""}`
+          ? `yes` +
+            (e.operatorRollback?.undone
+              ? ` (after the operator rolled back to ${e.operatorRollback.rolledBackTo})`
+              : "")
           : "no";
       out.push(
-        `| ${r.index + 1} | ${r.tool} | ${r.destination} | ${e.attackerCommandsSucceeded ? "succeeded" : "refused"} | ${survived} | ${r.outcome} |`,
+        `| ${r.index + 1} | ${r.tool} | ${r.destination} | ` +
+          `${e.attackerCommandsSucceeded ? "succeeded" : "refused"} | ${survived} | ${r.outcome} |`,
       );
     }
     out.push("");
@@ -92,7 +98,8 @@ export function renderSiteSection(results: RunResult[]): string[] {
     for (const r of missed)
       for (const b of r.failedBackups!)
         out.push(
-          `- run ${r.index + 1} (${escapeMd(r.label)}): ${b.label} during ${b.during}: ${escapeMd(b.message.slice(0, 200))}`,
+          `- run ${r.index + 1} (${escapeMd(r.label)}): ${b.label} during ${b.during}: ` +
+            `${escapeMd(b.message.slice(0, 200))}`,
         );
     out.push("", "The achieved RPO of these runs is measured against the last backup that did reach the site.", "");
   }

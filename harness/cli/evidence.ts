@@ -170,7 +170,8 @@ export async function writeEvidenceBundle(dir: string, opts: EvidenceOptions): P
     await writeFile(
       join(stage, "SUMMARY.md"),
       swept > 0
-        ? `${summary}\nNote: ${swept} file(s) held a secret named in the scenario settings; it was replaced by ${REDACTED}.\n`
+        ? `${summary}\nNote: ${swept} file(s) held a secret named in the scenario settings; it was replaced by ` +
+            `${REDACTED}.\n`
         : summary,
     );
     const sums = [...files, { path: "SUMMARY.md", sha256: sha256(await readFile(join(stage, "SUMMARY.md"))) }].sort(

@@ -169,7 +169,8 @@ export async function initCommand(o: InitOptions, cwd = process.cwd()): Promise<
   const missing = drilled.kind === "ssh" ? [] : tools.flatMap((t) => TOOL_BINARIES[t]!.filter((b) => !onPath(b)));
   if (missing.length > 0)
     out.push(
-      `not on this machine: ${[...new Set(missing)].join(", ")} (Debian/Ubuntu: sudo bash ${packagePath("ci", "setup.sh")} tools)`,
+      `not on this machine: ${[...new Set(missing)].join(", ")} (Debian/Ubuntu: sudo bash ` +
+        `${packagePath("ci", "setup.sh")} tools)`,
     );
   out.push(`run it:`, `  ${runCommand}`);
   process.stdout.write(`${out.join("\n")}\n`);

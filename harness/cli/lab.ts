@@ -45,7 +45,8 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
           if (r.cached) say(`${r.image} is up to date (recipe unchanged; checked in ${seconds(r.totalMs)})`);
           else
             say(
-              `built ${r.image} in ${seconds(r.totalMs)} (base ${r.baseMs ? seconds(r.baseMs) : "cached"}, docker build ${seconds(r.buildMs)})`,
+              `built ${r.image} in ${seconds(r.totalMs)} (base ${r.baseMs ? seconds(r.baseMs) : "cached"}, ` +
+                `docker build ${seconds(r.buildMs)})`,
             );
         }),
       );

@@ -176,7 +176,8 @@ async function listScenarios(dirs: string[]): Promise<number> {
   const scenarios = await loadScenarios(dirs.length > 0 ? dirs : ["scenarios"]);
   for (const s of scenarios)
     process.stdout.write(
-      `${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ${s.scenario.tools.map((t) => Object.keys(t)[0]).join(", ")}\n`,
+      `${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ` +
+        `${s.scenario.tools.map((t) => Object.keys(t)[0]).join(", ")}\n`,
     );
   return EXIT.ok;
 }
@@ -195,7 +196,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument("[scenarios...]")
     .option(
       "--target <name>",
-      "where the protected system runs: local, lab, vm, ssh or ssh://user@host:port (default: the scenario's, else local)",
+      "where the protected system runs: local, lab, vm, ssh or ssh://user@host:port (default: the scenario's, " +
+        "else local)",
     )
     .option(
       "--target-setting <TARGET.KEY=VALUE...>",
@@ -218,7 +220,8 @@ export async function main(argv: string[]): Promise<number> {
     .option("--warmup", "run each scenario's tools and settings once first, not counted")
     .option(
       "--jobs <n>",
-      "run up to n runs at once where the target allows it (local, lab); their timings are not comparable with serial ones",
+      "run up to n runs at once where the target allows it (local, lab); their timings are not comparable with " +
+        "serial ones",
     )
     .action(async (paths: string[], o: RunOptions) => {
       code = await runCommand(paths, o, argv);

@@ -128,7 +128,8 @@ export async function mergeCommand(
   const byFile = new Map((loaded ?? []).map((l) => [l.file, l]));
   if (!loaded)
     warn(
-      "drdrill: merge: a scenario file as run was not found (or has changed since), so each shard's objectives are kept as they were evaluated\n",
+      "drdrill: merge: a scenario file as run was not found (or has changed since), so each shard's objectives " +
+        "are kept as they were evaluated\n",
     );
   const first = folders[0]!.results;
   const targets = [

@@ -86,7 +86,8 @@ export async function buildPlan(paths: string[], o: PlanCliOptions): Promise<Pla
 export function renderPlan(plan: PlanOutput): string {
   const lines = plan.runs.map(
     (r) =>
-      `  ${String(r.index + 1).padStart(3)}  shard ${r.shard}  ${r.scenario} · ${r.label}${r.repeat > 1 ? ` #${r.repeat}` : ""}  ~${formatDuration(r.expectedMs)} (${r.expectedFrom})`,
+      `  ${String(r.index + 1).padStart(3)}  shard ${r.shard}  ${r.scenario} · ${r.label}` +
+      `${r.repeat > 1 ? ` #${r.repeat}` : ""}  ~${formatDuration(r.expectedMs)} (${r.expectedFrom})`,
   );
   const head = plan.shard
     ? `shard ${plan.shard.index}/${plan.shard.count}: ${plan.runs.length} run(s), ~${formatDuration(plan.expectedMs)}`
@@ -94,7 +95,8 @@ export function renderPlan(plan: PlanOutput): string {
   const shards =
     plan.shards.length > 1
       ? [
-          `shards: ${plan.shards.map((s) => `${s.index}: ${s.runs} run(s) ~${formatDuration(s.expectedMs)}`).join(", ")}`,
+          `shards: ` +
+            `${plan.shards.map((s) => `${s.index}: ${s.runs} run(s) ~${formatDuration(s.expectedMs)}`).join(", ")}`,
         ]
       : [];
   return `${[head, ...lines, ...shards].join("\n")}\n`;

@@ -49,7 +49,9 @@ function shortPassphrases(plans: RunPlan[], env: NodeJS.ProcessEnv): InputIssue[
         line: 1,
         column: 1,
         path: name,
-        message: `holds ${value.length} character(s): a passphrase needs at least ${MIN_PASSPHRASE} (a shorter one cannot be told apart from other text to redact it); unset it for a random one`,
+        message:
+          `holds ${value.length} character(s): a passphrase needs at least ${MIN_PASSPHRASE} (a shorter one ` +
+          `cannot be told apart from other text to redact it); unset it for a random one`,
       });
   }
   return issues;

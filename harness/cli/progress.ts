@@ -19,7 +19,8 @@ export function createTtyProgress(out: NodeJS.WriteStream = process.stderr): Pro
     const active = slots.filter((s) => s.active);
     const part = (s: Slot, full: boolean) =>
       full
-        ? `${s.run}  ${s.phase}${s.detail ? ` (${s.detail})` : ""}${s.bytes ? `  ${s.bytes}` : ""}  ${formatDuration(Date.now() - s.phaseStart)}  [run ${formatDuration(Date.now() - s.runStart)}]`
+        ? `${s.run}  ${s.phase}${s.detail ? ` (${s.detail})` : ""}${s.bytes ? `  ${s.bytes}` : ""}  ` +
+          `${formatDuration(Date.now() - s.phaseStart)}  [run ${formatDuration(Date.now() - s.runStart)}]`
         : `${s.run.split(" ")[0]} ${s.phase} ${formatDuration(Date.now() - s.phaseStart)}`;
     const line = active.map((s) => part(s, active.length === 1)).join("  ·  ");
     out.write(`\r\x1b[2K${line.slice(0, (out.columns || 120) - 1)}`);

@@ -70,7 +70,9 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
           if (r.cached) say(`${r.hash} is up to date (${r.dir}; checked in ${seconds(r.ms)})`);
           else
             say(
-              `built ${r.hash} in ${seconds(r.ms)} (lab image ${r.labMs ? seconds(r.labMs) : "cached"}, docker build ${r.dockerMs ? seconds(r.dockerMs) : "cached"}, export ${seconds(r.exportMs)}, disk ${seconds(r.diskMs)}): ${r.dir}`,
+              `built ${r.hash} in ${seconds(r.ms)} (lab image ${r.labMs ? seconds(r.labMs) : "cached"}, docker ` +
+                `build ${r.dockerMs ? seconds(r.dockerMs) : "cached"}, export ${seconds(r.exportMs)}, disk ` +
+                `${seconds(r.diskMs)}): ${r.dir}`,
             );
         }),
       );
@@ -108,7 +110,8 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
               ...(o.accel ? { accel: o.accel } : {}),
             });
             say(
-              `SSH answers after ${seconds(v.bootToSshMs)} (${v.accel}${v.emulated ? ", emulated" : ""}, qemu pid ${v.pid})`,
+              `SSH answers after ${seconds(v.bootToSshMs)} (${v.accel}${v.emulated ? ", emulated" : ""}, qemu ` +
+                `pid ${v.pid})`,
             );
             if (o.wait && o.lab !== "off") {
               const r = await waitForLabReady(v);

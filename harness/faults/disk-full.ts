@@ -97,7 +97,9 @@ export default defineFault({
             return {
               effects,
               consumedFailure: true,
-              detectedBy: `harness: restore stalled ${p.stalledFor} on a full filesystem (${freeBytes} of ${totalBytes} bytes free); killed`,
+              detectedBy:
+                `harness: restore stalled ${p.stalledFor} on a full filesystem (${freeBytes} of ${totalBytes} ` +
+                `bytes free); killed`,
             };
           return { effects };
         },

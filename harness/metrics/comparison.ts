@@ -119,7 +119,8 @@ function compareScenario(scenario: string, runs: ComparableRun[], limits: Spread
   const fewest = Math.min(...groups.map((g) => g.runs));
   if (fewest < 3)
     notes.push(
-      `${fewest === 1 ? "one run" : `${fewest} runs`} per group at the least: medians without a spread worth judging; use --repeat 3 or more`,
+      `${fewest === 1 ? "one run" : `${fewest} runs`} per group at the least: medians without a spread worth ` +
+        `judging; use --repeat 3 or more`,
     );
   if (!isRanked("rpoMs") && groups.length > 1 && groups.some((g) => g.metrics.rpoMs.stats))
     notes.push(

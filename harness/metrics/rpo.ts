@@ -1,5 +1,5 @@
-// Achieved RPO: from the disaster (the fault that destroyed the data) back to the newest load-writer record that survived
-// the restore (wall clock, as the records carry it).
+// Achieved RPO: from the disaster (the fault that destroyed the data) back to the newest load-writer record
+// that survived the restore (wall clock, as the records carry it).
 import type { JournalEvent } from "../model/journal-events.ts";
 import { disaster } from "./disaster.ts";
 

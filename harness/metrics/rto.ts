@@ -1,5 +1,5 @@
-// Achieved RTO: from the disaster (the fault that destroyed the data) to the first passing health check after a restore,
-// less the harness's own measuring (manifest hashing) in between.
+// Achieved RTO: from the disaster (the fault that destroyed the data) to the first passing health check after a
+// restore, less the harness's own measuring (manifest hashing) in between.
 import { HARNESS_PHASES, type JournalEvent } from "../model/journal-events.ts";
 import { disaster } from "./disaster.ts";
 import { round, timeIn } from "./phases.ts";

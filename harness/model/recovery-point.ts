@@ -30,17 +30,26 @@ export interface RestoreAttempt {
 }
 
 export interface RecoveryPoint {
-  /** What the scenario asked for: latest, newest-restorable, random, backup:N, or an ISO time; null when no restore ran. */
+  /**
+   * What the scenario asked for: latest, newest-restorable, random, backup:N, or an ISO time; null when no restore
+   * ran.
+   */
   asked: string | null;
   /** The backup whose tree was put in place; null when nothing was. */
   backup: { number: number; of: number; kind: "full" | "incremental"; toolId: string | null; takenAt: string } | null;
-  /** For `restore: random`: the seed (give it as `random: { seed }` to repeat the choice) and the backups chosen among. */
+  /**
+   * For `restore: random`: the seed (give it as `random: { seed }` to repeat the choice) and the backups chosen
+   * among.
+   */
   random?: { seed: number; among: number[] };
   /** When the disaster (the last fault before the restore) struck, ISO 8601. */
   disasterAt: string | null;
   /** From the restored backup's start to the disaster. */
   ageAtDisasterMs: number | null;
-  /** Load-writer records written before the disaster and not in the restored data (counted: newest seq at the disaster - surviving seq). */
+  /**
+   * Load-writer records written before the disaster and not in the restored data (counted: newest seq at the
+   * disaster - surviving seq).
+   */
   writesLost: number | null;
   /** Why writesLost is null, when it is. */
   writesLostUnknown?: string;
@@ -54,6 +63,9 @@ export interface RecoveryPoint {
   identicalShare: number | null;
   /** Every point the restore tried, in order. */
   attempts: RestoreAttempt[];
-  /** When newer points failed before this one restored: which, and how much older the point used is than the newest tried (the RPO the fallback cost). */
+  /**
+   * When newer points failed before this one restored: which, and how much older the point used is than the newest
+   * tried (the RPO the fallback cost).
+   */
   fallback: { failedPoints: number[]; extraRpoMs: number } | null;
 }

@@ -1,4 +1,5 @@
-// The reporter plug-in interface: optional hooks, each reporter one file (reports/), called through a multiplexer (runner/reporter-mux.ts).
+// The reporter plug-in interface: optional hooks, each reporter one file (reports/), called through a multiplexer
+// (runner/reporter-mux.ts).
 import type { RunResult } from "./result.ts";
 import type { ResultsFile } from "./results-file.ts";
 

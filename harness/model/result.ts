@@ -78,7 +78,10 @@ export interface RunResult {
   replication?: boolean;
   /** The machine's 1-minute load average as the run started and ended (from /proc/loadavg). */
   loadAverage?: { start: number; end: number };
-  /** How this run's data was made (generated, cloned from the invocation's pristine copy, seeded through an API), and its size. */
+  /**
+   * How this run's data was made (generated, cloned from the invocation's pristine copy, seeded through an API), and
+   * its size.
+   */
   dataset?: { method: string; bytes: number; files: number };
   outcome: Outcome;
   reason: string;

@@ -71,7 +71,8 @@ export class SiteFirewall {
     });
     if ((r as { code?: string }).code === "ENOENT")
       throw new EnvironmentError(
-        "network faults need nsenter (util-linux) and nft (Debian's nftables package): bash ci/setup.sh docker installs them",
+        "network faults need nsenter (util-linux) and nft (Debian's nftables package): bash ci/setup.sh docker " +
+          "installs them",
       );
     return { exitCode: r.exitCode ?? 1, stderr: String(r.stderr), stdout: String(r.stdout) };
   }
@@ -119,7 +120,10 @@ export class SiteFirewall {
       });
       return null;
     }
-    return `added latency needs the kernel's netem queueing discipline (sch_netem), which this kernel does not have (tc: ${String(r.stderr).trim() || `exit ${r.exitCode}`})`;
+    return (
+      `added latency needs the kernel's netem queueing discipline (sch_netem), which this kernel does not have ` +
+      `(tc: ${String(r.stderr).trim() || `exit ${r.exitCode}`})`
+    );
   }
 
   /** Adds latency with netem (only where latencyUnsupported() said null). */

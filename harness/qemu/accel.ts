@@ -38,7 +38,9 @@ export async function chooseAccel(
       reason: `KVM boots a guest here (${probe.cached ? "cached probe" : "probed"})`,
     };
   say(
-    `KVM does not boot a guest on this machine (${probe.detail.replace(/\n\s*/g, " ")}${probe.cached ? "; cached probe" : ""}): using TCG emulation. Timings are emulated, several times slower, and not comparable with KVM or bare metal.`,
+    `KVM does not boot a guest on this machine (${probe.detail.replace(/\n\s*/g, " ")}` +
+      `${probe.cached ? "; cached probe" : ""}): using TCG emulation. Timings are emulated, several times ` +
+      `slower, and not comparable with KVM or bare metal.`,
   );
   return { accel: "tcg", emulated: true, reason: "KVM probe failed" };
 }

@@ -120,7 +120,8 @@ export async function probeKvm(opts: {
   if (cache[key]) return { ...cache[key], cached: true, key };
 
   opts.say?.(
-    `probing whether KVM boots a guest on this machine (once; at most ${(PROBE_CPUS.length * (opts.timeoutMs ?? PROBE_TIMEOUT_MS)) / 1000} s)`,
+    `probing whether KVM boots a guest on this machine (once; at most ` +
+      `${(PROBE_CPUS.length * (opts.timeoutMs ?? PROBE_TIMEOUT_MS)) / 1000} s)`,
   );
   const t0 = monoMs();
   const dir = await mkdtemp(join(tmpdir(), "drdrill-kvm-probe-"));

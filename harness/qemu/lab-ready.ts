@@ -21,7 +21,8 @@ export async function waitForLabReady(
     if (status?.ready) return { readyLine: status.line, bootToReadyMs: Math.round(monoMs() - vm.spawnedAtMs) };
     if (status)
       throw new EnvironmentError(
-        `vm: the lab's services did not come up: "${status.line}"; the console's last lines (${vm.consoleLog}):\n${consoleTail(text)}`,
+        `vm: the lab's services did not come up: "${status.line}"; the console's last lines (${vm.consoleLog}` +
+          `):\n${consoleTail(text)}`,
       );
     if (!processAlive(vm.pid))
       throw new EnvironmentError(
@@ -29,7 +30,9 @@ export async function waitForLabReady(
       );
     if (monoMs() - t0 > timeoutMs) {
       throw new EnvironmentError(
-        `vm: waited ${Math.round(timeoutMs / 1000)} s for "MICROSTACK-LAB READY" on the console (every service answering and \`openstack token issue\` working), in vain; its last lines (${vm.consoleLog}):\n${consoleTail(text)}`,
+        `vm: waited ${Math.round(timeoutMs / 1000)} s for "MICROSTACK-LAB READY" on the console (every service ` +
+          `answering and \`openstack token issue\` working), in vain; its last lines (${vm.consoleLog}):\n` +
+          `${consoleTail(text)}`,
       );
     }
     await sleep(500);

@@ -67,7 +67,10 @@ export function sshArgs(e: SshEndpoint, command: string[] = [], connectTimeoutS 
 
 /** The same as one line a person can paste. */
 export function sshCommandLine(e: SshEndpoint): string {
-  return `ssh -i ${e.identityFile} -o UserKnownHostsFile=${e.knownHostsFile} -o StrictHostKeyChecking=yes -p ${e.sshPort} ${e.user}@${e.sshHost}`;
+  return (
+    `ssh -i ${e.identityFile} -o UserKnownHostsFile=${e.knownHostsFile} -o StrictHostKeyChecking=yes -p ` +
+    `${e.sshPort} ${e.user}@${e.sshHost}`
+  );
 }
 
 /** Runs one command on the VM (a shell command line, as ssh passes it); never throws for its exit code. */

@@ -92,7 +92,8 @@ async function waitForSsh(
       const log = await readText(qemuLog);
       if (/host forwarding|Could not set up host/i.test(log)) return "port-taken";
       throw new EnvironmentError(
-        `vm: qemu exited while booting (${log.trim().split("\n").slice(-3).join(" / ") || "no message"}); the console's last lines:\n${consoleTail(await readText(consoleLog))}`,
+        `vm: qemu exited while booting (${log.trim().split("\n").slice(-3).join(" / ") || "no message"}); the ` +
+          `console's last lines:\n${consoleTail(await readText(consoleLog))}`,
       );
     }
     if (!pinned) {
@@ -112,7 +113,8 @@ async function waitForSsh(
         ? `SSH to ${e.user}@${e.sshHost}:${e.sshPort} with the run's key and the pinned host key (last try: ${lastSsh})`
         : `the guest's host key on its console (line "DRDRILL-VM HOSTKEY ..."), then SSH on ${e.sshHost}:${e.sshPort}`;
       throw new EnvironmentError(
-        `vm: waited ${Math.round(timeoutMs / 1000)} s for ${what}, in vain; the console's last lines (${consoleLog}):\n${consoleTail(await readText(consoleLog))}`,
+        `vm: waited ${Math.round(timeoutMs / 1000)} s for ${what}, in vain; the console's last lines (` +
+          `${consoleLog}):\n${consoleTail(await readText(consoleLog))}`,
       );
     }
     await sleep(pinned ? 1000 : 250);
@@ -156,7 +158,8 @@ export async function startVm(opts: StartVmOptions): Promise<StartedVm> {
     await rm(files.consoleLog, { force: true });
     await rm(files.knownHostsFile, { force: true });
     say(
-      `booting the VM (${choice.accel}${choice.emulated ? ", emulated" : ""}, ${cpus} CPUs, ${memoryMb} MiB); console: ${files.consoleLog}`,
+      `booting the VM (${choice.accel}${choice.emulated ? ", emulated" : ""}, ${cpus} CPUs, ${memoryMb} MiB); ` +
+        `console: ${files.consoleLog}`,
     );
     const spawnedAtMs = monoMs();
     const q = await spawnQemu(

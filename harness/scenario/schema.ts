@@ -88,7 +88,8 @@ function shape(reg: Registries) {
       .record(z.string(), expectSchema)
       .optional()
       .describe(
-        "Outcome(s) that pass for one tool, over `expect`: { lsyncd: failed } (replication copies a deleted folder faithfully).",
+        "Outcome(s) that pass for one tool, over `expect`: { lsyncd: failed } (replication copies a deleted " +
+          "folder faithfully).",
       ),
     objectives: objectivesSchema.default({}),
     require: z.array(z.enum(ATTRIBUTES)).default([]).describe("Metadata that must survive for 'recovered'."),
@@ -105,7 +106,8 @@ function shape(reg: Registries) {
           .min(1)
           .optional()
           .describe(
-            "Bandwidth caps to a secondary site: one run per value, e.g. [1MB/s, 4MB/s, 16MB/s] (the bandwidth fault without a rate uses it).",
+            "Bandwidth caps to a secondary site: one run per value, e.g. [1MB/s, 4MB/s, 16MB/s] (the bandwidth " +
+              "fault without a rate uses it).",
           ),
       })
       .strict()

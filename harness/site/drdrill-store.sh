@@ -15,7 +15,10 @@ case "$name" in */* | .* ) echo "drdrill-store: bad name: $name" >&2; exit 2 ;; 
 case "$op" in
   put)
     [ -n "$name" ] || exit 2
-    if [ "$append" = 1 ] && [ -e "$name" ]; then echo "drdrill-store: $name exists; this store is append-only" >&2; exit 1; fi
+    if [ "$append" = 1 ] && [ -e "$name" ]; then
+      echo "drdrill-store: $name exists; this store is append-only" >&2
+      exit 1
+    fi
     cat > "$name.part"
     if [ "$append" = 1 ]; then mv -n -- "$name.part" "$name"; else mv -f -- "$name.part" "$name"; fi ;;
   get) exec cat -- "$name" ;;

@@ -73,7 +73,10 @@ export interface StartedSite {
 
 export function sshCommandFor(identityFile: string, knownHostsFile: string, port: number): string {
   // Short keep-alives: a cut link ends a tool's connection within ~15 s instead of hanging on.
-  return `ssh -i ${identityFile} -o UserKnownHostsFile=${knownHostsFile} -o StrictHostKeyChecking=yes -o BatchMode=yes -o IdentitiesOnly=yes -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -p ${port}`;
+  return (
+    `ssh -i ${identityFile} -o UserKnownHostsFile=${knownHostsFile} -o StrictHostKeyChecking=yes -o ` +
+    `BatchMode=yes -o IdentitiesOnly=yes -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -p ${port}`
+  );
 }
 
 export interface SiteOptions {
@@ -130,7 +133,8 @@ async function containerSite(settings: SiteSettings, opts: SiteOptions): Promise
       ? `command="/usr/local/sbin/drdrill-site-gate ${settings.path}/${opts.runName}",restrict `
       : "";
     await admin.sh(
-      'install -d -o drill -g drill -m 0700 -- "$1" && printf "%s\\n" "$2" > /home/drill/.ssh/authorized_keys && chown drill:drill /home/drill/.ssh/authorized_keys && chmod 0600 /home/drill/.ssh/authorized_keys',
+      'install -d -o drill -g drill -m 0700 -- "$1" && printf "%s\\n" "$2" > /home/drill/.ssh/authorized_keys ' +
+        "&& chown drill:drill /home/drill/.ssh/authorized_keys && chmod 0600 /home/drill/.ssh/authorized_keys",
       [runRoot, `${restriction}${targetKey.publicKey}`],
       "setting up the site's account",
     );
@@ -245,7 +249,8 @@ function siteFrom(p: {
           : `${p.address.user}@${p.address.host}:${p.address.port}`,
       siteRepository: `${p.address.user}@${p.address.host}:${p.repoPath}`,
       siteAppendOnly: p.settings.appendOnly
-        ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files become root's, in sticky folders, within half a second of arriving)"
+        ? "yes: the target's key can add backups, never delete them (borg serve --append-only; otherwise files " +
+          "become root's, in sticky folders, within half a second of arriving)"
         : "no",
     }),
     async stop(o = {}) {

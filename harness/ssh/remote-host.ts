@@ -42,7 +42,8 @@ export async function connectHost(
     const py = await conn.run("sh", ["-c", "command -v python3"]);
     if (py.exitCode !== 0)
       throw new EnvironmentError(
-        `${conn.where} has no python3, which drdrill's agent needs there; install it there: apt-get install python3-minimal`,
+        `${conn.where} has no python3, which drdrill's agent needs there; install it there: apt-get install ` +
+          `python3-minimal`,
       );
     await sh('umask 077 && mkdir -p -- "$1/repo" "$1/tool" "$1/scratch"', [runDir], `making ${runDir}`);
     const script = `${runDir}/drdrill-agent.py`;

@@ -39,7 +39,9 @@ export function snapServices(host: RemoteHost, s: ServiceCommands): RemoteServic
   const run = async (cmd: string) => host.conn.run("sh", ["-c", cmd], { timeoutMs: 600_000 });
   return {
     kind: "snap",
-    note: `quiesce \`${s.quiesce}\`, resume \`${s.resume}\`, health \`${s.health}\`; no load writer, so no achieved RPO`,
+    note:
+      `quiesce \`${s.quiesce}\`, resume \`${s.resume}\`, health \`${s.health}\`; no load writer, so no achieved ` +
+      `RPO`,
     manifestExcludes: [],
     running: () => up,
     async quiesce() {
@@ -95,7 +97,8 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
     await host.conn
       .run("bash", [
         "-c",
-        'kill -TERM -- "-$1" 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$1" 2>/dev/null || exit 0; sleep 0.2; done; kill -KILL -- "-$1" 2>/dev/null; true',
+        'kill -TERM -- "-$1" 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 -- "-$1" 2>/dev/null || ' +
+          'exit 0; sleep 0.2; done; kill -KILL -- "-$1" 2>/dev/null; true',
         "stop",
         String(g),
       ])
@@ -122,7 +125,9 @@ export function writerServices(host: RemoteHost, data: ConfinedDir): RemoteServi
       }).trim();
       // The writer makes its own process group and writes its id down; the start waits for it.
       const out = await host.sh(
-        'rm -f -- "$2.pgid"; printf "%s\\n" "$1" > "$2.req" && nohup python3 -I -B -S "$3" < "$2.req" > "$2.log" 2>&1 & i=0; while [ ! -s "$2.pgid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; cat -- "$2.pgid"',
+        'rm -f -- "$2.pgid"; printf "%s\\n" "$1" > "$2.req" && nohup python3 -I -B -S "$3" < "$2.req" > ' +
+          '"$2.log" 2>&1 & i=0; while [ ! -s "$2.pgid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done; cat ' +
+          '-- "$2.pgid"',
         [req, base, `${host.runDir}/drdrill-agent.py`],
         "starting the load writer",
       );

@@ -73,7 +73,9 @@ export async function failover(ctx: StepContext): Promise<StepResult> {
       const kinds = [...new Set(v.mismatches.map((m) => m.kind))].join(", ");
       changes.push({
         facts: {
-          replicatedDamage: `the replica at site B holds the damage too: ${v.mismatchCount} entries differ from the state before the disaster (${kinds}): replication copied the fault faithfully`,
+          replicatedDamage:
+            `the replica at site B holds the damage too: ${v.mismatchCount} entries differ from the state before ` +
+            `the disaster (${kinds}): replication copied the fault faithfully`,
         },
       });
     }

@@ -58,7 +58,8 @@ export async function attemptRestore(
   } else {
     changes.push({
       facts: {
-        toolFailure: `${none ?? `no backup was taken at or before ${at ?? "now"}`}: the restored tree cannot be verified`,
+        toolFailure:
+          `${none ?? `no backup was taken at or before ${at ?? "now"}`}` + `: the restored tree cannot be verified`,
       },
     });
   }

@@ -151,7 +151,8 @@ export default defineTool({
       return { effects: { removed: "the repokey from the repository's config" } };
     },
     staleLock:
-      "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the call runs once more",
+      "borg clears a lock of a dead process itself; a lock it cannot prove stale: borg break-lock, then the " +
+      "call runs once more",
     site: { how: "ssh:// to `borg serve` on the site", appendOnly: "own-server" },
     eraseAll: "borg delete of every archive, then borg compact",
     undoErase: undoBorgErase,

@@ -25,7 +25,8 @@ export function lsyncdConfig(s: MirrorSettings, ctx: ToolContext, source: string
   const exclude = (s.exclude ?? []).map((p) => lua(anchored(p)));
   return [
     "settings { nodaemon = false, insist = true, statusInterval = 1,",
-    `  logfile = ${lua(`${ctx.workDir}/lsyncd.log`)}, statusFile = ${lua(`${ctx.workDir}/lsyncd.status`)}, pidfile = ${lua(`${ctx.workDir}/lsyncd.pid`)} }`,
+    `  logfile = ${lua(`${ctx.workDir}/lsyncd.log`)}, statusFile = ${lua(`${ctx.workDir}/lsyncd.status`)}, ` +
+      `pidfile = ${lua(`${ctx.workDir}/lsyncd.pid`)} }`,
     "sync {",
     "  default.rsyncssh,",
     `  source = ${lua(`${source.replace(/\/+$/, "")}/`)},`,
@@ -35,7 +36,9 @@ export function lsyncdConfig(s: MirrorSettings, ctx: ToolContext, source: string
     `  delete = ${s.delete ? "true" : "false"},`,
     ...(exclude.length > 0 ? [`  exclude = { ${exclude.join(", ")} },`] : []),
     '  rsync = { archive = true, hard_links = true, acls = true, xattrs = true, _extra = { "--numeric-ids" } },',
-    `  ssh = { port = ${e.port}, identityFile = ${lua(e.identityFile)}, options = { UserKnownHostsFile = ${lua(e.knownHostsFile)}, StrictHostKeyChecking = "yes", BatchMode = "yes", ServerAliveInterval = "5", ServerAliveCountMax = "3" } },`,
+    `  ssh = { port = ${e.port}, identityFile = ${lua(e.identityFile)}, options = { UserKnownHostsFile = ` +
+      `${lua(e.knownHostsFile)}, StrictHostKeyChecking = "yes", BatchMode = "yes", ServerAliveInterval = "5", ` +
+      `ServerAliveCountMax = "3" } },`,
     "}",
     "",
   ].join("\n");
@@ -43,7 +46,9 @@ export function lsyncdConfig(s: MirrorSettings, ctx: ToolContext, source: string
 
 export function rsyncSpec(ctx: ToolContext, source: string, s: MirrorSettings): Omit<CommandSpec, "label"> {
   const e = ctx.site!;
-  const ssh = `ssh -i ${e.identityFile} -o UserKnownHostsFile=${e.knownHostsFile} -o StrictHostKeyChecking=yes -o BatchMode=yes -p ${e.port}`;
+  const ssh =
+    `ssh -i ${e.identityFile} -o UserKnownHostsFile=${e.knownHostsFile} -o StrictHostKeyChecking=yes -o ` +
+    `BatchMode=yes -p ${e.port}`;
   const exclude = (s.exclude ?? []).map((p) => `--exclude=${anchored(p)}`);
   return {
     command: "rsync",
@@ -100,7 +105,8 @@ export function lsyncdMirror(s: MirrorSettings, ctx: ToolContext): Mirror {
         command: "sh",
         args: [
           "-c",
-          'printf "%s" "$1" > "$2" && lsyncd "$2" && for i in $(seq 50); do [ -s "$3" ] && exit 0; sleep 0.1; done; echo "lsyncd did not start: $(tail -n 3 "$4" 2>/dev/null)" >&2; exit 1',
+          'printf "%s" "$1" > "$2" && lsyncd "$2" && for i in $(seq 50); do [ -s "$3" ] && exit 0; sleep 0.1; ' +
+            'done; echo "lsyncd did not start: $(tail -n 3 "$4" 2>/dev/null)" >&2; exit 1',
           "lsyncd-start",
           lsyncdConfig(s, ctx, sourceDir),
           conf,
@@ -134,7 +140,8 @@ export function lsyncdMirror(s: MirrorSettings, ctx: ToolContext): Mirror {
         command: "sh",
         args: [
           "-c",
-          'p=$(cat "$1" 2>/dev/null) || exit 0; kill "$p" 2>/dev/null; for i in $(seq 50); do kill -0 "$p" 2>/dev/null || { rm -f "$1"; exit 0; }; sleep 0.1; done; kill -9 "$p" 2>/dev/null; rm -f "$1"; true',
+          'p=$(cat "$1" 2>/dev/null) || exit 0; kill "$p" 2>/dev/null; for i in $(seq 50); do kill -0 "$p" ' +
+            '2>/dev/null || { rm -f "$1"; exit 0; }; sleep 0.1; done; kill -9 "$p" 2>/dev/null; rm -f "$1"; true',
           "lsyncd-stop",
           pidFile,
         ],

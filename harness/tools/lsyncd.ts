@@ -1,7 +1,8 @@
 // Replication instead of backup: lsyncd (Debian's package: continuous rsync over SSH driven by
 // inotify) mirrors the data directory to the secondary site, deletes included, as lsyncd ships.
 // Its "full backup" starts replicating (an initial rsync, then the daemon); later backups are no-ops
-// (it never stops); its "restore" is a failover, which the restore step does (see steps/replication.ts); the mirror itself is lsyncd-mirror.ts.
+// (it never stops); its "restore" is a failover, which the restore step does (see steps/replication.ts);
+// the mirror itself is lsyncd-mirror.ts.
 import { z } from "zod";
 import { secondarySite } from "../rules/site-abilities.ts";
 import { standbyNode } from "../rules/target-abilities.ts";
@@ -24,7 +25,8 @@ const settings = z
 export default defineTool({
   name: "lsyncd",
   description:
-    "Replication: lsyncd (continuous rsync over SSH, inotify) mirrors the data to site B, deletes included; restore = fail over to site B.",
+    "Replication: lsyncd (continuous rsync over SSH, inotify) mirrors the data to site B, deletes included; " +
+    "restore = fail over to site B.",
   binaries: ["lsyncd", "rsync", "ssh"],
   install: "apt-get install lsyncd rsync openssh-client",
   settings,

@@ -66,7 +66,8 @@ while :; do
   st=$(microstack.mysql -e 'SHOW SLAVE STATUS\\G') || exit 1
   v() { printf '%s\\n' "$st" | sed -n "s/^ *$1: *//p"; }
   [ "$(v Slave_SQL_Running)" = Yes ] || { echo "the replica's SQL thread stopped: $(v Last_SQL_Error)" >&2; exit 1; }
-  [ "$(v Master_Log_File)" = "$(v Relay_Master_Log_File)" ] && [ "$(v Read_Master_Log_Pos)" = "$(v Exec_Master_Log_Pos)" ] && break
+  [ "$(v Master_Log_File)" = "$(v Relay_Master_Log_File)" ] \\
+    && [ "$(v Read_Master_Log_Pos)" = "$(v Exec_Master_Log_Pos)" ] && break
   case "$(v Slave_SQL_Running_State)" in *"read all relay log"*) [ $i -ge 5 ] && break ;; esac
   i=$((i + 1)); [ $i -ge 600 ] && { echo "the replica did not apply its relay log within 60 s" >&2; exit 1; }
   sleep 0.1
@@ -85,17 +86,26 @@ cnf=$1 primary=$2
 trap 'rm -f "$cnf"' EXIT
 my=$SNAP_COMMON/etc/mysql/my.cnf
 mkdir -p "$SNAP_COMMON/log/mysql" "$SNAP_COMMON/run/mysql"
-[ -d "$SNAP_COMMON/lib/mysql/mysql" ] || mariadb-install-db --defaults-file="$my" --user=root --auth-root-authentication-method=socket --skip-test-db >"$SNAP_COMMON/log/mysql/install-db.log" 2>&1 || { echo "mariadb-install-db failed: $(tail -n 3 "$SNAP_COMMON/log/mysql/install-db.log")" >&2; exit 1; }
+[ -d "$SNAP_COMMON/lib/mysql/mysql" ] \\
+  || mariadb-install-db --defaults-file="$my" --user=root --auth-root-authentication-method=socket --skip-test-db \\
+    >"$SNAP_COMMON/log/mysql/install-db.log" 2>&1 \\
+  || { echo "mariadb-install-db failed: $(tail -n 3 "$SNAP_COMMON/log/mysql/install-db.log")" >&2; exit 1; }
 snap start microstack.mysqld || exit 1
-dbs=$(mariadb --defaults-extra-file="$cnf" -h "$primary" -N -B -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')") || { echo "the primary's database did not answer the standby" >&2; exit 1; }
-{ echo "SET SESSION sql_log_bin = 0;"; mariadb-dump --defaults-extra-file="$cnf" -h "$primary" --single-transaction --master-data=1 --gtid --system=users --insert-ignore --routines --triggers --databases $dbs; } | microstack.mysql || { echo "seeding the standby's database from a dump of the primary failed" >&2; exit 1; }
+dbs=$(mariadb --defaults-extra-file="$cnf" -h "$primary" -N -B \\
+  -e "SELECT schema_name FROM information_schema.schemata \\
+WHERE schema_name NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')") \\
+  || { echo "the primary's database did not answer the standby" >&2; exit 1; }
+{ echo "SET SESSION sql_log_bin = 0;"; mariadb-dump --defaults-extra-file="$cnf" -h "$primary" --single-transaction \\
+    --master-data=1 --gtid --system=users --insert-ignore --routines --triggers --databases $dbs; } \\
+  | microstack.mysql || { echo "seeding the standby's database from a dump of the primary failed" >&2; exit 1; }
 echo "seeded: $(echo $dbs); gtid $(microstack.mysql -N -e 'SELECT @@gtid_slave_pos')"
 `;
 
 export default defineTool({
   name: "mariadb-replication",
   description:
-    "Replication of the lab node: MariaDB's asynchronous replication of the databases to a standby node at site B, lsyncd for the rest of $SNAP_COMMON; restore = fail over to the standby.",
+    "Replication of the lab node: MariaDB's asynchronous replication of the databases to a standby node at " +
+    "site B, lsyncd for the rest of $SNAP_COMMON; restore = fail over to the standby.",
   binaries: ["lsyncd", "rsync", "ssh", "mariadb-dump"],
   install: "apt-get install lsyncd rsync openssh-client mariadb-client (the lab image has them: drdrill lab build)",
   settings,
@@ -120,18 +130,22 @@ export default defineTool({
     dataFiles: null,
     staleLock: "no lock: a replica is a running database and a plain folder",
     site: {
-      how: "MariaDB replication (the standby pulls the binary log) and lsyncd (rsync over ssh) to a standby node at site B",
+      how:
+        "MariaDB replication (the standby pulls the binary log) and lsyncd (rsync over ssh) to a standby node at " +
+        "site B",
       appendOnly: "write-once",
     },
     replication: {
       failover:
-        "stop lsyncd; on the standby: stop fetching the binary log, apply what was received, stop replicating and take writes; then the services start there",
+        "stop lsyncd; on the standby: stop fetching the binary log, apply what was received, stop replicating " +
+        "and take writes; then the services start there",
       standby: "a MicroStack node at site B: its MariaDB replicates the primary's, its $SNAP_COMMON is the site's copy",
       filesExcluded: FILES_EXCLUDED,
     },
   },
   version: async (exec) =>
-    `${await probeVersion(exec, "lsyncd", ["--version"], /Version:\s*([\d.]+)/)} + MariaDB ${await probeVersion(exec, "mariadb-dump", ["--version"], /Distrib ([\d.]+)/)}`,
+    `${await probeVersion(exec, "lsyncd", ["--version"], /Version:\s*([\d.]+)/)} + MariaDB ` +
+    `${await probeVersion(exec, "mariadb-dump", ["--version"], /Distrib ([\d.]+)/)}`,
   open(s, ctx) {
     const mirror = lsyncdMirror({ delay: s.delay, delete: s.delete, exclude: FILES_EXCLUDED }, ctx);
     const onStandby = (): ToolContext => ({ ...ctx, exec: ctx.standby!.exec });
@@ -194,7 +208,10 @@ export default defineTool({
           args: ["--batch"],
           // Not in the primary's binary log (which would keep the statement, password and all): the
           // standby gets the account with the dump's users.
-          input: `SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ${sqlString(password)};\nGRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, SELECT, RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON *.* TO '${REPL_USER}'@'%';\n`,
+          input:
+            `SET SESSION sql_log_bin = 0;\nCREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ` +
+            `${sqlString(password)};\nGRANT REPLICATION SLAVE, REPLICATION CLIENT, BINLOG MONITOR, SELECT, ` +
+            `RELOAD, LOCK TABLES, SHOW VIEW, EVENT, TRIGGER ON *.* TO '${REPL_USER}'@'%';\n`,
         });
         runs.push(account);
         if (account.failed) return spanning(runs, "mariadb-replication-start");
@@ -220,7 +237,10 @@ export default defineTool({
           label: "mariadb-replication-follow",
           command: "microstack.mysql",
           args: ["--batch"],
-          input: `CHANGE MASTER TO MASTER_HOST=${sqlString(ctx.standby.primaryHost)}, MASTER_PORT=3306, MASTER_USER='${REPL_USER}', MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1;\nSTART SLAVE;\n`,
+          input:
+            `CHANGE MASTER TO MASTER_HOST=${sqlString(ctx.standby.primaryHost)}, MASTER_PORT=3306, MASTER_USER='` +
+            `${REPL_USER}', MASTER_PASSWORD=${sqlString(password)}, MASTER_USE_GTID=slave_pos, ` +
+            `MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1;\nSTART SLAVE;\n`,
         });
         runs.push(follow);
         if (follow.failed) return spanning(runs, "mariadb-replication-start");

@@ -14,7 +14,8 @@ const BACKUP = [
   SSH,
   "w=$(mktemp -d); trap 'rm -rf \"$w\"' EXIT",
   'if [ -n "${4:-}" ]; then site get "$4" > "$w/snar"; fi',
-  `${TAR_CREATE} --listed-incremental="$w/snar" -C "$1" -cf - . | zstd -T0 -"$3" -q | tee >(wc -c > "$w/bytes") | site put "$2${ARCHIVE}"`,
+  `${TAR_CREATE} --listed-incremental="$w/snar" -C "$1" -cf - . | zstd -T0 -"$3" -q | tee >(wc -c > ` +
+    `"$w/bytes") | site put "$2${ARCHIVE}"`,
   'site put "$2.snar" < "$w/snar"',
   'sleep 0.1; echo "archiveBytes $(cat "$w/bytes")"',
 ].join("\n");

@@ -27,26 +27,32 @@ export function rpoChart(points: RpoPoint[]): string | null {
   const y = timeScale(max, HEIGHT - BOTTOM, TOP);
   const series = [...new Set(ok.map((p) => p.series))];
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="Achieved RPO against backup interval" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="Achieved RPO against backup ` +
+      `interval" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}">`,
   ];
   for (const t of x.ticks) {
     out.push(
-      `<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${TOP}" y2="${HEIGHT - BOTTOM}" class="grid"/><text x="${px(x(t))}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle" class="tick">${esc(timeTick(t))}</text>`,
+      `<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${TOP}" y2="${HEIGHT - BOTTOM}" class="grid"/><text x="` +
+        `${px(x(t))}" y="${HEIGHT - BOTTOM + 16}" text-anchor="middle" class="tick">${esc(timeTick(t))}</text>`,
     );
   }
   for (const t of y.ticks) {
     out.push(
-      `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${px(y(t))}" y2="${px(y(t))}" class="grid"/><text x="${LEFT - 6}" y="${px(y(t) + 4)}" text-anchor="end" class="tick">${esc(timeTick(t))}</text>`,
+      `<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${px(y(t))}" y2="${px(y(t))}" class="grid"/><text x="` +
+        `${LEFT - 6}" y="${px(y(t) + 4)}" text-anchor="end" class="tick">${esc(timeTick(t))}</text>`,
     );
   }
   out.push(
-    `<line x1="${px(x(0))}" y1="${px(y(0))}" x2="${px(x(x.domainMax))}" y2="${px(y(x.domainMax))}" class="reference"><title>RPO = interval</title></line>`,
+    `<line x1="${px(x(0))}" y1="${px(y(0))}" x2="${px(x(x.domainMax))}" y2="${px(y(x.domainMax))}" ` +
+      `class="reference"><title>RPO = interval</title></line>`,
   );
   out.push(
-    `<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 8}" text-anchor="middle" class="axis-title">backup interval</text>`,
+    `<text x="${(LEFT + WIDTH - RIGHT) / 2}" y="${HEIGHT - 8}" text-anchor="middle" class="axis-title">backup ` +
+      `interval</text>`,
   );
   out.push(
-    `<text transform="translate(16 ${(TOP + HEIGHT - BOTTOM) / 2}) rotate(-90)" text-anchor="middle" class="axis-title">achieved RPO</text>`,
+    `<text transform="translate(16 ${(TOP + HEIGHT - BOTTOM) / 2}) rotate(-90)" text-anchor="middle" ` +
+      `class="axis-title">achieved RPO</text>`,
   );
   for (const p of ok) {
     const i = series.indexOf(p.series);
@@ -54,17 +60,23 @@ export function rpoChart(points: RpoPoint[]): string | null {
     // Series side by side at the same interval, a few pixels apart, so none hides another.
     const dx = (i - (series.length - 1) / 2) * 7;
     out.push(
-      `<circle cx="${px(x(p.intervalMs) + dx)}" cy="${px(y(p.rpoMs))}" r="4.5" fill="${c}" fill-opacity="0.85"><title>${esc(`${p.series}: interval ${formatDuration(p.intervalMs)}, RPO ${formatDuration(p.rpoMs)}`)}</title></circle>`,
+      `<circle cx="${px(x(p.intervalMs) + dx)}" cy="${px(y(p.rpoMs))}" r="4.5" fill="${c}" ` +
+        `fill-opacity="0.85"><title>` +
+        `${esc(`${p.series}: interval ${formatDuration(p.intervalMs)}, RPO ${formatDuration(p.rpoMs)}`)}` +
+        `</title></circle>`,
     );
   }
   series.forEach((s, i) => {
     const ly = TOP + 6 + i * 18;
     out.push(
-      `<circle cx="${WIDTH - RIGHT + 20}" cy="${ly}" r="4.5" fill="${toolColor(i)}"/><text x="${WIDTH - RIGHT + 30}" y="${ly + 4}">${esc(clip(s, 24))}</text>`,
+      `<circle cx="${WIDTH - RIGHT + 20}" cy="${ly}" r="4.5" fill="${toolColor(i)}"/><text x="` +
+        `${WIDTH - RIGHT + 30}" y="${ly + 4}">${esc(clip(s, 24))}</text>`,
     );
   });
   out.push(
-    `<line x1="${WIDTH - RIGHT + 12}" x2="${WIDTH - RIGHT + 28}" y1="${TOP + 6 + series.length * 18}" y2="${TOP + 6 + series.length * 18}" class="reference"/><text x="${WIDTH - RIGHT + 30}" y="${TOP + 10 + series.length * 18}" class="muted">RPO = interval</text>`,
+    `<line x1="${WIDTH - RIGHT + 12}" x2="${WIDTH - RIGHT + 28}" y1="${TOP + 6 + series.length * 18}" y2="` +
+      `${TOP + 6 + series.length * 18}" class="reference"/><text x="${WIDTH - RIGHT + 30}" y="` +
+      `${TOP + 10 + series.length * 18}" class="muted">RPO = interval</text>`,
   );
   out.push("</svg>");
   return out.join("\n");

@@ -34,19 +34,22 @@ function series(kind: "backup" | "restore", values: number[], y: number, x: (v: 
       : `${kind}: ${formatRate(s.median)}`;
   const parts = [`<g class="bar ${kind}"><title>${esc(tip)}</title>`];
   parts.push(
-    `<rect x="${px(x(0))}" y="${px(y)}" width="${px(Math.max(1, x(s.median) - x(0)))}" height="${BAR_H}" rx="2" fill="${color}"/>`,
+    `<rect x="${px(x(0))}" y="${px(y)}" width="${px(Math.max(1, x(s.median) - x(0)))}" height="${BAR_H}" ` +
+      `rx="2" fill="${color}"/>`,
   );
   if (s.n > 1) {
     const mid = y + BAR_H / 2;
     parts.push(
-      `<path d="M${px(x(s.min))} ${px(mid)}H${px(x(s.max))}M${px(x(s.min))} ${px(y + 2)}V${px(y + BAR_H - 2)}M${px(x(s.max))} ${px(y + 2)}V${px(y + BAR_H - 2)}" stroke="#0f172a" stroke-width="1.5" fill="none"/>`,
+      `<path d="M${px(x(s.min))} ${px(mid)}H${px(x(s.max))}M${px(x(s.min))} ${px(y + 2)}V${px(y + BAR_H - 2)}M` +
+        `${px(x(s.max))} ${px(y + 2)}V${px(y + BAR_H - 2)}" stroke="#0f172a" stroke-width="1.5" fill="none"/>`,
     );
     for (const v of values)
       parts.push(`<circle cx="${px(x(v))}" cy="${px(mid)}" r="2.2" fill="#fff" stroke="#0f172a" stroke-width="1"/>`);
   }
   const end = Math.max(x(s.median), s.n > 1 ? x(s.max) : 0);
   parts.push(
-    `<text x="${px(end + 6)}" y="${px(y + BAR_H - 3)}" class="value">${esc(formatRate(s.median))}${s.n > 1 ? ` <tspan class="muted">±${esc(formatRate((s.max - s.min) / 2))}</tspan>` : ""}</text>`,
+    `<text x="${px(end + 6)}" y="${px(y + BAR_H - 3)}" class="value">${esc(formatRate(s.median))}` +
+      `${s.n > 1 ? ` <tspan class="muted">±${esc(formatRate((s.max - s.min) / 2))}</tspan>` : ""}</text>`,
   );
   parts.push("</g>");
   return parts.join("");
@@ -61,8 +64,12 @@ export function throughputChart(groups: ThroughputGroup[]): string | null {
   const x = linearScale(Math.max(...all), LABEL_W, WIDTH - RIGHT_PAD);
   const plotBottom = height - AXIS_H + 6;
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="Backup and restore throughput per tool and settings" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">`,
-    `<g class="legend" transform="translate(${LABEL_W},8)"><rect width="12" height="12" rx="2" fill="${SERIES_COLORS.backup}"/><text x="17" y="10">backup</text><rect x="80" width="12" height="12" rx="2" fill="${SERIES_COLORS.restore}"/><text x="97" y="10">restore</text><text x="165" y="10" class="muted">bar: median; whisker: min–max over repeats</text></g>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="Backup and restore ` +
+      `throughput per tool and settings" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">`,
+    `<g class="legend" transform="translate(${LABEL_W},8)"><rect width="12" height="12" rx="2" fill="` +
+      `${SERIES_COLORS.backup}"/><text x="17" y="10">backup</text><rect x="80" width="12" height="12" rx="2" ` +
+      `fill="${SERIES_COLORS.restore}"/><text x="97" y="10">restore</text><text x="165" y="10" ` +
+      `class="muted">bar: median; whisker: min–max over repeats</text></g>`,
   ];
   for (const t of x.ticks) {
     out.push(`<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${TOP - 6}" y2="${px(plotBottom)}" class="grid"/>`);
@@ -77,7 +84,8 @@ export function throughputChart(groups: ThroughputGroup[]): string | null {
       `<text x="${LABEL_W - 10}" y="${px(y + 12)}" text-anchor="end" class="label">${esc(clip(g.title, 40))}</text>`,
     );
     out.push(
-      `<text x="${LABEL_W - 10}" y="${px(y + 27)}" text-anchor="end" class="sublabel">${esc(clip(g.subtitle, 45))}</text></g>`,
+      `<text x="${LABEL_W - 10}" y="${px(y + 27)}" text-anchor="end" class="sublabel">` +
+        `${esc(clip(g.subtitle, 45))}</text></g>`,
     );
     out.push(series("backup", g.backup, y, x));
     out.push(series("restore", g.restore, y + BAR_H + BAR_GAP, x));

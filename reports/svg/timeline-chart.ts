@@ -42,7 +42,11 @@ function bracket(s: TimelineSpan, y: number, x: (v: number) => number): string {
   const x1 = x(s.fromMs);
   const x2 = Math.max(x(s.toMs), x1 + 2);
   const mid = (x1 + x2) / 2;
-  return `<g class="span ${s.kind}"><title>${esc(s.label)}</title><path d="M${px(x1)} ${px(y + 6)}V${px(y)}H${px(x2)}V${px(y + 6)}" fill="none"/><text x="${px(mid)}" y="${px(y - 3)}" text-anchor="middle">${esc(s.label)}</text></g>`;
+  return (
+    `<g class="span ${s.kind}"><title>${esc(s.label)}</title><path d="M${px(x1)} ${px(y + 6)}V${px(y)}H${px(x2)}V` +
+    `${px(y + 6)}" fill="none"/><text x="${px(mid)}" y="${px(y - 3)}" text-anchor="middle">${esc(s.label)}` +
+    `</text></g>`
+  );
 }
 
 /** The chart as an SVG string, or null when no run recorded phases. */
@@ -54,7 +58,8 @@ export function timelineChart(runs: TimelineRun[]): string | null {
   const height = plotBottom + AXIS_H + LEGEND_H;
   const x = timeScale(maxMs, LABEL_W, WIDTH - RIGHT_PAD, 8);
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="Timeline of each drill's phases" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-label="Timeline of each drill's ` +
+      `phases" viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}">`,
   ];
   for (const t of x.ticks) {
     out.push(`<line x1="${px(x(t))}" x2="${px(x(t))}" y1="${TOP}" y2="${px(plotBottom)}" class="grid"/>`);
@@ -66,29 +71,37 @@ export function timelineChart(runs: TimelineRun[]): string | null {
     const y = TOP + i * ROW_H;
     out.push(`<g class="run"><title>${esc(`${r.title} · ${r.subtitle}`)}</title>`);
     out.push(
-      `<text x="${LABEL_W - 10}" y="${px(y + BAR_Y + 9)}" text-anchor="end" class="label">${esc(clip(r.title, 32))}</text>`,
+      `<text x="${LABEL_W - 10}" y="${px(y + BAR_Y + 9)}" text-anchor="end" class="label">` +
+        `${esc(clip(r.title, 32))}</text>`,
     );
     out.push(
-      `<text x="${LABEL_W - 10}" y="${px(y + BAR_Y + 23)}" text-anchor="end" class="sublabel">${esc(clip(r.subtitle, 33))}</text></g>`,
+      `<text x="${LABEL_W - 10}" y="${px(y + BAR_Y + 23)}" text-anchor="end" class="sublabel">` +
+        `${esc(clip(r.subtitle, 33))}</text></g>`,
     );
     const end = Math.max(...r.phases.map((p) => p.endMs));
     out.push(
-      `<line x1="${px(x(0))}" x2="${px(x(end))}" y1="${px(y + BAR_Y + BAR_H / 2)}" y2="${px(y + BAR_Y + BAR_H / 2)}" class="baseline"/>`,
+      `<line x1="${px(x(0))}" x2="${px(x(end))}" y1="${px(y + BAR_Y + BAR_H / 2)}" y2="` +
+        `${px(y + BAR_Y + BAR_H / 2)}" class="baseline"/>`,
     );
     for (const p of r.phases) {
       const x1 = x(p.startMs);
       const w = Math.max(p.name === "fault" ? 3 : 1.5, x(p.endMs) - x1);
       const quiet = QUIET_PHASES.has(p.name);
-      const tip = `${p.name}${p.detail ? ` (${p.detail})` : ""}: ${formatDuration(p.endMs - p.startMs)}${p.ok ? "" : ", failed"}`;
+      const tip =
+        `${p.name}${p.detail ? ` (${p.detail})` : ""}: ${formatDuration(p.endMs - p.startMs)}` +
+        `${p.ok ? "" : ", failed"}`;
       out.push(
-        `<g class="phase phase-${esc(p.name)}${quiet ? " quiet" : ""}${p.ok ? "" : " failed"}"><title>${esc(tip)}</title>`,
+        `<g class="phase phase-${esc(p.name)}${quiet ? " quiet" : ""}${p.ok ? "" : " failed"}"><title>` +
+          `${esc(tip)}</title>`,
       );
       out.push(
-        `<rect x="${px(x1)}" y="${px(y + BAR_Y)}" width="${px(w)}" height="${BAR_H}" fill="${phaseColor(p.name)}"${p.ok ? "" : ' stroke="#b91c1c" stroke-width="2"'}/>`,
+        `<rect x="${px(x1)}" y="${px(y + BAR_Y)}" width="${px(w)}" height="${BAR_H}" fill="` +
+          `${phaseColor(p.name)}"${p.ok ? "" : ' stroke="#b91c1c" stroke-width="2"'}/>`,
       );
       if (w >= p.name.length * 6.2 + 6 && !quiet)
         out.push(
-          `<text x="${px(x1 + w / 2)}" y="${px(y + BAR_Y + 14)}" text-anchor="middle" class="inbar">${esc(p.name)}</text>`,
+          `<text x="${px(x1 + w / 2)}" y="${px(y + BAR_Y + 14)}" text-anchor="middle" class="inbar">` +
+            `${esc(p.name)}</text>`,
         );
       out.push("</g>");
     }
@@ -106,7 +119,9 @@ export function timelineChart(runs: TimelineRun[]): string | null {
       ly += 16;
     }
     legend.push(
-      `<rect x="${px(LABEL_W + lx)}" y="${px(ly)}" width="11" height="11" fill="${phaseColor(n)}" stroke="#94a3b8" stroke-width="0.5"/><text x="${px(LABEL_W + lx + 15)}" y="${px(ly + 9.5)}">${esc(n)}</text>`,
+      `<rect x="${px(LABEL_W + lx)}" y="${px(ly)}" width="11" height="11" fill="${phaseColor(n)}" ` +
+        `stroke="#94a3b8" stroke-width="0.5"/><text x="${px(LABEL_W + lx + 15)}" y="${px(ly + 9.5)}">${esc(n)}` +
+        `</text>`,
     );
     lx += w + 6;
   }

@@ -125,7 +125,8 @@ describe("a copy of a real tree", () => {
     const file = join(dir, "copy.yaml");
     await writeFile(
       file,
-      `name: copy\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { ransomware: { fraction: 1 } }\n  - restore: latest\n  - verify: [files, services]\n`,
+      `name: copy\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - ` +
+        `fault: { ransomware: { fraction: 1 } }\n  - restore: latest\n  - verify: [files, services]\n`,
     );
     const out = join(dir, "run");
     const r = await drdrill(["run", file, "--out", out]);
@@ -142,39 +143,45 @@ describe("a copy of a real tree", () => {
 });
 
 describe("one tree, several runs", () => {
-  it("every run clones the copyFrom tree; its hashes are taken once and the clones' manifests reuse them; a file the fault changed is still caught", async () => {
-    const dir = await tmp();
-    const original = join(dir, "original");
-    await mkdir(join(original, "src/sub"), { recursive: true });
-    for (let i = 0; i < 20; i++)
+  it(
+    "every run clones the copyFrom tree; its hashes are taken once and the clones' manifests reuse them; a file " +
+      "the fault changed is still caught",
+    async () => {
+      const dir = await tmp();
+      const original = join(dir, "original");
+      await mkdir(join(original, "src/sub"), { recursive: true });
+      for (let i = 0; i < 20; i++)
+        await writeFile(
+          join(original, i % 2 ? "src/sub" : "src", `f${i}.c`),
+          `int f${i}(void) { return ${i}; }\n`.repeat(200),
+        );
+      const file = join(dir, "copy.yaml");
+      // The second backup follows silent corruption of two files: their new bytes must be in its manifest.
       await writeFile(
-        join(original, i % 2 ? "src/sub" : "src", `f${i}.c`),
-        `int f${i}(void) { return ${i}; }\n`.repeat(200),
+        file,
+        `name: copy-twice\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - ` +
+          `fault: { corrupt-source: { under: src, files: 2, bytes: 16 } }\n  - backup: incremental\n  - fault: { ` +
+          `delete-path: { path: . } }\n  - restore: latest\n  - verify: [files, services]\nexpect: recovered\n`,
       );
-    const file = join(dir, "copy.yaml");
-    // The second backup follows silent corruption of two files: their new bytes must be in its manifest.
-    await writeFile(
-      file,
-      `name: copy-twice\ndataset: { copyFrom: ${original} }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { corrupt-source: { under: src, files: 2, bytes: 16 } }\n  - backup: incremental\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n  - verify: [files, services]\nexpect: recovered\n`,
-    );
-    const out = join(dir, "run");
-    const r = await drdrill(["run", file, "--repeat", "2", "--out", out]);
-    expect(r.exitCode, r.all).toBe(0);
-    const runs = (await readJson(join(out, "results.json"))).results;
-    expect(runs.map((x: any) => [x.outcome, x.verification.filesChecked, x.verification.mismatchCount])).toEqual([
-      ["recovered", 20, 0],
-      ["recovered", 20, 0],
-    ]);
-    for (const run of runs) expect(run.dataset.method).toMatch(new RegExp(`^cp -a.* of ${original}$`));
-    // Per run: the full backup's manifest reuses the hashes (a file cloned in the clock tick of the
-    // clone's end is read again); the incremental's reads the two corrupted files again too.
-    const reused = (await journalEvents(out)).filter((e) => e.type === "manifest").map((e) => e.hashesReused);
-    expect(reused).toHaveLength(4);
-    for (const [full, incremental] of [reused.slice(0, 2), reused.slice(2)]) {
-      expect(full).toBeGreaterThanOrEqual(15);
-      expect(incremental).toBeLessThanOrEqual(full - 2);
-    }
-  });
+      const out = join(dir, "run");
+      const r = await drdrill(["run", file, "--repeat", "2", "--out", out]);
+      expect(r.exitCode, r.all).toBe(0);
+      const runs = (await readJson(join(out, "results.json"))).results;
+      expect(runs.map((x: any) => [x.outcome, x.verification.filesChecked, x.verification.mismatchCount])).toEqual([
+        ["recovered", 20, 0],
+        ["recovered", 20, 0],
+      ]);
+      for (const run of runs) expect(run.dataset.method).toMatch(new RegExp(`^cp -a.* of ${original}$`));
+      // Per run: the full backup's manifest reuses the hashes (a file cloned in the clock tick of the
+      // clone's end is read again); the incremental's reads the two corrupted files again too.
+      const reused = (await journalEvents(out)).filter((e) => e.type === "manifest").map((e) => e.hashesReused);
+      expect(reused).toHaveLength(4);
+      for (const [full, incremental] of [reused.slice(0, 2), reused.slice(2)]) {
+        expect(full).toBeGreaterThanOrEqual(15);
+        expect(incremental).toBeLessThanOrEqual(full - 2);
+      }
+    },
+  );
 });
 
 describe("bad input", () => {
@@ -194,7 +201,8 @@ describe("bad input", () => {
     const file = join(dir, "escape.yaml");
     await writeFile(
       file,
-      "name: escape\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { delete-path: { path: ../x } }\n  - restore: latest\n",
+      "name: escape\ntools: [duplicity]\nsteps:\n  - backup: full\n  - fault: { delete-path: { path: ../x } " +
+        "}\n  - restore: latest\n",
     );
     const r = await drdrill(["run", file, "--out", join(dir, "out")]);
     expect(r.exitCode).toBe(2);
@@ -213,51 +221,55 @@ describe("bad input", () => {
 });
 
 describe("hangs and interruptions", () => {
-  it("a restore that hangs (deaf to SIGTERM) is killed at --timeout with its group; the run fails, exit 1", async () => {
-    const dir = await tmp();
-    const pidFile = join(dir, "hung.pid");
-    const bin = await fakeBin(
-      dir,
-      `#!/bin/sh\nif [ "$1" = restore ]; then trap "" TERM; sleep 600 & echo $! > ${pidFile}; wait; wait; fi\n` +
-        'exec /usr/bin/duplicity "$@"\n',
-    );
-    const out = join(dir, "run");
-    const started = Date.now();
-    const r = await drdrill(
-      [
-        "run",
-        "scenarios/seed/seed-drill.yaml",
-        "--tool",
-        "duplicity",
-        "--size",
-        "4MB",
-        "--timeout",
-        "4s",
-        "--out",
-        out,
-      ],
-      { env: { PATH: `${bin}:${process.env.PATH}` } },
-    );
-    expect(Date.now() - started).toBeLessThan(120_000);
-    expect(r.exitCode, r.all).toBe(1);
-    const run = (await readJson(join(out, "results.json"))).results[0];
-    expect(run.outcome).toBe("failed");
-    expect(run.reason).toMatch(/timed out after 4 s/);
-    const restore = run.toolCalls.find((c: any) => c.kind === "restore");
-    expect(restore.timedOut).toBe(true);
-    // killed at the timeout: not after a grace period on top of it
-    expect(restore.durationMs).toBeLessThan(4900);
-    const hung = Number(await readFile(pidFile, "utf8"));
-    const status = await readFile(`/proc/${hung}/status`, "utf8").catch(() => "");
-    expect(status === "" || /^State:\s+Z/m.test(status)).toBe(true);
-  });
+  it(
+    "a restore that hangs (deaf to SIGTERM) is killed " + "at --timeout with its group; the run fails, exit 1",
+    async () => {
+      const dir = await tmp();
+      const pidFile = join(dir, "hung.pid");
+      const bin = await fakeBin(
+        dir,
+        `#!/bin/sh\nif [ "$1" = restore ]; then trap "" TERM; sleep 600 & echo $! > ${pidFile}; wait; wait; fi\n` +
+          'exec /usr/bin/duplicity "$@"\n',
+      );
+      const out = join(dir, "run");
+      const started = Date.now();
+      const r = await drdrill(
+        [
+          "run",
+          "scenarios/seed/seed-drill.yaml",
+          "--tool",
+          "duplicity",
+          "--size",
+          "4MB",
+          "--timeout",
+          "4s",
+          "--out",
+          out,
+        ],
+        { env: { PATH: `${bin}:${process.env.PATH}` } },
+      );
+      expect(Date.now() - started).toBeLessThan(120_000);
+      expect(r.exitCode, r.all).toBe(1);
+      const run = (await readJson(join(out, "results.json"))).results[0];
+      expect(run.outcome).toBe("failed");
+      expect(run.reason).toMatch(/timed out after 4 s/);
+      const restore = run.toolCalls.find((c: any) => c.kind === "restore");
+      expect(restore.timedOut).toBe(true);
+      // killed at the timeout: not after a grace period on top of it
+      expect(restore.durationMs).toBeLessThan(4900);
+      const hung = Number(await readFile(pidFile, "utf8"));
+      const status = await readFile(`/proc/${hung}/status`, "utf8").catch(() => "");
+      expect(status === "" || /^State:\s+Z/m.test(status)).toBe(true);
+    },
+  );
 
   it("SIGINT mid-drill: exit 130, cleanup done, the journal's last event says interrupted", async () => {
     const dir = await tmp();
     const file = join(dir, "long.yaml");
     await writeFile(
       file,
-      "name: long\ndataset: { size: 4MB }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - load: 10m\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n",
+      "name: long\ndataset: { size: 4MB }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - load: 10m\n  - " +
+        "fault: { delete-path: { path: . } }\n  - restore: latest\n",
     );
     const out = join(dir, "run");
     const child = drdrill(["run", file, "--out", out]);

@@ -44,7 +44,9 @@ describe("fault catalogue (duplicity, local target)", () => {
     // wraps the real duplicity; after a restore, flips one byte of one restored file
     await writeFile(
       join(bin, "duplicity"),
-      `#!/bin/bash\n/usr/bin/duplicity "$@" || exit $?\nif [ "$1" = restore ]; then\n  f=$(find "\${@: -1}/etc" -type f -size +100c | sort | head -n1)\n  printf 'X' | dd of="$f" bs=1 seek=10 conv=notrunc status=none\nfi\n`,
+      `#!/bin/bash\n/usr/bin/duplicity "$@" || exit $?\nif [ "$1" = restore ]; then\n  f=$(find "\${@: ` +
+        `-1}/etc" -type f -size +100c | sort | head -n1)\n  printf 'X' | dd of="$f" bs=1 seek=10 conv=notrunc ` +
+        `status=none\nfi\n`,
     );
     await chmod(join(bin, "duplicity"), 0o755);
     const out = join(dir, "run");

@@ -77,14 +77,18 @@ describe("faults over a tree of traps", () => {
     const file = join(t, "r.yaml");
     await writeFile(
       file,
-      `name: r\ndataset: {copyFrom: ${src}}\ntools: [tar-zstd]\nsteps: [{backup: full},{fault: {ransomware: {under: ld, fraction: 1}}},{restore: latest},{verify: [files, services]}]\n`,
+      `name: r\ndataset: {copyFrom: ${src}}\ntools: [tar-zstd]\nsteps: [{backup: full},{fault: {ransomware: ` +
+        `{under: ld, fraction: 1}}},{restore: latest},{verify: [files, services]}]\n`,
     );
     const r = await drdrill(["run", file, "--out", join(t, "o")]);
     expect(r.exitCode).toBe(3);
     const run = (await readJson(join(t, "o", "results.json"))).results[0];
     expect(run.outcome).toBe("error");
     expect(run.reason).toMatch(
-      /ransomware \(under\): "ld" is a symlink, not a folder of the data directory; not followed; refused before the drill/,
+      new RegExp(
+        String.raw`ransomware \(under\): "ld" is a symlink, not a folder of the data directory; not ` +
+          String.raw`followed; refused before the drill`,
+      ),
     );
     expect(await planted.digest()).toBe(planted.before);
   });
@@ -160,32 +164,36 @@ describe("runs side by side", () => {
     expect(await readFile(join(out, "report.md"), "utf8")).toContain("Up to 2 runs went at once");
   });
 
-  it("two runs at once with the same --out: one is refused (exit 2), the other passes; a finished folder is refused unless --replace", async () => {
-    const out = join(await tmp(), "shared");
-    const [a, b] = await Promise.all([drdrill([...SEED, "--out", out]), drdrill([...SEED, "--out", out])]);
-    expect([a.exitCode, b.exitCode].sort()).toEqual([0, 2]);
-    expect([a, b].find((r) => r.exitCode === 2)!.stderr).toMatch(/--out: .*(just taken by another run|is not empty)/);
-    const first = await readJson(join(out, "results.json"));
-    expect(await markOf(out)).toMatchObject({ drdrill: "run-folder", runId: first.runId });
-    const again = await drdrill([...SEED, "--out", out]);
-    expect(again.exitCode).toBe(2);
-    expect(again.stderr).toMatch(/is not empty \(a finished run\?\).*--replace/);
-    // Two --replace at once: one replaces the run, the other is refused; they never destroy each other.
-    const [c, d] = await Promise.all([0, 1].map(() => drdrill([...SEED, "--out", out, "--replace"])));
-    expect([c!.exitCode, d!.exitCode].sort(), c!.all + d!.all).toEqual([0, 2]);
-    expect([c, d].find((r) => r!.exitCode === 2)!.stderr).toMatch(
-      /--out: .*(just (claimed|taken) by another|is being replaced by drdrill|is in use: its drdrill)/,
-    );
-    const replaced = await readJson(join(out, "results.json"));
-    expect(replaced.runId).not.toBe(first.runId);
-    expect(await markOf(out)).toMatchObject({ runId: replaced.runId });
-    const events = (await readFile(join(out, "journal.jsonl"), "utf8"))
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
-    expect((await readdir(dirname(out))).filter((n) => n !== "shared")).toEqual([]);
-  });
+  it(
+    "two runs at once with the same --out: one is refused (exit 2), the other passes; a finished folder is " +
+      "refused unless --replace",
+    async () => {
+      const out = join(await tmp(), "shared");
+      const [a, b] = await Promise.all([drdrill([...SEED, "--out", out]), drdrill([...SEED, "--out", out])]);
+      expect([a.exitCode, b.exitCode].sort()).toEqual([0, 2]);
+      expect([a, b].find((r) => r.exitCode === 2)!.stderr).toMatch(/--out: .*(just taken by another run|is not empty)/);
+      const first = await readJson(join(out, "results.json"));
+      expect(await markOf(out)).toMatchObject({ drdrill: "run-folder", runId: first.runId });
+      const again = await drdrill([...SEED, "--out", out]);
+      expect(again.exitCode).toBe(2);
+      expect(again.stderr).toMatch(/is not empty \(a finished run\?\).*--replace/);
+      // Two --replace at once: one replaces the run, the other is refused; they never destroy each other.
+      const [c, d] = await Promise.all([0, 1].map(() => drdrill([...SEED, "--out", out, "--replace"])));
+      expect([c!.exitCode, d!.exitCode].sort(), c!.all + d!.all).toEqual([0, 2]);
+      expect([c, d].find((r) => r!.exitCode === 2)!.stderr).toMatch(
+        /--out: .*(just (claimed|taken) by another|is being replaced by drdrill|is in use: its drdrill)/,
+      );
+      const replaced = await readJson(join(out, "results.json"));
+      expect(replaced.runId).not.toBe(first.runId);
+      expect(await markOf(out)).toMatchObject({ runId: replaced.runId });
+      const events = (await readFile(join(out, "journal.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
+      expect(events.filter((e) => e.type === "invocation-start")).toHaveLength(1);
+      expect((await readdir(dirname(out))).filter((n) => n !== "shared")).toEqual([]);
+    },
+  );
 
   it("--replace refuses a folder drdrill did not mark, holding anything else, or whose drdrill runs", async () => {
     const dir = await tmp();
@@ -282,7 +290,8 @@ describe("interrupted and killed", () => {
     const file = join(dir, "full.yaml");
     await writeFile(
       file,
-      "name: killed\ndataset: { size: 4MB }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n  - fault: { disk-full: {} }\n  - wait: 60s\n  - restore: latest\n",
+      "name: killed\ndataset: { size: 4MB }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n  - fault: { " +
+        "disk-full: {} }\n  - wait: 60s\n  - restore: latest\n",
     );
     const out = join(dir, "run");
     const child = execa(process.execPath, [join(ROOT, "bin/drdrill.js"), "run", file, "--out", out], {

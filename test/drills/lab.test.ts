@@ -204,7 +204,8 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   );
 
   it(
-    "site-B recovery: a new node at site B, given only the repository, its key and the passphrase, recovers the lost node's state",
+    "site-B recovery: a new node at site B, given only the repository, its key and the passphrase, recovers " +
+      "the lost node's state",
     { timeout: DRILL_MS },
     async () => {
       const { r, out, run, left } = await runLab("site/lab-site-recovery.yaml", {}, ["--tool", "restic"]);
@@ -223,10 +224,12 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
   );
 
   it(
-    "replicated: after a site loss and after a corrupt database file, the standby's MariaDB replica is promoted at site B and passes the lab's health checks there; restic every 15 s restores onto a new node",
+    "replicated: after a site loss and after a corrupt database file, the standby's MariaDB replica is " +
+      "promoted at site B and passes the lab's health checks there; restic every 15 s restores onto a new node",
     { timeout: DRILL_MS },
     async () => {
-      // --keep: the run's folders stay (the primaries' and the standbys' data, the site's disk), to be searched for the password below.
+      // --keep: the run's folders stay (the primaries' and the standbys' data, the site's disk), to be searched for
+      // the password below.
       const { r, out, results, left } = await runLab("replication/lab-site-loss.yaml", {}, [
         "scenarios/replication/lab-corrupt-database.yaml",
         "--keep",
@@ -298,7 +301,8 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
       // client file carrying it is left in the logs, the journal, the primaries' binary logs or the
       // standbys' data (their replication settings are reset at the failover).
       const files = await allFiles(out);
-      expect(files.some((f) => /\/lib\/mysql\/mariadb-bin\.0+\d$/.test(f))).toBe(true); // the primary's binary log was kept and is searched
+      // the primary's binary log was kept and is searched
+      expect(files.some((f) => /\/lib\/mysql\/mariadb-bin\.0+\d$/.test(f))).toBe(true);
       for (const f of files) {
         const text = await readFile(f, "utf8");
         expect(text, f).not.toContain(MARKER);

@@ -30,50 +30,54 @@ async function waitForJournal(out: string, text: string): Promise<void> {
 }
 
 describe("replication against backup", () => {
-  it("site loss: lsyncd fails over with an RPO of seconds, restic's RPO is bounded by its interval; a deleted directory replicates (failed) and restores from the backup (recovered); the matrix says so", async () => {
-    const out = join(await tmp(), "run");
-    const r = await drdrill(
-      [
-        "run",
-        "scenarios/replication/site-loss.yaml",
-        "scenarios/replication/deleted-directory.yaml",
-        "--tool",
-        "lsyncd",
-        "restic",
-        "--out",
-        out,
-      ],
-      { timeoutMs: 900_000 },
-    );
-    expect(r.exitCode, r.all.slice(-3000)).toBe(0);
-    const { results } = await readJson(join(out, "results.json"));
-    const by = (s: string, t: string) => results.find((x: any) => x.scenario === s && x.tool === t);
+  it(
+    "site loss: lsyncd fails over with an RPO of seconds, restic's RPO is bounded by its interval; a deleted " +
+      "directory replicates (failed) and restores from the backup (recovered); the matrix says so",
+    async () => {
+      const out = join(await tmp(), "run");
+      const r = await drdrill(
+        [
+          "run",
+          "scenarios/replication/site-loss.yaml",
+          "scenarios/replication/deleted-directory.yaml",
+          "--tool",
+          "lsyncd",
+          "restic",
+          "--out",
+          out,
+        ],
+        { timeoutMs: 900_000 },
+      );
+      expect(r.exitCode, r.all.slice(-3000)).toBe(0);
+      const { results } = await readJson(join(out, "results.json"));
+      const by = (s: string, t: string) => results.find((x: any) => x.scenario === s && x.tool === t);
 
-    const lostL = by("replicate-site-loss", "lsyncd");
-    expect(lostL.outcome, lostL.reason).toBe("recovered");
-    expect(lostL.replication).toBeDefined();
-    expect(lostL.metrics.replicationLagMs).toBeGreaterThanOrEqual(0);
-    expect(lostL.metrics.replicationLagMaxMs).toBeGreaterThanOrEqual(lostL.metrics.replicationLagMs);
-    // inotify plus lsyncd's 1 s batching: the replica trails by seconds, far less than the 15 s interval.
-    expect(lostL.metrics.rpoMs).toBeLessThan(10_000);
-    const lostR = by("replicate-site-loss", "restic");
-    expect(lostR.outcome, lostR.reason).toBe("recovered");
-    expect(lostR.metrics.rpoMs).toBeGreaterThan(lostL.metrics.rpoMs);
-    expect(lostR.metrics.rpoMs).toBeLessThanOrEqual(15_000 + 10_000);
+      const lostL = by("replicate-site-loss", "lsyncd");
+      expect(lostL.outcome, lostL.reason).toBe("recovered");
+      expect(lostL.replication).toBeDefined();
+      expect(lostL.metrics.replicationLagMs).toBeGreaterThanOrEqual(0);
+      expect(lostL.metrics.replicationLagMaxMs).toBeGreaterThanOrEqual(lostL.metrics.replicationLagMs);
+      // inotify plus lsyncd's 1 s batching: the replica trails by seconds, far less than the 15 s interval.
+      expect(lostL.metrics.rpoMs).toBeLessThan(10_000);
+      const lostR = by("replicate-site-loss", "restic");
+      expect(lostR.outcome, lostR.reason).toBe("recovered");
+      expect(lostR.metrics.rpoMs).toBeGreaterThan(lostL.metrics.rpoMs);
+      expect(lostR.metrics.rpoMs).toBeLessThanOrEqual(15_000 + 10_000);
 
-    const delL = by("replicate-deleted-directory", "lsyncd");
-    expect(delL.outcome).toBe("failed");
-    expect(delL.passed).toBe(true); // expectFor: { lsyncd: failed }
-    expect(delL.reason).toMatch(/replica at site B holds the damage too/);
-    expect(by("replicate-deleted-directory", "restic").outcome).toBe("recovered");
+      const delL = by("replicate-deleted-directory", "lsyncd");
+      expect(delL.outcome).toBe("failed");
+      expect(delL.passed).toBe(true); // expectFor: { lsyncd: failed }
+      expect(delL.reason).toMatch(/replica at site B holds the damage too/);
+      expect(by("replicate-deleted-directory", "restic").outcome).toBe("recovered");
 
-    const md = await readFile(join(out, "report.md"), "utf8");
-    expect(md).toContain("## Replication against backup");
-    expect(md).toMatch(/\| site-loss \| ✅ recovered<br>RPO [^|]*lag /);
-    expect(md).toMatch(/\| delete-path \| ❌ failed<br>/);
-    expect(await lsyncds()).toBe("");
-    expect(await siteContainers()).toBe("");
-  });
+      const md = await readFile(join(out, "report.md"), "utf8");
+      expect(md).toContain("## Replication against backup");
+      expect(md).toMatch(/\| site-loss \| ✅ recovered<br>RPO [^|]*lag /);
+      expect(md).toMatch(/\| delete-path \| ❌ failed<br>/);
+      expect(await lsyncds()).toBe("");
+      expect(await siteContainers()).toBe("");
+    },
+  );
 
   it("Ctrl-C while lsyncd replicates stops it; a SIGKILLed drdrill's lsyncd is killed by drdrill clean", async () => {
     const dir = await tmp();

@@ -20,49 +20,61 @@ async function run(files: string[], extra: string[] = [], env: Record<string, st
 }
 
 describe("a secondary site", () => {
-  it("the seed drill recovers from site B with duplicity, restic and borg; bytes over the link are measured; no key or passphrase shows", async () => {
-    const { r, out, results } = await run(
-      ["scenarios/site/seed-site.yaml"],
-      ["--tool", "duplicity", "restic", "borg", "--size", "6MB"],
-      { DRDRILL_PASSPHRASE: MARKER },
-    );
-    expect(r.exitCode, r.all.slice(-2000)).toBe(0);
-    for (const x of results.results) {
-      expect(x, x.reason).toMatchObject({ outcome: "recovered", destination: "site" });
-      expect(x.metrics.repoBytes).toBeGreaterThan(1_000_000);
-      expect(x.metrics.siteBytesSent).toBeGreaterThanOrEqual(x.metrics.repoBytes * 0.9);
-      expect(x.metrics.siteBytesRestored).toBeGreaterThan(1_000_000);
-    }
-    expect(results.environment.target).toBeDefined();
-    // The site key the target used: its private part is in no file of the run and in no output.
-    for (const f of await allFiles(out)) {
-      const text = await readFile(f, "utf8");
-      expect(text, f).not.toContain(MARKER);
-      expect(text, f).not.toContain("PRIVATE KEY");
-    }
-    expect(r.all).not.toContain(MARKER);
-    expect(r.all).not.toContain("PRIVATE KEY");
-    expect(await readFile(join(out, "report.md"), "utf8")).toContain("## Secondary site");
-    expect(await siteContainers()).toBe("");
-  });
+  it(
+    "the seed drill recovers from site B with duplicity, restic and borg; bytes over the link are measured; no " +
+      "key or passphrase shows",
+    async () => {
+      const { r, out, results } = await run(
+        ["scenarios/site/seed-site.yaml"],
+        ["--tool", "duplicity", "restic", "borg", "--size", "6MB"],
+        { DRDRILL_PASSPHRASE: MARKER },
+      );
+      expect(r.exitCode, r.all.slice(-2000)).toBe(0);
+      for (const x of results.results) {
+        expect(x, x.reason).toMatchObject({ outcome: "recovered", destination: "site" });
+        expect(x.metrics.repoBytes).toBeGreaterThan(1_000_000);
+        expect(x.metrics.siteBytesSent).toBeGreaterThanOrEqual(x.metrics.repoBytes * 0.9);
+        expect(x.metrics.siteBytesRestored).toBeGreaterThan(1_000_000);
+      }
+      expect(results.environment.target).toBeDefined();
+      // The site key the target used: its private part is in no file of the run and in no output.
+      for (const f of await allFiles(out)) {
+        const text = await readFile(f, "utf8");
+        expect(text, f).not.toContain(MARKER);
+        expect(text, f).not.toContain("PRIVATE KEY");
+      }
+      expect(r.all).not.toContain(MARKER);
+      expect(r.all).not.toContain("PRIVATE KEY");
+      expect(await readFile(join(out, "report.md"), "utf8")).toContain("## Secondary site");
+      expect(await siteContainers()).toBe("");
+    },
+  );
 
-  it("delete-backups: a plain destination loses everything (failed), an append-only one keeps it (recovered), for restic and borg", async () => {
-    const { r, out, results } = await run(
-      ["scenarios/site/delete-backups-plain.yaml", "scenarios/site/delete-backups-append-only.yaml"],
-      ["--tool", "restic", "borg"],
-    );
-    expect(r.exitCode, r.all.slice(-2000)).toBe(0);
-    const by = (s: string, t: string) => results.results.find((x: any) => x.scenario === s && x.tool === t);
-    for (const t of ["restic", "borg"]) {
-      expect(["failed", "detected"]).toContain(by("delete-backups-plain", t).outcome);
-      expect(by("delete-backups-append-only", t).outcome, by("delete-backups-append-only", t).reason).toBe("recovered");
-    }
-    expect(by("delete-backups-append-only", "borg").faults[0].effects.operatorRollback).toMatchObject({ undone: true });
-    const md = await readFile(join(out, "report.md"), "utf8");
-    expect(md).toMatch(/### An attacker with the backup credentials/);
-    expect(md).toMatch(/\| restic \| site \(append-only\) \| refused \| yes \| recovered \|/);
-    expect(md).toMatch(/\| borg \| site \| succeeded \| no \|/);
-  });
+  it(
+    "delete-backups: a plain destination loses everything (failed), an append-only one keeps it (recovered), for " +
+      "restic and borg",
+    async () => {
+      const { r, out, results } = await run(
+        ["scenarios/site/delete-backups-plain.yaml", "scenarios/site/delete-backups-append-only.yaml"],
+        ["--tool", "restic", "borg"],
+      );
+      expect(r.exitCode, r.all.slice(-2000)).toBe(0);
+      const by = (s: string, t: string) => results.results.find((x: any) => x.scenario === s && x.tool === t);
+      for (const t of ["restic", "borg"]) {
+        expect(["failed", "detected"]).toContain(by("delete-backups-plain", t).outcome);
+        expect(by("delete-backups-append-only", t).outcome, by("delete-backups-append-only", t).reason).toBe(
+          "recovered",
+        );
+      }
+      expect(by("delete-backups-append-only", "borg").faults[0].effects.operatorRollback).toMatchObject({
+        undone: true,
+      });
+      const md = await readFile(join(out, "report.md"), "utf8");
+      expect(md).toMatch(/### An attacker with the backup credentials/);
+      expect(md).toMatch(/\| restic \| site \(append-only\) \| refused \| yes \| recovered \|/);
+      expect(md).toMatch(/\| borg \| site \| succeeded \| no \|/);
+    },
+  );
 
   it("restore time against bandwidth: three caps, each slower than the next, drawn in the report", async () => {
     const { r, out, results } = await run(["scenarios/site/bandwidth-sweep.yaml"], ["--tool", "restic"]);
@@ -82,35 +94,44 @@ describe("a secondary site", () => {
     );
   });
 
-  it("a partition during a backup, packet loss during a restore, an outage during a schedule: each ends as declared, and the report says what the tool did", async () => {
-    const { r, out, results } = await run(
-      [
-        "scenarios/site/partition-during-backup.yaml",
-        "scenarios/site/loss-during-restore.yaml",
-        "scenarios/site/outage-during-schedule.yaml",
-      ],
-      ["--tool", "restic"],
-    );
-    expect(r.exitCode, r.all.slice(-3000)).toBe(0);
-    const outage = results.results.find((x: any) => x.scenario === "outage-during-schedule");
-    expect(outage.failedBackups.length).toBeGreaterThanOrEqual(1);
-    expect(outage.metrics.rpoMs).toBeGreaterThanOrEqual(15_000);
-    const md = await readFile(join(out, "report.md"), "utf8");
-    expect(md).toMatch(/### When the link broke/);
-    expect(md).toMatch(
-      /\| restic \| partition \| restic-backup-incremental \| (finished|failed with a clear error|hung \(killed at the timeout\)|said what broke, then hung \(killed at the timeout\)) \|/,
-    );
-    expect(md).toMatch(/\| restic \| packet-loss \| restic-restore \| finished \|/);
-    expect(md).toMatch(/### Backups that never reached the site/);
-    expect(await siteContainers()).toBe("");
-  });
+  it(
+    "a partition during a backup, packet loss during a restore, an outage during a schedule: each ends as " +
+      "declared, and the report says what the tool did",
+    async () => {
+      const { r, out, results } = await run(
+        [
+          "scenarios/site/partition-during-backup.yaml",
+          "scenarios/site/loss-during-restore.yaml",
+          "scenarios/site/outage-during-schedule.yaml",
+        ],
+        ["--tool", "restic"],
+      );
+      expect(r.exitCode, r.all.slice(-3000)).toBe(0);
+      const outage = results.results.find((x: any) => x.scenario === "outage-during-schedule");
+      expect(outage.failedBackups.length).toBeGreaterThanOrEqual(1);
+      expect(outage.metrics.rpoMs).toBeGreaterThanOrEqual(15_000);
+      const md = await readFile(join(out, "report.md"), "utf8");
+      expect(md).toMatch(/### When the link broke/);
+      expect(md).toMatch(
+        new RegExp(
+          String.raw`\| restic \| partition \| restic-backup-incremental \| (finished|failed with a clear ` +
+            String.raw`error|hung \(killed at the timeout\)|said what broke, then hung \(killed at the ` +
+            String.raw`timeout\)) \|`,
+        ),
+      );
+      expect(md).toMatch(/\| restic \| packet-loss \| restic-restore \| finished \|/);
+      expect(md).toMatch(/### Backups that never reached the site/);
+      expect(await siteContainers()).toBe("");
+    },
+  );
 
   it("latency is refused with exit 3 and names the missing kernel feature", async () => {
     const dir = await tmp();
     const file = join(dir, "latency.yaml");
     await writeFile(
       file,
-      "name: latency\ndataset: { size: 2MB }\ndestination: site\ntools: [restic]\nsteps:\n  - backup: full\n  - fault: { latency: { delay: 80ms } }\n  - restore: latest\n",
+      "name: latency\ndataset: { size: 2MB }\ndestination: site\ntools: [restic]\nsteps:\n  - backup: full\n  " +
+        "- fault: { latency: { delay: 80ms } }\n  - restore: latest\n",
     );
     const { r, results } = await run([file]);
     expect(r.exitCode).toBe(3);
@@ -122,7 +143,8 @@ describe("a secondary site", () => {
     const file = join(dir, "cut.yaml");
     await writeFile(
       file,
-      "name: cut\ndataset: { size: 2MB }\ndestination: site\ntools: [restic]\nsteps:\n  - backup: full\n  - fault: { partition: {} }\n  - backup: incremental\n",
+      "name: cut\ndataset: { size: 2MB }\ndestination: site\ntools: [restic]\nsteps:\n  - backup: full\n  - " +
+        "fault: { partition: {} }\n  - backup: incremental\n",
     );
     const out = join(dir, "run");
     const child = drdrill(["run", file, "--out", out]);

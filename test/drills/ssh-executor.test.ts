@@ -127,40 +127,43 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     expect(await remoteArgs()).not.toMatch(/sleep 60[01]/);
   });
 
-  it("never puts a secret on a command line, here or there, nor in logs or the shown command; the command gets it", async () => {
-    const secret = `ssh-secret-${randomBytes(6).toString("hex")}`;
-    const sha = createHash("sha256").update(secret).digest("hex");
-    const samples: string[] = [];
-    let running = true;
-    const sampler = (async () => {
-      while (running) {
-        const [there, here] = await Promise.all([remoteArgs(), execa("ps", ["-eo", "args"]).then((p) => p.stdout)]);
-        samples.push(there, here);
-        await sleep(100);
-      }
-    })();
-    const r = await exec.run({
-      label: "secret",
-      command: "bash",
-      args: [
-        "-c",
-        `sleep 1.5; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`,
-      ],
-      env: { PASSPHRASE: secret, PLAIN: "visible" },
-      secretEnv: ["PASSPHRASE"],
-    });
-    running = false;
-    await sampler;
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe("got [REDACTED]\n");
-    expect(samples.length).toBeGreaterThan(10);
-    expect(samples.some((s) => s.includes("sleep 1.5"))).toBe(true);
-    for (const s of samples) expect(s).not.toContain(secret);
-    expect(r.command).toContain("PASSPHRASE=***");
-    expect(r.command).toContain("PLAIN=visible");
-    expect(r.command).not.toContain(secret);
-    for (const f of await readdir(logDir)) expect(await readFile(join(logDir, f), "utf8")).not.toContain(secret);
-  });
+  it(
+    "never puts a secret on a command line, here or there, " + "nor in logs or the shown command; the command gets it",
+    async () => {
+      const secret = `ssh-secret-${randomBytes(6).toString("hex")}`;
+      const sha = createHash("sha256").update(secret).digest("hex");
+      const samples: string[] = [];
+      let running = true;
+      const sampler = (async () => {
+        while (running) {
+          const [there, here] = await Promise.all([remoteArgs(), execa("ps", ["-eo", "args"]).then((p) => p.stdout)]);
+          samples.push(there, here);
+          await sleep(100);
+        }
+      })();
+      const r = await exec.run({
+        label: "secret",
+        command: "bash",
+        args: [
+          "-c",
+          `sleep 1.5; test "$(printf %s "$PASSPHRASE" | sha256sum | cut -c1-64)" = ${sha} && echo "got $PASSPHRASE"`,
+        ],
+        env: { PASSPHRASE: secret, PLAIN: "visible" },
+        secretEnv: ["PASSPHRASE"],
+      });
+      running = false;
+      await sampler;
+      expect(r.exitCode, r.stderr).toBe(0);
+      expect(r.stdout).toBe("got [REDACTED]\n");
+      expect(samples.length).toBeGreaterThan(10);
+      expect(samples.some((s) => s.includes("sleep 1.5"))).toBe(true);
+      for (const s of samples) expect(s).not.toContain(secret);
+      expect(r.command).toContain("PASSPHRASE=***");
+      expect(r.command).toContain("PLAIN=visible");
+      expect(r.command).not.toContain(secret);
+      for (const f of await readdir(logDir)) expect(await readFile(join(logDir, f), "utf8")).not.toContain(secret);
+    },
+  );
 
   it("hands out the remote group: bytes read grow while a command reads a file, and kill ends it", async () => {
     await conn.run("sh", ["-c", "head -c 67108864 /dev/urandom > /tmp/big"]);
@@ -296,7 +299,8 @@ describe("SshExecutor (commands on a host over SSH)", () => {
     }
     const freshMs = (monoMs() - f0) / 3;
     console.log(
-      `one small command: ${perCommandMs.toFixed(0)} ms over the master; a fresh ssh connection: ${freshMs.toFixed(0)} ms`,
+      `one small command: ${perCommandMs.toFixed(0)} ms over the master; a fresh ssh connection: ` +
+        `${freshMs.toFixed(0)} ms`,
     );
     expect(await logins()).toBe(before + 3);
   });

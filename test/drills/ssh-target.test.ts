@@ -64,7 +64,8 @@ describe("the ssh target", () => {
     // the tools ran on the host (their logs are here; the commands ran there)
     expect(results.results[0].toolCalls[0].command).not.toMatch(/^docker/);
     const left = await onHost(
-      "ps -eo args | grep -c '[d]rdrill-agent\\|[d]uplicity'; ls -A /var/tmp/drdrill; ls -A /var/snap/microstack/common",
+      "ps -eo args | grep -c '[d]rdrill-agent\\|[d]uplicity'; ls -A /var/tmp/drdrill; ls -A " +
+        "/var/snap/microstack/common",
     );
     expect(left.stdout.trim()).toBe("0");
   }, 1_600_000);
@@ -263,7 +264,8 @@ describe("data directories a drill must never touch", () => {
       // 192.0.2.1 is TEST-NET-1: nothing answers there, so a connection attempt would hang, not pass.
       await writeFile(
         file,
-        `name: never\ntarget: ssh\ntargetSettings: { ssh: { host: 192.0.2.1, dataDir: "${dataDir}" } }\ntools: [restic]\nsteps: [{ backup: full }]\n`,
+        `name: never\ntarget: ssh\ntargetSettings: { ssh: { host: 192.0.2.1, dataDir: "${dataDir}" } }\ntools: ` +
+          `[restic]\nsteps: [{ backup: full }]\n`,
       );
       const started = Date.now();
       const r = await drdrill(["run", file, "--out", join(dir, "run")]);

@@ -11,7 +11,9 @@ describe("interval sweep", () => {
     const file = join(dir, "sweep.yaml");
     await writeFile(
       file,
-      "name: sweep\ndataset: { size: 4MB }\nmode: hot\nsweep: { every: [2s, 6s] }\ntools: [duplicity]\nsteps:\n  - backup: full\n  - schedule: { for: 13s }\n  - fault: { delete-path: { path: . } }\n  - restore: latest\n  - verify: [files, services]\n",
+      "name: sweep\ndataset: { size: 4MB }\nmode: hot\nsweep: { every: [2s, 6s] }\ntools: " +
+        "[duplicity]\nsteps:\n  - backup: full\n  - schedule: { for: 13s }\n  - fault: { delete-path: { path: . " +
+        "} }\n  - restore: latest\n  - verify: [files, services]\n",
     );
     const out = join(dir, "run");
     const r = await drdrill(["run", file, "--out", out]);

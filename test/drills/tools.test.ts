@@ -22,11 +22,14 @@ async function scenario(dir: string, body: string): Promise<string> {
 }
 
 describe("the seed drill with every new tool", () => {
-  it("restic, borg (two settings), tar-zstd and cp recover, check clean, and report their numbers; the passphrase appears nowhere", async () => {
-    const dir = await tmp();
-    const file = await scenario(
-      dir,
-      `name: tools-seed
+  it(
+    "restic, borg (two settings), tar-zstd and cp recover, check clean, and report their numbers; the passphrase " +
+      "appears nowhere",
+    async () => {
+      const dir = await tmp();
+      const file = await scenario(
+        dir,
+        `name: tools-seed
 dataset: { size: 8MB, seed: 3 }
 tools:
   - restic: {}
@@ -44,69 +47,73 @@ steps:
   - verify: [files, services]
 expect: recovered
 `,
-    );
-    const out = join(dir, "run");
-    const r = await drdrill(["run", file, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
-    expect(r.exitCode, r.all).toBe(0);
-    const results = await readJson(join(out, "results.json"));
-    expect(
-      results.results.map((x: any) => [x.tool, x.settings.encryption ?? null, x.settings.compression ?? null]),
-    ).toEqual([
-      ["restic", null, "auto"],
-      ["borg", "repokey-blake2", "lz4"],
-      ["borg", "none", "zstd"],
-      ["tar-zstd", null, null],
-      ["cp", null, null],
-    ]);
-    expect(Object.keys(results.environment.tools)).toEqual(
-      expect.arrayContaining(["restic", "borg", "tar-zstd", "cp"]),
-    );
-    expect(results.environment.tools.restic).toMatch(/^0\.\d+\.\d+$/);
-    for (const run of results.results) {
-      const what = `${run.label}: ${run.reason}`;
-      expect(run, what).toMatchObject({ outcome: "recovered", passed: true });
-      expect(run.verification.filesChecked, what).toBeGreaterThan(50);
-      expect(run.verification.mismatchCount, what).toBe(0);
-      expect(run.verification.fidelity.hardlinks.kept, what).toBe(run.verification.fidelity.hardlinks.checked);
-      expect(run.verification.fidelity.mtime.precisionMs, what).toBe(0);
+      );
+      const out = join(dir, "run");
+      const r = await drdrill(["run", file, "--out", out], { env: { DRDRILL_PASSPHRASE: MARKER } });
+      expect(r.exitCode, r.all).toBe(0);
+      const results = await readJson(join(out, "results.json"));
       expect(
-        run.toolCalls.filter((c: any) => c.kind !== "init").map((c: any) => [c.kind, c.exitCode]),
-        what,
+        results.results.map((x: any) => [x.tool, x.settings.encryption ?? null, x.settings.compression ?? null]),
       ).toEqual([
-        ["backup", 0],
-        ["check", 0],
-        ["check", 0],
-        ["restore", 0],
+        ["restic", null, "auto"],
+        ["borg", "repokey-blake2", "lz4"],
+        ["borg", "none", "zstd"],
+        ["tar-zstd", null, null],
+        ["cp", null, null],
       ]);
-      for (const m of ["backupThroughputBps", "restoreThroughputBps", "repoBytes", "rtoMs", "rpoMs", "cpuMs"])
-        expect(run.metrics[m], `${what} ${m}`).toBeGreaterThan(0);
-      expect(run.metrics.sourceBytes).toBe(8_000_000);
-    }
-    const backupStats = (i: number) => results.results[i].toolCalls.find((c: any) => c.kind === "backup").stats;
-    expect(backupStats(0)).toMatchObject({
-      sourceFiles: expect.any(Number),
-      sourceBytes: expect.any(Number),
-      addedBytes: expect.any(Number),
-      errors: 0,
-    });
-    expect(backupStats(1).sourceBytes).toBeGreaterThanOrEqual(8_000_000);
-    expect(backupStats(3).addedBytes).toBeGreaterThan(0);
-    // the comparison: one group per tool and settings, a winner per metric, in results.json and report.md
-    const cmp = results.comparison.scenarios[0];
-    expect(cmp.groups).toHaveLength(5);
-    expect(cmp.winners.backupThroughputBps).toHaveLength(1);
-    const report = await readFile(join(out, "report.md"), "utf8");
-    expect(report).toContain("## Comparison");
-    expect(report).toContain("| borg encryption=none compression=zstd | 1 | 1 recovered |");
-    expect(report).toContain("RESTIC_PASSWORD=*** restic");
-    expect(report).toContain("BORG_PASSPHRASE=*** borg create");
-    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
-    expect(r.all).not.toContain(MARKER);
-  });
+      expect(Object.keys(results.environment.tools)).toEqual(
+        expect.arrayContaining(["restic", "borg", "tar-zstd", "cp"]),
+      );
+      expect(results.environment.tools.restic).toMatch(/^0\.\d+\.\d+$/);
+      for (const run of results.results) {
+        const what = `${run.label}: ${run.reason}`;
+        expect(run, what).toMatchObject({ outcome: "recovered", passed: true });
+        expect(run.verification.filesChecked, what).toBeGreaterThan(50);
+        expect(run.verification.mismatchCount, what).toBe(0);
+        expect(run.verification.fidelity.hardlinks.kept, what).toBe(run.verification.fidelity.hardlinks.checked);
+        expect(run.verification.fidelity.mtime.precisionMs, what).toBe(0);
+        expect(
+          run.toolCalls.filter((c: any) => c.kind !== "init").map((c: any) => [c.kind, c.exitCode]),
+          what,
+        ).toEqual([
+          ["backup", 0],
+          ["check", 0],
+          ["check", 0],
+          ["restore", 0],
+        ]);
+        for (const m of ["backupThroughputBps", "restoreThroughputBps", "repoBytes", "rtoMs", "rpoMs", "cpuMs"])
+          expect(run.metrics[m], `${what} ${m}`).toBeGreaterThan(0);
+        expect(run.metrics.sourceBytes).toBe(8_000_000);
+      }
+      const backupStats = (i: number) => results.results[i].toolCalls.find((c: any) => c.kind === "backup").stats;
+      expect(backupStats(0)).toMatchObject({
+        sourceFiles: expect.any(Number),
+        sourceBytes: expect.any(Number),
+        addedBytes: expect.any(Number),
+        errors: 0,
+      });
+      expect(backupStats(1).sourceBytes).toBeGreaterThanOrEqual(8_000_000);
+      expect(backupStats(3).addedBytes).toBeGreaterThan(0);
+      // the comparison: one group per tool and settings, a winner per metric, in results.json and report.md
+      const cmp = results.comparison.scenarios[0];
+      expect(cmp.groups).toHaveLength(5);
+      expect(cmp.winners.backupThroughputBps).toHaveLength(1);
+      const report = await readFile(join(out, "report.md"), "utf8");
+      expect(report).toContain("## Comparison");
+      expect(report).toContain("| borg encryption=none compression=zstd | 1 | 1 recovered |");
+      expect(report).toContain("RESTIC_PASSWORD=*** restic");
+      expect(report).toContain("BORG_PASSPHRASE=*** borg create");
+      for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+      expect(r.all).not.toContain(MARKER);
+    },
+  );
 
-  it("a full then an incremental backup restore as the latest state; cp's refusal of incrementals is known before anything runs", async () => {
-    const dir = await tmp();
-    const steps = `steps:
+  it(
+    "a full then an incremental backup restore as the latest state; cp's refusal of incrementals is known before " +
+      "anything runs",
+    async () => {
+      const dir = await tmp();
+      const steps = `steps:
   - backup: full
   - load: 1s
   - backup: incremental
@@ -116,32 +123,36 @@ expect: recovered
   - verify: [files, services]
 expect: recovered
 `;
-    const file = await scenario(
-      dir,
-      `name: tools-incremental\ndataset: { size: 6MB, seed: 4 }\ntools: [restic, borg, tar-zstd]\n${steps}`,
-    );
-    const out = join(dir, "run");
-    const r = await drdrill(["run", file, "--out", out]);
-    expect(r.exitCode, r.all).toBe(0);
-    const results = await readJson(join(out, "results.json"));
-    const [, , tar] = results.results;
-    for (const run of results.results) {
-      expect(run, run.reason).toMatchObject({ outcome: "recovered", passed: true });
-      expect(run.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.exitCode)).toEqual([0, 0]);
-      expect(run.verification.mismatchCount).toBe(0);
-    }
-    expect(tar.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.label)).toEqual([
-      "tar-zstd-full",
-      "tar-zstd-incremental",
-    ]);
-    // cp cannot take an incremental: the scenario is refused at validation, with the step's location.
-    const cpFile = await scenario(dir, `name: cp-incremental\ntools: [cp]\n${steps}`);
-    const v = await drdrill(["validate", cpFile]);
-    expect(v.exitCode).toBe(2);
-    expect(v.stderr).toMatch(
-      /:6:\d+: steps\[2\]\.backup: cp keeps full copies only: an incremental backup is not supported .*\(tools\[0\]: cp\)/,
-    );
-  });
+      const file = await scenario(
+        dir,
+        `name: tools-incremental\ndataset: { size: 6MB, seed: 4 }\ntools: [restic, borg, tar-zstd]\n${steps}`,
+      );
+      const out = join(dir, "run");
+      const r = await drdrill(["run", file, "--out", out]);
+      expect(r.exitCode, r.all).toBe(0);
+      const results = await readJson(join(out, "results.json"));
+      const [, , tar] = results.results;
+      for (const run of results.results) {
+        expect(run, run.reason).toMatchObject({ outcome: "recovered", passed: true });
+        expect(run.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.exitCode)).toEqual([0, 0]);
+        expect(run.verification.mismatchCount).toBe(0);
+      }
+      expect(tar.toolCalls.filter((c: any) => c.kind === "backup").map((c: any) => c.label)).toEqual([
+        "tar-zstd-full",
+        "tar-zstd-incremental",
+      ]);
+      // cp cannot take an incremental: the scenario is refused at validation, with the step's location.
+      const cpFile = await scenario(dir, `name: cp-incremental\ntools: [cp]\n${steps}`);
+      const v = await drdrill(["validate", cpFile]);
+      expect(v.exitCode).toBe(2);
+      expect(v.stderr).toMatch(
+        new RegExp(
+          String.raw`:6:\d+: steps\[2\]\.backup: cp keeps full copies only: an incremental backup is not ` +
+            String.raw`supported .*\(tools\[0\]: cp\)`,
+        ),
+      );
+    },
+  );
 
   it("--warmup runs each tool once first and leaves it out of results and the comparison", async () => {
     const dir = await tmp();

@@ -51,57 +51,61 @@ async function guestPs(out: string): Promise<string | null> {
 }
 
 describe("the vm target", () => {
-  it("the seed drill, a corrupt archive and a wrong passphrase in the VM: recovered, detected, detected; the passphrase shows nowhere; no qemu left", async () => {
-    const out = join(await tmp(), "run");
-    let sampling = true;
-    const seen: string[] = [];
-    let looked = 0;
-    const sampler = (async () => {
-      while (sampling) {
-        const ps = await guestPs(out);
-        if (ps !== null) looked++;
-        if (ps?.includes(MARKER)) seen.push(ps);
-        await new Promise((r) => setTimeout(r, 500));
+  it(
+    "the seed drill, a corrupt archive and a wrong passphrase in the VM: recovered, detected, detected; the " +
+      "passphrase shows nowhere; no qemu left",
+    async () => {
+      const out = join(await tmp(), "run");
+      let sampling = true;
+      const seen: string[] = [];
+      let looked = 0;
+      const sampler = (async () => {
+        while (sampling) {
+          const ps = await guestPs(out);
+          if (ps !== null) looked++;
+          if (ps?.includes(MARKER)) seen.push(ps);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      })();
+      const r = await drdrill(
+        [
+          "run",
+          "scenarios/seed/seed-drill.yaml",
+          "scenarios/seed/seed-corrupt-archive.yaml",
+          "scenarios/seed/seed-wrong-passphrase.yaml",
+          "--target",
+          "vm",
+          "--tool",
+          "duplicity",
+          "--size",
+          "8MB",
+          "--out",
+          out,
+        ],
+        { env: { DRDRILL_PASSPHRASE: MARKER }, timeoutMs: 2_400_000 },
+      );
+      sampling = false;
+      await sampler;
+      expect(r.exitCode, r.all.slice(-3000)).toBe(0);
+      const results = await readJson(join(out, "results.json"));
+      const [seed, corrupt, wrong] = results.results;
+      expect(seed).toMatchObject({ outcome: "recovered", target: "vm" });
+      for (const m of ["rtoMs", "rpoMs", "downtimeMs", "backupThroughputBps", "restoreThroughputBps"])
+        expect(seed.metrics[m], m).toBeGreaterThan(0);
+      expect(corrupt.outcome).toBe("detected");
+      expect(wrong.outcome).toBe("detected");
+      expect(results.environment.target.kind).toBe("vm");
+      if (/tcg/.test(results.environment.target.accel)) {
+        expect(results.warnings.join(" ")).toMatch(/emulated/);
+        expect(r.all).toMatch(/warning: VM timings are emulated/);
       }
-    })();
-    const r = await drdrill(
-      [
-        "run",
-        "scenarios/seed/seed-drill.yaml",
-        "scenarios/seed/seed-corrupt-archive.yaml",
-        "scenarios/seed/seed-wrong-passphrase.yaml",
-        "--target",
-        "vm",
-        "--tool",
-        "duplicity",
-        "--size",
-        "8MB",
-        "--out",
-        out,
-      ],
-      { env: { DRDRILL_PASSPHRASE: MARKER }, timeoutMs: 2_400_000 },
-    );
-    sampling = false;
-    await sampler;
-    expect(r.exitCode, r.all.slice(-3000)).toBe(0);
-    const results = await readJson(join(out, "results.json"));
-    const [seed, corrupt, wrong] = results.results;
-    expect(seed).toMatchObject({ outcome: "recovered", target: "vm" });
-    for (const m of ["rtoMs", "rpoMs", "downtimeMs", "backupThroughputBps", "restoreThroughputBps"])
-      expect(seed.metrics[m], m).toBeGreaterThan(0);
-    expect(corrupt.outcome).toBe("detected");
-    expect(wrong.outcome).toBe("detected");
-    expect(results.environment.target.kind).toBe("vm");
-    if (/tcg/.test(results.environment.target.accel)) {
-      expect(results.warnings.join(" ")).toMatch(/emulated/);
-      expect(r.all).toMatch(/warning: VM timings are emulated/);
-    }
-    expect(looked).toBeGreaterThan(0);
-    expect(seen).toEqual([]);
-    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
-    expect(r.all).not.toContain(MARKER);
-    expect(await qemus()).toBe("");
-  });
+      expect(looked).toBeGreaterThan(0);
+      expect(seen).toEqual([]);
+      for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+      expect(r.all).not.toContain(MARKER);
+      expect(await qemus()).toBe("");
+    },
+  );
 
   it("Ctrl-C while the VM drill runs: exit 130 and no qemu left", async () => {
     const out = join(await tmp(), "run");

@@ -52,7 +52,8 @@ describe("borg --log-json messages", () => {
 
   it("falls back to a warning, and to nothing for plain text", () => {
     const warn =
-      '{"type": "log_message", "levelname": "WARNING", "message": "ibdata1: file changed while we backed it up", "name": "borg.archiver"}';
+      '{"type": "log_message", "levelname": "WARNING", "message": "ibdata1: file changed while we backed it ' +
+      'up", "name": "borg.archiver"}';
     expect(borgLogMessage(`${warn}\nnot json\n`)).toBe("ibdata1: file changed while we backed it up");
     expect(borgLogMessage("Local Exception\n")).toBeUndefined();
   });

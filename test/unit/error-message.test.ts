@@ -4,7 +4,8 @@ import { errorMessage, explicitError } from "../../harness/tools/run-tool.ts";
 describe("the tool's own words", () => {
   it("quotes gpg's reason, not the lead-in", () => {
     const stderr =
-      "GPGError: GPG Failed, see log below:\n===== Begin GnuPG log =====\ngpg: AES256.CFB encrypted data\ngpg: decryption failed: Bad session key\n===== End GnuPG log =====\n";
+      "GPGError: GPG Failed, see log below:\n===== Begin GnuPG log =====\ngpg: AES256.CFB encrypted data\ngpg: " +
+      "decryption failed: Bad session key\n===== End GnuPG log =====\n";
     expect(explicitError(stderr)).toBe("gpg: decryption failed: Bad session key");
   });
   it("quotes a traceback's exception", () => {

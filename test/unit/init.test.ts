@@ -42,21 +42,24 @@ describe("drdrill init", () => {
     expect((await validate(dir, "scenarios/dr-drill.yaml")).exitCode).toBe(0);
   });
 
-  it("--data DIR --tool ... --ci github: a copy of that folder, the tools, the GitHub workflow from the template", async () => {
-    const dir = await tmp();
-    mkdirSync(join(dir, "data"));
-    const r = await init(dir, ["--data", "data", "--tool", "borg", "tar-zstd", "--ci", "github", "--name", "files"]);
-    expect(r.exitCode).toBe(0);
-    const s = parse(scenarioOf(dir, "files"));
-    expect(s.name).toBe("files");
-    expect(s.dataset).toEqual({ copyFrom: join(dir, "data") });
-    expect(s.tools.map((t: object) => Object.keys(t)[0])).toEqual(["borg", "tar-zstd"]);
-    expect(s.steps.map((t: object) => Object.keys(t)[0])).toEqual(["backup", "load", "fault", "restore", "verify"]);
-    expect(readFileSync(join(dir, ".github/workflows/files.yml"), "utf8")).toBe(
-      readFileSync(join(ROOT, "ci/templates/github-actions.yml"), "utf8"),
-    );
-    expect((await validate(dir, "scenarios/files.yaml")).exitCode).toBe(0);
-  });
+  it(
+    "--data DIR --tool ... --ci github: a copy of that " + "folder, the tools, the GitHub workflow from the template",
+    async () => {
+      const dir = await tmp();
+      mkdirSync(join(dir, "data"));
+      const r = await init(dir, ["--data", "data", "--tool", "borg", "tar-zstd", "--ci", "github", "--name", "files"]);
+      expect(r.exitCode).toBe(0);
+      const s = parse(scenarioOf(dir, "files"));
+      expect(s.name).toBe("files");
+      expect(s.dataset).toEqual({ copyFrom: join(dir, "data") });
+      expect(s.tools.map((t: object) => Object.keys(t)[0])).toEqual(["borg", "tar-zstd"]);
+      expect(s.steps.map((t: object) => Object.keys(t)[0])).toEqual(["backup", "load", "fault", "restore", "verify"]);
+      expect(readFileSync(join(dir, ".github/workflows/files.yml"), "utf8")).toBe(
+        readFileSync(join(ROOT, "ci/templates/github-actions.yml"), "utf8"),
+      );
+      expect((await validate(dir, "scenarios/files.yaml")).exitCode).toBe(0);
+    },
+  );
 
   it("--data user@host:/path: the ssh target on that host's data directory, with its warning", async () => {
     const dir = await tmp();

@@ -56,30 +56,34 @@ async function invoke(jobs: number, parallel: boolean) {
 }
 
 describe("--jobs", () => {
-  it("runs go at once where the target allows: all pass, in plan order, the journal and the progress say whose each line is", async () => {
-    const { results, journal, lines, report } = await invoke(2, true);
-    expect(results.results.map((r) => [r.index, r.outcome])).toEqual([
-      [0, "recovered"],
-      [1, "recovered"],
-      [2, "recovered"],
-      [3, "recovered"],
-    ]);
-    expect(results.parallelJobs).toBe(2);
-    // Two runs overlapped: the second started before the first ended.
-    const at = (type: string, run: number) => journal.findIndex((e) => e.type === type && e.run === run);
-    expect(at("run-start", 1)).toBeLessThan(at("run-end", 0));
-    // Every event of a run is stamped with it, from its start to its end.
-    for (const run of [0, 1, 2, 3]) {
-      const own = journal.filter((e) => e.run === run).map((e) => e.type);
-      expect(own[0]).toBe("run-start");
-      expect(own.at(-1)).toBe("run-end");
-      expect(own.filter((t) => t === "tool-call")).toHaveLength(2);
-    }
-    expect(lines).toMatch(/^ {2}\[2\/4\] backup \(full\): done in/m);
-    expect(lines).toMatch(/^ {2}\[1\/4\] => recovered/m);
-    expect(report).toContain("> Up to 2 runs went at once (--jobs 2)");
-    expect(report).toContain("not comparable with those of runs made one at a time");
-  });
+  it(
+    "runs go at once where the target allows: all pass, in plan order, the journal and the progress say whose " +
+      "each line is",
+    async () => {
+      const { results, journal, lines, report } = await invoke(2, true);
+      expect(results.results.map((r) => [r.index, r.outcome])).toEqual([
+        [0, "recovered"],
+        [1, "recovered"],
+        [2, "recovered"],
+        [3, "recovered"],
+      ]);
+      expect(results.parallelJobs).toBe(2);
+      // Two runs overlapped: the second started before the first ended.
+      const at = (type: string, run: number) => journal.findIndex((e) => e.type === type && e.run === run);
+      expect(at("run-start", 1)).toBeLessThan(at("run-end", 0));
+      // Every event of a run is stamped with it, from its start to its end.
+      for (const run of [0, 1, 2, 3]) {
+        const own = journal.filter((e) => e.run === run).map((e) => e.type);
+        expect(own[0]).toBe("run-start");
+        expect(own.at(-1)).toBe("run-end");
+        expect(own.filter((t) => t === "tool-call")).toHaveLength(2);
+      }
+      expect(lines).toMatch(/^ {2}\[2\/4\] backup \(full\): done in/m);
+      expect(lines).toMatch(/^ {2}\[1\/4\] => recovered/m);
+      expect(report).toContain("> Up to 2 runs went at once (--jobs 2)");
+      expect(report).toContain("not comparable with those of runs made one at a time");
+    },
+  );
 
   it("a target that cannot share the machine runs one at a time, whatever --jobs says", async () => {
     const { results, journal, report } = await invoke(3, false);

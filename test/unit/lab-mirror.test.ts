@@ -36,7 +36,8 @@ describe("apt sources", () => {
 
   it("reads one-line sources with options, and derives the security mirror when none is listed", () => {
     const s = parseAptSources(
-      "# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main\ndeb-src http://x bookworm main\n",
+      "# comment\ndeb [arch=amd64 signed-by=/k.gpg] http://m.example/debian bookworm main\ndeb-src http://x " +
+        "bookworm main\n",
       false,
     );
     expect(s).toEqual([{ uri: "http://m.example/debian", suites: ["bookworm"] }]);

@@ -10,20 +10,23 @@ const alive = async (pid: number) => {
 };
 
 describe("killAllGroups", () => {
-  it("kills local groups and calls remote killers with SIGTERM, then SIGKILL; forgotten killers are not called", async () => {
-    const child = execa("sleep", ["300"], { detached: true, reject: false });
-    trackGroup(child.pid!);
-    const calls: string[] = [];
-    trackKiller(async (sig) => void calls.push(`a:${sig}`));
-    const forget = trackKiller(async (sig) => void calls.push(`b:${sig}`));
-    forget();
-    trackKiller(async () => {
-      throw new Error("host gone");
-    });
-    expect(await killAllGroups(50)).toBe(3);
-    await child;
-    expect(await alive(child.pid!)).toBe(false);
-    expect(calls).toEqual(["a:SIGTERM", "a:SIGKILL"]);
-    expect(await killAllGroups(50)).toBe(0);
-  });
+  it(
+    "kills local groups and calls remote killers with " + "SIGTERM, then SIGKILL; forgotten killers are not called",
+    async () => {
+      const child = execa("sleep", ["300"], { detached: true, reject: false });
+      trackGroup(child.pid!);
+      const calls: string[] = [];
+      trackKiller(async (sig) => void calls.push(`a:${sig}`));
+      const forget = trackKiller(async (sig) => void calls.push(`b:${sig}`));
+      forget();
+      trackKiller(async () => {
+        throw new Error("host gone");
+      });
+      expect(await killAllGroups(50)).toBe(3);
+      await child;
+      expect(await alive(child.pid!)).toBe(false);
+      expect(calls).toEqual(["a:SIGTERM", "a:SIGKILL"]);
+      expect(await killAllGroups(50)).toBe(0);
+    },
+  );
 });

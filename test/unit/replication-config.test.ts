@@ -48,7 +48,10 @@ describe("file mirror excludes", () => {
 describe("mariadb-replication", () => {
   it("reads SHOW SLAVE STATUS\\G into fields", () => {
     const st = parseSlaveStatus(
-      "*************************** 1. row ***************************\n                Slave_IO_State: Waiting for master to send event\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: No\n                Last_SQL_Error: Could not execute Write_rows_v1\n         Seconds_Behind_Master: NULL\n",
+      "*************************** 1. row ***************************\n                Slave_IO_State: Waiting " +
+        "for master to send event\n              Slave_IO_Running: Yes\n             Slave_SQL_Running: " +
+        "No\n                Last_SQL_Error: Could not execute Write_rows_v1\n         Seconds_Behind_Master: " +
+        "NULL\n",
     );
     expect(st).toMatchObject({
       Slave_IO_Running: "Yes",

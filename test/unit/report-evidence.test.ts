@@ -24,7 +24,15 @@ async function runFolder(dir: string, scenarioText: string, snapshot: boolean): 
   );
   await writeFile(
     join(dir, "journal.jsonl"),
-    `${JSON.stringify({ t: 1, wall: "2026-11-26T09:36:40.385Z", run: 0, type: "manifest", files: 197, bytes: 50_000_000, digest: "eaa384f574f9e960" })}\n`,
+    `${JSON.stringify({
+      t: 1,
+      wall: "2026-11-26T09:36:40.385Z",
+      run: 0,
+      type: "manifest",
+      files: 197,
+      bytes: 50_000_000,
+      digest: "eaa384f574f9e960",
+    })}` + `\n`,
   );
   await writeFile(join(dir, "logs/run-001/003-duplicity-full.stderr.log"), `gpg: using passphrase ${SECRET}\n`);
   if (snapshot) {

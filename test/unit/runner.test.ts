@@ -18,32 +18,36 @@ describe("the run loop, with a fake tool and a fake target", () => {
     expect(log.stopped).toBe(1);
   });
 
-  it("what the backup, the fault and the restore wrote is flushed to disk inside their own phases: the backup's after the services are back, the fault's before the disaster's clock starts", async () => {
-    const { result, journal } = await drill(SEED, {});
-    expect(result.outcome, result.reason).toBe("recovered");
-    const ev = journal.events(0);
-    const flushes = ev.filter((e) => e.type === "flush");
-    expect(flushes.map((f) => f.type === "flush" && [f.after, f.what])).toEqual([
-      ["backup", "backup destination"],
-      ["fault", "data directory"],
-      ["fault", "backup destination"],
-      ["restore", "restore staging"],
-    ]);
-    for (const f of flushes) {
-      if (f.type !== "flush") continue;
-      expect(typeof f.ms).toBe("number"); // syncfs answered: the flush was done, not skipped
-      // Inside the phase of the step that wrote: after its start, before its end.
-      const start = ev.findLast((e) => e.type === "phase-start" && e.t <= f.t);
-      expect(start?.type === "phase-start" && start.phase).toBe(f.after);
-      const end = ev.find((e) => e.type === "phase-end" && e.t >= f.t);
-      expect(end?.type === "phase-end" && end.phase).toBe(f.after);
-    }
-    // The backup's flush waits for nothing of the services: they are back first (downtime is the tool's).
-    const up = ev.find((e) => e.type === "services-up")!;
-    expect(up.t).toBeLessThanOrEqual(flushes[0]!.t);
-    const fault = ev.find((e) => e.type === "fault-injected")!;
-    expect(fault.t).toBeGreaterThanOrEqual(flushes.find((f) => f.type === "flush" && f.after === "fault")!.t);
-  });
+  it(
+    "what the backup, the fault and the restore wrote is flushed to disk inside their own phases: the backup's " +
+      "after the services are back, the fault's before the disaster's clock starts",
+    async () => {
+      const { result, journal } = await drill(SEED, {});
+      expect(result.outcome, result.reason).toBe("recovered");
+      const ev = journal.events(0);
+      const flushes = ev.filter((e) => e.type === "flush");
+      expect(flushes.map((f) => f.type === "flush" && [f.after, f.what])).toEqual([
+        ["backup", "backup destination"],
+        ["fault", "data directory"],
+        ["fault", "backup destination"],
+        ["restore", "restore staging"],
+      ]);
+      for (const f of flushes) {
+        if (f.type !== "flush") continue;
+        expect(typeof f.ms).toBe("number"); // syncfs answered: the flush was done, not skipped
+        // Inside the phase of the step that wrote: after its start, before its end.
+        const start = ev.findLast((e) => e.type === "phase-start" && e.t <= f.t);
+        expect(start?.type === "phase-start" && start.phase).toBe(f.after);
+        const end = ev.find((e) => e.type === "phase-end" && e.t >= f.t);
+        expect(end?.type === "phase-end" && end.phase).toBe(f.after);
+      }
+      // The backup's flush waits for nothing of the services: they are back first (downtime is the tool's).
+      const up = ev.find((e) => e.type === "services-up")!;
+      expect(up.t).toBeLessThanOrEqual(flushes[0]!.t);
+      const fault = ev.find((e) => e.type === "fault-injected")!;
+      expect(fault.t).toBeGreaterThanOrEqual(flushes.find((f) => f.type === "flush" && f.after === "fault")!.t);
+    },
+  );
 
   it("a failure before the fault is the drill failing, not the tool detecting damage", async () => {
     const { result } = await drill(SEED, { backup: ["fail"] });
@@ -98,7 +102,8 @@ describe("the run loop, with a fake tool and a fake target", () => {
 
   it("a restore that exits 0 and leaves a file out is silent corruption", async () => {
     const { result } = await drill(
-      `  - backup: full\n  - fault: { delete-path: { path: . } }\n  - fault: { delete-archive-volume: {} }\n  - restore: latest`,
+      `  - backup: full\n  - fault: { delete-path: { path: . } }\n  - fault: { delete-archive-volume: {} }\n  ` +
+        `- restore: latest`,
       {},
     );
     expect(result.outcome).toBe("silent-corruption");

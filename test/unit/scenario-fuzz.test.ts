@@ -150,7 +150,9 @@ const YAML_BREAKS: [string, (text: string) => string][] = [
   [
     "an alias bomb",
     () =>
-      `name: bomb\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
+      `name: bomb\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c ` +
+      `[*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: ` +
+      `[*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n`,
   ],
   ["a bare list", () => "- backup: full\n- restore: latest\n"],
   ["a duplicate key", (t) => t.replace(/^name: .*$/m, (m) => `${m}\n${m}`)],

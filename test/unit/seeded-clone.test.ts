@@ -52,15 +52,18 @@ const sizeOf = async (dir: string) => {
 const strip = (m: Manifest) => JSON.stringify(Object.entries(m.entries).sort(([a], [b]) => a.localeCompare(b)));
 
 describe("copying a tree to seed a run", () => {
-  it("split over two copiers, the clone is the tree: contents, modes, owners, times, symlinks, the folder itself", async () => {
-    const d = await tmp();
-    await tree(join(d, "from"));
-    // The size walk a pristine copy is measured with says whether the split is safe.
-    expect(await sizeOf(join(d, "from"))).toMatchObject({ files: 14, hardLinked: 0 });
-    const how = await copyTree(exec(), join(d, "from"), join(d, "to"), { workers: 2 });
-    expect(how).toMatch(/^cp -a --reflink=auto, 2 at once$/);
-    expect(strip(await manifest(join(d, "to")))).toBe(strip(await manifest(join(d, "from"))));
-  });
+  it(
+    "split over two copiers, the clone is the tree: contents, " + "modes, owners, times, symlinks, the folder itself",
+    async () => {
+      const d = await tmp();
+      await tree(join(d, "from"));
+      // The size walk a pristine copy is measured with says whether the split is safe.
+      expect(await sizeOf(join(d, "from"))).toMatchObject({ files: 14, hardLinked: 0 });
+      const how = await copyTree(exec(), join(d, "from"), join(d, "to"), { workers: 2 });
+      expect(how).toMatch(/^cp -a --reflink=auto, 2 at once$/);
+      expect(strip(await manifest(join(d, "to")))).toBe(strip(await manifest(join(d, "from"))));
+    },
+  );
 
   it("a tree with hard links is copied by one copier, which keeps them", async () => {
     const d = await tmp();
@@ -96,12 +99,15 @@ describe("a clone's manifest with the tree's hashes", () => {
     return { to, known, seeded: { known: async () => known, unchangedBeforeCtimeNs } };
   }
 
-  it("takes the hashes of the files not touched since the clone, and gives the manifest reading them would", async () => {
-    const { to, seeded } = await cloned();
-    const m = await manifest(to, { seeded });
-    expect(m.hashesReused).toBe(14);
-    expect(strip(m)).toBe(strip(await manifest(to)));
-  });
+  it(
+    "takes the hashes of the files not touched since " + "the clone, and gives the manifest reading them would",
+    async () => {
+      const { to, seeded } = await cloned();
+      const m = await manifest(to, { seeded });
+      expect(m.hashesReused).toBe(14);
+      expect(strip(m)).toBe(strip(await manifest(to)));
+    },
+  );
 
   it("reads again a file changed after the clone, even with its size and mtime put back", async () => {
     const { to, known, seeded } = await cloned();

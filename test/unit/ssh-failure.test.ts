@@ -21,7 +21,8 @@ describe("sshFailureReason", () => {
   it("tells an unknown host key, a refused key, a refused port and no route apart", () => {
     expect(
       sshFailureReason(
-        "No ED25519 host key is known for 172.17.0.2 and you have requested strict checking.\nHost key verification failed.\n",
+        "No ED25519 host key is known for 172.17.0.2 and you have requested strict checking.\nHost key " +
+          "verification failed.\n",
         ctx,
       ),
     ).toMatch(/^its host key is unknown: not in \/run\/ssh\/h.known_hosts/);

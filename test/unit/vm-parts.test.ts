@@ -190,27 +190,30 @@ describe("VM image", () => {
     expect(size).toBeLessThan(1_809_180_744 * 1.1 + 6 * 1024 ** 3 + 1024 ** 2);
   });
 
-  it("is keyed by ci/vm/image and the lab image: same files same hash, any change (or another lab image) another", async () => {
-    const copy = async () => {
-      const dir = join(await tmp("drdrill-vm-recipe-"), "vm");
-      await cp(VM_RECIPE_DIR, dir, { recursive: true });
-      return dir;
-    };
-    const labImage = "drdrill/microstack-lab:0123456789ab";
-    const a = await vmRecipeRefs({ labImage, cacheRoot: "/c" });
-    expect(a.image).toMatch(/^drdrill\/microstack-vm:[0-9a-f]{12}$/);
-    expect(a.dir).toBe(`/c/${a.hash}`);
-    const same = await copy();
-    await writeFile(join(same, "README.md"), "docs do not change the image\n");
-    expect((await vmRecipeRefs({ recipeDir: same, labImage, cacheRoot: "/c" })).hash).toBe(a.hash);
-    expect((await vmRecipeRefs({ labImage: "drdrill/microstack-lab:ffffffffffff", cacheRoot: "/c" })).hash).not.toBe(
-      a.hash,
-    );
-    const content = await copy();
-    await writeFile(join(content, "image", "initramfs-modules"), "virtio_blk\n");
-    expect((await vmRecipeRefs({ recipeDir: content, labImage, cacheRoot: "/c" })).hash).not.toBe(a.hash);
-    const mode = await copy();
-    await chmod(join(mode, "image", "rootfs", "usr", "local", "sbin", "drdrill-vm-init"), 0o644);
-    expect((await vmRecipeRefs({ recipeDir: mode, labImage, cacheRoot: "/c" })).hash).not.toBe(a.hash);
-  });
+  it(
+    "is keyed by ci/vm/image and the lab image: same files " + "same hash, any change (or another lab image) another",
+    async () => {
+      const copy = async () => {
+        const dir = join(await tmp("drdrill-vm-recipe-"), "vm");
+        await cp(VM_RECIPE_DIR, dir, { recursive: true });
+        return dir;
+      };
+      const labImage = "drdrill/microstack-lab:0123456789ab";
+      const a = await vmRecipeRefs({ labImage, cacheRoot: "/c" });
+      expect(a.image).toMatch(/^drdrill\/microstack-vm:[0-9a-f]{12}$/);
+      expect(a.dir).toBe(`/c/${a.hash}`);
+      const same = await copy();
+      await writeFile(join(same, "README.md"), "docs do not change the image\n");
+      expect((await vmRecipeRefs({ recipeDir: same, labImage, cacheRoot: "/c" })).hash).toBe(a.hash);
+      expect((await vmRecipeRefs({ labImage: "drdrill/microstack-lab:ffffffffffff", cacheRoot: "/c" })).hash).not.toBe(
+        a.hash,
+      );
+      const content = await copy();
+      await writeFile(join(content, "image", "initramfs-modules"), "virtio_blk\n");
+      expect((await vmRecipeRefs({ recipeDir: content, labImage, cacheRoot: "/c" })).hash).not.toBe(a.hash);
+      const mode = await copy();
+      await chmod(join(mode, "image", "rootfs", "usr", "local", "sbin", "drdrill-vm-init"), 0o644);
+      expect((await vmRecipeRefs({ recipeDir: mode, labImage, cacheRoot: "/c" })).hash).not.toBe(a.hash);
+    },
+  );
 });

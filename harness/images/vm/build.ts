@@ -167,7 +167,8 @@ export async function requireVmImage(): Promise<VmImage> {
   const image = await readManifest(refs.dir);
   if (!image || !(await stat(image.disk).catch(() => null))) {
     throw new EnvironmentError(
-      `the VM image ${refs.hash} is not built (or ci/vm or the lab image changed): run \`node bin/drdrill.js vm build\` (cache: ${vmCacheRoot()})`,
+      `the VM image ${refs.hash} is not built (or ci/vm or the lab image changed): run \`node bin/drdrill.js ` +
+        `vm build\` (cache: ${vmCacheRoot()})`,
     );
   }
   return image;

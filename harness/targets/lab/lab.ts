@@ -235,7 +235,8 @@ class StartedLabTarget implements StartedTarget {
     // started never appears inside it (bind mounts do not propagate): refuse rather than ignore it.
     if (on)
       throw new EnvironmentError(
-        `the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not visible inside it`,
+        `the lab target cannot restore onto ${on.path}: a folder mounted after the container started is not ` +
+          `visible inside it`,
       );
     if (life.needsNewNode(this.#life, this.settings.restoreOnto)) await this.#replaceNode();
     const id = ++this.#staging;
@@ -374,7 +375,8 @@ class StartedLabTarget implements StartedTarget {
 export const labTarget: Target = {
   name: "lab",
   description:
-    "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container (drdrill lab build).",
+    "MicroStack-compatible OpenStack services (Keystone, Glance, Placement, MariaDB, RabbitMQ) in a container " +
+    "(drdrill lab build).",
   settings: labSettings,
   // A node restored at site B joins the network of the site's container: one drdrill stands up.
   validate: (settings, ctx) =>
@@ -410,7 +412,8 @@ export const labTarget: Target = {
     });
     const t = new StartedLabTarget(root, node, opts, settings);
     await t.note(
-      `started ${node.container.name} from ${node.container.image}: ${node.container.readyLine} after ${Math.round(node.container.readyMs)} ms`,
+      `started ${node.container.name} from ${node.container.image}: ${node.container.readyLine} after ` +
+        `${Math.round(node.container.readyMs)} ms`,
     );
     return t;
   },

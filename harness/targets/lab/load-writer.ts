@@ -14,7 +14,8 @@ import type { ExecContainer } from "./docker-executor.ts";
 
 export const LOAD_TABLE_SQL = [
   "CREATE DATABASE IF NOT EXISTS drdrill",
-  "CREATE TABLE IF NOT EXISTS drdrill.load_records (seq BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, wall_ms BIGINT NOT NULL, pad VARCHAR(64)) ENGINE=InnoDB",
+  "CREATE TABLE IF NOT EXISTS drdrill.load_records (seq BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, wall_ms " +
+    "BIGINT NOT NULL, pad VARCHAR(64)) ENGINE=InnoDB",
 ].join("; ");
 
 const INTERVAL_S = "0.1";

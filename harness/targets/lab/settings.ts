@@ -7,7 +7,9 @@ export const labSettings = z
       .enum(["same-node", "fresh-node", "site"])
       .default("same-node")
       .describe(
-        "fresh-node: the node is lost; restore into a newly started, freshly initialised lab container (new keys and passwords). site: the same, with the new node started at the secondary site (in its network), given only the repository's address, its key and the passphrase.",
+        "fresh-node: the node is lost; restore into a newly started, freshly initialised lab container (new " +
+          "keys and passwords). site: the same, with the new node started at the secondary site (in its " +
+          "network), given only the repository's address, its key and the passphrase.",
       ),
     projects: z
       .number()

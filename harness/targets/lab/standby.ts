@@ -32,7 +32,8 @@ export async function startLabStandby(o: StandbyOptions): Promise<Standby> {
   const hostDir = o.site.hostPathOf?.(o.site.repoPath);
   if (!hostDir || !o.site.containerId)
     throw new EnvironmentError(
-      "a standby node needs the site drdrill stands up (destination: site, without host:): it runs in that site's network, on its disk",
+      "a standby node needs the site drdrill stands up (destination: site, without host:): it runs in that " +
+        "site's network, on its disk",
     );
   // The replica's folder on the site's disk, owned by the account the file mirror writes as.
   await o.site.admin.sh(
@@ -64,7 +65,8 @@ export async function startLabStandby(o: StandbyOptions): Promise<Standby> {
   // Nothing below may throw before the caller holds the node (and so removes it): the note is best-effort.
   await o
     .note(
-      `standby node ${node.container.name} at site B (in the site's network, ${SNAP_COMMON} on the site's disk ${o.site.repoPath}); the primary is at ${primaryHost}`,
+      `standby node ${node.container.name} at site B (in the site's network, ${SNAP_COMMON} on the site's disk ` +
+        `${o.site.repoPath}); the primary is at ${primaryHost}`,
     )
     .catch(() => {});
   let startError: string | null = null;
@@ -83,7 +85,8 @@ export async function startLabStandby(o: StandbyOptions): Promise<Standby> {
       });
       resumed = true;
       startError = r.failed
-        ? `snap start microstack on the standby failed: ${r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`}`
+        ? `snap start microstack on the standby failed: ` +
+          `${r.stderr.trim().split("\n").filter(Boolean).slice(-2).join(" / ") || `exit ${r.exitCode}`}`
         : null;
       await o.note(`standby: snap start microstack -> ${startError ?? "started"}`);
     },

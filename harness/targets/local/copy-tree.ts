@@ -57,7 +57,8 @@ async function cp(exec: CommandExecutor, args: string[]): Promise<void> {
   const r = await exec.run({ label: "copy-tree", command: "cp", args, log: false, timeoutMs: SIX_HOURS });
   if (r.failed)
     throw new Error(
-      `copying failed (cp ${args.slice(-3).join(" ")}): ${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`,
+      `copying failed (cp ${args.slice(-3).join(" ")}): ` +
+        `${r.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${r.exitCode}`}`,
     );
 }
 

@@ -65,7 +65,8 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
     dir(`etc/${svc}/${svc}.conf.d`);
     for (let i = 0; i < intBetween(rng, 3, 7); i++)
       file(
-        `etc/${svc}/${svc}.conf.d/${String(i * 10).padStart(2, "0")}-${pick(rng, ["database", "keystone", "rabbitmq", "logging", "paths", "workers"])}-${i}.conf`,
+        `etc/${svc}/${svc}.conf.d/${String(i * 10).padStart(2, "0")}-` +
+          `${pick(rng, ["database", "keystone", "rabbitmq", "logging", "paths", "workers"])}-${i}.conf`,
         intBetween(rng, 300, 6000),
         TEXT,
         0o640,
@@ -109,7 +110,8 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
   split(rng, Math.floor(budget * 0.1), tables).forEach((size, i) => {
     const db = dbs[i % dbs.length]!;
     file(
-      `lib/mysql/${db}/t${String(i).padStart(3, "0")}_${pick(rng, ["instances", "tokens", "images", "ports", "allocations", "users"])}.ibd`,
+      `lib/mysql/${db}/t${String(i).padStart(3, "0")}_` +
+        `${pick(rng, ["instances", "tokens", "images", "ports", "allocations", "users"])}.ibd`,
       size,
       { low: 70, text: 20, random: 10 },
       0o660,
@@ -144,7 +146,8 @@ export function planDataset(sizeBytes: number, seed: number): DatasetPlan {
   dir("lib/rabbitmq/mnesia/rabbit@localhost", 0o750);
   split(rng, Math.floor(budget * 0.03), 20).forEach((size, i) =>
     file(
-      `lib/rabbitmq/mnesia/rabbit@localhost/${pick(rng, ["rabbit_queue", "rabbit_exchange", "rabbit_durable_route", "msg_store"])}_${i}.DCD`,
+      `lib/rabbitmq/mnesia/rabbit@localhost/` +
+        `${pick(rng, ["rabbit_queue", "rabbit_exchange", "rabbit_durable_route", "msg_store"])}_${i}.DCD`,
       size,
       { random: 30, text: 40, low: 30 },
       0o640,

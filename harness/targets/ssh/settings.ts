@@ -55,7 +55,10 @@ export function dataDirProblem(dataDir: string, allowed?: string[]): string | un
     return `"${p}" is not a data directory a drill may delete and restore (it holds everything under it)`;
   const sys = SYSTEM_DIRS.find((d) => inside(p, d) || inside(d, p));
   if (sys)
-    return `"${p}" is ${inside(p, sys) ? "inside" : "above"} the system folder ${sys}: a drill deletes and restores its data directory`;
+    return (
+      `"${p}" is ${inside(p, sys) ? "inside" : "above"} the system folder ${sys}: a drill deletes and restores ` +
+      `its data directory`
+    );
   if (allowed && !allowed.some((a) => inside(p, posix.normalize(a))))
     return `"${p}" is outside what the scenario allows (allowDataDirs: ${allowed.join(", ")})`;
   return undefined;
@@ -98,13 +101,15 @@ export const sshSettings = z
       .enum(["auto", "existing", "generate"])
       .default("auto")
       .describe(
-        "existing: drill the host's own data; generate: fill an empty data directory with the scenario's dataset; auto: generate when the folder is missing or empty.",
+        "existing: drill the host's own data; generate: fill an empty data directory with the scenario's " +
+          "dataset; auto: generate when the folder is missing or empty.",
       ),
     services: z
       .enum(["auto", "snap", "load-writer", "lab", "none"])
       .default("auto")
       .describe(
-        "snap: snap stop|start microstack and openstack checks; load-writer: drdrill's own writer in the data; lab: the lab image's services; auto: snap when microstack is installed, else load-writer.",
+        "snap: snap stop|start microstack and openstack checks; load-writer: drdrill's own writer in the data; " +
+          "lab: the lab image's services; auto: snap when microstack is installed, else load-writer.",
       ),
     quiesce: command.default("snap stop microstack"),
     resume: command.default("snap start microstack"),

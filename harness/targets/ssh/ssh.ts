@@ -118,7 +118,8 @@ export class StartedSshTarget implements StartedTarget {
     // Never fill a data directory that holds data: only an empty or missing one is seeded.
     if (!empty)
       throw new EnvironmentError(
-        `${this.settings.dataDir} on ${this.host.conn.where} is not empty; drdrill seeds only an empty data directory (or set seed: existing to drill what is there)`,
+        `${this.settings.dataDir} on ${this.host.conn.where} is not empty; drdrill seeds only an empty data ` +
+          `directory (or set seed: existing to drill what is there)`,
       );
     let from = dataset.pristine?.dir ?? dataset.copyFrom;
     let bytes = dataset.pristine?.bytes;
@@ -132,7 +133,9 @@ export class StartedSshTarget implements StartedTarget {
     this.#seededByUs = true;
     await streamTree(this.host.conn, from, this.settings.dataDir);
     const size = bytes !== undefined && files !== undefined ? { bytes, files } : await this.data.size();
-    this.#seedMethod = `${dataset.copyFrom ? `a copy of ${dataset.copyFrom}` : "generated on this machine"}, streamed with tar over SSH`;
+    this.#seedMethod =
+      `${dataset.copyFrom ? `a copy of ${dataset.copyFrom}` : "generated on this machine"}, streamed with tar ` +
+      `over SSH`;
     return { bytes: size.bytes, files: size.files, method: this.#seedMethod };
   }
 
@@ -292,7 +295,8 @@ export async function startSsh(opts: TargetOptions, s: SshSettings, name = "ssh"
 export const sshTarget: Target = {
   name: "ssh",
   description:
-    "An existing host reached with the system's OpenSSH client (a real MicroStack node: snap stop|start microstack, $SNAP_COMMON).",
+    "An existing host reached with the system's OpenSSH client (a real MicroStack node: snap stop|start " +
+    "microstack, $SNAP_COMMON).",
   settings: sshSettings as never,
   provides: [smallFilesystem],
   checkUrl(url) {

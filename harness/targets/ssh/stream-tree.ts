@@ -15,6 +15,7 @@ export async function streamTree(conn: SshConnection, localDir: string, remoteDi
   if (p.exitCode !== 0) throw new Error(`packing ${localDir} failed: ${String(p.stderr).trim()}`);
   if (u.exitCode !== 0)
     throw new Error(
-      `unpacking into ${remoteDir} on ${conn.where} failed: ${String(u.stderr).trim().split("\n").slice(-2).join(" / ")}`,
+      `unpacking into ${remoteDir} on ${conn.where} failed: ` +
+        `${String(u.stderr).trim().split("\n").slice(-2).join(" / ")}`,
     );
 }

@@ -9,8 +9,13 @@ import type { RemoteServices } from "../../ssh/remote-services.ts";
 const TOKEN = [
   "set -e",
   'set -a; . "${SNAP_COMMON:-/var/snap/microstack/common}/etc/microstack.rc"; set +a',
-  'body=$(printf \'{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"%s","domain":{"name":"%s"},"password":"%s"}}},"scope":{"project":{"name":"%s","domain":{"name":"%s"}}}}}\' "$OS_USERNAME" "${OS_USER_DOMAIN_NAME:-Default}" "$OS_PASSWORD" "$OS_PROJECT_NAME" "${OS_PROJECT_DOMAIN_NAME:-Default}")',
-  'printf %s "$body" | curl -fsS -o /dev/null -w "%{http_code}" -X POST -H "Content-Type: application/json" --data-binary @- "${OS_AUTH_URL%/}/auth/tokens"',
+  "body=$(printf " +
+    '\'{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"%s","domain":{"name":"%s"},' +
+    '"password":"%s"}}},"scope":{"project":{"name":"%s","domain":{"name":"%s"}}}}}\' ' +
+    '"$OS_USERNAME" "${OS_USER_DOMAIN_NAME:-Default}" "$OS_PASSWORD" "$OS_PROJECT_NAME" ' +
+    '"${OS_PROJECT_DOMAIN_NAME:-Default}")',
+  'printf %s "$body" | curl -fsS -o /dev/null -w "%{http_code}" -X POST -H "Content-Type: application/json" ' +
+    '--data-binary @- "${OS_AUTH_URL%/}/auth/tokens"',
 ].join("\n");
 
 export function vmLabServices(conn: SshConnection, opts: { healthWaitMs: number }): RemoteServices {
@@ -18,7 +23,9 @@ export function vmLabServices(conn: SshConnection, opts: { healthWaitMs: number 
   const run = (script: string, timeoutMs: number) => conn.run("bash", ["-c", script], { timeoutMs });
   return {
     kind: "lab",
-    note: "the lab's OpenStack services in the VM (snap stop|start microstack); health: a Keystone token through its API; no load writer, so no achieved RPO",
+    note:
+      "the lab's OpenStack services in the VM (snap stop|start microstack); health: a Keystone token through its " +
+      "API; no load writer, so no achieved RPO",
     manifestExcludes: [],
     running: () => up,
     async quiesce() {

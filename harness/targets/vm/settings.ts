@@ -16,7 +16,8 @@ export const vmSettings = z
       .enum(["auto", "lab", "load-writer"])
       .default("auto")
       .describe(
-        "lab: the lab's OpenStack services (snap stop|start microstack); load-writer: drdrill's writer in the data; auto: lab under KVM, load-writer when emulated.",
+        "lab: the lab's OpenStack services (snap stop|start microstack); load-writer: drdrill's writer in the " +
+          "data; auto: lab under KVM, load-writer when emulated.",
       ),
   })
   .strict();

@@ -17,12 +17,15 @@ import { vmSettings } from "./settings.ts";
 
 /** A scenario's tool timeout is multiplied by this in an emulated guest (TCG runs the tools ~5-10x slower). */
 export const EMULATED_TIME_SCALE = 10;
-export const EMULATED_WARNING = `VM timings are emulated (qemu TCG, no working KVM on this machine): they are not comparable with KVM, containers or real hosts; scenario timeouts are multiplied by ${EMULATED_TIME_SCALE}`;
+export const EMULATED_WARNING =
+  `VM timings are emulated (qemu TCG, no working KVM on this machine): they are not comparable with KVM, ` +
+  `containers or real hosts; scenario timeouts are multiplied by ${EMULATED_TIME_SCALE}`;
 
 export const vmTarget: Target = {
   name: "vm",
   description:
-    "MicroStack in a qemu VM drdrill boots from an image built from the lab's recipe (KVM where it works, else emulated), drilled over SSH.",
+    "MicroStack in a qemu VM drdrill boots from an image built from the lab's recipe (KVM where it works, else " +
+    "emulated), drilled over SSH.",
   settings: vmSettings as never,
   // Drilled as the ssh target drills a host: what that can do, the VM can.
   provides: [smallFilesystem],

@@ -28,7 +28,9 @@ def report(ok, detail):
 def old_token_status():
     if not old_token:
         return None
-    r = requests.get(f"{auth_url}/auth/tokens", headers={"X-Auth-Token": old_token, "X-Subject-Token": old_token}, timeout=10)
+    r = requests.get(
+        f"{auth_url}/auth/tokens", headers={"X-Auth-Token": old_token, "X-Subject-Token": old_token}, timeout=10
+    )
     return r.status_code
 
 
@@ -56,8 +58,16 @@ until_deadline("openstack token issue", conn.authorize)
 checks["tokenIssue"] = True
 parts = ["token issue OK"]
 
-missing = [p["name"] for p in expect.get("projects", []) if until_deadline("project lookup", lambda p=p: conn.identity.find_project(p["name"])) is None]
-missing += [u["name"] for u in expect.get("users", []) if until_deadline("user lookup", lambda u=u: conn.identity.find_user(u["name"])) is None]
+missing = [
+    p["name"]
+    for p in expect.get("projects", [])
+    if until_deadline("project lookup", lambda p=p: conn.identity.find_project(p["name"])) is None
+]
+missing += [
+    u["name"]
+    for u in expect.get("users", [])
+    if until_deadline("user lookup", lambda u=u: conn.identity.find_user(u["name"])) is None
+]
 checks["missing"] = missing
 if missing:
     report(False, f"missing after restore: {', '.join(missing)}")
@@ -78,7 +88,12 @@ for img in expect.get("images", []):
                 md5.update(chunk)
         return shown, sha.hexdigest(), md5.hexdigest()
     shown, sha, md5 = until_deadline(f"image {img['name']}", fetch)
-    if sha != img["sha256"] or md5 != img["checksum"] or shown.get("checksum") != img["checksum"] or shown.get("status") != "active":
+    if (
+        sha != img["sha256"]
+        or md5 != img["checksum"]
+        or shown.get("checksum") != img["checksum"]
+        or shown.get("status") != "active"
+    ):
         checks["imageMismatch"] = img["name"]
         report(False, f"image {img['name']}: status {shown.get('status')}, downloaded sha256 {sha[:12]} (expected "
                       f"{img['sha256'][:12]}), Glance checksum {shown.get('checksum')} (expected {img['checksum']})")
@@ -100,7 +115,10 @@ if expect.get("loadTable"):
     sql = "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM drdrill.load_records"
     r = subprocess.run(["microstack.mysql", "-N", "-B", "-e", sql], capture_output=True, text=True)
     if r.returncode != 0:
-        report(False, f"load table unreadable: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}")
+        report(
+            False,
+            f"load table unreadable: {r.stderr.strip().splitlines()[-1] if r.stderr.strip() else r.returncode}",
+        )
     rows, newest = (int(x) for x in r.stdout.split())
     checks["loadRows"] = rows
     parts.append(f"database holds {rows} load rows (newest seq {newest})")

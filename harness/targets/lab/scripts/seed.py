@@ -30,7 +30,9 @@ member = idc.find_role("member") or idc.find_role("_member_")
 projects, users = [], []
 for i in range(1, n_projects + 1):
     p = idc.create_project(name=f"drdrill-p{i}", domain_id="default", description=f"drdrill seed {seed}, project {i}")
-    u = idc.create_user(name=f"drdrill-u{i}", password=secrets.token_urlsafe(24), domain_id="default", default_project_id=p.id)
+    u = idc.create_user(
+        name=f"drdrill-u{i}", password=secrets.token_urlsafe(24), domain_id="default", default_project_id=p.id
+    )
     if member:
         idc.assign_project_role_to_user(p, u, member)
     projects.append({"name": p.name, "id": p.id})
@@ -71,6 +73,14 @@ for i, length in enumerate(sizes, 1):
     if shown.get("checksum") != md5.hexdigest() or shown.get("status") != "active":
         sys.exit(f"image {meta['name']}: Glance says status={shown.get('status')} checksum={shown.get('checksum')}, "
                  f"expected active and {md5.hexdigest()}")
-    images.append({"name": meta["name"], "id": image_id, "size": length, "sha256": sha.hexdigest(), "checksum": shown["checksum"]})
+    images.append(
+        {
+            "name": meta["name"],
+            "id": image_id,
+            "size": length,
+            "sha256": sha.hexdigest(),
+            "checksum": shown["checksum"],
+        }
+    )
 
 print("result " + json.dumps({"projects": projects, "users": users, "images": images, "bytes": size}), flush=True)
