@@ -303,7 +303,7 @@ describe("interrupted and killed", () => {
     for (let i = 0; i < 600 && !(await mounted()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await mounted()).toBe(true);
     const writers = async () =>
-      (await execa("pgrep", ["-f", `load-writer.ts ${out}`], { reject: false })).stdout.trim();
+      (await execa("pgrep", ["-f", `load-writer\\.[jt]s ${out}`], { reject: false })).stdout.trim();
     expect(await writers()).not.toBe("");
     child.kill("SIGKILL");
     await child;

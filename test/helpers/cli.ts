@@ -9,11 +9,13 @@ export function drdrill(
   args: string[],
   opts: { env?: Record<string, string>; timeoutMs?: number } = {},
 ): ResultPromise<{ reject: false; all: true }> {
+  // The drills run the sources (as a checkout does while it is edited), even where an npm pack or install
+  // built dist/ beside them: a reporter written in TypeScript loads only there.
   return execa(process.execPath, [join(ROOT, "bin/drdrill.js"), ...args], {
     cwd: ROOT,
     reject: false,
     all: true,
-    env: { DRDRILL_PROGRESS: "lines", ...opts.env },
+    env: { DRDRILL_PROGRESS: "lines", DRDRILL_FROM_SOURCE: "1", ...opts.env },
     timeout: opts.timeoutMs ?? 300_000,
   }) as ResultPromise<{ reject: false; all: true }>;
 }
