@@ -8,7 +8,7 @@ import signal
 import sys
 import time
 
-from .proto import BUF, Refused, out, split_rel
+from .proto import Refused, out, read_all, split_rel
 from .hasher import sha256_fd
 
 
@@ -89,15 +89,10 @@ def last_seq(root, rel):
     except (FileNotFoundError, Refused):
         return 0
     try:
-        chunks = []
-        while True:
-            b = os.read(fd, BUF)
-            if not b:
-                break
-            chunks.append(b)
+        data = read_all(fd)
     finally:
         os.close(fd)
-    for line in b"".join(chunks).decode("utf8", "replace").splitlines():
+    for line in data.decode("utf8", "replace").splitlines():
         try:
             seq = max(seq, int(json.loads(line)["seq"]))
         except (ValueError, KeyError, TypeError):

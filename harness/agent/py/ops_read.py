@@ -4,7 +4,7 @@ import base64
 import os
 import stat
 
-from .proto import BUF, BadRequest, Refused, entry_type, out, split_rel
+from .proto import BadRequest, Refused, entry_type, out, read_all, split_rel
 from .confine import MOUNT_POINT, OTHER_FS
 from .hasher import sha256_fd
 from .walk import walk
@@ -106,15 +106,10 @@ def op_read(root, req):
     try:
         if st.st_size > limit:
             raise BadRequest('"%s" is %d bytes, more than %d' % (req["path"], st.st_size, limit))
-        chunks = []
-        while True:
-            b = os.read(fd, BUF)
-            if not b:
-                break
-            chunks.append(b)
+        data = read_all(fd)
     finally:
         os.close(fd)
-    return {"content": base64.b64encode(b"".join(chunks)).decode("ascii")}
+    return {"content": base64.b64encode(data).decode("ascii")}
 
 
 def op_stat(root, req):

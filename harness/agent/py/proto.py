@@ -28,6 +28,16 @@ class BadRequest(Exception):
     """A request the agent cannot carry out as asked (a wrong field, the root itself where a file is meant)."""
 
 
+def read_all(fd):
+    """Every byte left in an open file, read in BUF-sized chunks."""
+    chunks = []
+    while True:
+        b = os.read(fd, BUF)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
 def out(obj):
     sys.stdout.write(json.dumps(obj, separators=(",", ":")))
     sys.stdout.write("\n")
