@@ -101,6 +101,23 @@ async function spaceProblems(plans: RunPlan[], outDir: string, sizeFromCli: bool
   ];
 }
 
+/** A scenario source's checks on this machine (a restore test's passphrase variable and folders). */
+function sourceProblems(plans: RunPlan[], env: NodeJS.ProcessEnv): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const seen = new Set<LoadedScenario>();
+  for (const p of plans) {
+    if (p.points.kind !== "source" || seen.has(p.loaded)) continue;
+    seen.add(p.loaded);
+    const { def, name, params } = p.points;
+    for (const problem of def.preflight?.(params, env, p.loaded.dir) ?? []) {
+      const path = [name, ...(problem.field ? problem.field.split(".") : [])];
+      const at = p.loaded.locate?.(path) ?? { line: 1, column: 1 };
+      issues.push({ file: p.loaded.file, ...at, path: path.join("."), message: problem.message });
+    }
+  }
+  return issues;
+}
+
 /** A run folder inside a tree the run copies would be copied into itself. */
 function outInsideCopies(scenarios: LoadedScenario[], runFolder: string | null): InputIssue[] {
   const out = realOf(runFolder ?? DEFAULT_RUNS_ROOT);
@@ -133,6 +150,7 @@ export async function preflightRun(
   const issues = [
     ...outInsideCopies(scenarios, opts.runFolder),
     ...shortPassphrases(plans, opts.env ?? process.env),
+    ...sourceProblems(plans, opts.env ?? process.env),
     ...(await spaceProblems(plans, outDir, opts.sizeFromCli === true)),
   ];
   if (issues.length > 0) throw new InputError(issues);

@@ -49,7 +49,8 @@ export interface BackupPoint {
   /** The tool's own id for it, when it says one. */
   toolId?: string;
   label: string;
-  manifest: Manifest;
+  /** What was backed up (taken at backup time); absent for a repository's own points (a restore test). */
+  manifest?: Manifest;
 }
 
 export interface DrillState {
