@@ -28,7 +28,8 @@ export async function inspectPoint(
     differences: check?.mismatchCount ?? 0,
     changedSince: check?.changedSince ?? 0,
   });
-  if (!check) return { facts: { contentOk: true, contentMismatches: 0 } };
+  const byTool = `${ctx.plan.toolName} checked every byte it restored (${restored.files} files)`;
+  if (!check) return { facts: { contentOk: true, contentMismatches: 0, pointChecked: byTool } };
   ctx.journal.emit("verification", {
     filesChecked: check.filesChecked,
     mismatches: check.mismatchCount,
@@ -36,5 +37,11 @@ export async function inspectPoint(
     filesIdentical: check.filesIdentical,
   });
   const { compareWith: _c, bytesChecked: _b, changedSince: _s, ...verification } = check;
-  return { verification, facts: { contentOk: check.contentOk, contentMismatches: check.mismatchCount } };
+  const pointChecked =
+    `${byTool}; the ${check.filesChecked} files of production older than the point match it ` +
+    `(${check.changedSince} changed since)`;
+  return {
+    verification,
+    facts: { contentOk: check.contentOk, contentMismatches: check.mismatchCount, pointChecked },
+  };
 }

@@ -32,6 +32,8 @@ export interface DrillFacts {
   fellBack?: string;
   healthOk?: boolean;
   healthDetail?: string;
+  /** A restore test's point as checked (no manifest from backup time): what "recovered" means for it. */
+  pointChecked?: string;
 }
 
 /** Facts where the first word stands (the first failure is the one that explains the rest). */

@@ -55,7 +55,7 @@ describe("repository: a restore test's source", () => {
     ]);
   });
 
-  it("refuses a tool that cannot restore-test, an unknown tool, a relative compareWith, a target other than local", () => {
+  it("refuses a tool that cannot restore-test, an unknown tool, a relative compareWith, a remote target", () => {
     expect(problems(test(repository("", "tar-zstd")))).toEqual([
       expect.stringMatching(/^3:repository\.tool: tar-zstd cannot restore-test a repository/),
     ]);
@@ -69,7 +69,7 @@ describe("repository: a restore test's source", () => {
     expect(lab).toContainEqual(expect.stringMatching(/repository\.compareWith: .*the local target only \(not lab\)/));
   });
 
-  it("checks on this machine: the passphrase's variable set, a local repository and compareWith that exist", async () => {
+  it("checks on this machine: the passphrase's variable set, the local paths exist", async () => {
     const dir = await tmp();
     await mkdir(join(dir, "repo"));
     const def = SOURCES.repository!;
