@@ -24,7 +24,7 @@ const REFUSED_STEPS: Record<string, string> = {
 
 const schema = z
   .object({
-    tool: z.string().min(1).describe("The tool that made the repository: restic, borg (duplicity later)."),
+    tool: z.string().min(1).describe("The tool that made the repository: restic, borg or duplicity."),
     url: z
       .string()
       .min(1)
