@@ -84,6 +84,12 @@ export default defineSource<Params>({
     });
     if (!ctx.adapter.capabilities.restoreTest)
       problems.push({ field: "tool", message: `${p.tool} cannot restore-test a repository it did not make yet` });
+    // A path is this machine's: a target elsewhere reaches the repository by a URL.
+    if (!isUrl(p.url) && ctx.target.name !== "local")
+      problems.push({
+        field: "url",
+        message: `a path is this machine's; on the ${ctx.target.name} target give a URL it reaches (sftp:, ssh://)`,
+      });
     if (p.compareWith !== undefined) {
       if (!isAbsolute(p.compareWith))
         problems.push({ field: "compareWith", message: `give production's folder as an absolute path` });

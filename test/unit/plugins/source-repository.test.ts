@@ -67,6 +67,7 @@ describe("repository: a restore test's source", () => {
     ]);
     const lab = problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "lab" } });
     expect(lab).toContainEqual(expect.stringMatching(/repository\.compareWith: .*the local target only \(not lab\)/));
+    expect(lab).toContainEqual(expect.stringMatching(/repository\.url: a path is this machine's; on the lab target/));
   });
 
   it("checks on this machine: the passphrase's variable set, the local paths exist", async () => {
