@@ -51,7 +51,7 @@ export async function listSourcePoints(plan: RunPlan, drill: DrillContext): Prom
     backups: points.map((p) => ({
       wallMs: p.timeMs,
       endWallMs: p.timeMs,
-      kind: "full" as const,
+      kind: p.kind ?? "full",
       toolId: p.id,
       label: p.id,
     })),

@@ -144,7 +144,10 @@ export default defineTool({
           ...env(s, ctx),
         });
         if (run.failed) return { run, points: [] };
-        return { run, points: parseDuplicityStatus(run.stdout).map((p) => ({ id: p.id, timeMs: p.timeMs })) };
+        return {
+          run,
+          points: parseDuplicityStatus(run.stdout).map((p) => ({ id: p.id, timeMs: p.timeMs, kind: p.kind })),
+        };
       },
       async restore(destDir, opts) {
         if (opts?.readOnly) {

@@ -89,6 +89,8 @@ export interface ToolPoint {
   id: string;
   /** When it was taken (ms since the epoch). */
   timeMs: number;
+  /** For a tool whose backups are chains (duplicity): a full or an incremental; default full. */
+  kind?: "full" | "incremental";
 }
 
 export interface ToolSession {
