@@ -73,14 +73,20 @@ export default defineSource<Params>({
     "Restore-test an existing repository: no backup, no fault; its points are listed read only, one is " +
     "restored into the sandbox target and checked there.",
   schema,
-  points: () => ({ fewest: 1, most: 1, full: true }),
+  // How many points the repository holds is known once listed: no `backup:N` is refused before.
+  points: () => ({ fewest: Number.POSITIVE_INFINITY, most: Number.POSITIVE_INFINITY, full: true }),
   tool: (p) => ({ name: p.tool, settings: { passphrase: p.passphrase } }),
   repository: (p, dir) => (isUrl(p.url) ? p.url : localPath(p.url, dir)),
   validate(p, ctx) {
     const problems: Problem[] = [];
-    ctx.scenario.steps.forEach(({ kind }, i) => {
+    ctx.scenario.steps.forEach(({ kind, params }, i) => {
       const why = REFUSED_STEPS[kind];
       if (why) problems.push({ path: ["steps", i, kind], message: `${why} (repository:)` });
+      if (kind === "verify" && Array.isArray(params) && params.includes("services"))
+        problems.push({
+          path: ["steps", i, kind],
+          message: "a restore test checks files; services on the restored data are not brought up yet (repository:)",
+        });
     });
     if (!ctx.adapter.capabilities.restoreTest)
       problems.push({ field: "tool", message: `${p.tool} cannot restore-test a repository it did not make yet` });

@@ -34,8 +34,8 @@ describe("repository: a restore test's source", () => {
       "load: 1s",
       "fault: { delete-path: { path: . } }",
       "check: light",
-      "restore: latest",
-      "verify: [files]",
+      "restore: { at: backup:7 }",
+      "verify: [files, services]",
     ];
     const found = problems(test(repository(), steps));
     expect(found).toEqual([
@@ -43,6 +43,7 @@ describe("repository: a restore test's source", () => {
       expect.stringMatching(/^8:steps\[1\]\.load: a restore test runs no load writer/),
       expect.stringMatching(/^9:steps\[2\]\.fault: a restore test breaks nothing/),
       expect.stringMatching(/^10:steps\[3\]\.check: a repository check takes a lock/),
+      expect.stringMatching(/^12:steps\[5\]\.verify: a restore test checks files; services .* not brought up yet/),
     ]);
   });
 
