@@ -51,7 +51,10 @@ function shortPassphrases(plans: RunPlan[], env: NodeJS.ProcessEnv): InputIssue[
         path: name,
         message:
           `holds ${value.length} character(s): a passphrase needs at least ${MIN_PASSPHRASE} (a shorter one ` +
-          `cannot be told apart from other text to redact it); unset it for a random one`,
+          `cannot be told apart from other text to redact it); ` +
+          (p.points.kind === "source"
+            ? "a restore test opens its repository with it: give the repository a longer one"
+            : "unset it for a random one"),
       });
   }
   return issues;
