@@ -1,5 +1,6 @@
 // Restore tests of repositories made by hand (not by drdrill), on the local target: restic with two
-// snapshots at known times (`backup --time`), borg with two archives (`create --timestamp`). The
+// snapshots at known times (`backup --time`), borg with two archives (`create --timestamp`), duplicity
+// with a full and an incremental set (their times from the file names). The
 // newest point is restored read only: its id and time are in results.json, pointAgeMs is its age when
 // the test started, production compares byte-identical and none of its ctimes move, the repository is
 // unchanged (listing, mtimes, ctimes). A pack corrupted by hand ends the test detected or failed
@@ -119,22 +120,25 @@ describe("restore tests of repositories made by hand (local target)", () => {
     const repoBefore = await snapshotOf(repo);
     const prodBefore = await snapshotOf(prod);
 
-    await writeFile(join(dir, "ok.yaml"), scenario("restic-ok", "restic", repo, prod, "TEST_RESTIC_PW", "< 1d"));
-    await writeFile(join(dir, "old.yaml"), scenario("restic-old", "restic", repo, prod, "TEST_RESTIC_PW", "< 1h"));
+    // Two restore tests of the same repository in one invocation: one whose pointAge holds, one whose
+    // objective (one hour) the five-hour-old point misses: the outcomes as expected, exit 4.
+    const tests = join(dir, "tests");
+    await mkdir(tests);
+    await writeFile(join(tests, "ok.yaml"), scenario("restic-ok", "restic", repo, prod, "TEST_RESTIC_PW", "< 1d"));
+    await writeFile(join(tests, "old.yaml"), scenario("restic-old", "restic", repo, prod, "TEST_RESTIC_PW", "< 1h"));
     const runEnv = { env: { TEST_RESTIC_PW: PASS }, timeoutMs: 60_000 };
     const began = Date.now();
-    const ok = await drdrill(["run", join(dir, "ok.yaml"), "--out", join(dir, "run-ok")], runEnv);
-    expect(ok.exitCode, ok.all).toBe(0);
-    const r = (await readJson(join(dir, "run-ok", "results.json"))).results[0];
+    const both = await drdrill(["run", tests, "--out", join(dir, "run")], runEnv);
+    expect(both.exitCode, both.all).toBe(4);
+    const results = (await readJson(join(dir, "run", "results.json"))).results as any[];
+    const r = results.find((x) => x.scenario === "restic-ok");
     expectNewest(r, newestId, newest, began);
+    expect(r.passed).toBe(true);
     expect(r.restoreTest.repository).toBe(repo);
     expect(r.toolCalls.every((c: any) => / --no-lock /.test(c.command))).toBe(true);
-
-    // The point is five hours old: an objective of one hour is missed, the outcome still as expected.
-    const old = await drdrill(["run", join(dir, "old.yaml"), "--out", join(dir, "run-old")], runEnv);
-    expect(old.exitCode, old.all).toBe(4);
-    const o = (await readJson(join(dir, "run-old", "results.json"))).results[0];
+    const o = results.find((x) => x.scenario === "restic-old");
     expect(o.outcome).toBe("recovered");
+    expect(o.passed).toBe(false);
     expect(o.objectives.find((x: any) => x.metric === "pointAgeMs")).toMatchObject({ passed: false });
 
     // Neither the repository nor production was written to.
@@ -178,6 +182,38 @@ describe("restore tests of repositories made by hand (local target)", () => {
     expectNewest(r, "nightly-2", newest, began);
     const calls = r.toolCalls.filter((c: any) => /^borg-(list|extract)/.test(c.label));
     expect(calls.map((c: any) => / --bypass-lock /.test(c.command))).toEqual([true, true]);
+    expect(await snapshotOf(repo)).toEqual(repoBefore);
+    expect(await snapshotOf(prod)).toEqual(prodBefore);
+  }, 45_000);
+
+  it("duplicity: the newest set (an incremental) restores read only, its time from collection-status", async () => {
+    const dir = await tmp();
+    const prod = await production(dir);
+    const repo = join(dir, "duplicity-repo");
+    const env = { PASSPHRASE: PASS };
+    const duplicity = (kind: string) =>
+      execa("duplicity", [kind, "--archive-dir", join(dir, "cache"), "--name", "x", prod, `file://${repo}`], { env });
+    await duplicity("full");
+    await new Promise((r) => setTimeout(r, 1100)); // a set's time is to the second
+    await duplicity("incremental");
+    // The newest set's time, as its manifest's file name says it (UTC, to the second).
+    const names = await readdir(repo);
+    const t = names.map((n) => /^duplicity-inc\.\w+\.to\.(\w+)\.manifest/.exec(n)?.[1]).find(Boolean)!;
+    const newest = Date.parse(`${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 11)}:${t.slice(11, 13)}:${t.slice(13)}`);
+    await writeFile(join(prod, "written-since.log"), "new\n");
+    const repoBefore = await snapshotOf(repo);
+    const prodBefore = await snapshotOf(prod);
+
+    await writeFile(join(dir, "ok.yaml"), scenario("dup-ok", "duplicity", repo, prod, "TEST_DUP_PW", "< 1h"));
+    const began = Date.now();
+    const ok = await drdrill(["run", join(dir, "ok.yaml"), "--out", join(dir, "run")], {
+      env: { TEST_DUP_PW: PASS },
+      timeoutMs: 60_000,
+    });
+    expect(ok.exitCode, ok.all).toBe(0);
+    const r = (await readJson(join(dir, "run", "results.json"))).results[0];
+    expectNewest(r, new Date(newest).toISOString().replace(".000Z", "Z"), newest, began);
+    expect(r.recoveryPoint.backup.kind).toBe("incremental");
     expect(await snapshotOf(repo)).toEqual(repoBefore);
     expect(await snapshotOf(prod)).toEqual(prodBefore);
   }, 45_000);
