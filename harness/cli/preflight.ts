@@ -105,7 +105,7 @@ async function spaceProblems(plans: RunPlan[], outDir: string, sizeFromCli: bool
 }
 
 /** A scenario source's checks on this machine (a restore test's passphrase variable and folders). */
-function sourceProblems(plans: RunPlan[], env: NodeJS.ProcessEnv): InputIssue[] {
+function sourceProblems(plans: RunPlan[], env: NodeJS.ProcessEnv, runFolder: string | null): InputIssue[] {
   const issues: InputIssue[] = [];
   const seen = new Set<LoadedScenario>();
   for (const p of plans) {
@@ -116,6 +116,20 @@ function sourceProblems(plans: RunPlan[], env: NodeJS.ProcessEnv): InputIssue[] 
       const path = [name, ...(problem.field ? problem.field.split(".") : [])];
       const at = p.loaded.locate?.(path) ?? { line: 1, column: 1 };
       issues.push({ file: p.loaded.file, ...at, path: path.join("."), message: problem.message });
+    }
+    // The run writes its folder (the restored tree among it): never inside what the source only reads.
+    const out = realOf(runFolder ?? DEFAULT_RUNS_ROOT);
+    for (const ro of def.readOnlyPaths?.(params, p.loaded.dir) ?? []) {
+      const tree = realOf(ro);
+      if (out !== tree && !out.startsWith(tree === "/" ? "/" : `${tree}/`)) continue;
+      const given = runFolder ? `--out ${runFolder}` : `the default run folder (${resolve(DEFAULT_RUNS_ROOT)}/...)`;
+      issues.push({
+        file: "(command line)",
+        line: 1,
+        column: 1,
+        path: "--out",
+        message: `${given} is inside ${tree}, which ${p.loaded.file}'s ${name} only reads: give --out outside it`,
+      });
     }
   }
   return issues;
@@ -153,7 +167,7 @@ export async function preflightRun(
   const issues = [
     ...outInsideCopies(scenarios, opts.runFolder),
     ...shortPassphrases(plans, opts.env ?? process.env),
-    ...sourceProblems(plans, opts.env ?? process.env),
+    ...sourceProblems(plans, opts.env ?? process.env, opts.runFolder),
     ...(await spaceProblems(plans, outDir, opts.sizeFromCli === true)),
   ];
   if (issues.length > 0) throw new InputError(issues);

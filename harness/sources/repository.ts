@@ -124,6 +124,10 @@ export default defineSource<Params>({
     if (p.compareWith !== undefined && isAbsolute(p.compareWith)) dirProblem("compareWith", p.compareWith, "folder");
     return problems;
   },
+  readOnlyPaths: (p, dir) => [
+    ...(isUrl(p.url) ? [] : [localPath(p.url, dir)]),
+    ...(p.compareWith ? [p.compareWith] : []),
+  ],
   async inspect(p, restored, pointMs) {
     if (p.compareWith === undefined) return null;
     const prod = await production(p.compareWith);

@@ -29,6 +29,8 @@ export interface SourceDef<P = unknown> {
    * runs: not by `validate`, which judges the file wherever it is.
    */
   preflight?(params: P, env: NodeJS.ProcessEnv, scenarioDir: string): Problem[];
+  /** Folders of this machine the run only reads (a repository, production): no run folder may be inside one. */
+  readOnlyPaths?(params: P, scenarioDir: string): string[];
   /** Compares a restored point with what the source names (production, read only); null when it names nothing. */
   inspect?(params: P, restored: Manifest, pointMs: number, scenarioDir: string): Promise<SourceCheck | null>;
 }

@@ -102,3 +102,16 @@ describe("repository: a restore test's source", () => {
     expect(r.all).toMatch(/nothing was run/);
   });
 });
+
+describe("a restore test's run folder", () => {
+  it("is refused inside the repository or production (exit 2, --out named), nothing run", async () => {
+    const dir = await tmp();
+    await mkdir(join(dir, "repo"));
+    const file = join(dir, "t.yaml");
+    await writeFile(file, test(repository().replace("/srv/restic", join(dir, "repo"))));
+    const env = { RESTIC_PASSWORD: "a-long-enough-passphrase" };
+    const r = await drdrill(["run", file, "--out", join(dir, "repo", "run")], { env, timeoutMs: 30_000 });
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all).toMatch(/--out: --out .*repo\/run is inside .*repo, which .*t\.yaml's repository only reads/);
+  });
+});
