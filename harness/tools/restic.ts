@@ -153,7 +153,7 @@ export default defineTool({
           const { id } = opts.readOnly;
           const args = ["--no-lock", "restore", id, "--target", destDir, "--verify", ...s.args.restore];
           const run = await runTool(ctx, spec(s, ctx, "restic-restore", args));
-          return { ...run, backupId: id.slice(0, 8) };
+          return { ...run, backupId: id };
         }
         let snapshot = "latest";
         if (opts?.at) {
