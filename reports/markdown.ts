@@ -10,6 +10,7 @@ import { renderFaultsTable } from "./faults-table.ts";
 import { renderSiteSection } from "./site-section.ts";
 import { renderReplicationMatrix } from "./replication-matrix.ts";
 import { renderRecoveryPoints } from "./recovery-points-table.ts";
+import { renderRestoreTests } from "./restore-tests-table.ts";
 import { parallelNote } from "./parallel-note.ts";
 import { contextRows } from "./context.ts";
 import { ageText, askedText, attemptText, identicalText, pointText, writesLostText } from "./recovery-point-text.ts";
@@ -140,6 +141,7 @@ export function renderMarkdown(results: ResultsFile): string {
     ...renderFaultsTable(results.results),
     ...renderReplicationMatrix(results.results),
     ...renderSiteSection(results.results),
+    ...renderRestoreTests(results.results),
     ...renderRecoveryPoints(results.results),
     "## Details",
     "",

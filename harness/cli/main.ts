@@ -177,7 +177,8 @@ async function listScenarios(dirs: string[]): Promise<number> {
   for (const s of scenarios)
     process.stdout.write(
       `${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ` +
-        `${s.scenario.tools.map((t) => Object.keys(t)[0]).join(", ")}\n`,
+        // The tools its runs use: its tools entries, or its source's tool (a restore test's repository.tool).
+        `${[...new Set(s.runs.map((r) => r.tool.name))].join(", ")}\n`,
     );
   return EXIT.ok;
 }

@@ -51,7 +51,10 @@ function shortPassphrases(plans: RunPlan[], env: NodeJS.ProcessEnv): InputIssue[
         path: name,
         message:
           `holds ${value.length} character(s): a passphrase needs at least ${MIN_PASSPHRASE} (a shorter one ` +
-          `cannot be told apart from other text to redact it); unset it for a random one`,
+          `cannot be told apart from other text to redact it); ` +
+          (p.points.kind === "source"
+            ? "a restore test opens its repository with it: give the repository a longer one"
+            : "unset it for a random one"),
       });
   }
   return issues;
@@ -101,6 +104,37 @@ async function spaceProblems(plans: RunPlan[], outDir: string, sizeFromCli: bool
   ];
 }
 
+/** A scenario source's checks on this machine (a restore test's passphrase variable and folders). */
+function sourceProblems(plans: RunPlan[], env: NodeJS.ProcessEnv, runFolder: string | null): InputIssue[] {
+  const issues: InputIssue[] = [];
+  const seen = new Set<LoadedScenario>();
+  for (const p of plans) {
+    if (p.points.kind !== "source" || seen.has(p.loaded)) continue;
+    seen.add(p.loaded);
+    const { def, name, params } = p.points;
+    for (const problem of def.preflight?.(params, env, p.loaded.dir) ?? []) {
+      const path = [name, ...(problem.field ? problem.field.split(".") : [])];
+      const at = p.loaded.locate?.(path) ?? { line: 1, column: 1 };
+      issues.push({ file: p.loaded.file, ...at, path: path.join("."), message: problem.message });
+    }
+    // The run writes its folder (the restored tree among it): never inside what the source only reads.
+    const out = realOf(runFolder ?? DEFAULT_RUNS_ROOT);
+    for (const ro of def.readOnlyPaths?.(params, p.loaded.dir) ?? []) {
+      const tree = realOf(ro);
+      if (out !== tree && !out.startsWith(tree === "/" ? "/" : `${tree}/`)) continue;
+      const given = runFolder ? `--out ${runFolder}` : `the default run folder (${resolve(DEFAULT_RUNS_ROOT)}/...)`;
+      issues.push({
+        file: "(command line)",
+        line: 1,
+        column: 1,
+        path: "--out",
+        message: `${given} is inside ${tree}, which ${p.loaded.file}'s ${name} only reads: give --out outside it`,
+      });
+    }
+  }
+  return issues;
+}
+
 /** A run folder inside a tree the run copies would be copied into itself. */
 function outInsideCopies(scenarios: LoadedScenario[], runFolder: string | null): InputIssue[] {
   const out = realOf(runFolder ?? DEFAULT_RUNS_ROOT);
@@ -133,6 +167,7 @@ export async function preflightRun(
   const issues = [
     ...outInsideCopies(scenarios, opts.runFolder),
     ...shortPassphrases(plans, opts.env ?? process.env),
+    ...sourceProblems(plans, opts.env ?? process.env, opts.runFolder),
     ...(await spaceProblems(plans, outDir, opts.sizeFromCli === true)),
   ];
   if (issues.length > 0) throw new InputError(issues);

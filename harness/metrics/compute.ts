@@ -2,6 +2,7 @@
 import type { JournalEvent } from "../model/journal-events.ts";
 import { downtimeMs } from "./downtime.ts";
 import { round } from "./phases.ts";
+import { pointAgeAtTestMs } from "./point-age.ts";
 import { recoveryPoint } from "./recovery-point.ts";
 import { rpoMs } from "./rpo.ts";
 import { rtoMs } from "./rto.ts";
@@ -58,7 +59,8 @@ export function computeMetrics(events: JournalEvent[]): Metrics {
   return {
     rtoMs: rtoMs(events),
     rpoMs: rpoMs(events),
-    pointAgeMs: point.ageAtDisasterMs,
+    // A drill's point is as old as it was at the disaster; a restore test's, when the test started.
+    pointAgeMs: point.ageAtDisasterMs ?? pointAgeAtTestMs(events),
     writesLost: point.writesLost,
     downtimeMs: events.some((e) => e.type === "run-start") ? downtimeMs(events) : null,
     backupMs: backup ? round(backup.durationMs) : null,

@@ -72,6 +72,30 @@ export type JournalEvent = Base &
         failover?: boolean;
       }
     | { type: "repo-size"; bytes: number }
+    /** A restore test: the repository it reads (never writes), its points as the tool listed them, when it began. */
+    | {
+        type: "restore-test";
+        source: string;
+        tool: string;
+        repository: string;
+        points: number;
+        newestAt: string | null;
+        startedWallMs: number;
+        readOnly: string;
+        verifies: string;
+      }
+    /** A restore test's restored point compared with production: files older than the point must match. */
+    | {
+        type: "restore-check";
+        compareWith: string | null;
+        restoredFiles: number;
+        restoredBytes: number;
+        filesChecked: number;
+        bytesChecked: number;
+        filesIdentical: number;
+        differences: number;
+        changedSince: number;
+      }
     /** A file system's write-back forced to disk after a step that wrote to it (`after`), and what it took. */
     | { type: "flush"; after: "backup" | "fault" | "restore"; what: string; ms: number | null }
     | { type: "link-bytes"; kind: ToolCallKind; label: string; toSiteBytes: number; fromSiteBytes: number }

@@ -80,7 +80,7 @@ export const RUN_METRICS = [
   def({
     key: "pointAgeMs",
     label: "point age",
-    title: "age of the restored backup when the disaster struck",
+    title: "age of the restored backup when the disaster struck (a restore test: when the test started)",
     unit: "ms",
     better: "lower",
     objective: "pointAge",

@@ -97,5 +97,34 @@ export interface RunResult {
   faults: FaultRecord[];
   /** Backups that did not reach the destination (during an outage), and why. */
   failedBackups?: { label: string; message: string; during: string; atMs: number }[];
+  /** A restore test of an existing repository (a scenario's `repository:`): what it read and what it found. */
+  restoreTest?: RestoreTestResult;
   error: string | null;
+}
+
+/** What a restore test read (never wrote) and found; the timings are in `metrics` (pointAgeMs, restoreMs). */
+export interface RestoreTestResult {
+  tool: string;
+  /** The repository, as the tool opened it. */
+  repository: string;
+  /** How the tool stayed off the repository, and how it checked what it restored. */
+  readOnly: string;
+  verifiedBy: string;
+  /** When the test started (ISO 8601): the point's age is measured to it. */
+  startedAt: string;
+  /** Points in the repository, and the newest one's time. */
+  points: number;
+  newestAt: string | null;
+  /** The point restored (else the one tried): the tool's id and its time. */
+  point: { toolId: string | null; takenAt: string | null } | null;
+  restoredFiles: number | null;
+  restoredBytes: number | null;
+  /** Against production (compareWith), files older than the point: checked, identical, differing. */
+  compareWith: string | null;
+  filesChecked: number | null;
+  bytesChecked: number | null;
+  filesIdentical: number | null;
+  differences: number | null;
+  /** Production files newer than the point, or gone since: changed since, not differences. */
+  changedSince: number | null;
 }

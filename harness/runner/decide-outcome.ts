@@ -42,5 +42,6 @@ export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string
       outcome: "recovered",
       reason: `every file matches the manifest of ${f.fellBack}, and the services are healthy`,
     };
+  if (f.pointChecked) return { outcome: "recovered", reason: f.pointChecked };
   return { outcome: "recovered", reason: "every file matches the manifest and the services are healthy" };
 }

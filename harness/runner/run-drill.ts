@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
 import { recoveryPoint } from "../metrics/recovery-point.ts";
+import { restoreTest } from "../metrics/restore-test.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { JournalEvent } from "../model/journal-events.ts";
 import type { RunResult } from "../model/result.ts";
@@ -27,6 +28,11 @@ function failedBackups(events: ReturnType<DrillEnv["journal"]["events"]>) {
       return { label: f.label, message: f.message, during: f.during, atMs: f.t };
     });
   return failed.length > 0 ? { failedBackups: failed } : {};
+}
+
+function restoreTestOf(events: JournalEvent[]) {
+  const t = restoreTest(events);
+  return t ? { restoreTest: t } : {};
 }
 
 function datasetOf(events: JournalEvent[]): { dataset?: { method: string; bytes: number; files: number } } {
@@ -155,6 +161,7 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     toolCalls: ctx?.services.calls.calls ?? [],
     faults: state.faults,
     ...failedBackups(events),
+    ...restoreTestOf(events),
     error: facts.error ?? null,
   };
 }

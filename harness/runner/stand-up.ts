@@ -14,6 +14,7 @@ import { openSession } from "./open-session.ts";
 import type { RunPlan } from "./plan.ts";
 import { preflightFaults } from "./preflight-faults.ts";
 import { healthyBefore, seedTarget } from "./seed-target.ts";
+import { listSourcePoints, sourceView } from "./source-points.ts";
 import { startSiteB } from "./start-site.ts";
 import { checkTool, startTarget } from "./start-target.ts";
 import { ToolCallLog } from "./tool-call-log.ts";
@@ -43,6 +44,7 @@ export async function standUp(
   await checkTool(plan, target.exec, env);
   const siteB = await startSiteB(plan, env, folders, disposal, target);
   const core = new DrillCore(firstState(plan, env));
+  const source = sourceView(plan);
   disposal.defer("armed faults", () => core.armed.disposeAll());
   const session = openSession(plan, env, folders, disposal, { target, siteB, core });
   const calls = new ToolCallLog(env.journal, env.outDir);
@@ -60,6 +62,7 @@ export async function standUp(
         scenarioDir: plan.loaded.dir,
         tool: plan.tool.adapter,
         settings: plan.tool.settings,
+        ...(source ? { source } : {}),
       },
       target,
       site: siteB?.site ?? null,
@@ -74,6 +77,11 @@ export async function standUp(
     },
     core,
   );
+  // A restore test seeds nothing, starts no services and makes no repository: it lists the one it reads.
+  if (source) {
+    await listSourcePoints(plan, drill);
+    return drill;
+  }
   const seeded = await seedTarget(plan, env, target);
   drill.apply({ seededBytes: seeded.bytes });
   await healthyBefore(env, target);

@@ -124,6 +124,15 @@ function targetSettings(
   return { settings: merged, issues };
 }
 
+/** The tools entry a source implies, its settings completed by the tool's schema. */
+function sourceEntry(source: SourceDef<unknown>, params: unknown, reg: Registries): Record<string, unknown> {
+  const { name, settings } = source.tool(params);
+  // A tool with no passphrase setting takes its defaults (and its rules then say it cannot restore-test).
+  const parsed = reg.tools[name]?.settings.safeParse(settings);
+  const defaults = reg.tools[name]?.settings.safeParse({});
+  return { [name]: parsed?.success ? parsed.data : defaults?.success ? defaults.data : settings };
+}
+
 /** The runs of one scenario (one per tools entry the command line keeps), or what stops them. */
 export function resolveRuns(
   s: Scenario,
@@ -159,8 +168,20 @@ export function resolveRuns(
   const points: PointSource = source
     ? { kind: "source", name: source.name, def: source, params: (s as Record<string, unknown>)[source.name] }
     : { kind: "backups" };
+  if (source && points.kind === "source") {
+    const { name } = source.tool(points.params);
+    if (!reg.tools[name]) {
+      const path = [source.name, "tool"];
+      const message = `unknown tool "${name}" (available: ${Object.keys(reg.tools).join(", ")})`;
+      return { runs: [], issues: [{ file: at.file, ...at.locate(path), path: path.join("."), message }] };
+    }
+  }
   const runs: ResolvedRun[] = [];
-  s.tools.forEach((entry, i) => {
+  // A source names its tool (the one that made its repository): its entry, with the tool's defaults.
+  const entries: Record<string, unknown>[] = source
+    ? [sourceEntry(source, points.kind === "source" ? points.params : undefined, reg)]
+    : s.tools;
+  entries.forEach((entry, i) => {
     const [name, toolSettings] = Object.entries(entry)[0] as [string, Record<string, unknown>];
     if (o.tools && o.tools.length > 0 && !o.tools.includes(name)) return;
     const adapter = reg.tools[name];

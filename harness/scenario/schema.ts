@@ -81,7 +81,11 @@ function shape(reg: Registries) {
     ...Object.fromEntries(
       named(reg.sources).map((s) => [s.name, (s.schema as z.ZodType).optional().describe(s.description)]),
     ),
-    tools: z.array(toolEntrySchema).min(1),
+    // Required, unless a source names the tool (repository.tool): said by wholeScenario.
+    tools: z
+      .array(toolEntrySchema)
+      .default([])
+      .describe("The tools to drill, one run per entry (required, unless a source such as repository names it)."),
     steps: z.array(stepSchema).min(1),
     expect: expectSchema.optional().describe("Outcome(s) that pass; default: what the faults declare, else recovered."),
     expectFor: z
@@ -148,6 +152,19 @@ function wholeScenario(s: Record<string, unknown>, ctx: z.RefinementCtx, reg: Re
       code: "custom",
       message: `a scenario has one source of restore points: ${sources.join(" or ")}, not both`,
       path: [sources[1]!],
+    });
+  // The tool is the source's (the one that made its repository) or the scenario's tools.
+  if (sources.length > 0 && tools.length > 0)
+    ctx.addIssue({
+      code: "custom",
+      message: `the tool is ${sources[0]}.tool's: a scenario with ${sources[0]}: has no tools`,
+      path: ["tools"],
+    });
+  if (sources.length === 0 && tools.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      message: `give at least one tools entry (or a source of restore points: ${Object.keys(reg.sources).join(", ")})`,
+      path: ["tools"],
     });
 }
 

@@ -4,6 +4,8 @@
 // before me" counts them), its rules, and what it needs of the target or the site.
 import type { z } from "zod";
 import type { FaultRuleContext } from "../faults/fault.ts";
+import type { Manifest } from "../model/manifest.ts";
+import type { SourceCheck } from "../steps/step.ts";
 import type { AnyAbility } from "../rules/ability.ts";
 import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
 
@@ -18,6 +20,19 @@ export interface SourceDef<P = unknown> {
   needs?: readonly AnyAbility[];
   /** Its rules, judged against the run as the command line resolved it. */
   validate?(params: P, ctx: FaultRuleContext): Problem[];
+  /** The tools entry it implies (a scenario with the source names no `tools`). */
+  tool(params: P): { name: string; settings: Record<string, unknown> };
+  /** Where the tool finds the repository, not one of the run's own (a path: relative to the scenario's folder). */
+  repository(params: P, scenarioDir: string): string;
+  /**
+   * Checks that need this machine (a variable set, a path there), made by `drdrill run` before anything
+   * runs: not by `validate`, which judges the file wherever it is.
+   */
+  preflight?(params: P, env: NodeJS.ProcessEnv, scenarioDir: string): Problem[];
+  /** Folders of this machine the run only reads (a repository, production): no run folder may be inside one. */
+  readOnlyPaths?(params: P, scenarioDir: string): string[];
+  /** Compares a restored point with what the source names (production, read only); null when it names nothing. */
+  inspect?(params: P, restored: Manifest, pointMs: number, scenarioDir: string): Promise<SourceCheck | null>;
 }
 
 export function defineSource<P>(source: SourceDef<P>): SourceDef<P> {

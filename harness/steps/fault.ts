@@ -49,7 +49,7 @@ async function faultContext(name: string, ctx: StepContext): Promise<FaultContex
     scratch: await ctx.faultScratch(name),
     tool: ctx.plan.tool,
     settings: ctx.plan.settings,
-    sourceBytes: ctx.state.backups.at(-1)?.manifest.bytes ?? ctx.state.seededBytes,
+    sourceBytes: ctx.state.backups.at(-1)?.manifest?.bytes ?? ctx.state.seededBytes,
     seed: ctx.plan.seed,
     crashBackup: (afterMs) => crashBackup(ctx, afterMs),
     toolCall: (fn, label) => ctx.toolCall(other, fn, label ? { label } : {}),

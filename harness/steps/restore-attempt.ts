@@ -5,6 +5,7 @@ import type { AttemptVerdict } from "../model/recovery-point.ts";
 import type { Staging } from "../targets/target.ts";
 import { explicitError } from "../tools/run-tool.ts";
 import type { ToolRun } from "../tools/tool.ts";
+import { inspectPoint } from "./inspect-point.ts";
 import { inspectRestore } from "./inspect.ts";
 import type { StepContext } from "./step.ts";
 import { mergeChanges, type BackupPoint, type StateChanges } from "./state.ts";
@@ -24,6 +25,17 @@ export interface Attempt {
   treeRestored: boolean;
 }
 
+/**
+ * A restore test's failed restore: the tool said what stopped it (a pack that does not match, a wrong
+ * passphrase) and nothing was put anywhere: detected; one that could not run, or hung silently, failed.
+ */
+function reported(run: ToolRun): StateChanges {
+  if (!run.failed) return {};
+  const what = `${run.label}: ${run.message ?? `exit ${run.exitCode}`}`;
+  const silent = run.notStarted || (run.timedOut && !run.reportedError);
+  return { facts: silent ? { toolFailure: what } : { reportedByTool: what } };
+}
+
 export async function attemptRestore(
   ctx: StepContext,
   point: BackupPoint | undefined,
@@ -32,11 +44,16 @@ export async function attemptRestore(
   none?: string,
 ): Promise<Attempt> {
   const staging = await ctx.target.staging(ctx.armed.stagingOn());
+  // A restore test restores a repository's own point by its id, read only, checking every byte as it goes.
+  const source = ctx.plan.source;
+  const readOnly = source && point?.toolId ? { id: point.toolId } : undefined;
   // Restored is on disk: the staging folder's file system flushed in the restore phase (counted in RTO).
   const run = await ctx.phase(
     "restore",
     async () => {
-      const r = await ctx.toolCall("restore", (s) => s.restore(staging.path, at ? { at } : undefined));
+      const r = await ctx.toolCall("restore", (s) =>
+        s.restore(staging.path, readOnly ? { readOnly } : at ? { at } : undefined),
+      );
       await flushAfter(ctx, "restore", [staging.dir]);
       return r;
     },
@@ -44,12 +61,17 @@ export async function attemptRestore(
   );
   const armed = await afterArmed(ctx, "restore", run);
   const changes: StateChanges[] = [armed.changes];
-  if (!armed.consumedFailure) changes.push(noteFailure(ctx.state, run));
+  if (!armed.consumedFailure) changes.push(source ? reported(run) : noteFailure(ctx.state, run));
   changes.push({ facts: { restoreRan: true, restoreSucceeded: !run.failed } });
   let contentOk: boolean | undefined;
   let warned: string | undefined;
-  if (point) {
-    const found = await ctx.phase("inspect", () => inspectRestore(ctx, point.manifest, staging));
+  if (point && !point.manifest && source) {
+    const found = await ctx.phase("inspect", () => inspectPoint(ctx, source, point, staging));
+    changes.push(found);
+    contentOk = found.facts?.contentOk;
+  } else if (point?.manifest) {
+    const manifest = point.manifest;
+    const found = await ctx.phase("inspect", () => inspectRestore(ctx, manifest, staging));
     changes.push(found);
     contentOk = found.facts?.contentOk;
     // Exit 0, the wrong tree, and an error in its words: the tool did say so.

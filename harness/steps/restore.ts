@@ -13,6 +13,9 @@ import { servicesUp } from "./services.ts";
 import { defineStep, type StepContext } from "./step.ts";
 import { mergeChanges, type StateChanges } from "./state.ts";
 
+/** A restore test picks among a repository's points of up to a year. */
+const WITHIN_MAX_MS = 366 * 86_400_000;
+
 const schema = z
   .union([
     z.literal("latest").describe("The newest backup."),
@@ -42,7 +45,9 @@ const schema = z
               .max(2 ** 31 - 1)
               .optional()
               .describe("Repeat an earlier choice: the seed its report names."),
-            within: durationText().optional().describe("Only backups taken this long before the restore, e.g. 7d."),
+            within: durationText({ maxMs: WITHIN_MAX_MS })
+              .optional()
+              .describe("Only backups taken this long before the restore, e.g. 2h (a restore test's: 30d)."),
           })
           .strict(),
       })
@@ -88,6 +93,25 @@ function outcomeOf(attempts: Attempt[]): StateChanges {
   });
 }
 
+/** A restore test whose repository holds no point the restore may take (or could not be listed). */
+function noPoint(ctx: StepContext, plan: RestorePlan) {
+  const why = plan.none ?? "no point to restore";
+  ctx.journal.emit("restore-attempt", {
+    asked: plan.asked,
+    attempt: 1,
+    backup: null,
+    of: ctx.state.backups.length,
+    kind: null,
+    toolId: null,
+    takenWallMs: null,
+    verdict: "failed",
+    said: why,
+    placed: false,
+    ...(plan.random ? { random: plan.random } : {}),
+  });
+  return { ok: false, changes: { facts: { toolFailure: `${ctx.plan.source!.name}: ${why}` } } };
+}
+
 export default defineStep({
   name: "restore",
   description: "Restore into an empty directory, put it in place, start the services.",
@@ -126,6 +150,8 @@ export default defineStep({
     }
     const backups = ctx.state.backups;
     const plan = planRestore(spec as RestoreSpec, backups);
+    // A restore test with no point to restore calls no tool (a restore without a point would take a lock).
+    if (ctx.plan.source && plan.points.length === 0) return noPoint(ctx, plan);
     const points = plan.points.length > 0 ? plan.points : [undefined];
     const attempts: Attempt[] = [];
     for (const [i, point] of points.entries()) {
@@ -143,6 +169,8 @@ export default defineStep({
     const changes: StateChanges[] = [...before, outcomeOf(attempts)];
     const last = attempts.at(-1)!;
     if (last.run.failed || !last.treeRestored) return { ok: false, changes: mergeChanges(...changes) };
+    // A restore test's point stays where it was restored: an empty folder of the sandbox, checked there.
+    if (ctx.plan.source) return { ok: true, changes: mergeChanges(...changes) };
     await ctx.phase("replace", () => target.replaceData(last.staging));
     ctx.journal.emit("load-survivor", await target.loadSurvivor());
     changes.push(await servicesUp(ctx));

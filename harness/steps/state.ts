@@ -32,6 +32,8 @@ export interface DrillFacts {
   fellBack?: string;
   healthOk?: boolean;
   healthDetail?: string;
+  /** A restore test's point as checked (no manifest from backup time): what "recovered" means for it. */
+  pointChecked?: string;
 }
 
 /** Facts where the first word stands (the first failure is the one that explains the rest). */
@@ -49,7 +51,8 @@ export interface BackupPoint {
   /** The tool's own id for it, when it says one. */
   toolId?: string;
   label: string;
-  manifest: Manifest;
+  /** What was backed up (taken at backup time); absent for a repository's own points (a restore test). */
+  manifest?: Manifest;
 }
 
 export interface DrillState {

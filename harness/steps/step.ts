@@ -12,12 +12,31 @@ import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
 import type { ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
-import type { Attribute } from "../model/verification.ts";
+import type { Manifest } from "../model/manifest.ts";
+import type { Attribute, Verification } from "../model/verification.ts";
 import type { StartedSite } from "../site/site.ts";
 import type { Standby, StartedTarget } from "../targets/target.ts";
 import type { ToolAdapter, ToolRun, ToolSession } from "../tools/tool.ts";
 import type { ArmedFaults } from "./armed-faults.ts";
 import type { DrillState, StateChanges } from "./state.ts";
+
+/** What a restore test found comparing a restored point with production (files older than the point). */
+export interface SourceCheck extends Verification {
+  /** The folder compared with (read only). */
+  compareWith: string;
+  /** Bytes of the files compared. */
+  bytesChecked: number;
+  /** Files changed since the point (newer mtime, or gone from production): not differences. */
+  changedSince: number;
+}
+
+/** A run whose restore points are an existing repository's (a restore test): read only, checked in the sandbox. */
+export interface SourceView {
+  /** The source's key in the scenario ("repository"). */
+  name: string;
+  /** Compares a restored point (its manifest) with what the source names; null when it names nothing. */
+  inspect(restored: Manifest, pointMs: number): Promise<SourceCheck | null>;
+}
 
 /** What a step knows of the run it belongs to. */
 export interface DrillPlanView {
@@ -36,6 +55,8 @@ export interface DrillPlanView {
   scenarioDir: string;
   tool: ToolAdapter;
   settings: Record<string, unknown>;
+  /** The scenario's source of restore points, when it has one (a restore test of an existing repository). */
+  source?: SourceView;
 }
 
 export interface ToolCallOptions {

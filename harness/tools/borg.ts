@@ -156,6 +156,10 @@ export default defineTool({
     site: { how: "ssh:// to `borg serve` on the site", appendOnly: "own-server" },
     eraseAll: "borg delete of every archive, then borg compact",
     undoErase: undoBorgErase,
+    restoreTest: {
+      readOnly: "--bypass-lock on list and extract (no lock written, none broken)",
+      verifies: "extract checks every chunk against its id (and its MAC when encrypted) as it writes it",
+    },
   },
   validate: (s) => refusedArgs("borg", s.args, REFUSED),
   version: (exec) => probeVersion(exec, "borg", ["--version"], /borg\s+([\w.+-]+)/),
@@ -183,7 +187,27 @@ export default defineTool({
         );
         return run.failed ? run : { ...run, backupId: name };
       },
+      async points() {
+        const run = await borg(s, ctx, "borg-list", ["list", "--json", "--bypass-lock", repoOf(ctx)]);
+        if (run.failed) return { run, points: [] };
+        const points = parseBorgList(run.stdout)
+          .map((a) => ({ id: a.name, timeMs: a.timeMs }))
+          .sort((a, b) => a.timeMs - b.timeMs);
+        return { run, points };
+      },
       async restore(destDir, opts) {
+        if (opts?.readOnly) {
+          const mkdir = await runTool(ctx, {
+            label: "borg-mkdir-staging",
+            command: "mkdir",
+            args: ["-p", "--", destDir],
+          });
+          if (mkdir.failed) return mkdir;
+          const { id } = opts.readOnly;
+          const args = ["extract", "--bypass-lock", ...s.args.restore, `${repoOf(ctx)}::${id}`];
+          const run = await borg(s, ctx, "borg-extract", args, { cwd: destDir });
+          return { ...run, backupId: id };
+        }
         const list = await borg(s, ctx, "borg-list", ["list", "--json", repoOf(ctx)]);
         if (list.failed) return list;
         const archives = parseBorgList(list.stdout);

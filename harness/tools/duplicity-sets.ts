@@ -19,6 +19,29 @@ function utcMs(t: string): number {
   );
 }
 
+/** `collection-status`'s set lines: "  Full  Sun Dec  6 01:52:05 2026  1" (a ctime in the local time zone). */
+const STATUS_SET = /^\s*(Full|Incremental)\s+(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\s+\d+\s*$/;
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * The sets `duplicity collection-status` lists (every chain's, primary and secondary), oldest first; the
+ * id is the set's time in ISO 8601 (UTC, to the second), as `--time` takes it.
+ */
+export function parseDuplicityStatus(stdout: string): DuplicitySet[] {
+  const out: DuplicitySet[] = [];
+  for (const line of stdout.split("\n")) {
+    const m = STATUS_SET.exec(line);
+    if (!m) continue;
+    const [, mon, day, hms, year] = /^\w{3} (\w{3}) +(\d+) (\S+) (\d{4})$/.exec(m[2]!)!;
+    const [h, mi, s] = hms!.split(":").map(Number);
+    const timeMs = new Date(Number(year), MONTHS.indexOf(mon!), Number(day), h, mi, s).getTime();
+    const id = new Date(timeMs).toISOString().replace(/\.000Z$/, "Z");
+    out.push({ id, timeMs, kind: m[1] === "Full" ? "full" : "incremental" });
+  }
+  return out.sort((a, b) => a.timeMs - b.timeMs);
+}
+
 /** The sets among the lines of `ls -1 REPO`, oldest first; the id is the set's time, as `--time` takes it. */
 export function parseDuplicitySets(ls: string): DuplicitySet[] {
   const out: DuplicitySet[] = [];

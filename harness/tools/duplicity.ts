@@ -1,7 +1,7 @@
 // Duplicity adapter: GnuPG-encrypted (or plain) volumes in a file:// destination, as the seed drill did.
 import { z } from "zod";
 import { defineTool, type ToolContext } from "./tool.ts";
-import { parseDuplicitySets } from "./duplicity-sets.ts";
+import { parseDuplicitySets, parseDuplicityStatus } from "./duplicity-sets.ts";
 import { pickBackup } from "./pick-backup.ts";
 import { notRun, probeVersion, runTool } from "./run-tool.ts";
 import { refusedArgs, toolArgs, type RefusedOption } from "./tool-args.ts";
@@ -54,7 +54,9 @@ export function parseDuplicityStats(stdout: string): Record<string, number> | un
 /** The destination: file://, or a secondary site over SFTP (duplicity's paramiko backend). */
 function urlOf(ctx: ToolContext): string {
   const e = ctx.site;
-  return e ? `sftp://${e.user}@${e.host}:${e.port}/${e.path}` : `file://${ctx.repoDir}`;
+  if (e) return `sftp://${e.user}@${e.host}:${e.port}/${e.path}`;
+  // A restore test's repository may be any URL duplicity takes (sftp://, file://...).
+  return /^[a-z][\w+]*:\/\//i.test(ctx.repoDir) ? ctx.repoDir : `file://${ctx.repoDir}`;
 }
 
 function common(s: Settings, ctx: ToolContext): string[] {
@@ -109,6 +111,10 @@ export default defineTool({
     staleLock: "no lock; an interrupted backup resumes from its last volume",
     site: { how: "SFTP (duplicity's paramiko backend)", appendOnly: "write-once" },
     eraseAll: "duplicity remove-all-but-n-full 1 --force, then rm of every file through the same SFTP account",
+    restoreTest: {
+      readOnly: "collection-status and restore only read the backend (no lock; its cache is the run's)",
+      verifies: "restore checks every volume it reads against the hash its manifest holds",
+    },
   },
   validate: (s) => refusedArgs("duplicity", s.args, REFUSED),
   version: (exec) => probeVersion(exec, "duplicity", ["--version"], /duplicity\s+([\w.+-]+)/),
@@ -130,7 +136,30 @@ export default defineTool({
           parseDuplicityStats,
         );
       },
+      async points() {
+        const run = await runTool(ctx, {
+          label: "duplicity-collection-status",
+          command: "duplicity",
+          args: ["collection-status", ...common(s, ctx), url],
+          ...env(s, ctx),
+        });
+        if (run.failed) return { run, points: [] };
+        return {
+          run,
+          points: parseDuplicityStatus(run.stdout).map((p) => ({ id: p.id, timeMs: p.timeMs, kind: p.kind })),
+        };
+      },
       async restore(destDir, opts) {
+        if (opts?.readOnly) {
+          const { id } = opts.readOnly;
+          const run = await runTool(ctx, {
+            label: "duplicity-restore",
+            command: "duplicity",
+            args: ["restore", ...common(s, ctx), "--time", id, ...s.args.restore, url, destDir],
+            ...env(s, ctx),
+          });
+          return { ...run, backupId: id };
+        }
         // The sets from the repository's file names: `at` (a time, or backup:N) picks one, and
         // duplicity is given its exact time (--time takes whole seconds, not ISO with milliseconds).
         const ls = await runTool(ctx, { label: "duplicity-ls", command: "ls", args: ["-1", "--", ctx.repoDir] });

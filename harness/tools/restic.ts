@@ -109,6 +109,10 @@ export default defineTool({
     staleLock: "restic unlock removes locks of dead processes, then the call runs once more",
     site: { how: "restic's sftp: backend, through the system's ssh", appendOnly: "write-once" },
     eraseAll: "restic forget --prune of every snapshot",
+    restoreTest: {
+      readOnly: "--no-lock on snapshots and restore (no lock written; a stale lock is never removed)",
+      verifies: "restore --verify: every restored file read back and checked against the snapshot",
+    },
   },
   validate: (s) => refusedArgs("restic", s.args, REFUSED),
   version: (exec) => probeVersion(exec, "restic", ["version"], /restic\s+([\w.+-]+)/),
@@ -136,7 +140,21 @@ export default defineTool({
         const id = run.failed ? undefined : resticSnapshotId(run.stdout);
         return id ? { ...run, backupId: id } : run;
       },
+      async points() {
+        const run = await runTool(ctx, spec(s, ctx, "restic-snapshots", ["--no-lock", "snapshots", "--json"]));
+        if (run.failed) return { run, points: [] };
+        const points = parseResticSnapshots(run.stdout)
+          .map((x) => ({ id: x.id, timeMs: x.timeMs }))
+          .sort((a, b) => a.timeMs - b.timeMs);
+        return { run, points };
+      },
       async restore(destDir, opts) {
+        if (opts?.readOnly) {
+          const { id } = opts.readOnly;
+          const args = ["--no-lock", "restore", id, "--target", destDir, "--verify", ...s.args.restore];
+          const run = await runTool(ctx, spec(s, ctx, "restic-restore", args));
+          return { ...run, backupId: id };
+        }
         let snapshot = "latest";
         if (opts?.at) {
           const list = await runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots", "--json"]));

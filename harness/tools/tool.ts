@@ -76,6 +76,21 @@ export interface StandbyAccess {
 export interface RestoreOptions {
   /** Restore the state as of this time (ISO 8601), or "backup:N" (the Nth backup of the run), instead of the latest. */
   at?: string;
+  /**
+   * A restore test of a repository drdrill did not make: restore this point (an id `points()` listed),
+   * never writing to the repository (no lock taken, none broken), checking every byte as it restores.
+   */
+  readOnly?: { id: string };
+}
+
+/** A restore point of a repository, as the tool lists it. */
+export interface ToolPoint {
+  /** The tool's own id (a snapshot id, an archive name, a backup set's time). */
+  id: string;
+  /** When it was taken (ms since the epoch). */
+  timeMs: number;
+  /** For a tool whose backups are chains (duplicity): a full or an incremental; default full. */
+  kind?: "full" | "incremental";
 }
 
 export interface ToolSession {
@@ -87,6 +102,11 @@ export interface ToolSession {
   /** Light check of the repository's structure, or deep: read and verify all data. */
   check(deep: boolean, sourceDir: string): Promise<ToolRun>;
   list(): Promise<ToolRun>;
+  /**
+   * The points of a repository drdrill did not make, listed without writing to it (no lock), oldest
+   * first; for tools whose capabilities say `restoreTest`.
+   */
+  points?(): Promise<{ run: ToolRun; points: ToolPoint[] }>;
   /** An attacker holding the target's credentials erases every backup with the tool's own commands. */
   eraseAll?(): Promise<ToolRun[]>;
   /** A replicator: stop mirroring (the first step of a failover). */
@@ -127,6 +147,11 @@ export interface ToolCapabilities {
    * backups: its own server's append-only mode, or the site making what arrives write-once.
    */
   site: { how: string; appendOnly: "own-server" | "write-once" } | { unsupported: string };
+  /**
+   * It restore-tests a repository it did not make, read only (`points()`, `restore(..., { readOnly })`):
+   * how it stays off the repository and how it checks what it restored.
+   */
+  restoreTest?: { readOnly: string; verifies: string };
   /** What an attacker with the target's credentials runs to erase every backup (delete-backups). */
   eraseAll?: string;
   /** A replicator rather than a backup tool: it mirrors continuously, and its "restore" is a failover. */

@@ -21,6 +21,8 @@ const DURATION_UNITS: Record<string, number> = {
   m: 60_000,
   min: 60_000,
   h: 3_600_000,
+  // A restore test's points are days old (pointAge: "< 2d", random: { within: 30d }).
+  d: 86_400_000,
 };
 
 const NUMBER = String.raw`(\d+(?:\.\d+)?)`;

@@ -1,0 +1,147 @@
+// repository: { tool, url, passphrase, compareWith? }: a restore test of a repository drdrill did not
+// make. No backup, no fault, no load: the run lists the repository's points (read only), restores the
+// chosen one into an empty folder of the sandbox target, and checks it there: with the tool's own
+// means as it restores, and, given compareWith, against production for the files older than the point.
+// Neither the repository nor compareWith is ever written to.
+import { existsSync, statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { localAgent } from "../agent/local-dir.ts";
+import { ConfinedDir } from "../agent/confined-dir.ts";
+import type { Manifest } from "../model/manifest.ts";
+import type { Problem } from "../rules/context.ts";
+import { compareManifests } from "../verify/compare-manifests.ts";
+import { defineSource } from "./source.ts";
+
+/** Steps a restore test refuses: each would write (a backup, a lock), break, or load something. */
+const REFUSED_STEPS: Record<string, string> = {
+  backup: "a restore test takes no backup: it restores the repository's own points",
+  schedule: "a restore test takes no backups: it restores the repository's own points",
+  fault: "a restore test breaks nothing: production and the repository are only read",
+  load: "a restore test runs no load writer",
+  check: "a repository check takes a lock (a write); the restore itself checks every byte",
+};
+
+const schema = z
+  .object({
+    tool: z.string().min(1).describe("The tool that made the repository: restic, borg or duplicity."),
+    url: z
+      .string()
+      .min(1)
+      .describe("The repository: a local path (relative to the scenario's folder) or the tool's URL (sftp:, ssh://)."),
+    passphrase: z
+      .object({ env: z.string().min(1) })
+      .strict()
+      .describe("The variable that holds the repository's passphrase: it must be set."),
+    compareWith: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Production's folder (absolute path, only read): files older than the point must match."),
+  })
+  .strict();
+
+type Params = z.infer<typeof schema>;
+
+/** A URL the tool opens itself (sftp:host:/path, ssh://...), not a path of this machine. */
+const isUrl = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url);
+
+const localPath = (url: string, dir: string) => (isAbsolute(url) ? url : resolve(dir, url));
+
+/** Metadata is not judged against production (it may have changed since): content and type are. */
+const LENIENT = { mtimePrecisionMs: 1000, symlinkMtime: false, hardlinks: false, xattrs: false };
+
+/** Production's manifest, read only (the agent opens files to read them; nothing there is written). */
+async function production(path: string): Promise<Manifest> {
+  const agent = localAgent();
+  try {
+    return await new ConfinedDir(agent, path, "compareWith").manifest({ xattrs: false });
+  } finally {
+    agent.close();
+  }
+}
+
+const pickEntries = (m: Manifest, keep: (rel: string) => boolean): Manifest => {
+  const entries = Object.fromEntries(Object.entries(m.entries).filter(([rel]) => keep(rel)));
+  const files = Object.values(entries).filter((e) => e.type === "file");
+  return { ...m, entries, files: files.length, bytes: files.reduce((a, e) => a + e.size, 0) };
+};
+
+export default defineSource<Params>({
+  name: "repository",
+  description:
+    "Restore-test an existing repository: no backup, no fault; its points are listed read only, one is " +
+    "restored into the sandbox target and checked there.",
+  schema,
+  // How many points the repository holds is known once listed: no `backup:N` is refused before.
+  points: () => ({ fewest: Number.POSITIVE_INFINITY, most: Number.POSITIVE_INFINITY, full: true }),
+  tool: (p) => ({ name: p.tool, settings: { passphrase: p.passphrase } }),
+  repository: (p, dir) => (isUrl(p.url) ? p.url : localPath(p.url, dir)),
+  validate(p, ctx) {
+    const problems: Problem[] = [];
+    ctx.scenario.steps.forEach(({ kind, params }, i) => {
+      const why = REFUSED_STEPS[kind];
+      if (why) problems.push({ path: ["steps", i, kind], message: `${why} (repository:)` });
+      if (kind === "verify" && Array.isArray(params) && params.includes("services"))
+        problems.push({
+          path: ["steps", i, kind],
+          message: "a restore test checks files; services on the restored data are not brought up yet (repository:)",
+        });
+    });
+    if (!ctx.adapter.capabilities.restoreTest)
+      problems.push({ field: "tool", message: `${p.tool} cannot restore-test a repository it did not make yet` });
+    // A path is this machine's: a target elsewhere reaches the repository by a URL.
+    if (!isUrl(p.url) && ctx.target.name !== "local")
+      problems.push({
+        field: "url",
+        message: `a path is this machine's; on the ${ctx.target.name} target give a URL it reaches (sftp:, ssh://)`,
+      });
+    if (p.compareWith !== undefined) {
+      if (!isAbsolute(p.compareWith))
+        problems.push({ field: "compareWith", message: `give production's folder as an absolute path` });
+      if (ctx.target.name !== "local")
+        problems.push({
+          field: "compareWith",
+          message: `compareWith reads production on this machine: the local target only (not ${ctx.target.name}) yet`,
+        });
+    }
+    return problems;
+  },
+  preflight(p, env, dir) {
+    const problems: Problem[] = [];
+    if (!env[p.passphrase.env])
+      problems.push({
+        field: "passphrase.env",
+        message:
+          `${p.passphrase.env} is not set: a restore test opens an existing repository with its passphrase ` +
+          "(drdrill makes no random one here)",
+      });
+    const dirProblem = (field: string, path: string, what: string) => {
+      if (!existsSync(path)) problems.push({ field, message: `${what} ${path} does not exist` });
+      else if (!statSync(path).isDirectory()) problems.push({ field, message: `${what} ${path} is not a folder` });
+    };
+    if (!isUrl(p.url)) dirProblem("url", localPath(p.url, dir), "the repository");
+    if (p.compareWith !== undefined && isAbsolute(p.compareWith)) dirProblem("compareWith", p.compareWith, "folder");
+    return problems;
+  },
+  readOnlyPaths: (p, dir) => [
+    ...(isUrl(p.url) ? [] : [localPath(p.url, dir)]),
+    ...(p.compareWith ? [p.compareWith] : []),
+  ],
+  async inspect(p, restored, pointMs) {
+    if (p.compareWith === undefined) return null;
+    const prod = await production(p.compareWith);
+    const pointNs = BigInt(Math.floor(pointMs)) * 1_000_000n;
+    // A file newer than the point (or gone from production since) changed after it: not a difference.
+    const older = (rel: string) => {
+      const e = prod.entries[rel];
+      return e !== undefined && (e.type !== "file" || BigInt(e.mtimeNs) < pointNs);
+    };
+    const expected = pickEntries(prod, (rel) => rel !== "." && older(rel));
+    const actual = pickEntries(restored, (rel) => expected.entries[rel] !== undefined);
+    const newer = Object.entries(prod.entries).filter(([rel, e]) => e.type === "file" && !older(rel)).length;
+    const gone = Object.entries(restored.entries).filter(([rel, e]) => e.type === "file" && !prod.entries[rel]).length;
+    const v = compareManifests(expected, actual, LENIENT);
+    return { ...v, compareWith: p.compareWith, bytesChecked: expected.bytes, changedSince: newer + gone };
+  },
+});
