@@ -1,12 +1,14 @@
 // Removes what a drdrill killed hard (SIGKILL, a power cut) left on this machine, from its leases:
 // load writers still writing, tool calls' process groups, tmpfs mounts, containers, firewall tables,
-// VMs, run folders set aside for removal. Run at the start of every `drdrill run` and by `drdrill
-// clean`. Only the user's own lease files are read (util/leases.ts); a process is killed only when it
-// (or, for a group, one of its processes) still holds the lease's `match`: a reused pid is left alone.
+// VMs, run folders set aside for removal, and sandbox clones on ssh hosts. Run at the start of every
+// `drdrill run` and by `drdrill clean`. Only the user's own lease files are read (util/leases.ts); a
+// process is killed only when it (or, for a group, one of its processes) still holds the lease's
+// `match`: a reused pid is left alone.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { forgetRun, leftBehind, type Lease } from "../util/leases.ts";
+import { removeLeftClone } from "../targets/ssh/sandbox.ts";
 import { deleteTree, SET_ASIDE } from "./remove-tree.ts";
 
 async function cmdline(pid: number): Promise<string | null> {
@@ -89,6 +91,9 @@ async function release(l: Lease): Promise<boolean> {
       await deleteTree(l.id);
       return !(await stat(l.id).catch(() => null));
     }
+    case "remote-tree":
+      // A sandbox clone on a host: reached again over SSH, removed only when its mark names the run.
+      return removeLeftClone(l);
     case "nft-table": {
       const [family, name, netns] = l.id.split(" ");
       const args = netns
