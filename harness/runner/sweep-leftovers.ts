@@ -107,14 +107,21 @@ async function release(l: Lease): Promise<boolean> {
 
 /**
  * Releases every lease of runs whose drdrill is gone; returns what was removed, and the lease files
- * (or the folder) ignored because someone else could have written them.
+ * (or the folder) ignored because someone else could have written them, and sandbox clones on hosts
+ * that were not removed (the host unreachable, the folder not drdrill's), with where they are.
  */
 export async function sweepLeftovers(): Promise<{ removed: string[]; ignored: string[] }> {
   const removed: string[] = [];
   const { runs, ignored } = await leftBehind();
   for (const run of runs) {
-    for (const l of run.leases)
-      if (await release(l).catch(() => false)) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
+    for (const l of run.leases) {
+      let why = "";
+      const done = await release(l).catch((e: Error) => ((why = e.message), false));
+      if (done) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
+      // A clone on a host is not on this machine: who cannot reach it is told where it is.
+      else if (l.kind === "remote-tree")
+        ignored.push(`${l.what} was not removed (${why || "its mark does not name the run"}): remove ${l.id} there`);
+    }
     await forgetRun(run.run);
   }
   return { removed, ignored };

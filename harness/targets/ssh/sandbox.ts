@@ -22,6 +22,8 @@ export const SANDBOX_MARK = ".drdrill-sandbox";
 /** The sandbox folder's name: `.<data directory's name>.drdrill-sandbox-<run>`. */
 export const SANDBOX_NAME = /^\.[^/]*\.drdrill-sandbox-[\w.-]+$/;
 
+const CLONE_TIMEOUT_MS = 6 * 3600_000;
+
 /** Copies `$1` to `$2`, with reflinks when both are on one file system that has them; prints which it did. */
 const CLONE_SCRIPT = [
   "set -e",
@@ -80,11 +82,13 @@ export class CloneSandbox {
       noFollowRoot: true,
     });
     const st = (await above.stat([base]))[base];
-    if (!st || "refused" in st || st.type !== "dir")
+    if (!st || "refused" in st || st.type !== "dir") {
+      const is = !st ? "missing" : "refused" in st ? st.refused : `a ${st.type}`;
       throw new EnvironmentError(
-        `${this.settings.dataDir} on ${this.host.conn.where} is ${st && !("refused" in st) ? `a ${st.type}` : "missing"}` +
-          `: sandbox: clone drills a copy of the host's own data directory`,
+        `${this.settings.dataDir} on ${this.host.conn.where}: ${is}; sandbox: clone drills a copy of the host's ` +
+          "own data directory",
       );
+    }
     this.#before = await this.production.manifest({ xattrs: true });
     if (this.#before.files === 0)
       throw new EnvironmentError(
@@ -112,17 +116,26 @@ export class CloneSandbox {
     await addLease(this.runName, this.#lease).catch(() => {});
     await this.#root.mkdir(this.#name, { mode: 0o700 });
     await this.dir().write(SANDBOX_MARK, `${this.runName}\n`, { mode: 0o600 });
-    const how = (await this.host.sh(CLONE_SCRIPT, [s.dataDir, this.clone], "cloning the data directory")).trim();
-    const method = how === "reflink" ? "reflink" : "copy";
     this.#record = {
       mode: "clone",
       production: s.dataDir,
       clone: this.clone,
-      method,
+      method: "copy",
       digestBefore: treeDigest(this.#before),
       digestAfter: null,
       untouched: null,
     };
+    // As long as a copy of the data takes (drdrill's own commands get 2 minutes).
+    const cp = await this.host.conn.run("sh", ["-c", CLONE_SCRIPT, "drdrill", s.dataDir, this.clone], {
+      timeoutMs: CLONE_TIMEOUT_MS,
+    });
+    if (cp.exitCode !== 0)
+      throw new EnvironmentError(
+        `${this.host.conn.where}: cloning ${s.dataDir} into ${this.clone} failed: ` +
+          `${cp.stderr.trim().split("\n").slice(-2).join(" / ") || `exit ${cp.exitCode}`}`,
+      );
+    const method = cp.stdout.trim().endsWith("reflink") ? "reflink" : "copy";
+    this.#record = { ...this.#record, method };
     this.journal.emit("sandbox", { ...this.#record });
     return {
       bytes: this.#before.bytes,
@@ -180,7 +193,8 @@ export class CloneSandbox {
 export async function removeLeftClone(lease: Lease): Promise<boolean> {
   const r = lease.remote;
   const name = posix.basename(lease.id);
-  if (!r || !lease.match || !lease.id.startsWith("/") || !SANDBOX_NAME.test(name)) return false;
+  if (!r || !lease.match || !lease.id.startsWith("/") || !SANDBOX_NAME.test(name))
+    throw new Error(`${lease.id} is not a sandbox folder drdrill makes (.NAME.drdrill-sandbox-RUN): left alone`);
   const local = await mkdtemp(join(tmpdir(), "drdrill-clean-"));
   try {
     const host = await connectHost(

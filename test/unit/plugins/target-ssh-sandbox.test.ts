@@ -2,13 +2,15 @@
 // at the file's line and field (or at --target-setting) with exit 2 when they would write production
 // or stop its services; production's digest telling any change of a file apart; a changed production
 // failing the run with the changed paths named; the report's line saying untouched or not.
-import { writeFile } from "node:fs/promises";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../harness/cli/main.ts";
 import type { Manifest, ManifestEntry } from "../../../harness/model/manifest.ts";
 import { sandboxProblem, type SandboxRecord } from "../../../harness/model/sandbox.ts";
 import { decideOutcome } from "../../../harness/runner/decide-outcome.ts";
+import { sweepLeftovers } from "../../../harness/runner/sweep-leftovers.ts";
 import { treeChanges, treeDigest } from "../../../harness/verify/tree-digest.ts";
 import { sandboxLine } from "../../../reports/markdown.ts";
 import { problems, scenario } from "../../helpers/rules.ts";
@@ -179,5 +181,34 @@ describe("a changed production fails the run", () => {
     expect(sandboxLine(record({ untouched: false, digestAfter: "sha256:bb", changeCount: 2 }))).toContain(
       "after `sha256:bb`: **CHANGED** (2 entries).",
     );
+  });
+});
+
+describe("a sandbox clone's lease after a SIGKILL", () => {
+  it("names only a folder drdrill makes: another path is left alone, said, and the host never reached", async () => {
+    const dir = join(await tmp(), "leases");
+    await mkdir(dir, { mode: 0o700 });
+    // 192.0.2.1 is TEST-NET-1: a connection attempt would hang there, not pass.
+    const remote = { host: "192.0.2.1", hostKey: "strict", sudo: true, workDir: "/var/tmp/drdrill" };
+    const lease = { kind: "remote-tree", id: "/etc", what: "the sandbox clone of /srv/p on h", match: "r-1", remote };
+    // A drdrill that is gone (pid 2^22 + 1 is above any pid_max default) held it.
+    const file = { ownerPid: 4194305, host: hostname(), startedAt: "", leases: [lease] };
+    await writeFile(join(dir, "r-1.json"), JSON.stringify(file), { mode: 0o600 });
+    const saved = process.env.DRDRILL_LEASE_DIR;
+    process.env.DRDRILL_LEASE_DIR = dir;
+    try {
+      const started = Date.now();
+      const { removed, ignored } = await sweepLeftovers();
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(removed).toEqual([]);
+      expect(ignored).toEqual([
+        "the sandbox clone of /srv/p on h was not removed (/etc is not a sandbox folder drdrill makes " +
+          "(.NAME.drdrill-sandbox-RUN): left alone): remove /etc there",
+      ]);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.DRDRILL_LEASE_DIR;
+      else process.env.DRDRILL_LEASE_DIR = saved;
+    }
   });
 });
