@@ -3,6 +3,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RunResult } from "../harness/model/result.ts";
+import type { SandboxRecord } from "../harness/model/sandbox.ts";
 import { compareRuns } from "../harness/metrics/comparison.ts";
 import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
@@ -36,6 +37,21 @@ function runsTable(results: RunResult[]): string[] {
   return [`| ${head.join(" | ")} |`, `|${"---|".repeat(head.length)}`, ...rows.map((row) => `| ${row} |`)];
 }
 
+/** One line: where the drill ran instead of production, and production's digest before and after. */
+export function sandboxLine(s: SandboxRecord): string {
+  const verdict =
+    s.untouched === true
+      ? "**untouched**"
+      : s.untouched === false
+        ? `**CHANGED** (${s.changeCount ?? 0} entries)`
+        : `**not proven** (${escapeMd(s.note ?? "not read again")})`;
+  return (
+    `Sandbox: the drill ran on a ${s.method === "reflink" ? "reflink copy" : "copy"} of production ` +
+    `\`${escapeMd(s.production)}\` in \`${escapeMd(s.clone)}\`; production's digest before \`${s.digestBefore}\`, ` +
+    `after \`${s.digestAfter ?? "-"}\`: ${verdict}.`
+  );
+}
+
 function runDetail(r: RunResult): string[] {
   const out = [
     `### ${r.index + 1}. ${escapeMd(runName(r))}`,
@@ -45,6 +61,7 @@ function runDetail(r: RunResult): string[] {
     "",
   ];
   if (r.error) out.push(`Error: \`${r.error}\``, "");
+  if (r.sandbox) out.push(sandboxLine(r.sandbox), "");
   if (r.objectives.length > 0) {
     out.push("| objective | threshold | measured | met |", "|---|---|---|---|");
     for (const o of r.objectives)

@@ -1,6 +1,7 @@
 // `drdrill clean`: what drdrill processes killed hard (SIGKILL) left on this machine: their leases
-// (load writers, tool calls' process groups, tmpfs mounts, firewall tables, VMs) and containers whose
-// owner is gone. Lease files someone else could have written are ignored, and said so.
+// (load writers, tool calls' process groups, tmpfs mounts, firewall tables, VMs, sandbox clones on ssh
+// hosts) and containers whose owner is gone. Lease files someone else could have written are ignored,
+// and said so.
 import { removeLabOrphans } from "../images/lab/container.ts";
 import { removeSshdOrphans } from "../images/sshd/container.ts";
 import { sweepLeftovers } from "../runner/sweep-leftovers.ts";

@@ -1,5 +1,6 @@
 // The events of a drill as they are appended to journal.jsonl; metrics are computed from these alone.
 import type { AttemptVerdict } from "./recovery-point.ts";
+import type { SandboxRecord } from "./sandbox.ts";
 
 export type ToolCallKind = "init" | "backup" | "restore" | "check" | "other";
 
@@ -112,6 +113,8 @@ export type JournalEvent = Base &
       }
     | { type: "fault-effects"; fault: string; stage: string; effects: Record<string, unknown> }
     | { type: "target"; name: string; info: Record<string, string> }
+    /** A sandbox clone made (digestAfter null), then production read again at cleanup. */
+    | ({ type: "sandbox" } & SandboxRecord)
     | { type: "site"; info: Record<string, string> }
     | { type: "standby"; info: Record<string, string> }
     | { type: "note"; text: string }

@@ -4,6 +4,7 @@ import type { Outcome } from "./outcome.ts";
 import type { AttributeFidelity, Mismatch } from "./verification.ts";
 import type { PhaseName } from "./journal-events.ts";
 import type { RecoveryPoint } from "./recovery-point.ts";
+import type { SandboxRecord } from "./sandbox.ts";
 
 export interface ToolCallRecord {
   kind: string;
@@ -83,6 +84,8 @@ export interface RunResult {
    * its size.
    */
   dataset?: { method: string; bytes: number; files: number };
+  /** `sandbox: clone`: production and its clone, and production's digest before and after (untouched). */
+  sandbox?: SandboxRecord;
   outcome: Outcome;
   reason: string;
   expected: Outcome[];

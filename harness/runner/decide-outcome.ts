@@ -5,6 +5,8 @@ import type { DrillFacts } from "../steps/state.ts";
 export type { DrillFacts };
 
 export function decideOutcome(f: DrillFacts): { outcome: Outcome; reason: string } {
+  // A drill of a sandbox that cannot prove production untouched fails, whatever else happened.
+  if (f.productionChanged) return { outcome: "failed", reason: f.productionChanged };
   if (f.error) return { outcome: "error", reason: f.error };
   // Replication copied the damage faithfully: nothing to fail over to. Not silent: the drill says so.
   if (f.replicatedDamage) return { outcome: "failed", reason: f.replicatedDamage };

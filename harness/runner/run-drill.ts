@@ -8,6 +8,7 @@ import { restoreTest } from "../metrics/restore-test.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { JournalEvent } from "../model/journal-events.ts";
 import type { RunResult } from "../model/result.ts";
+import { sandboxProblem, type SandboxRecord } from "../model/sandbox.ts";
 import type { SiteSettings } from "../site/site-settings.ts";
 import { initialState } from "../steps/state.ts";
 import { DisposalStack } from "../util/disposal.ts";
@@ -38,6 +39,13 @@ function restoreTestOf(events: JournalEvent[]) {
 function datasetOf(events: JournalEvent[]): { dataset?: { method: string; bytes: number; files: number } } {
   const d = events.findLast((e) => e.type === "dataset");
   return d?.type === "dataset" ? { dataset: { method: d.method ?? "generated", bytes: d.bytes, files: d.files } } : {};
+}
+
+function sandboxOf(events: JournalEvent[]): { sandbox?: SandboxRecord } {
+  const e = events.findLast((x) => x.type === "sandbox");
+  if (e?.type !== "sandbox") return {};
+  const { type: _type, t: _t, wall: _wall, run: _run, ...sandbox } = e;
+  return { sandbox };
 }
 
 function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
@@ -116,7 +124,9 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
   }
   if (interrupted) throw interrupted;
   const state = ctx?.state ?? initialState("", false);
-  const facts = error ? { ...state.facts, error } : state.facts;
+  const { sandbox } = sandboxOf(journal.events(plan.index));
+  const productionChanged = sandbox ? sandboxProblem(sandbox) : undefined;
+  const facts = { ...state.facts, ...(error ? { error } : {}), ...(productionChanged ? { productionChanged } : {}) };
   const { outcome, reason } = decideOutcome(facts);
   journal.emit("outcome", { outcome, reason });
   if (facts.error) journal.emit("error", { message: facts.error });
@@ -140,6 +150,7 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     ...scheduleOf(plan),
     ...(plan.tool.adapter.capabilities.replication ? { replication: true } : {}),
     ...datasetOf(events),
+    ...(sandbox ? { sandbox } : {}),
     outcome,
     reason,
     expected: plan.expected,

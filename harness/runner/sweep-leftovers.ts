@@ -1,12 +1,14 @@
 // Removes what a drdrill killed hard (SIGKILL, a power cut) left on this machine, from its leases:
 // load writers still writing, tool calls' process groups, tmpfs mounts, containers, firewall tables,
-// VMs, run folders set aside for removal. Run at the start of every `drdrill run` and by `drdrill
-// clean`. Only the user's own lease files are read (util/leases.ts); a process is killed only when it
-// (or, for a group, one of its processes) still holds the lease's `match`: a reused pid is left alone.
+// VMs, run folders set aside for removal, and sandbox clones on ssh hosts. Run at the start of every
+// `drdrill run` and by `drdrill clean`. Only the user's own lease files are read (util/leases.ts); a
+// process is killed only when it (or, for a group, one of its processes) still holds the lease's
+// `match`: a reused pid is left alone.
 import { readdir, readFile, stat } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { execa } from "execa";
 import { forgetRun, leftBehind, type Lease } from "../util/leases.ts";
+import { removeLeftClone } from "../targets/ssh/sandbox.ts";
 import { deleteTree, SET_ASIDE } from "./remove-tree.ts";
 
 async function cmdline(pid: number): Promise<string | null> {
@@ -89,6 +91,9 @@ async function release(l: Lease): Promise<boolean> {
       await deleteTree(l.id);
       return !(await stat(l.id).catch(() => null));
     }
+    case "remote-tree":
+      // A sandbox clone on a host: reached again over SSH, removed only when its mark names the run.
+      return removeLeftClone(l);
     case "nft-table": {
       const [family, name, netns] = l.id.split(" ");
       const args = netns
@@ -102,14 +107,21 @@ async function release(l: Lease): Promise<boolean> {
 
 /**
  * Releases every lease of runs whose drdrill is gone; returns what was removed, and the lease files
- * (or the folder) ignored because someone else could have written them.
+ * (or the folder) ignored because someone else could have written them, and sandbox clones on hosts
+ * that were not removed (the host unreachable, the folder not drdrill's), with where they are.
  */
 export async function sweepLeftovers(): Promise<{ removed: string[]; ignored: string[] }> {
   const removed: string[] = [];
   const { runs, ignored } = await leftBehind();
   for (const run of runs) {
-    for (const l of run.leases)
-      if (await release(l).catch(() => false)) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
+    for (const l of run.leases) {
+      let why = "";
+      const done = await release(l).catch((e: Error) => ((why = e.message), false));
+      if (done) removed.push(`${l.what} (${l.kind} ${l.id}) of run ${run.run}`);
+      // A clone on a host is not on this machine: who cannot reach it is told where it is.
+      else if (l.kind === "remote-tree")
+        ignored.push(`${l.what} was not removed (${why || "its mark does not name the run"}): remove ${l.id} there`);
+    }
     await forgetRun(run.run);
   }
   return { removed, ignored };

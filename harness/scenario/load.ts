@@ -192,11 +192,16 @@ export function parseScenario(file: string, text: string, opts: LoadOptions = {}
         else add(i.path, i.message);
   });
   const result = schema.safeParse(raw);
+  // A target's setting is checked by the schema and again as the run resolves it: said once.
+  const said = new Set<string>();
   const issues = [
     ...(result.success ? [] : zodIssues(file, doc, lc, result.error)),
     ...resolved.issues,
     ...onCommandLine.values(),
-  ];
+  ].filter((i) => {
+    const key = `${i.file}:${i.line}:${i.column}:${i.path}: ${i.message}`;
+    return !said.has(key) && Boolean(said.add(key));
+  });
   if (!result.success || issues.length > 0) throw new InputError(issues);
   const scenario = result.data;
   const thresholds = Object.entries(scenario.objectives).map(([m, t]) => parseThreshold(m, t as string) as Threshold);

@@ -8,6 +8,8 @@ import type { PassphraseOverride } from "../faults/fault.ts";
 
 /** What the outcome is decided from (decide-outcome.ts). */
 export interface DrillFacts {
+  /** A sandbox's production changed during the drill, or could not be read again: why the run fails. */
+  productionChanged?: string;
   /** The harness or its environment failed (not a verdict on the tool). */
   error?: string;
   faultInjected: boolean;

@@ -7,9 +7,25 @@ import { homedir, hostname } from "node:os";
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
+/** How to reach the host a `remote-tree` lease names again (the ssh target's settings, no secret among them). */
+export interface LeaseHost {
+  host: string;
+  user?: string;
+  port?: number;
+  identityFile?: string;
+  knownHostsFile?: string;
+  hostKey: "strict" | "accept-new";
+  sudo: boolean;
+  /** drdrill's folder on the host (the agent that removes the tree runs from a folder made there). */
+  workDir: string;
+}
+
 export interface Lease {
-  kind: "process-group" | "mount" | "container" | "nft-table" | "process" | "tree";
-  /** pgid, mount point, container name, "family name" of the table, a pid, or a folder set aside for removal. */
+  kind: "process-group" | "mount" | "container" | "nft-table" | "process" | "tree" | "remote-tree";
+  /**
+   * pgid, mount point, container name, "family name" of the table, a pid, a folder set aside for removal, or a
+   * folder on a host (`remote-tree`: a sandbox clone).
+   */
   id: string;
   what: string;
   /**
@@ -17,6 +33,8 @@ export interface Lease {
    * or environment of one of its processes) must hold, so a reused pid is never killed.
    */
   match?: string;
+  /** For `remote-tree`: the host the folder is on. */
+  remote?: LeaseHost;
 }
 
 interface LeaseFile {

@@ -66,6 +66,62 @@ export function dataDirProblem(dataDir: string, allowed?: string[]): string | un
 
 const command = z.string().min(1);
 
+interface SandboxFields {
+  dataDir: string;
+  seed: string;
+  services: string;
+  sandbox: "none" | "clone";
+  sandboxRoot?: string | undefined;
+}
+
+/**
+ * What `sandbox: clone` rules out: the host's own data and services are production, only read and
+ * never stopped; a sandbox root must be a plain folder outside the data directory and system folders.
+ */
+export function sandboxProblems(s: SandboxFields): { path: string[]; message: string }[] {
+  const out: { path: string[]; message: string }[] = [];
+  if (s.sandbox !== "clone") {
+    if (s.sandboxRoot !== undefined)
+      out.push({
+        path: ["sandboxRoot"],
+        message: "sandboxRoot is where sandbox: clone puts its copy; set sandbox: clone",
+      });
+    return out;
+  }
+  if (s.seed === "generate")
+    out.push({
+      path: ["seed"],
+      message:
+        "sandbox: clone drills a copy of the host's own data and never writes its data directory; seed: generate " +
+        "would fill it (use seed: existing or auto)",
+    });
+  if (s.services === "snap" || s.services === "lab")
+    out.push({
+      path: ["services"],
+      message:
+        `services: ${s.services} stops and starts the host's own services, which sandbox: clone must not disrupt; ` +
+        "use load-writer (drdrill's writer in the clone) or none",
+    });
+  const root = s.sandboxRoot;
+  if (root !== undefined) {
+    const p = posix.normalize(root).replace(/\/+$/, "") || "/";
+    const data = posix.normalize(s.dataDir).replace(/\/+$/, "");
+    if (!root.startsWith("/")) out.push({ path: ["sandboxRoot"], message: `"${root}" is not an absolute path` });
+    else if (p !== root.replace(/\/+$/, "") && root !== "/")
+      out.push({ path: ["sandboxRoot"], message: `"${root}" is not a plain path (write it without "." or "..")` });
+    else if (inside(p, data))
+      out.push({
+        path: ["sandboxRoot"],
+        message: `"${p}" is inside the data directory ${data}: the clone would change what it proves untouched`,
+      });
+    else {
+      const sys = SYSTEM_DIRS.find((d) => inside(p, d));
+      if (sys) out.push({ path: ["sandboxRoot"], message: `"${p}" is inside the system folder ${sys}` });
+    }
+  }
+  return out;
+}
+
 export const sshSettings = z
   .object({
     host: z
@@ -114,6 +170,17 @@ export const sshSettings = z
     quiesce: command.default("snap stop microstack"),
     resume: command.default("snap start microstack"),
     health: command.default("microstack.openstack token issue -f value -c expires"),
+    sandbox: z
+      .enum(["none", "clone"])
+      .default("none")
+      .describe(
+        "none: drill the data directory itself; clone: drill a copy of it (cp -a --reflink=auto) in a folder of " +
+          "its own, production only read, its digest before and after in the report.",
+      ),
+    sandboxRoot: z
+      .string()
+      .optional()
+      .describe("sandbox: clone: the folder the clone's own folder is made in (default: the data directory's parent)."),
   })
   .strict()
   .superRefine((s, ctx) => {
@@ -125,6 +192,7 @@ export const sshSettings = z
     ) {
       ctx.addIssue({ code: "custom", message: "workDir and dataDir must not contain each other", path: ["workDir"] });
     }
+    for (const p of sandboxProblems(s)) ctx.addIssue({ code: "custom", ...p });
   });
 
 export type SshSettings = z.output<typeof sshSettings>;

@@ -1,7 +1,8 @@
 // The `ssh` target: drill an existing host (a real MicroStack node, a lab server, a VM) with the
 // system's OpenSSH client. The tools run on the host, the archives go to a folder of the run there,
 // every file operation is the agent's on the host, and a restore is staged next to the data
-// directory (same file system) and swapped in with a rename.
+// directory (same file system) and swapped in with a rename. With `sandbox: clone` the data directory
+// is a clone of the host's (sandbox.ts), which is only read.
 import { mkdir } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { ConfinedDir } from "../../agent/confined-dir.ts";
@@ -26,6 +27,7 @@ import { connectHost, type RemoteHost } from "../../ssh/remote-host.ts";
 import { noServices, snapServices, writerServices, type RemoteServices } from "../../ssh/remote-services.ts";
 import { placing, warnLeftAlone } from "../left-alone.ts";
 import { checkRealDataDir } from "./real-data-dir.ts";
+import { CloneSandbox } from "./sandbox.ts";
 import { sshSettings, type SshSettings } from "./settings.ts";
 import { streamTree } from "./stream-tree.ts";
 
@@ -47,6 +49,8 @@ export class StartedSshTarget implements StartedTarget {
   #seededByUs = false;
   /** The old trees restores renamed aside (beside the data directory): removed at the end. */
   readonly #displaced: string[] = [];
+  /** sandbox: clone: the clone the drill runs on, and production, only read. */
+  readonly #sandbox: CloneSandbox | null;
 
   constructor(
     readonly host: RemoteHost,
@@ -55,13 +59,18 @@ export class StartedSshTarget implements StartedTarget {
     name = "ssh",
   ) {
     this.name = name;
-    this.paths = { data: settings.dataDir, repo: `${host.runDir}/repo`, tool: `${host.runDir}/tool` };
+    this.#sandbox = settings.sandbox === "clone" ? new CloneSandbox(host, settings, opts.runName, opts.journal) : null;
+    const dataDir = this.#sandbox?.clone ?? settings.dataDir;
+    this.paths = { data: dataDir, repo: `${host.runDir}/repo`, tool: `${host.runDir}/tool` };
     // Reached from / without following a link: the path was resolved on the host (checkRealDataDir).
     const noFollow = { noFollowRoot: true };
-    this.data = host.dir(settings.dataDir, `data directory on ${host.conn.where}`, noFollow);
+    const label = this.#sandbox ? "sandbox clone" : "data directory";
+    this.data = host.dir(dataDir, `${label} on ${host.conn.where}`, noFollow);
     this.repo = host.dir(this.paths.repo, "backup destination");
     this.scratch = host.dir(`${host.runDir}/scratch`, "scratch folder");
-    this.#parent = host.dir(posix.dirname(settings.dataDir), "data directory's parent", noFollow);
+    // Restores are staged beside the data directory: in the sandbox's folder, beside the clone.
+    this.#parent =
+      this.#sandbox?.dir() ?? host.dir(posix.dirname(settings.dataDir), "data directory's parent", noFollow);
     this.#base = posix.basename(settings.dataDir);
   }
 
@@ -77,6 +86,8 @@ export class StartedSshTarget implements StartedTarget {
   async chooseServices(services?: RemoteServices): Promise<void> {
     if (services) return void (this.#services = services);
     let kind = this.settings.services;
+    // A sandbox never touches the host's own services: drdrill's writer runs in the clone.
+    if (kind === "auto" && this.#sandbox) kind = "load-writer";
     if (kind === "auto") {
       const snap = await this.host.conn.run("sh", [
         "-c",
@@ -97,6 +108,11 @@ export class StartedSshTarget implements StartedTarget {
   }
 
   async seed(dataset: DatasetSpec, onProgress?: (bytes: number) => void): Promise<SeedResult> {
+    if (this.#sandbox) {
+      const r = await this.#sandbox.make();
+      this.#seedMethod = r.method;
+      return r;
+    }
     // A host that has never held the data directory: its parent is made for the seeding (never the data).
     if (this.settings.seed !== "existing")
       await this.host.sh('mkdir -p -- "$1"', [this.#parent.path], `making ${this.#parent.path}`);
@@ -232,6 +248,9 @@ export class StartedSshTarget implements StartedTarget {
       host: this.host.conn.where,
       sudo: this.host.conn.elevated ? "yes (sudo -n)" : "no",
       dataDir: this.settings.dataDir,
+      ...(this.#sandbox
+        ? { sandbox: `clone in ${this.#sandbox.folder} (production ${this.settings.dataDir} only read)` }
+        : {}),
       services: `${this.#services.kind}: ${this.#services.note}`,
       runFolder: this.host.runDir,
       ...(this.#seedMethod ? { data: this.#seedMethod } : {}),
@@ -244,8 +263,21 @@ export class StartedSshTarget implements StartedTarget {
     // Restores staged beside the data that a failed drill left behind, and the old trees swapped out.
     for (let id = 1; id <= this.#staging; id++) await this.#parent.delete([this.#stagingName(id)]).catch(() => {});
     if (!this.opts.keep && this.#displaced.length > 0) await this.#parent.delete(this.#displaced).catch(() => {});
+    if (this.#sandbox) await this.#closeSandbox(this.#sandbox);
     const left = await this.host.close({ keep: this.opts.keep === true });
     warnLeftAlone(this.opts.journal, `removing the run's folder ${this.host.runDir} on ${this.host.conn.where}`, left);
+  }
+
+  /** The clone removed (kept with --keep), then production digested again: the proof it was untouched. */
+  async #closeSandbox(sandbox: CloneSandbox): Promise<void> {
+    const where = `removing the sandbox ${sandbox.folder} on ${this.host.conn.where}`;
+    if (this.opts.keep) sandbox.keep();
+    else
+      await sandbox.remove().then(
+        (left) => warnLeftAlone(this.opts.journal, where, left),
+        (e: Error) => this.opts.journal.emit("warning", { text: `${where} failed: ${e.message}` }),
+      );
+    await sandbox.check(this.opts.signal?.aborted ? "interrupted: production was not read again" : undefined);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
