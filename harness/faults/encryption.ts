@@ -1,6 +1,6 @@
 // Whether the tool, with these settings, encrypts its archives: the passphrase and key faults need it,
 // and ask how (a passphrase to get wrong, a key pair of the run's own to lose).
-import type { Problem } from "../rules/context.ts";
+import { forTool, type Problem } from "../rules/context.ts";
 import type { FaultRuleContext } from "./fault.ts";
 
 function encryptionOf(ctx: FaultRuleContext) {
@@ -19,25 +19,18 @@ export function needsEncryption(fault: string, ctx: FaultRuleContext): Problem[]
  * none, and a user's key is unlocked by their gpg-agent, which keeps a passphrase it was once given.
  */
 export function needsPassphrase(fault: string, ctx: FaultRuleContext): Problem[] | undefined {
-  const e = encryptionOf(ctx);
-  if (!e.keyPair) return undefined;
-  return [
-    {
-      message:
-        `${fault} does not apply: ${ctx.tool.name} encrypts to a key pair here (${e.how ?? "public key"}), not ` +
-        `with a passphrase; lost-key drills losing its secret key`,
-    },
-  ];
+  if (!encryptionOf(ctx).keyPair) return undefined;
+  const message =
+    `${fault} does not apply: ${ctx.tool.name} encrypts to a key pair with these settings (encryption: gpg-key), ` +
+    `not with a passphrase; lost-key drills losing its secret key`;
+  return [{ message: forTool(ctx, message) }];
 }
 
 /** The problem when the key is the user's: drdrill never deletes a key it did not make. */
 export function needsOwnKey(fault: string, ctx: FaultRuleContext): Problem[] | undefined {
   if (encryptionOf(ctx).keyPair !== "user") return undefined;
-  return [
-    {
-      message:
-        `${fault} does not apply: the key is yours (encryptKey) and drdrill never deletes a key it did not make; ` +
-        `leave encryptKey out to drill with the run's own key pair`,
-    },
-  ];
+  const message =
+    `${fault} does not apply: the key is yours (encryptKey) and drdrill never deletes a key it did not make; ` +
+    `leave encryptKey out to drill with the run's own key pair`;
+  return [{ message: forTool(ctx, message) }];
 }
