@@ -46,7 +46,8 @@ describe("encryption: gpg-key and encryptKey", () => {
     expect(
       problems(scenario(`[{ duplicity: { encryption: gpg-key, encryptKey: ${value} } }]`, ["backup: full"])),
     ).toEqual([
-      `2:tools[0].duplicity.encryptKey: a key's fingerprint is 40 hex digits (gpg --list-keys --with-colons: its fpr line)`,
+      "2:tools[0].duplicity.encryptKey: a key's fingerprint is 40 hex digits (gpg --list-keys --with-colons: " +
+        "its fpr line)",
     ]);
   });
 
