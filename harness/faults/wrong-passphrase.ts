@@ -1,8 +1,9 @@
 // wrong-passphrase: a passphrase other than the one the backup was made with, at restore (the usual
-// case) or at backup (duplicity then writes an incremental with the wrong key on a warm cache).
+// case) or at backup (duplicity then writes an incremental with the wrong key on a warm cache). It does
+// not apply to a tool that encrypts to a key pair (duplicity's gpg-key): there is no passphrase to get wrong.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { needsEncryption } from "./encryption.ts";
+import { needsEncryption, needsPassphrase } from "./encryption.ts";
 import { defineFault } from "./fault.ts";
 
 export default defineFault({
@@ -10,7 +11,7 @@ export default defineFault({
   description: "Use a wrong passphrase from now on: for restores and checks (default), or for the next backups.",
   params: z.object({ for: z.enum(["restore", "backup"]).default("restore") }).strict(),
   expect: ["detected"],
-  validate: (_p, ctx) => needsEncryption("wrong-passphrase", ctx) ?? [],
+  validate: (_p, ctx) => needsEncryption("wrong-passphrase", ctx) ?? needsPassphrase("wrong-passphrase", ctx) ?? [],
   async inject(p) {
     const wrong = `wrong-${randomBytes(12).toString("base64url")}`;
     return {

@@ -115,6 +115,8 @@ export interface ToolSession {
   close?(): Promise<void>;
   /** Drops the tool's client-side cache of the repository (needed after the repository was rolled back). */
   forgetCache?(): Promise<ToolRun>;
+  /** Deletes the key the session keeps itself (the secret half of a run's own key pair): lost-key. */
+  loseKey?(): Promise<ToolRun>;
 }
 
 export type ToolFidelity = Fidelity;
@@ -124,6 +126,8 @@ export interface LostKey {
   effects: Record<string, unknown>;
   /** The secret itself is gone (symmetric encryption): from now on a random one is used. */
   passphraseLost?: boolean;
+  /** The key is the session's (a run's own key pair, outside the repository): its loseKey() deletes it. */
+  inSession?: boolean;
 }
 
 /** What a tool can do and how: the answers faults and validation need. */
@@ -134,8 +138,16 @@ export interface ToolCapabilities {
   pointInTime: boolean;
   /** Each backup restores on its own (restic and borg snapshots); false: a full plus its incrementals. */
   selfContainedBackups: boolean;
-  /** Whether it encrypts with these settings, and the setting that names the secret. */
-  encryption(settings: Record<string, unknown>): { encrypted: boolean; secretSetting?: string; how?: string };
+  /**
+   * Whether it encrypts with these settings, and the setting that names the secret. `keyPair`: it
+   * encrypts to a public key rather than with a passphrase, the run's own throwaway pair or the user's.
+   */
+  encryption(settings: Record<string, unknown>): {
+    encrypted: boolean;
+    secretSetting?: string;
+    how?: string;
+    keyPair?: "run" | "user";
+  };
   /** The repository's data files (relative paths) archive faults break; null: any file of 1 KiB or more. */
   dataFiles: RegExp | null;
   /** What losing the key means, done to the repository (or the passphrase). */

@@ -1,0 +1,107 @@
+// duplicity's `encryption: gpg-key` for real (issue 25, point 3): the run's own key pair backs up and
+// restores; lost-key deletes its secret key and the restore fails with gpg's own words; in a work folder
+// too deep for gpg-agent's sockets; and after the run no agent of its GNUPGHOME runs and the home is gone.
+import { existsSync, lstatSync } from "node:fs";
+import { readdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
+import { tmp } from "../helpers/tmp.ts";
+
+const RECOVERS = `name: gpg-key-recovers
+dataset: { size: 2MB, seed: 5 }
+timeout: 60s
+tools:
+  - duplicity: { encryption: gpg-key, volsize: 1 }
+steps:
+  - backup: full
+  - backup: incremental
+  - fault: { delete-path: { path: . } }
+  - restore: latest
+  - verify: [files, services]
+expect: recovered
+`;
+
+const LOST_KEY = `name: gpg-key-lost-key
+dataset: { size: 2MB, seed: 5 }
+timeout: 60s
+tools:
+  - duplicity: { encryption: gpg-key }
+steps:
+  - backup: full
+  - fault: { delete-path: { path: . } }
+  - fault: { lost-key: {} }
+  - restore: latest
+expect: detected
+`;
+
+/** The command lines of the gpg-agents running now (zombies have exited: only their parent's wait is left). */
+async function runningAgents(): Promise<string[]> {
+  const out: string[] = [];
+  for (const pid of (await readdir("/proc")).filter((p) => /^\d+$/.test(p))) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    if (!stat.includes("(gpg-agent)") || / Z /.test(stat.slice(stat.lastIndexOf(")")))) continue;
+    out.push((await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).replaceAll("\0", " "));
+  }
+  return out;
+}
+
+describe("duplicity encryption: gpg-key", () => {
+  it(
+    "the run's own key pair recovers the files; lost-key ends detected with gpg's 'No secret key'; no agent " +
+      "and no GNUPGHOME are left, in a work folder too deep for the agent's sockets",
+    async () => {
+      const dir = await tmp("gpg-key-");
+      await writeFile(join(dir, "recovers.yaml"), RECOVERS);
+      await writeFile(join(dir, "lost-key.yaml"), LOST_KEY);
+      // <out>/work/run-N/target/tool/gnupg/S.gpg-agent.browser would pass a socket's 107 bytes.
+      const out = join(dir, "a".repeat(40), "b".repeat(30), "run");
+      const r = await drdrill(["run", join(dir, "recovers.yaml"), join(dir, "lost-key.yaml"), "--out", out]);
+      expect(r.exitCode, r.all).toBe(0);
+
+      const results = await readJson(join(out, "results.json"));
+      const [ok, lost] = ["gpg-key-recovers", "gpg-key-lost-key"].map((n) =>
+        results.results.find((x: any) => x.scenario === n),
+      );
+      expect(ok, ok.reason).toMatchObject({ outcome: "recovered", passed: true });
+      expect(ok.verification.filesChecked).toBeGreaterThan(10);
+      expect(ok.verification.mismatchCount).toBe(0);
+      const calls = (run: any) => run.toolCalls.map((c: any) => [c.label, c.exitCode]);
+      expect(calls(ok)).toEqual([
+        ["gpg-gen-key", 0],
+        ["duplicity-full", 0],
+        ["duplicity-incremental", 0],
+        ["duplicity-restore", 0],
+      ]);
+      expect(ok.toolCalls[1].command).toMatch(/--encrypt-key [0-9A-F]{40}\b/);
+
+      expect(lost, lost.reason).toMatchObject({ outcome: "detected", passed: true });
+      expect(lost.reason).toMatch(/decryption failed: No secret key/);
+      expect(calls(lost).slice(0, 3)).toEqual([
+        ["gpg-gen-key", 0],
+        ["duplicity-full", 0],
+        ["gpg-delete-secret-key", 0],
+      ]);
+      const restore = lost.toolCalls.find((c: any) => c.kind === "restore");
+      expect(restore.exitCode).not.toBe(0);
+      expect(await readFile(join(out, restore.stderrLog), "utf8")).toMatch(/No secret key/);
+
+      // Each run's GNUPGHOME: a short link in /tmp (the work folder is too deep), gone with its folder.
+      const files = await allFiles(out);
+      const homes: string[] = [];
+      for (const f of files.filter((f) => f.endsWith("gpg-gen-key.stdout.log")))
+        homes.push(/^home (.+)$/m.exec(await readFile(f, "utf8"))![1]!);
+      expect(homes).toHaveLength(2);
+      for (const home of homes) {
+        expect(home).toMatch(/^\/tmp\/drdrill-gpg\./);
+        expect(() => lstatSync(home)).toThrow();
+      }
+      expect(existsSync(join(out, "work"))).toBe(false);
+      const agents = (await runningAgents()).filter((c) => homes.some((h) => c.includes(h)) || c.includes(out));
+      expect(agents).toEqual([]);
+
+      // No key material in the run's folder: gpg never exported the private key.
+      for (const f of files) expect(await readFile(f, "utf8"), f).not.toMatch(/PRIVATE KEY BLOCK/);
+    },
+  );
+});
