@@ -5,8 +5,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "../../../reports/markdown.ts";
 import { fakeDrill as drill } from "../../fixtures/runner/fake-drill.ts";
 import { problems, scenario } from "../../helpers/rules.ts";
+import { resultsFile, run } from "../report-fixture.ts";
 
 const DR = "./scenarios/procedures/dr";
 const RESTORED = `  - backup: full
@@ -104,7 +106,8 @@ describe("run step and user checks: a drill (fake tool and target, real sh on th
 
   it("user checks: every one runs and is listed; the first that failed is the reason, in its words", async () => {
     const { result } = await drill(
-      `${RESTORED}\n  - verify:\n      - files\n      - { command: "echo all good", on: local, expect: { stdout: good } }\n` +
+      `${RESTORED}\n  - verify:\n      - files\n` +
+        `      - { command: "echo all good", on: local, expect: { stdout: good } }\n` +
         `      - { command: "echo 'image cirros missing'; exit 1", on: local }\n` +
         `      - { command: "echo cirros", on: local, expect: { stdout: "^glance$" } }`,
       {},
@@ -146,5 +149,17 @@ describe("run step and user checks: a drill (fake tool and target, real sh on th
     expect(JSON.stringify(result)).not.toContain("step-run-secret-4f1a");
     const call = result.toolCalls.find((c) => c.label === "check")!;
     expect(await readFile(join(outDir, call.stdoutLog), "utf8")).toBe("[REDACTED]\n");
+  });
+});
+
+describe("user checks in report.md", () => {
+  it("each check with how it went, a failed one with its words", () => {
+    const checks = [
+      { command: "./dr/smoke.sh", on: "target", ok: true, exitCode: 0, ms: 60 },
+      { command: "exit 4", on: "local", ok: false, exitCode: 4, ms: 12, said: "exit 4 (expected 0): gone" },
+    ];
+    const md = renderMarkdown(resultsFile([run({ checks })]));
+    expect(md).toContain("- passed: `./dr/smoke.sh` (on target, exit 0, 60 ms)");
+    expect(md).toContain("- **failed**: `exit 4` (on local, exit 4, 12 ms): exit 4 (expected 0): gone");
   });
 });
