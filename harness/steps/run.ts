@@ -112,14 +112,17 @@ async function whereFor(on: Place, ctx: StepContext): Promise<Where> {
   };
 }
 
-/** Runs a user's command where it asks, recorded as a tool call (its output in the run's logs, redacted). */
-export async function runUserCommand(ctx: StepContext, c: UserCommand, label: string): Promise<ToolRun> {
+/**
+ * Runs a user's command where it asks, recorded as a tool call (its output in the run's logs, redacted);
+ * the exit code expected of it is no failure of the call.
+ */
+export async function runUserCommand(ctx: StepContext, c: UserCommand, label: string, exit = 0): Promise<ToolRun> {
   const where = await whereFor(c.on, ctx);
   const timeoutMs = c.timeout ? parseDuration(c.timeout) : ctx.plan.timeoutMs;
   const secrets = secretValues(c.secrets);
   const script = await scriptPlacer(ctx.plan.scenarioDir, where.putFile)(c.command);
-  return ctx.toolCall("other", () =>
-    runTool(
+  return ctx.toolCall("other", async () => {
+    const run = await runTool(
       { exec: where.exec, ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
       {
         label,
@@ -129,8 +132,11 @@ export async function runUserCommand(ctx: StepContext, c: UserCommand, label: st
         env: { ...where.inputs, ...secrets },
         secretEnv: Object.keys(secrets),
       },
-    ),
-  );
+    );
+    if (run.exitCode !== exit || run.timedOut) return run;
+    const { message: _, ...expected } = run;
+    return { ...expected, failed: false };
+  });
 }
 
 /** Non-empty lines of what a command printed: its standard error, else its output. */
@@ -180,7 +186,7 @@ export default defineStep({
       .phase(
         "run",
         async () => {
-          const run = await runUserCommand(ctx, p, "run");
+          const run = await runUserCommand(ctx, p, "run", p.expect.exit);
           const problem = exitProblem(run, p.expect.exit);
           if (!problem) return;
           const words = run.timedOut || run.notStarted ? "" : wordsOf(run, "last");

@@ -46,7 +46,7 @@ const isCheck = (w: What): w is Check => typeof w === "object";
 
 /** A check run and judged: why it failed, in its own words, or undefined when it passed. */
 async function runCheck(ctx: StepContext, c: Check): Promise<string | undefined> {
-  const run = await runUserCommand(ctx, c as UserCommand, "check");
+  const run = await runUserCommand(ctx, c as UserCommand, "check", c.expect.exit);
   let problem = exitProblem(run, c.expect.exit);
   if (!problem && c.expect.stdout !== undefined && !new RegExp(c.expect.stdout).test(run.stdout))
     problem = `its output does not match /${c.expect.stdout}/`;

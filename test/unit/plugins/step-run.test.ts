@@ -96,6 +96,8 @@ describe("run step and user checks: a drill (fake tool and target, real sh on th
     expect(result.metrics.rtoMs).toBeNull();
     const expected = await drill(`${RESTORED}\n  - run: { command: "exit 3", on: local, expect: { exit: 3 } }`, {});
     expect(expected.result.outcome, expected.result.reason).toBe("recovered");
+    expect(expected.result.toolCalls.find((c) => c.label === "run")).toMatchObject({ exitCode: 3 });
+    expect(expected.result.toolCalls.find((c) => c.label === "run")?.message).toBeUndefined();
   });
 
   it("a run step killed at its timeout says so", async () => {
