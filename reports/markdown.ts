@@ -113,6 +113,15 @@ function runDetail(r: RunResult): string[] {
       out.push("");
     }
   }
+  if (r.checks?.length) {
+    out.push("User checks:", "");
+    for (const c of r.checks) {
+      const how = `on ${c.on}, exit ${c.exitCode ?? "none"}, ${formatDuration(c.ms)}`;
+      const words = c.said ? `: ${escapeMd(c.said)}` : "";
+      out.push(`- ${c.ok ? "passed" : "**failed**"}: \`${escapeMd(c.command)}\` (${how})${words}`);
+    }
+    out.push("");
+  }
   out.push("Commands run (secrets redacted):", "", "| command | exit | time | logs |", "|---|---|---|---|");
   for (const c of r.toolCalls) {
     const exit = c.timedOut ? "killed (timeout)" : c.exitCode === null ? (c.signal ?? "?") : String(c.exitCode);

@@ -17,6 +17,8 @@ export type PhaseName =
   | "replace"
   | "verify"
   | "wait"
+  /** A `run` step: a command of the user's runbook (a fix-up after the restore is inside RTO). */
+  | "run"
   | "cleanup"
   | "manifest"
   | "inspect";
@@ -121,6 +123,16 @@ export type JournalEvent = Base &
     | { type: "replication-lag"; lagMs: number }
     | { type: "warning"; text: string }
     | { type: "health"; ok: boolean; detail: string }
+    /** A check of the user's (`verify: [{ command }]`): passed or not, and when not, in its own words. */
+    | {
+        type: "user-check";
+        command: string;
+        on: string;
+        ok: boolean;
+        exitCode: number | null;
+        ms: number;
+        said?: string;
+      }
     | { type: "load-survivor"; newestWallMs: number | null; newestSeq: number | null }
     | {
         type: "verification";

@@ -56,7 +56,7 @@ export const RUN_METRICS = [
   def({
     key: "rtoMs",
     label: "RTO",
-    title: "fault to first passing health check after restore",
+    title: "fault to first passing health check after restore and the fix-up `run` steps after it",
     unit: "ms",
     better: "lower",
     objective: "rto",

@@ -24,6 +24,18 @@ export interface ToolCallRecord {
   stderrLog: string;
 }
 
+/** A check of the user's (`verify: [{ command }]`) and how it went. */
+export interface UserCheckResult {
+  command: string;
+  /** Where it ran: target, site or local. */
+  on: string;
+  ok: boolean;
+  exitCode: number | null;
+  ms: number;
+  /** Why it failed, in its own words (the first lines of what it printed). */
+  said?: string;
+}
+
 export interface FaultRecord {
   fault: string;
   params: Record<string, unknown>;
@@ -97,6 +109,8 @@ export interface RunResult {
   recoveryPoint: RecoveryPoint;
   phases: Phase[];
   toolCalls: ToolCallRecord[];
+  /** The user's own checks (`verify: [{ command }]`), each as it went; absent when the scenario has none. */
+  checks?: UserCheckResult[];
   faults: FaultRecord[];
   /** Backups that did not reach the destination (during an outage), and why. */
   failedBackups?: { label: string; message: string; during: string; atMs: number }[];

@@ -2,7 +2,7 @@
 // armed faults, the state (steps return changes; they are applied here), and the one wrapper every
 // tool call and phase goes through. It is made once everything it holds has started.
 import type { ConfinedDir } from "../agent/confined-dir.ts";
-import type { ProcessHandle } from "../exec/types.ts";
+import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
@@ -30,6 +30,8 @@ export interface DrillServices {
   session: ToolSession;
   /** What the target and the site provide this run. */
   abilities: AbilitySet;
+  /** This machine: an executor logging to the run's logs, and a folder of the run here. */
+  local: { exec: CommandExecutor; dir: string };
   /** The steps a step may run in turn (a schedule's backups). */
   steps: Readonly<Record<string, StepDef<any>>>;
   journal: Journal;
@@ -60,6 +62,9 @@ export class DrillContext implements StepContext {
   }
   get abilities(): AbilitySet {
     return this.services.abilities;
+  }
+  get local(): { exec: CommandExecutor; dir: string } {
+    return this.services.local;
   }
   get repo(): ConfinedDir {
     return this.services.site?.repo ?? this.services.target.repo;

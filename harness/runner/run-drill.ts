@@ -1,13 +1,14 @@
 // Runs one planned drill to its outcome and builds its entry in results.json: stand up, the
 // scenario's steps in order (each returns its changes to the drill's state), cleanup always.
 import { join } from "node:path";
+import { userChecks } from "../metrics/checks.ts";
 import { computeMetrics } from "../metrics/compute.ts";
 import { phases } from "../metrics/phases.ts";
 import { recoveryPoint } from "../metrics/recovery-point.ts";
 import { restoreTest } from "../metrics/restore-test.ts";
 import { InterruptedError } from "../model/errors.ts";
 import type { JournalEvent } from "../model/journal-events.ts";
-import type { RunResult } from "../model/result.ts";
+import type { RunResult, UserCheckResult } from "../model/result.ts";
 import { sandboxProblem, type SandboxRecord } from "../model/sandbox.ts";
 import type { SiteSettings } from "../site/site-settings.ts";
 import { initialState } from "../steps/state.ts";
@@ -55,6 +56,12 @@ function scheduleOf(plan: RunPlan): { scheduleEveryMs?: number } {
     .find((v) => v !== undefined);
   const ms = every ?? plan.intervalMs;
   return ms ? { scheduleEveryMs: ms } : {};
+}
+
+/** The user's checks that ran, when any did. */
+function checksOf(events: JournalEvent[]): { checks?: UserCheckResult[] } {
+  const checks = userChecks(events);
+  return checks.length > 0 ? { checks } : {};
 }
 
 function destinationLabel(site: SiteSettings | null): string {
@@ -170,6 +177,7 @@ export async function runDrill(plan: RunPlan, given: DrillEnv): Promise<RunResul
     recoveryPoint: recoveryPoint(events),
     phases: phases(events),
     toolCalls: ctx?.services.calls.calls ?? [],
+    ...checksOf(events),
     faults: state.faults,
     ...failedBackups(events),
     ...restoreTestOf(events),

@@ -2,6 +2,8 @@
 // site B and its standby when the backups go there, the tool's session, the seeded data, a healthy
 // target, every path the faults will touch, and the tool's repository. Each thing stood up is put
 // on the drill's disposal stack at once, so cleanup runs whatever happens next.
+import { join } from "node:path";
+import { LocalExecutor } from "../exec/local-executor.ts";
 import { EnvironmentError } from "../model/errors.ts";
 import { AbilitySet } from "../rules/ability.ts";
 import { siteAbilities } from "../rules/site-abilities.ts";
@@ -60,6 +62,7 @@ export async function standUp(
         ...(plan.bandwidthBps ? { bandwidthBps: plan.bandwidthBps } : {}),
         toolName: plan.tool.name,
         scenarioDir: plan.loaded.dir,
+        timeoutMs: plan.timeout.ms * (plan.timeout.scalesWithTarget ? (target.timeScale ?? 1) : 1),
         tool: plan.tool.adapter,
         settings: plan.tool.settings,
         ...(source ? { source } : {}),
@@ -69,6 +72,10 @@ export async function standUp(
       standby: siteB?.standby ?? null,
       session,
       abilities: (target.abilities ?? new AbilitySet()).join(siteB ? siteAbilities(siteB.site) : undefined),
+      local: {
+        exec: new LocalExecutor(folders.logDir, env.secrets, { leaseRun: folders.runName }),
+        dir: join(folders.workDir, "local"),
+      },
       steps: plan.loaded.registries.steps,
       journal: env.journal,
       calls,

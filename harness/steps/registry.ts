@@ -6,6 +6,7 @@ import check from "./check.ts";
 import { faultStep } from "./fault.ts";
 import load from "./load.ts";
 import restore from "./restore.ts";
+import run from "./run.ts";
 import schedule from "./schedule.ts";
 import type { StepDef } from "./step.ts";
 import verify from "./verify.ts";
@@ -14,7 +15,7 @@ import wait from "./wait.ts";
 /** The steps, with the fault step over this catalogue of faults. */
 export function createSteps(faults: Readonly<Record<string, Fault<any>>>): Record<string, StepDef<any>> {
   return Object.fromEntries(
-    [backup, load, wait, faultStep(faults), check, restore, verify, schedule].map((s) => [s.name, s]),
+    [backup, load, wait, faultStep(faults), check, restore, run, verify, schedule].map((s) => [s.name, s]),
   );
 }
 

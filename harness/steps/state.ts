@@ -15,7 +15,10 @@ export interface DrillFacts {
   faultInjected: boolean;
   /** A tool call exited non-zero after a fault (the tool reported damage), with its message. */
   reportedByTool?: string;
-  /** A tool call that failed with no fault to blame, could not run, or was killed at the timeout. */
+  /**
+   * A tool call that failed with no fault to blame, could not run, or was killed at the timeout; or a
+   * command of the user's (a `run` step, a check of `verify`) that did not do what was expected of it.
+   */
   toolFailure?: string;
   restoreRan: boolean;
   restoreSucceeded: boolean;

@@ -9,7 +9,7 @@ import type { FaultPath, FaultRuleContext } from "../faults/fault.ts";
 import type { Outcome } from "../model/outcome.ts";
 import type { AbilitySet, AnyAbility } from "../rules/ability.ts";
 import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
-import type { ProcessHandle } from "../exec/types.ts";
+import type { CommandExecutor, ProcessHandle } from "../exec/types.ts";
 import type { Journal } from "../journal/journal.ts";
 import type { PhaseName, ToolCallKind } from "../model/journal-events.ts";
 import type { Manifest } from "../model/manifest.ts";
@@ -53,6 +53,8 @@ export interface DrillPlanView {
   toolName: string;
   /** The scenario file's folder on this machine: a path the scenario names (a script) is relative to it. */
   scenarioDir: string;
+  /** The longest one tool call may take (--timeout, or the scenario's, scaled to a slow target). */
+  timeoutMs?: number;
   tool: ToolAdapter;
   settings: Record<string, unknown>;
   /** The scenario's source of restore points, when it has one (a restore test of an existing repository). */
@@ -79,6 +81,11 @@ export interface StepContext {
   readonly site: StartedSite | null;
   /** The standby node at site B a replicator keeps current (mariadb-replication on the lab). */
   readonly standby: Standby | null;
+  /**
+   * This machine (drdrill's own): an executor whose logs are the run's (redacted, like the tools'),
+   * and a folder of the run here (made on first use, removed with the run).
+   */
+  readonly local: { readonly exec: CommandExecutor; readonly dir: string };
   /** What the target and the site provide this run (a step's `needs` were checked before the run). */
   readonly abilities: AbilitySet;
   readonly journal: Journal;

@@ -15,6 +15,15 @@ const commandText = z
   .min(1)
   .describe("A shell command (sh -c); scripts it names are relative to the scenario.");
 
+/** Variables a user's commands get, each from drdrill's environment (also the `run` step's and user checks'). */
+export const secretRefs = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable's name"),
+    z.object({ env: z.string().min(1) }).strict(),
+  )
+  .default({})
+  .describe("Variables the commands get, each from drdrill's environment: { PASSPHRASE: { env: VAR } }.");
+
 const settings = z
   .object({
     name: z.string().min(1).default("command").describe("How reports name the procedure."),
@@ -22,13 +31,7 @@ const settings = z
     restore: commandText.describe("Fills DRDRILL_DEST from DRDRILL_REPO (DRDRILL_AT: the point, when one is asked)."),
     check: commandText.optional().describe("Run by `check` steps (DRDRILL_CHECK: light or deep)."),
     list: commandText.optional().describe("Prints one restore point per line, newest last: unlocks restore points."),
-    secrets: z
-      .record(
-        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable's name"),
-        z.object({ env: z.string().min(1) }).strict(),
-      )
-      .default({})
-      .describe("Variables the commands get, each from drdrill's environment: { PASSPHRASE: { env: VAR } }."),
+    secrets: secretRefs,
     timeout: durationText({ minMs: 1000 }).optional().describe("The longest one call may take (default: the run's)."),
   })
   .strict();
@@ -41,6 +44,58 @@ export function scriptWords(command: string): string[] {
   return command
     .split(/\s+/)
     .filter((w) => /^(\.\/|[\w.-]+\/)[\w./-]+$/.test(w) && !isAbsolute(w) && !w.includes(".."));
+}
+
+/** What is wrong with the scripts a command names: each one not in the scenario's folder `dir`. */
+export function missingScripts(command: string, dir: string): string[] {
+  const out: string[] = [];
+  for (const w of scriptWords(command)) {
+    const path = join(dir, w);
+    if (existsSync(path) && statSync(path).isFile()) continue;
+    // a word like dr/x.sh that is no file here may be a path on the target: only ./ names a script for sure
+    if (w.startsWith("./") || existsSync(join(dir, w.split("/")[0]!)))
+      out.push(`${w} does not exist (looked for ${path})`);
+  }
+  return out;
+}
+
+/** Where a file of the scenario's folder is put so that commands can run it; returns its path there. */
+export type PutFile = (name: string, content: string | Buffer, mode: number) => Promise<string>;
+
+/**
+ * Places the scripts a command names (relative to `scenarioDir`) where it runs, each once, and
+ * returns the command with each named by its path there.
+ */
+export function scriptPlacer(scenarioDir: string, putFile: PutFile): (command: string) => Promise<string> {
+  const placed = new Map<string, string>();
+  return async (cmd) => {
+    let out = cmd;
+    for (const w of scriptWords(cmd)) {
+      const local = join(scenarioDir, w);
+      if (!existsSync(local) || !statSync(local).isFile()) continue;
+      let there = placed.get(w);
+      if (!there) {
+        const flat = `cmd-${w.replace(/^\.\//, "").replace(/[^\w.-]/g, "_")}`;
+        there = await putFile(flat, readFileSync(local), 0o755);
+        placed.set(w, there);
+      }
+      out = out
+        .split(/(\s+)/)
+        .map((part) => (part === w ? `'${there}'` : part))
+        .join("");
+    }
+    return out;
+  };
+}
+
+/** The values of a command's secrets: each from drdrill's environment, else a random one (kept in memory only). */
+export function secretValues(refs: Record<string, { env: string }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, ref] of Object.entries(refs)) {
+    const v = process.env[ref.env];
+    out[name] = v && v.length > 0 ? v : randomBytes(24).toString("base64url");
+  }
+  return out;
 }
 
 /** The points a `list` command printed: one per line, newest last. */
@@ -71,13 +126,7 @@ function validate(
   for (const op of ["backup", "restore", "check", "list"] as const) {
     const cmd = s[op];
     if (!cmd) continue;
-    for (const w of scriptWords(cmd)) {
-      const path = join(ctx.dir, w);
-      if (existsSync(path) && statSync(path).isFile()) continue;
-      // a word like dr/x.sh that is no file here may be a path on the target: only ./ names a script for sure
-      if (w.startsWith("./") || existsSync(join(ctx.dir, w.split("/")[0]!)))
-        problems.push({ field: op, message: `${w} does not exist (looked for ${path})` });
-    }
+    for (const message of missingScripts(cmd, ctx.dir)) problems.push({ field: op, message });
   }
   ctx.scenario.steps.forEach((st, i) => {
     if (st.kind === "check" && !s.check)
@@ -116,35 +165,11 @@ export default defineTool({
     return "user commands";
   },
   open(s, ctx) {
-    const secrets: Record<string, string> = {};
-    for (const [name, ref] of Object.entries(s.secrets)) {
-      const v = process.env[ref.env];
-      secrets[name] = v && v.length > 0 ? v : randomBytes(24).toString("base64url");
-      ctx.addSecret?.(secrets[name]);
-    }
+    const secrets = secretValues(s.secrets);
+    for (const v of Object.values(secrets)) ctx.addSecret?.(v);
     const timeoutMs = s.timeout ? parseDuration(s.timeout) : ctx.timeoutMs;
     const callCtx: ToolContext = { ...ctx, ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
-    const placed = new Map<string, string>();
-
-    /** The command with each script it names copied where it runs, and named by that path. */
-    async function placeScripts(cmd: string): Promise<string> {
-      let out = cmd;
-      for (const w of scriptWords(cmd)) {
-        const local = join(ctx.scenarioDir, w);
-        if (!existsSync(local) || !statSync(local).isFile()) continue;
-        let there = placed.get(w);
-        if (!there) {
-          const flat = `cmd-${w.replace(/^\.\//, "").replace(/[^\w.-]/g, "_")}`;
-          there = await ctx.putFile(flat, readFileSync(local), 0o755);
-          placed.set(w, there);
-        }
-        out = out
-          .split(/(\s+)/)
-          .map((part) => (part === w ? `'${there}'` : part))
-          .join("");
-      }
-      return out;
-    }
+    const placeScripts = scriptPlacer(ctx.scenarioDir, ctx.putFile);
 
     async function call(op: Op, cmd: string, env: Record<string, string>): Promise<ToolRun> {
       const script = await placeScripts(cmd);

@@ -37,7 +37,7 @@ export function errorMessage(stderr: string, stdout = ""): string | undefined {
 }
 
 export async function runTool(
-  ctx: ToolContext,
+  ctx: Pick<ToolContext, "exec" | "timeoutMs">,
   spec: Omit<CommandSpec, "timeoutMs">,
   parse?: (stdout: string, stderr: string) => Record<string, number> | undefined,
 ): Promise<ToolRun> {

@@ -14,6 +14,7 @@ export const PHASE_COLORS: Record<string, string> = {
   restore: "#0d9488",
   inspect: "#f1f5f9",
   replace: "#5eead4",
+  run: "#ea580c",
   verify: "#db2777",
   wait: "#cbd5e1",
   cleanup: "#e2e8f0",

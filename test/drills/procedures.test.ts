@@ -1,8 +1,9 @@
 // A team's own runbook drilled with the command tool, for real on the local target: the seed's
 // scripts recover, a restore that restores nothing is caught, a hung script is killed, the
-// passphrase stays off every command line and out of the run folder, bad input is refused.
+// passphrase stays off every command line and out of the run folder, bad input is refused; a fix-up
+// `run` step is inside RTO and a user check that fails ends the run failed in its own words.
 import { execa } from "execa";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { allFiles, drdrill, readJson, ROOT } from "../helpers/cli.ts";
@@ -49,6 +50,9 @@ describe("drilling the user's own procedure (command tool, local)", () => {
     expect(r.exitCode, r.all).toBe(0);
     const results = await readJson(join(out, "results.json"));
     expect(results.results[0]).toMatchObject({ tool: "command", outcome: "recovered", passed: true });
+    // the runbook's fix-up ran in its own phase, its smoke check passed
+    expect(results.results[0].phases.map((p: { name: string }) => p.name)).toContain("run");
+    expect(results.results[0].checks).toMatchObject([{ command: "./dr/smoke.sh", ok: true, exitCode: 0 }]);
     expect(
       [...lines].some((l) => l.includes("cmd-dr_restore.sh")),
       "the restore script was seen running",
@@ -77,20 +81,70 @@ describe("drilling the user's own procedure (command tool, local)", () => {
     expect(left.stdout.trim()).toBe("");
   });
 
-  it("bad input: a script not there, no restore, an unknown key: exit 2 naming file, line, field", async () => {
+  it("a fix-up run step after the restore is inside RTO; a user check fails the run in its words", async () => {
     const dir = await tmp();
-    const cases = [
-      [
-        `{ backup: ./dr/missing.sh, restore: "true" }`,
-        /drill\.yaml:4.*tools\[0\]\.command\.backup.*missing\.sh does not exist/,
-      ],
-      [`{ backup: "true" }`, /drill\.yaml:4.*tools\[0\]\.command\.restore/],
-      [`{ backup: "true", restore: "true", colour: red }`, /drill\.yaml:4.*colour/],
-    ] as const;
-    for (const [tool, words] of cases) {
-      const r = await drdrill(["validate", await scenario(dir, tool)]);
-      expect(r.exitCode, r.all).toBe(2);
-      expect(r.all).toMatch(words);
-    }
+    await mkdir(join(dir, "dr"));
+    await writeFile(join(dir, "dr", "fix-up.sh"), 'sleep 1.5\necho "fixed $DRDRILL_SOURCE"\n', { mode: 0o755 });
+    const drill = async (check: string) => {
+      const file = join(dir, "fixup.yaml");
+      await writeFile(
+        file,
+        "name: fix-up\ndataset: { size: 2MB, seed: 5 }\ntools: [tar-zstd]\nsteps:\n  - backup: full\n" +
+          "  - fault: { delete-path: { path: . } }\n  - restore: latest\n  - run: { command: ./dr/fix-up.sh }\n" +
+          `  - verify: [files, services, { command: '${check}' }]\n`,
+      );
+      const out = join(dir, `run-${Math.random().toString(36).slice(2)}`);
+      const r = await drdrill(["run", file, "--out", out]);
+      return { r, result: (await readJson(join(out, "results.json"))).results[0] };
+    };
+    const good = await drill('test -d "$DRDRILL_SOURCE/etc"');
+    expect(good.r.exitCode, good.r.all).toBe(0);
+    expect(good.result.outcome).toBe("recovered");
+    expect(good.result.metrics.rtoMs).toBeGreaterThanOrEqual(1500);
+    expect(good.result.checks).toMatchObject([{ ok: true, exitCode: 0 }]);
+    const bad = await drill('echo "glance: image cirros is gone" >&2; exit 4');
+    expect(bad.r.exitCode, bad.r.all).toBe(1);
+    expect(bad.result.outcome).toBe("failed");
+    expect(bad.result.reason).toMatch(/failed: exit 4 \(expected 0\): glance: image cirros is gone$/);
+    expect(bad.result.checks).toMatchObject([{ ok: false, exitCode: 4, said: expect.stringMatching(/cirros/) }]);
   });
+
+  it(
+    "bad input: a script not there (tool, run step, check), no restore, an unknown key, on: site without one: " +
+      "exit 2 naming file, line, field",
+    async () => {
+      const dir = await tmp();
+      const cases = [
+        [
+          `{ backup: ./dr/missing.sh, restore: "true" }`,
+          /drill\.yaml:4.*tools\[0\]\.command\.backup.*missing\.sh does not exist/,
+        ],
+        [`{ backup: "true" }`, /drill\.yaml:4.*tools\[0\]\.command\.restore/],
+        [`{ backup: "true", restore: "true", colour: red }`, /drill\.yaml:4.*colour/],
+      ] as const;
+      for (const [tool, words] of cases) {
+        const r = await drdrill(["validate", await scenario(dir, tool)]);
+        expect(r.exitCode, r.all).toBe(2);
+        expect(r.all).toMatch(words);
+      }
+      // a run step's or a check's script not there, a run step on site B without one
+      const tool = `{ backup: "true", restore: "true" }`;
+      const steps = [
+        [
+          "[backup: full, { run: { command: ./dr/fix.sh } }]",
+          /drill\.yaml:5.*steps\[1\]\.run\.command.*fix\.sh does not exist/,
+        ],
+        ["[backup: full, { run: { command: 'true', on: site } }]", /drill\.yaml:5.*steps\[1\]\.run\.on: .*site B/],
+        [
+          "[backup: full, restore: latest, { verify: [files, { command: ./dr/ok.sh }] }]",
+          /drill\.yaml:5.*steps\[2\]\.verify\[1\]\.command.*ok\.sh does not exist/,
+        ],
+      ] as const;
+      for (const [list, words] of steps) {
+        const r = await drdrill(["validate", await scenario(dir, tool, list)]);
+        expect(r.exitCode, r.all).toBe(2);
+        expect(r.all).toMatch(words);
+      }
+    },
+  );
 });

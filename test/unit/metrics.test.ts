@@ -93,3 +93,44 @@ describe("the disaster is the last fault before the restore", () => {
     expect(computeMetrics(events).restoreMs).toBe(800);
   });
 });
+
+type Ev = Parameters<typeof journal>[number];
+
+describe("a person's fix-ups after the restore are inside RTO", () => {
+  // Fault at 1000, restore 1100-2100 (its services back healthy at 2200), then `run` steps.
+  const start: Ev = { at: 0, type: "run-start", scenario: "s", tool: "t", settings: {}, target: "local", repeat: 1 };
+  const fault: Ev = { at: 1000, type: "fault-injected", fault: "delete-path", params: {}, effects: {} };
+  const restored: Ev[] = [
+    toolCall(1100, "restore", "restore", 1000),
+    { at: 2200, type: "health", ok: true, detail: "" },
+  ];
+  const run = (from: number, to: number, ok = true): Ev[] => [
+    { at: from, type: "phase-start", phase: "run" },
+    { at: to, type: "phase-end", phase: "run", ok },
+  ];
+  const verify = (at: number, healthy?: boolean): Ev[] => [
+    { at, type: "phase-start", phase: "verify" },
+    ...(healthy === undefined ? [] : [{ at: at + 50, type: "health" as const, ok: healthy, detail: "" }]),
+    { at: at + 100, type: "phase-end", phase: "verify", ok: true },
+  ];
+  const rto = (...more: Ev[]) => computeMetrics(journal(start, fault, ...restored, ...more)).rtoMs;
+
+  it("without one, RTO ends at the first passing health check after the restore", () => {
+    expect(rto(...verify(3000, true))).toBe(1200);
+  });
+  it("with fix-ups, at the first passing health check after the last of them", () => {
+    expect(rto(...run(2300, 2800), ...run(2900, 4000), ...verify(4100, true))).toBe(4150 - 1000);
+  });
+  it("with no health check after the fix-up, at its end", () => {
+    expect(rto(...run(2300, 5000), ...verify(5100))).toBe(4000);
+  });
+  it("a check that fails after the fix-up: not recovered; a fix-up that failed: not recovered", () => {
+    expect(rto(...run(2300, 5000), ...verify(5100, false))).toBeNull();
+    expect(rto(...run(2300, 5000, false))).toBeNull();
+  });
+  it("a run step after the verification, or before the restore, is not a fix-up", () => {
+    expect(rto(...verify(2300, true), ...run(2500, 9000))).toBe(1200);
+    const before = journal(start, fault, ...run(1010, 1090), ...restored, ...verify(3000, true));
+    expect(computeMetrics(before).rtoMs).toBe(1200);
+  });
+});
