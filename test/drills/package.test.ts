@@ -33,6 +33,7 @@ describe("the packed package, installed in a project of its own", () => {
     expect(files).toContain("dist/harness/cli/main.js");
     expect(files).toContain("scenarios/scenario.schema.json");
     expect(files).toContain("ci/templates/drdrill-gate.sh");
+    expect(files).toContain("action.yml"); // uses: ./node_modules/drdrill
     expect(files.filter((f) => /(^|\/)test\/|\.test\.[jt]s$|(^|\/)bench\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toEqual([]);
 
