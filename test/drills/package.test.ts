@@ -3,7 +3,7 @@
 // registry only for what the cache lacks), `drdrill init --data ./data`, and `drdrill run` of the scenario
 // it wrote: the installed copy runs its own dist/ (no sources, no tsx) and recovers. The tarball holds no
 // test file. The installed bin is called as node_modules/.bin/drdrill, with none of the variables vitest
-// or the test helpers set (DRDRILL_FROM_SOURCE, NODE_OPTIONS, VITEST*, npm_*), as from a user's shell.
+// or the test helpers set (DRDRILL_FROM_SOURCE, NODE_OPTIONS, VITEST*, npm run's npm_*), as from a user's shell.
 import { execa } from "execa";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,11 +11,17 @@ import { describe, expect, it } from "vitest";
 import { ROOT, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
-/** The environment of a user's shell: this one without what vitest, npm scripts and the helpers add. */
+/**
+ * The environment of a user's shell: this one without what vitest, `npm test` and the helpers add. npm's
+ * own settings (npm_config_*: a registry mirror, a proxy, the cache) stay, but for the prefix of the
+ * project `npm test` ran in.
+ */
 function userEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !/^(VITEST|npm_|NODE_OPTIONS$|NODE_ENV$|DRDRILL_|TSX_)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) {
+    const npmScript = /^npm_/i.test(k) && (!/^npm_config_/i.test(k) || /^npm_config_local_prefix$/i.test(k));
+    if (v !== undefined && !npmScript && !/^(VITEST|NODE_OPTIONS$|NODE_ENV$|DRDRILL_|TSX_)/.test(k)) env[k] = v;
+  }
   return env;
 }
 
