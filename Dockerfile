@@ -28,7 +28,8 @@ RUN set -eu; \
     npm prune --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error; \
     cp -a node_modules /opt/drdrill/node_modules
 
-# The tools (what `ci/setup.sh tools` installs on a host) and tini, so the tools' orphans are reaped.
+# The tools (what `ci/setup.sh tools` installs on a host), tini, so the tools' orphans are reaped, and curl
+# (the gate's baseline from GitLab's API).
 FROM ${NODE_IMAGE} AS tools
 # Mirrors, when given, are used in this stage only: the final stage copies the finished tree, so neither
 # they nor the build arguments stay in the image or its history.
@@ -44,7 +45,7 @@ RUN set -eu; \
     apt-get update -qq; \
     apt-get install -y -qq --no-install-recommends \
       duplicity gnupg restic borgbackup zstd tar attr lsyncd rsync openssh-client python3-paramiko \
-      nftables python3 procps tini ca-certificates >/dev/null; \
+      nftables python3 procps tini ca-certificates curl >/dev/null; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /etc/apt/sources.list.d/drdrill-build.list \
       /var/log/apt /var/log/dpkg.log
@@ -52,9 +53,12 @@ RUN set -eu; \
 FROM scratch
 COPY --from=tools / /
 COPY --from=build /opt/drdrill /opt/drdrill
-RUN ln -s /opt/drdrill/bin/drdrill.js /usr/local/bin/drdrill
+# drdrill, and the CI templates' gate (ci/templates/drdrill-gate.sh) calling it, on PATH.
+RUN ln -s /opt/drdrill/bin/drdrill.js /usr/local/bin/drdrill && \
+    ln -s /opt/drdrill/ci/templates/drdrill-gate.sh /usr/local/bin/drdrill-gate
 ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    LANG=C.UTF-8
+    LANG=C.UTF-8 \
+    DRDRILL=drdrill
 LABEL org.opencontainers.image.title="drdrill" \
       org.opencontainers.image.description="Disaster-recovery drills as code, with duplicity, restic, borg and tar+zstd"
 WORKDIR /work

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what drdrill needs on a Debian/Ubuntu machine, only what is missing.
-#   ci/setup.sh tools    npm packages + backup tools (duplicity, gnupg, restic, borg, zstd, attr),
+#   ci/setup.sh tools    npm packages (in a checkout) + backup tools (duplicity, gnupg, restic, borg, zstd, attr),
 #                        lsyncd + rsync (replication),
 #                        OpenSSH's client and paramiko (secondary sites), nftables (network faults)
 #   ci/setup.sh docker   Docker engine (docker.io) + debootstrap, and starts dockerd if none answers
@@ -26,7 +26,10 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# A checkout's own (drdrill's repository, or the action's copy of it); an installed drdrill (in a project's
+# node_modules, or the image) has its dependencies beside it already, and is left alone.
 npm_deps() {
+  [ -d harness ] || return 0
   if [ ! -d node_modules/.bin ] || [ package.json -nt node_modules/.package-lock.json ]; then
     say "installing npm packages"
     npm install --no-audit --no-fund --loglevel=error >/dev/null

@@ -19,7 +19,7 @@
 #   DRDRILL               how to call drdrill (default: npx drdrill)
 #   DRDRILL_SCENARIOS     what to run (default: scenarios/)
 #   DRDRILL_OUT           the run folder (default: drill-report)
-#   DRDRILL_BASELINE      where the baseline run folder goes (default: baseline)
+#   DRDRILL_BASELINE      where the baseline run folder goes (default: baseline); none: no comparison
 #   DRDRILL_RUN_ARGS      more arguments of `drdrill run` (e.g. --repeat 5 --evidence)
 #   DRDRILL_COMPARE_ARGS  more arguments of `drdrill compare` (e.g. --metrics rto,rpo --require-all)
 #   DRDRILL_ARTIFACT      GitHub: the name of the artifact holding the run folder (default: dr-drill-report)
@@ -117,6 +117,8 @@ judge() {
     note="No results: drdrill could not run the drills (exit $run_code)."
   elif [ "$run_code" = 2 ] || [ "$run_code" = 130 ]; then
     note="Not compared: the run ended with exit $run_code."
+  elif [ "$BASE" = none ]; then
+    note="Not compared: no baseline was asked for."
   elif [ -f "$BASE/results.json" ]; then
     # shellcheck disable=SC2086 # the arguments are words on purpose
     $DRDRILL compare "$BASE" "$OUT" --out "$OUT/regression.md" ${DRDRILL_COMPARE_ARGS:-} >/dev/null

@@ -11,7 +11,7 @@ import { ROOT, readJson } from "../helpers/cli.ts";
 import { buildRootImage, TEST_LABEL } from "../helpers/root-image.ts";
 import { tmp } from "../helpers/tmp.ts";
 
-/** What the drills call, from Debian's packages (ci/setup.sh tools installs the same on a host). */
+/** What the drills call, from Debian's packages (ci/setup.sh tools installs the same on a host), and the CI gate. */
 const TOOLS = [
   "duplicity",
   "restic",
@@ -25,6 +25,8 @@ const TOOLS = [
   "nft",
   "setfattr",
   "python3",
+  "curl",
+  "drdrill-gate",
 ];
 const LABEL = `${TEST_LABEL}=image-${process.pid}`;
 let image = "";

@@ -1,29 +1,34 @@
 // The CI templates users copy (ci/templates): each sharded one is valid YAML with a plan, one job per
 // shard and a merge that publishes and compares, on a schedule; each shard's own shell, run with the
-// variables its engine sets and a stand-in for npx, runs `drdrill run --shard I/N` for the right I,
-// fails when drdrill could not run (2, 3) and not when a drill failed (1, 4: the merge judges). The
-// one-runner templates' shell (ci/templates/drdrill-gate.sh) is run step by step as the engine would,
-// with its variables, a stored baseline behind a stand-in `gh` or `curl`, and the real `drdrill compare`:
-// it fetches the baseline, compares, writes the summary, and exits 5 on a regression, 1 on a failed
-// drill, and the run's own code with no baseline (saying so).
+// variables its engine sets and a stand-in for drdrill, runs `drdrill run --shard I/N` for the right I,
+// fails when drdrill could not run (2, 3) and not when a drill failed (1, 4: the merge judges). The GitLab
+// and Kubernetes jobs run in drdrill's image (drdrill and drdrill-gate on PATH, nothing installed). The
+// GitHub template uses drdrill's action (action.yml), whose steps are run as GitHub's runner would
+// (test/helpers/composite-action.ts); the action and the GitLab job call the gate (ci/templates/drdrill-gate.sh)
+// with a stored baseline behind a stand-in `gh` or `curl` and the real `drdrill compare`: it fetches the
+// baseline, compares, writes the summary, and exits 5 on a regression, 1 on a failed drill, and the run's own
+// code with no baseline (saying so); the action's outputs name the outcome and the report.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmod, cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
 import { renderMarkdown } from "../../reports/markdown.ts";
 import { ROOT } from "../helpers/cli.ts";
+import { runCompositeAction } from "../helpers/composite-action.ts";
 import { tmp } from "../helpers/tmp.ts";
 import { repeats, resultsFile, slowRestore } from "./report-fixture.ts";
 
 const read = (name: string) => readFile(join("ci/templates", name), "utf8");
 
-/** Runs a shard's shell with `npx` standing in for drdrill: what it was called with, and the exit. */
+/** Runs a shard's shell with stand-ins for `npx` and `drdrill` (the image's): what drdrill got, and the exit. */
 async function runShell(script: string, env: Record<string, string>, npxExit: number) {
   const dir = await tmp();
   await writeFile(join(dir, "npx"), `#!/bin/sh\necho "$@" >> "${dir}/calls"\nexit ${npxExit}\n`);
+  await writeFile(join(dir, "drdrill"), `#!/bin/sh\necho drdrill "$@" >> "${dir}/calls"\nexit ${npxExit}\n`);
   await chmod(join(dir, "npx"), 0o755);
+  await chmod(join(dir, "drdrill"), 0o755);
   const r = spawnSync("sh", ["-c", script], {
     cwd: dir,
     env: { PATH: `${dir}:${process.env.PATH}`, ...env },
@@ -80,7 +85,7 @@ describe("CI templates", () => {
       expect((await runShell(pod.args[0], { JOB_COMPLETION_INDEX: "2", SHARDS: "3" }, 2)).code).not.toBe(0);
       expect((await runShell(pod.args[0], { JOB_COMPLETION_INDEX: "2", SHARDS: "3" }, 4)).code).toBe(0);
       expect(parse(jobs["merge.yaml"]).spec.template.spec.containers[0].args[0]).toMatch(
-        /drdrill merge shard-\* --out merged[\s\S]*DRDRILL_BASELINE=\/runs\/baseline\n[^\n]*drdrill-gate\.sh judge/,
+        /drdrill merge shard-\* --out merged[\s\S]*DRDRILL_BASELINE=\/runs\/baseline\n[^\n]*drdrill-gate judge/,
       );
       expect(cron.spec.jobTemplate.spec.template.spec.containers[0].args[0]).toMatch(/shards\.yaml[\s\S]*merge\.yaml/);
     },
@@ -96,7 +101,7 @@ describe("CI templates", () => {
       expect(ci["dr-drill-plan"].script.join("\n")).toContain(`--shards ${ci["dr-drill"].parallel}`);
       expect(ci["dr-drill-merge"].artifacts.reports.junit).toBe("drill-report/junit.xml");
       expect(ci["dr-drill-merge"].script.join("\n")).toMatch(
-        /drdrill merge shard-\* --out drill-report[\s\S]*drdrill-gate\.sh judge/,
+        /drdrill merge shard-\* --out drill-report[\s\S]*drdrill-gate judge/,
       );
       const script = ci["dr-drill"].script.filter((l: string) => !/npm ci|setup\.sh/.test(l)).join("\n");
       expect(await runShell(script, { CI_NODE_INDEX: "3", CI_NODE_TOTAL: "3", SCENARIOS: "scenarios/" }, 1)).toEqual({
@@ -135,14 +140,14 @@ const STORED = {
 };
 
 /**
- * A job's workspace: drdrill installed (node_modules/drdrill, this checkout), `npx drdrill run` standing
- * in for the drills (it leaves `head` as the run folder, with its exit code), `npx drdrill compare` the
- * real one; `gh` and `curl` serve `baseline` (or nothing) as GitHub's artifact and GitLab's API would.
+ * A job's workspace. `drdrill` on PATH as the image has it, and drdrill installed in node_modules (npm ci)
+ * with its action and gate, its bin calling that same `drdrill` and its ci/setup.sh recording its call:
+ * `drdrill run` stands in for the drills (it leaves `head` as the run folder, with its exit code), every
+ * other command is the real drdrill (compare); `drdrill-gate` on PATH is ci/templates/drdrill-gate.sh;
+ * `gh` and `curl` serve `baseline` (or nothing) as GitHub's artifact and GitLab's API would.
  */
 async function workspace(head: ResultsFile, baseline: ResultsFile | null) {
   const dir = await tmp();
-  await mkdir(join(dir, "node_modules"));
-  await symlink(ROOT, join(dir, "node_modules", "drdrill"));
   const stored = await runFolder(join(dir, ".stored", "head"), head);
   const bin = join(dir, ".bin");
   await mkdir(bin);
@@ -150,10 +155,24 @@ async function workspace(head: ResultsFile, baseline: ResultsFile | null) {
   const script = (name: string, body: string) =>
     writeFile(join(bin, name), `#!/bin/bash\necho "${name} $*" >> "${log}"\n${body}\n`, { mode: 0o755 });
   await script(
-    "npx",
-    `shift; if [ "$1" = run ]; then out=$(sed -E 's/.*--out ([^ ]+).*/\\1/' <<<"$*"); mkdir -p "$out"; ` +
+    "drdrill",
+    `if [ "$1" = run ]; then while [ $# -gt 0 ]; do [ "$1" != --out ] || out=$2; shift; done; mkdir -p "$out"; ` +
       `cp -r "${stored}/." "$out/"; exit ${head.exitCode}; fi\n` +
       `exec "${process.execPath}" "${ROOT}/bin/drdrill.js" "$@"`,
+  );
+  await symlink(join(ROOT, "ci/templates/drdrill-gate.sh"), join(bin, "drdrill-gate"));
+  const pkg = join(dir, "node_modules", "drdrill");
+  await mkdir(join(pkg, "bin"), { recursive: true });
+  await mkdir(join(pkg, "ci"));
+  await symlink(join(ROOT, "action.yml"), join(pkg, "action.yml"));
+  await symlink(join(ROOT, "ci/templates"), join(pkg, "ci/templates"));
+  await writeFile(join(pkg, "ci/setup.sh"), `echo "setup.sh $*" >> "${log}"\n`);
+  await writeFile(join(pkg, "package.json"), '{ "name": "drdrill", "type": "module" }\n');
+  await writeFile(
+    join(pkg, "bin/drdrill.js"),
+    `import { spawnSync } from "node:child_process";\n` +
+      `const r = spawnSync(${JSON.stringify(join(bin, "drdrill"))}, process.argv.slice(2), { stdio: "inherit" });\n` +
+      `process.exit(r.status ?? 1);\n`,
   );
   let artifact = "";
   if (baseline) {
@@ -178,8 +197,14 @@ async function workspace(head: ResultsFile, baseline: ResultsFile | null) {
       ? `o=$(sed -E 's/.* -o ([^ ]+).*/\\1/' <<<"$*"); cp "${dir}/.stored/a.zip" "$o"`
       : `echo "curl: (22) The requested URL returned error: 404" >&2; exit 22`,
   );
-  return { dir, bin, calls: async () => (await readFile(log, "utf8")).trim().split("\n") };
+  return {
+    dir,
+    bin,
+    artifact,
+    calls: async () => (await readFile(log, "utf8")).trim().split("\n"),
+  };
 }
+type Workspace = Awaited<ReturnType<typeof workspace>>;
 
 /** Runs shell lines as the engine would (bash, stopping at the first failing line), in the workspace. */
 function shell(ws: { dir: string; bin: string }, lines: string, env: Record<string, string>) {
@@ -191,52 +216,97 @@ function shell(ws: { dir: string; bin: string }, lines: string, env: Record<stri
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-describe("the one-runner templates' gate (ci/templates/drdrill-gate.sh)", () => {
-  /** The GitHub workflow's steps that run shell, in order, each with its own env over the workflow's. */
-  async function githubJob(ws: Awaited<ReturnType<typeof workspace>>, summary: string) {
+/** The environment of a GitHub job in the workspace, and RUNNER_TEMP. */
+async function githubEnv(ws: Workspace, summary: string): Promise<Record<string, string>> {
+  const temp = join(ws.dir, ".runner-temp");
+  await mkdir(temp, { recursive: true });
+  return {
+    PATH: `${ws.bin}:${process.env.PATH}`,
+    HOME: ws.dir,
+    GITHUB_ACTIONS: "true",
+    GITHUB_REPOSITORY: "acme/dr",
+    GITHUB_WORKFLOW: "dr-drill",
+    GITHUB_WORKFLOW_REF: "acme/dr/.github/workflows/dr-drill.yml@refs/pull/7/merge",
+    GITHUB_REF_NAME: "7/merge",
+    GITHUB_STEP_SUMMARY: summary,
+    RUNNER_TEMP: temp,
+  };
+}
+const GITHUB = { token: "t0ken", event: { repository: { default_branch: "main" } } };
+
+/** drdrill's action in the workspace (node_modules/drdrill), run step by step as GitHub's runner would. */
+async function runAction(ws: Workspace, inputs: Record<string, string>, env: Record<string, string> = {}) {
+  const summary = join(ws.dir, "summary.md");
+  const temp = await mkdtemp(join(ws.dir, ".action-"));
+  const run = runCompositeAction({
+    actionPath: join(ws.dir, "node_modules/drdrill"),
+    inputs,
+    cwd: ws.dir,
+    temp,
+    env: { ...(await githubEnv(ws, summary)), ...env },
+    github: GITHUB,
+  });
+  return {
+    ...run,
+    out: run.steps.map((s) => s.out ?? "").join(""),
+    summary: await readFile(summary, "utf8").catch(() => ""),
+  };
+}
+
+describe("drdrill's GitHub Action (action.yml) and the template using it", () => {
+  /** The GitHub workflow: npm ci, then drdrill's action with the template's inputs and env. */
+  async function githubJob(ws: Workspace) {
     const wf = parse(await read("github-actions.yml"));
-    const steps = wf.jobs.drill.steps as { run?: string; uses?: string; env?: Record<string, string>; if?: string }[];
-    for (const u of ["mikepenz/action-junit-report", "actions/upload-artifact"])
-      expect(steps.find((s) => s.uses?.startsWith(u))?.if, u).toBe("always()");
+    const steps = wf.jobs.drill.steps as {
+      run?: string;
+      uses?: string;
+      env?: Record<string, string>;
+      with?: Record<string, unknown>;
+      if?: string;
+    }[];
+    expect(steps.find((s) => s.uses?.startsWith("mikepenz/action-junit-report"))?.if).toBe("always()");
     expect(wf.permissions).toMatchObject({ actions: "read", checks: "write" });
-    const gh = {
-      GITHUB_ACTIONS: "true",
-      GITHUB_REPOSITORY: "acme/dr",
-      GITHUB_WORKFLOW: "dr-drill",
-      GITHUB_WORKFLOW_REF: "acme/dr/.github/workflows/dr-drill.yml@refs/pull/7/merge",
-      GITHUB_REF_NAME: "7/merge",
-      GITHUB_STEP_SUMMARY: summary,
-    };
-    const expr = (v: string) =>
-      v.replace("${{ github.token }}", "t0ken").replace("${{ github.event.repository.default_branch }}", "main");
-    let last = { code: 0 as number | null, out: "" };
-    let out = "";
-    for (const step of steps.filter((s) => s.run && !/npm ci|setup\.sh/.test(s.run))) {
-      expect(step.run).not.toContain("${{"); // values come in through env, where the engine puts them
-      const env = Object.fromEntries(
-        Object.entries({ ...wf.env, ...step.env }).map(([k, v]) => [k, expr(String(v))]),
-      ) as Record<string, string>;
-      last = shell(ws, step.run!, { ...gh, ...env });
-      out += last.out;
-      if (last.code !== 0) break;
-    }
-    return { code: last.code, out, summary: await readFile(summary, "utf8").catch(() => "") };
+    const action = steps.findIndex((s) => s.uses === "./node_modules/drdrill");
+    expect(action).toBeGreaterThan(steps.findIndex((s) => s.run === "npm ci"));
+    const step = steps[action]!;
+    const env = Object.fromEntries(
+      Object.entries(step.env ?? {}).map(([k, v]) => [k, String(v).replace("${{ secrets.DRDRILL_PASSPHRASE }}", "x")]),
+    );
+    const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
+    const job = await runAction(ws, inputs, env);
+    const junit = steps.find((s) => s.uses?.startsWith("mikepenz/action-junit-report"))!.with!.report_paths;
+    const upload = job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!.with!;
+    expect(junit).toBe(`${upload.path}/junit.xml`); // the folder the action uploads
+    return job;
   }
 
   it("GitHub: fetches the default branch's last good run, compares, writes the summary; a regression: 5", async () => {
     const ws = await workspace(STORED.slow, STORED.base);
-    const job = await githubJob(ws, join(ws.dir, "summary.md"));
+    const job = await githubJob(ws);
     expect(job.code, job.out).toBe(5);
+    expect(job.outputs).toEqual({
+      outcome: "regression",
+      "exit-code": "5",
+      report: join(ws.dir, "drill-report/report.md"),
+      folder: join(ws.dir, "drill-report"),
+    });
+    expect(job.env).toEqual({ DRDRILL_OUTCOME: "regression", DRDRILL_REPORT: join(ws.dir, "drill-report/report.md") });
     const calls = await ws.calls();
+    const base = join(ws.dir, ".runner-temp/drdrill-baseline");
+    expect(calls[0]).toBe("setup.sh tools");
     expect(calls).toContainEqual(
       expect.stringMatching(
         /^gh run list --repo acme\/dr --workflow dr-drill\.yml --branch main --status success --limit 1 /,
       ),
     );
-    expect(calls).toContain("gh run download 4242 --repo acme/dr --name dr-drill-report --dir baseline");
-    expect(calls).toContainEqual(
-      expect.stringMatching(/^npx drdrill compare baseline drill-report --out drill-report\/regression\.md/),
-    );
+    expect(calls).toContain(`gh run download 4242 --repo acme/dr --name dr-drill-report --dir ${base}`);
+    expect(calls).toContain("drdrill run scenarios/ --out drill-report --evidence --repeat 5");
+    expect(calls).toContainEqual(`drdrill compare ${base} drill-report --out drill-report/regression.md`);
+    expect(job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!.with).toMatchObject({
+      name: "dr-drill-report",
+      path: "drill-report",
+    });
+    expect(job.out).toContain("::error::drdrill: regression (exit 5)");
     expect(job.summary).toMatch(/^# drdrill: ❌ regression against the last good run \(exit 5\)/);
     expect(job.summary).toContain("### drdrill compare: ❌ **3 regressions** (exit 5)");
     expect(job.summary).toContain("<details><summary>The run's report</summary>");
@@ -245,27 +315,70 @@ describe("the one-runner templates' gate (ci/templates/drdrill-gate.sh)", () => 
 
   it("GitHub: no good run on the default branch yet: the run's own exit, and the summary says why", async () => {
     const ws = await workspace(STORED.same, null);
-    const job = await githubJob(ws, join(ws.dir, "summary.md"));
+    const job = await githubJob(ws);
     expect(job.code, job.out).toBe(0);
+    expect(job.outputs.outcome).toBe("passed");
     expect(job.out).toContain("no successful run of dr-drill.yml on main yet: no baseline");
     expect(job.summary).toContain("No baseline: no good run of the default branch to compare with yet");
-    expect((await ws.calls()).some((c) => c.startsWith("npx drdrill compare"))).toBe(false);
+    expect((await ws.calls()).some((c) => c.startsWith("drdrill compare"))).toBe(false);
   }, 60_000);
 
   it("GitHub: a failed drill is exit 1, over the comparison's own verdict", async () => {
     const ws = await workspace(STORED.failed, STORED.base);
-    const job = await githubJob(ws, join(ws.dir, "summary.md"));
+    const job = await githubJob(ws);
     expect(job.code, job.out).toBe(1);
+    expect(job.outputs.outcome).toBe("failed");
     expect(job.summary).toMatch(/^# drdrill: ❌ a drill failed its expectation \(exit 1\)/);
     expect(job.summary).toContain("`drdrill run` exit 1, `drdrill compare` exit 1.");
   }, 60_000);
 
+  it("inputs: tool, a run folder as baseline, no baseline, fail: false, install-tools: false", async () => {
+    const ws = await workspace(STORED.failed, STORED.base);
+    const r = await runAction(ws, {
+      scenarios: "drills/a.yaml drills/b.yaml",
+      tool: "restic borg",
+      baseline: ws.artifact,
+      args: "--size 1MB",
+      out: "out dir",
+      fail: "false",
+      "install-tools": "false",
+    });
+    expect(r.code, r.out).toBe(0);
+    expect(r.outputs).toMatchObject({ outcome: "failed", "exit-code": "1", report: join(ws.dir, "out dir/report.md") });
+    const calls = await ws.calls();
+    expect(calls).not.toContain("setup.sh tools");
+    expect(calls.some((c) => c.startsWith("gh "))).toBe(false);
+    expect(calls).toContain(`drdrill compare ${ws.artifact} out dir --out out dir/regression.md`);
+
+    const none = await workspace(STORED.same, null);
+    const plain = await runAction(none, { "install-tools": "false" });
+    expect(plain.code, plain.out).toBe(0);
+    expect(plain.summary).toContain("Not compared: no baseline was asked for.");
+    const missing = await runAction(none, { baseline: "nowhere", "install-tools": "false" });
+    expect(missing.out).toContain("::warning::drdrill: the baseline nowhere holds no results.json: not compared");
+  }, 60_000);
+
+  it("declares the inputs and outputs it is documented with; its run steps are bash", async () => {
+    const action = parse(await readFile(join(ROOT, "action.yml"), "utf8"));
+    expect(action.runs.using).toBe("composite");
+    for (const input of ["scenarios", "tool", "baseline", "evidence", "args"])
+      expect(action.inputs).toHaveProperty(input);
+    expect(Object.keys(action.outputs)).toEqual(expect.arrayContaining(["outcome", "report"]));
+    for (const step of action.runs.steps) if (step.run) expect(step.shell).toBe("bash");
+    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+    expect(pkg.files).toContain("action.yml"); // uses: ./node_modules/drdrill
+  });
+});
+
+describe("the GitLab and Kubernetes templates run in drdrill's image", () => {
   it("GitLab: the newest successful pipeline's artifacts through the job API with CI_JOB_TOKEN; exit 5", async () => {
     const ws = await workspace(STORED.slow, STORED.base);
     const ci = parse(await read("gitlab-ci.yml"));
     const job = ci["dr-drill"];
+    expect(job.image).toEqual({ name: "$DRDRILL_IMAGE", entrypoint: [""] });
     expect(job.artifacts).toMatchObject({ when: "always", reports: { junit: "drill-report/junit.xml" } });
-    const lines = (job.script as string[]).filter((l) => !/npm ci|setup\.sh/.test(l)).join("\n");
+    const lines = (job.script as string[]).join("\n");
+    expect(lines).not.toMatch(/npm|setup\.sh|node_modules/); // all in the image
     const r = shell(ws, lines, {
       ...job.variables,
       DRDRILL_PASSPHRASE: "x",
@@ -277,11 +390,36 @@ describe("the one-runner templates' gate (ci/templates/drdrill-gate.sh)", () => 
       CI_JOB_TOKEN: "t0ken",
     });
     expect(r.code, r.out).toBe(5);
-    expect(await ws.calls()).toContain(
+    const calls = await ws.calls();
+    expect(calls).toContain(
       "curl --fail --silent --show-error --location --header JOB-TOKEN: t0ken " +
         "https://gitlab.example/api/v4/projects/12/jobs/artifacts/main/download?job=dr-drill -o " +
-        (await ws.calls()).find((c) => c.startsWith("curl"))!.split(" -o ")[1],
+        calls.find((c) => c.startsWith("curl"))!.split(" -o ")[1],
     );
+    expect(calls).toContain("drdrill run scenarios/ --out drill-report --repeat 5 --evidence");
     expect(r.out).toContain("# drdrill: ❌ regression against the last good run (exit 5)"); // the summary, in the log
   }, 60_000);
+
+  it("GitLab sharded and Kubernetes: every drdrill job in the image, nothing installed at run time", async () => {
+    const ci = parse(await read("gitlab-ci-sharded.yml"));
+    expect(ci[".dr-drill-image"].image).toEqual({ name: "$DRDRILL_IMAGE", entrypoint: [""] });
+    for (const name of ["dr-drill-plan", "dr-drill", "dr-drill-merge"]) {
+      expect(ci[name].extends).toContain(".dr-drill-image");
+      expect(ci[name].script.join("\n")).not.toMatch(/npm|setup\.sh|node_modules|unzip/);
+    }
+    const docs = parseAllDocuments(await read("kubernetes-indexed-job.yaml")).map((d) => d.toJS());
+    const jobs = docs.find((d) => d.kind === "ConfigMap").data;
+    for (const file of ["shards.yaml", "merge.yaml"]) {
+      const pod = parse(jobs[file]).spec.template.spec.containers[0];
+      expect(pod.image).toMatch(/\/drdrill:\d+\.\d+\.\d+$/);
+      expect(pod.args[0]).not.toMatch(/npx|node_modules/);
+    }
+    const shards = parse(jobs["shards.yaml"]).spec.template.spec;
+    expect(shards.containers[0].volumeMounts).toContainEqual({
+      name: "scenarios",
+      mountPath: "/work/scenarios",
+      readOnly: true,
+    });
+    expect(shards.volumes).toContainEqual({ name: "scenarios", configMap: { name: "drdrill-scenarios" } });
+  });
 });
