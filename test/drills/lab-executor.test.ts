@@ -88,7 +88,9 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("DockerExecutor (commands 
     const r = await exec.run({
       label: "work",
       command: "bash",
-      args: ["-c", "head -c 30000000 /dev/urandom | sha256sum >/dev/null; exit 7"],
+      // The sampler finds the tree through the pid file inside the container: on a loaded machine that
+      // takes a moment, and a command gone before it is found has no sample (null). Keep it alive 3 s.
+      args: ["-c", "head -c 30000000 /dev/urandom | sha256sum >/dev/null; sleep 3; exit 7"],
     });
     expect(r).toMatchObject({ exitCode: 7, failed: true, timedOut: false });
     expect(r.cpuMs).toBeGreaterThan(0);

@@ -164,7 +164,7 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("lab target: MicroStack se
       expect(health).toMatch(/database holds \d+ load rows/);
       const labLog = await readFile(join(out, "logs", "run-001", "lab-target.log"), "utf8");
       expect(labLog).toMatch(/MICROSTACK-LAB READY/);
-      expect(r.stdout).toMatch(/PASS\s+seed-lab .*recovered\s+RTO [\d.]+ s\s+RPO [\d.]+ s/);
+      expect(r.stdout).toMatch(/PASS\s+seed-lab .*recovered\s+RTO (\d+m )?[\d.]+ ?s\s+RPO (\d+m )?[\d.]+ ?s/);
       for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
       expect(r.all).not.toContain(MARKER);
     },
