@@ -17,10 +17,12 @@ export interface Keyring {
 const USER_ID = "drdrill drill key <drill@drdrill.invalid>";
 
 /**
- * A Unix socket's path holds at most 107 bytes. With no /run/user/UID, gpg-agent puts its sockets
- * (the longest `S.gpg-agent.browser`) in GNUPGHOME itself: a deeper home gets a short link in /tmp.
+ * A Unix socket's path holds at most 107 bytes, and gpg 2.2 refuses a few bytes short of that (measured
+ * here: a 105-byte socket path works, 107 gives "No agent running"). With no /run/user/UID, gpg-agent
+ * puts its sockets (the longest `S.gpg-agent.browser`) in GNUPGHOME itself: a home whose socket path
+ * would pass 100 bytes gets a short link in /tmp.
  */
-export const SOCKET_MAX = 107;
+export const SOCKET_MAX = 100;
 const LONGEST_SOCKET = "/S.gpg-agent.browser".length;
 
 /**
