@@ -1,6 +1,8 @@
 // A run's throwaway GnuPG key pair (duplicity's `encryption: gpg-key`): made in a GNUPGHOME (mode 0700)
 // in the tool's work folder where its commands run, its secret key deleted by lost-key, and the home
 // removed with its gpg-agent when the session closes (after Ctrl-C too). No key material is printed.
+import { lstat, readdir, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { runTool } from "./run-tool.ts";
 import type { ToolContext, ToolRun } from "./tool.ts";
 
@@ -97,4 +99,33 @@ export function removeKeyring(ctx: ToolContext, k: Keyring): Promise<ToolRun> {
     command: "bash",
     args: ["-c", REMOVE, "gpg-remove-home", k.home, k.dir],
   });
+}
+
+/** Where MAKE puts a short GNUPGHOME link: /tmp/drdrill-gpg.XXXXXXXX. */
+const LINK = /^drdrill-gpg\.[A-Za-z0-9]{8}$/;
+
+/**
+ * Removes the short GNUPGHOME links (see SOCKET_MAX) a drdrill killed hard left in `dir` on this machine:
+ * only this user's symlinks of that name whose home is gone. A live run's link always has its home (it
+ * is made after the home and removed before it), so none is touched; `drdrill clean` calls this.
+ */
+export async function removeDanglingLinks(dir = "/tmp"): Promise<string[]> {
+  const removed: string[] = [];
+  const uid = process.getuid?.();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!LINK.test(name)) continue;
+    const path = join(dir, name);
+    const st = await lstat(path).catch(() => null);
+    if (!st?.isSymbolicLink() || (uid !== undefined && st.uid !== uid)) continue;
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
+    await rm(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
 }
