@@ -63,6 +63,8 @@ export interface RunModel {
     mismatches: { path: string; kind: string; expected: string; actual: string }[];
     more: number;
   } | null;
+  /** The user's own checks (`verify: [{ command }]`), as report.md lists them. */
+  checks: { command: string; ok: boolean; how: string; said: string }[];
   commands: CommandModel[];
   phases: { name: string; duration: string; ok: boolean; detail: string }[];
 }
@@ -173,6 +175,12 @@ export function runModel(r: RunResult, total: number): RunModel {
           more: Math.max(0, v.mismatchCount - 20),
         }
       : null,
+    checks: (r.checks ?? []).map((c) => ({
+      command: c.command,
+      ok: c.ok,
+      how: `on ${c.on}, exit ${c.exitCode ?? "none"}, ${formatDuration(c.ms)}`,
+      said: c.said ?? "",
+    })),
     commands: r.toolCalls.map(commandModel),
     phases: r.phases.map((p) => ({
       name: p.name,

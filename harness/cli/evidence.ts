@@ -7,6 +7,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { parse as parseYaml } from "yaml";
 import { renderEvidenceSummary, type ScenarioEvidence } from "../../reports/evidence-summary.ts";
 import type { RunResult } from "../model/result.ts";
 import { REDACTED } from "../util/secrets.ts";
@@ -77,8 +78,11 @@ async function bundleScenarios(
   return out;
 }
 
-/** Env var names that a run's settings take secrets from (`{ env: NAME }` anywhere in them). */
-export function secretEnvNames(results: RunResult[]): string[] {
+/**
+ * Env var names that a run takes secrets from (`{ env: NAME }` anywhere): in its tools' settings, and in
+ * the scenario files as run (`scenarioTexts`), where a `run` step's or a user check's `secrets` are.
+ */
+export function secretEnvNames(results: RunResult[], scenarioTexts: string[] = []): string[] {
   const names = new Set<string>();
   const walk = (v: unknown) => {
     if (!v || typeof v !== "object") return;
@@ -87,6 +91,13 @@ export function secretEnvNames(results: RunResult[]): string[] {
     for (const x of Object.values(o)) walk(x);
   };
   for (const r of results) walk(r.settings);
+  for (const text of scenarioTexts) {
+    try {
+      walk(parseYaml(text));
+    } catch {
+      // a file that does not parse names no secret; the settings above still do
+    }
+  }
   return [...names];
 }
 
@@ -150,7 +161,10 @@ export async function writeEvidenceBundle(dir: string, opts: EvidenceOptions): P
       `${JSON.stringify({ runId, schemaVersion, startedAt, finishedAt, argv, environment }, null, 2)}\n`,
     );
     const env = opts.env ?? process.env;
-    const secrets = secretEnvNames(results.results)
+    const texts = await Promise.all(
+      (await listFiles(join(stage, "scenarios"))).map((f) => readFile(join(stage, "scenarios", f), "utf8")),
+    );
+    const secrets = secretEnvNames(results.results, texts)
       .map((n) => env[n])
       .filter((v): v is string => typeof v === "string");
     const swept = await sweepSecrets(stage, secrets);

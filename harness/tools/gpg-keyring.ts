@@ -1,6 +1,8 @@
 // A run's throwaway GnuPG key pair (duplicity's `encryption: gpg-key`): made in a GNUPGHOME (mode 0700)
 // in the tool's work folder where its commands run, its secret key deleted by lost-key, and the home
 // removed with its gpg-agent when the session closes (after Ctrl-C too). No key material is printed.
+import { lstat, readdir, readFile, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { runTool } from "./run-tool.ts";
 import type { ToolContext, ToolRun } from "./tool.ts";
 
@@ -43,6 +45,7 @@ export GNUPGHOME=$home
 gpg --batch --passphrase '' --quick-gen-key '${USER_ID}' future-default default never
 echo "home $home"
 gpg --batch --with-colons --list-secret-keys | awk -F: '$1 == "fpr" { print "fingerprint " $10; exit }'
+gpg-connect-agent --no-autostart 'getinfo pid' /bye 2>/dev/null | sed -n 's/^D /agent /p'
 `;
 
 /** Deletes the secret key (what a lost key is), and shows that none is left. */
@@ -79,6 +82,10 @@ export async function makeKeyring(ctx: ToolContext, dir: string): Promise<{ run:
   const fingerprint = /^fingerprint ([0-9A-F]{40})$/m.exec(run.stdout)?.[1];
   if (run.failed || !home || !fingerprint)
     return { run: run.failed ? run : { ...run, failed: true, message: "gpg made no key pair (no fingerprint)" } };
+  // The agent is a daemon in a session of its own: leased (on this machine), a drdrill killed hard has it
+  // killed by the next run or `drdrill clean`, which then removes the home's link (removeLeftLinks).
+  const agent = Number(/^agent (\d+)$/m.exec(run.stdout)?.[1]);
+  if (ctx.leaseProcess && agent > 1) await ctx.leaseProcess(agent, `--homedir ${home}`, "gpg-key's gpg-agent");
   return { run, keyring: { home, dir, fingerprint } };
 }
 
@@ -97,4 +104,46 @@ export function removeKeyring(ctx: ToolContext, k: Keyring): Promise<ToolRun> {
     command: "bash",
     args: ["-c", REMOVE, "gpg-remove-home", k.home, k.dir],
   });
+}
+
+/** Where MAKE puts a short GNUPGHOME link: /tmp/drdrill-gpg.XXXXXXXX. */
+const LINK = /^drdrill-gpg\.[A-Za-z0-9]{8}$/;
+/** A link younger than this whose home is there is left alone, agent or not. */
+const YOUNG_MS = 60_000;
+
+/** Whether a gpg-agent of the home `home` runs (its command line holds `--homedir HOME`). */
+async function agentOf(home: string): Promise<boolean> {
+  for (const pid of await readdir("/proc").catch(() => [] as string[])) {
+    if (!/^\d+$/.test(pid)) continue;
+    const args = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).split("\0");
+    const at = args.indexOf("--homedir");
+    if (args[0]?.endsWith("gpg-agent") && at >= 0 && args[at + 1] === home) return true;
+  }
+  return false;
+}
+
+/**
+ * Removes the short GNUPGHOME links (see SOCKET_MAX) a drdrill killed hard left in `dir` on this machine:
+ * this user's symlinks of that name whose home is gone, or (a minute old) whose gpg-agent no longer
+ * runs: the sweep of the killed run's leases has killed it, while a live run's agent runs from the key's
+ * making to the home's removal, and the link goes first. `drdrill clean` calls this after the sweep.
+ */
+export async function removeLeftLinks(dir = "/tmp"): Promise<string[]> {
+  const removed: string[] = [];
+  const uid = process.getuid?.();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!LINK.test(name)) continue;
+    const path = join(dir, name);
+    const st = await lstat(path).catch(() => null);
+    if (!st?.isSymbolicLink() || (uid !== undefined && st.uid !== uid)) continue;
+    const homeThere = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    // a link just made has its agent a moment later (gpg starts it to make the key)
+    if (homeThere && (Date.now() - st.mtimeMs < YOUNG_MS || (await agentOf(path)))) continue;
+    await rm(path, { force: true });
+    removed.push(path);
+  }
+  return removed;
 }

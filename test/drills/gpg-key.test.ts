@@ -1,10 +1,14 @@
 // duplicity's `encryption: gpg-key` for real (issue 25, point 3): the run's own key pair backs up and
 // restores; lost-key deletes its secret key and the restore fails with gpg's own words; in a work folder
-// too deep for gpg-agent's sockets; and after the run no agent of its GNUPGHOME runs and the home is gone.
+// too deep for gpg-agent's sockets; and after the run no agent of its GNUPGHOME runs and the home is gone;
+// after a SIGKILL, the sweep of the run's leases kills the agent and `drdrill clean` removes its link.
 import { existsSync, lstatSync } from "node:fs";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { lutimes, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
+import { sweepLeftovers } from "../../harness/runner/sweep-leftovers.ts";
+import { removeLeftLinks } from "../../harness/tools/gpg-keyring.ts";
 import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
@@ -104,4 +108,43 @@ describe("duplicity encryption: gpg-key", () => {
       for (const f of files) expect(await readFile(f, "utf8"), f).not.toMatch(/PRIVATE KEY BLOCK/);
     },
   );
+
+  it("a drdrill killed hard (SIGKILL) after making its key: the sweep kills its agent, the link goes", async () => {
+    const dir = await tmp("gpg-key-kill-");
+    const leases = join(dir, "leases");
+    await writeFile(
+      join(dir, "slow.yaml"),
+      "name: gpg-key-killed\ndataset: { size: 1MB, seed: 5 }\ntools:\n  - duplicity: { encryption: gpg-key }\n" +
+        'steps:\n  - backup: full\n  - run: { command: "sleep 60", on: local }\n',
+    );
+    const out = join(dir, "a".repeat(40), "b".repeat(30), "run");
+    const child = drdrill(["run", join(dir, "slow.yaml"), "--out", out], { env: { DRDRILL_LEASE_DIR: leases } });
+    let seen = "";
+    child.all!.on("data", (b: Buffer) => (seen += String(b)));
+    for (let i = 0; i < 600 && !/backup \(full\): done/.test(seen); i++) await sleep(100);
+    expect(seen).toMatch(/backup \(full\): done/);
+    const log = (await allFiles(out)).find((f) => f.endsWith("gpg-gen-key.stdout.log"))!;
+    const home = /^home (.+)$/m.exec(await readFile(log, "utf8"))![1]!;
+    expect(home).toMatch(/^\/tmp\/drdrill-gpg\./);
+    expect((await runningAgents()).filter((c) => c.includes(home))).toHaveLength(1);
+    child.kill("SIGKILL");
+    await child;
+    // after a SIGKILL nothing of the run stopped its agent: it still runs, its link still there
+    expect((await runningAgents()).filter((c) => c.includes(home))).toHaveLength(1);
+    const before = process.env.DRDRILL_LEASE_DIR;
+    process.env.DRDRILL_LEASE_DIR = leases;
+    try {
+      const { removed } = await sweepLeftovers();
+      expect(removed.join("\n")).toMatch(/gpg-key's gpg-agent \(process-group \d+\)/);
+    } finally {
+      if (before === undefined) delete process.env.DRDRILL_LEASE_DIR;
+      else process.env.DRDRILL_LEASE_DIR = before;
+    }
+    // `drdrill clean` a minute later or more (a link younger than that is taken for one being made)
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await lutimes(home, hourAgo, hourAgo);
+    expect(await removeLeftLinks()).toContain(home);
+    expect(() => lstatSync(home)).toThrow();
+    expect((await runningAgents()).filter((c) => c.includes(home))).toEqual([]);
+  });
 });

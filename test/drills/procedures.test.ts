@@ -41,9 +41,9 @@ async function scenario(
 }
 
 describe("drilling the user's own procedure (command tool, local)", () => {
-  it("the seed's runbook recovers; its passphrase is on no command line and in no file of the run", async () => {
+  it("the seed's runbook recovers; its passphrase: on no command line, in no file of the run or bundle", async () => {
     const out = join(await tmp(), "run");
-    const run = drdrill(["run", join(ROOT, "scenarios/procedures/runbook.yaml"), "--out", out], {
+    const run = drdrill(["run", join(ROOT, "scenarios/procedures/runbook.yaml"), "--out", out, "--evidence"], {
       env: { DRDRILL_PASSPHRASE: MARKER },
     });
     const { value: r, lines } = await pollCmdlines(run);
@@ -59,6 +59,13 @@ describe("drilling the user's own procedure (command tool, local)", () => {
     ).toBe(true);
     expect([...lines].filter((l) => l.includes(MARKER))).toEqual([]);
     for (const f of await allFiles(out)) expect((await readFile(f)).includes(MARKER), f).toBe(false);
+    // nor in the evidence bundle, its files unpacked
+    const bundle = await execa("sh", ["-c", `gzip -dc '${join(out, `evidence-${results.runId}.tar.gz`)}'`], {
+      encoding: "latin1",
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    expect(bundle.stdout.length).toBeGreaterThan(0);
+    expect(bundle.stdout.includes(MARKER)).toBe(false);
   });
 
   it("a restore that exits 0 and restores nothing ends silent-corruption (exit 1)", async () => {

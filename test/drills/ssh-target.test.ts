@@ -226,6 +226,36 @@ describe("the ssh target", () => {
     }
   });
 
+  it("the seed's runbook as scripts recovers on the host; the passphrase is on no command line", async () => {
+    const out = join(await tmp(), "run");
+    let sampling = true;
+    const seen: string[] = [];
+    let ran = false;
+    const sampler = (async () => {
+      while (sampling) {
+        const ps = await onHost("ps -eo args");
+        if (ps.stdout.includes(MARKER)) seen.push(ps.stdout);
+        if (ps.stdout.includes("cmd-dr_")) ran = true;
+        await new Promise((res) => setTimeout(res, 200));
+      }
+    })();
+    const r = await drdrill(["run", "scenarios/procedures/runbook.yaml", "--size", "2MB", ...target, "--out", out], {
+      env: { DRDRILL_PASSPHRASE: MARKER },
+    });
+    sampling = false;
+    await sampler;
+    expect(r.exitCode, r.all).toBe(0);
+    const result = (await readJson(join(out, "results.json"))).results[0];
+    expect(result).toMatchObject({ tool: "command", outcome: "recovered", passed: true });
+    expect(result.checks).toMatchObject([{ command: "./dr/smoke.sh", ok: true, exitCode: 0 }]);
+    // the scripts ran on the host, not here
+    expect(ran, "a runbook script was seen running on the host").toBe(true);
+    expect(seen).toEqual([]);
+    for (const f of await allFiles(out)) expect(await readFile(f, "utf8"), f).not.toContain(MARKER);
+    const left = await onHost("ps -eo args | grep -c '[d]uplicity\\|[c]md-dr_'; ls -A /var/tmp/drdrill");
+    expect(left.stdout.trim()).toBe("0");
+  });
+
   it("a host key that is not the pinned one is refused, clearly and at once", async () => {
     const dir = await tmp();
     const wrong = join(dir, "known_hosts");

@@ -81,6 +81,26 @@ describe("writeEvidenceBundle", () => {
     );
   });
 
+  it("sweeps a secret that only a run step or a user check of the scenario names", async () => {
+    const d = await tmp();
+    const scenario =
+      "name: seed-drill\nsteps:\n  - run: { command: ./dr/fix.sh, secrets: { TOKEN: { env: FIXUP_TOKEN } } }\n" +
+      "  - verify: [files, { command: ./dr/ok.sh, secrets: { K: { env: CHECK_KEY } } }]\n";
+    await runFolder(join(d, "run"), scenario, true);
+    await writeFile(join(d, "run/logs/run-001/004-run.stdout.log"), "token fix-token-6b1a, key check-key-77d0\n");
+    const root = await unpack(
+      await writeEvidenceBundle(join(d, "run"), {
+        createdBy: "test",
+        env: { FIXUP_TOKEN: "fix-token-6b1a", CHECK_KEY: "check-key-77d0" },
+      }),
+      join(d, "x"),
+    );
+    expect(await readFile(join(root, "logs/run-001/004-run.stdout.log"), "utf8")).toBe(
+      "token [REDACTED], key [REDACTED]\n",
+    );
+    expect(secretEnvNames([], [scenario, "not: [yaml"])).toEqual(["FIXUP_TOKEN", "CHECK_KEY"]);
+  });
+
   it("finds the env vars that settings take secrets from", () => {
     expect(
       secretEnvNames([

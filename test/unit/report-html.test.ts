@@ -117,6 +117,26 @@ describe("the HTML report", () => {
     expect(model.rows).toHaveLength(1);
   });
 
+  it("lists the user's checks as report.md does: passed or failed, where, exit, time, their words", () => {
+    const html = renderHtml(
+      resultsFile([
+        run({
+          checks: [
+            { command: "./dr/smoke.sh", on: "target", ok: true, exitCode: 0, ms: 812 },
+            { command: "openstack image list", on: "local", ok: false, exitCode: 4, ms: 95, said: "cirros <gone>" },
+          ],
+        }),
+      ]),
+    );
+    expect(html).toContain("<h4>User checks</h4>");
+    expect(html).toMatch(
+      /<span class="ok">passed<\/span>: <code>.\/dr\/smoke.sh<\/code> \(on target, exit 0, 812 ms\)/,
+    );
+    expect(html).toMatch(/<span class="no">failed<\/span>: <code>openstack image list<\/code> \(on local, exit 4, /);
+    expect(html).toContain("<q>cirros &lt;gone&gt;</q>");
+    expect(renderHtml(passed)).not.toContain("User checks");
+  });
+
   it("renders an empty or interrupted run without failing", () => {
     expect(renderHtml(resultsFile([]))).toContain("No runs");
     expect(renderHtml(resultsFile([run()], { interrupted: true }))).toContain("banner-interrupted");
