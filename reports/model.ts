@@ -15,6 +15,7 @@ import { bandwidthChart } from "./svg/bandwidth-chart.ts";
 import { renderSiteSection } from "./site-section.ts";
 import { renderReplicationMatrix } from "./replication-matrix.ts";
 import { markdownBlocks, type HtmlBlock } from "./md-tables.ts";
+import { settingsChart } from "./svg/settings-chart.ts";
 import { throughputChart } from "./svg/throughput-chart.ts";
 import { timelineChart } from "./svg/timeline-chart.ts";
 import { toolsTables, type ToolsTable } from "./tools-table.ts";
@@ -55,7 +56,14 @@ export interface ReportModel {
   warnings: string[];
   columns: Column[];
   rows: { id: string; tone: string; cells: Cell[] }[];
-  charts: { throughput: string | null; timeline: string | null; rpo: string | null; bandwidth: string | null };
+  charts: {
+    /** Per scenario comparing settings, its metrics charted with their spread (led with, under the summary). */
+    settings: { scenario: string; svg: string }[];
+    throughput: string | null;
+    timeline: string | null;
+    rpo: string | null;
+    bandwidth: string | null;
+  };
   /** The secondary site's tables (report.md's section, as escaped HTML blocks). */
   site: HtmlBlock[];
   toolsTables: ToolsTable[];
@@ -156,6 +164,10 @@ export function buildReportModel(results: ResultsFile): ReportModel {
       cells: COLUMNS.map(([, , numeric, cell]) => ({ ...cell(r), numeric })),
     })),
     charts: {
+      settings: (results.comparison?.scenarios ?? []).flatMap((sc) => {
+        const svg = settingsChart(sc, results.comparison!.metrics);
+        return svg ? [{ scenario: sc.scenario, svg }] : [];
+      }),
       throughput: throughputChart(throughputGroups(results.results)),
       timeline: timelineChart(timelineRuns(results.results)),
       rpo: swept ? rpoChart(points) : null,

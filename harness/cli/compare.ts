@@ -7,6 +7,7 @@ import { renderComparisonMarkdown } from "../compare/render-markdown.ts";
 import { InputError, type InputIssue } from "../model/errors.ts";
 import { EFFECT_KINDS, JUDGED_METRICS, type EffectKind, type MetricKey } from "../model/metrics.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
+import { DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD } from "./option-defaults.ts";
 import { tryReadRunFolder, type RunFolder } from "./run-folder.ts";
 
 export interface CompareCliOptions {
@@ -19,8 +20,7 @@ export interface CompareCliOptions {
   out?: string;
 }
 
-export const DEFAULT_THRESHOLD = "10%";
-export const DEFAULT_MIN_CHANGE = "1s,bytes=1MB,memory=8MB";
+export { DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD };
 
 const argIssue = (field: string, message: string): InputIssue => ({
   file: "(command line)",

@@ -5,11 +5,12 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildHistory } from "../compare/history.ts";
 import { InputError, type InputIssue } from "../model/errors.ts";
-import { EXIT } from "../runner/invocation.ts";
+import { EXIT } from "../model/exit-codes.ts";
 import { renderHistoryHtml, renderHistoryMarkdown } from "../../reports/history.ts";
+import { DEFAULT_HISTORY_OUT } from "./option-defaults.ts";
 import { tryReadRunFolder, type RunFolder } from "./run-folder.ts";
 
-export const DEFAULT_HISTORY_OUT = "history.html";
+export { DEFAULT_HISTORY_OUT };
 
 const argIssue = (file: string, message: string): InputIssue => ({ file, line: 1, column: 1, path: "", message });
 

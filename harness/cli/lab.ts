@@ -1,13 +1,9 @@
 // `drdrill lab build|start|stop|status`: the MicroStack lab image and a container to poke at.
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { requireDocker } from "../images/docker.ts";
-import { buildLabImage } from "../images/lab/build.ts";
-import { listLabContainers, removeAllLabContainers, startLabContainer } from "../images/lab/container.ts";
-import { SNAP_COMMON } from "../images/lab/names.ts";
-import { labStatus } from "../images/lab/status.ts";
-import { removeContainers } from "../images/labels.ts";
 import { EnvironmentError } from "../model/errors.ts";
+// The lab's modules (Docker, testcontainers) are loaded by the action that needs them: declaring
+// these commands for --help loads none of them.
 
 const MANUAL_NAME = "drdrill-lab";
 const say = (line: string) => process.stderr.write(`lab: ${line}\n`);
@@ -41,6 +37,7 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
     .action(async (o: { force?: boolean }) => {
       setExitCode(
         await guarded(async () => {
+          const { buildLabImage } = await import("../images/lab/build.ts");
           const r = await buildLabImage({ force: Boolean(o.force), say });
           if (r.cached) say(`${r.image} is up to date (recipe unchanged; checked in ${seconds(r.totalMs)})`);
           else
@@ -61,6 +58,10 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
     .action(async (o: { name: string; fresh?: boolean; data?: string }) => {
       setExitCode(
         await guarded(async () => {
+          const [{ startLabContainer }, { SNAP_COMMON }] = await Promise.all([
+            import("../images/lab/container.ts"),
+            import("../images/lab/names.ts"),
+          ]);
           const c = await startLabContainer({
             role: "manual",
             name: o.name,
@@ -91,6 +92,12 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
     .action(async (o: { name?: string }) => {
       setExitCode(
         await guarded(async () => {
+          const [{ requireDocker }, { listLabContainers, removeAllLabContainers }, { removeContainers }] =
+            await Promise.all([
+              import("../images/docker.ts"),
+              import("../images/lab/container.ts"),
+              import("../images/labels.ts"),
+            ]);
           await requireDocker();
           const gone = o.name
             ? await removeContainers((await listLabContainers()).filter((c) => c.name === o.name))
@@ -106,6 +113,10 @@ export function registerLabCommands(program: Command, setExitCode: (code: number
     .action(async () => {
       setExitCode(
         await guarded(async () => {
+          const [{ requireDocker }, { labStatus }] = await Promise.all([
+            import("../images/docker.ts"),
+            import("../images/lab/status.ts"),
+          ]);
           await requireDocker();
           process.stdout.write(`${(await labStatus()).join("\n")}\n`);
         }),

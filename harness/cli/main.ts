@@ -1,187 +1,19 @@
 // The drdrill command line (DESIGN.md): run, validate, list, schema, report, compare, merge, history.
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+// Every command is declared here with its options (for --help), and its module is loaded only when it
+// runs: `drdrill --version` and `--help` load commander and nothing of the harness (issue 28, "Start fast").
+// Keep the imports below light (no registries, no runner, no execa, zod or handlebars).
 import { Command, CommanderError } from "commander";
-import { z } from "zod";
-import { resolveReporters, DEFAULT_REPORTERS } from "../../reports/registry.ts";
-import type { Overrides } from "../scenario/resolve.ts";
-import { loadReporters } from "./reporter-option.ts";
-import { argIssue, readOverrides, type RunShapeOptions } from "./run-options.ts";
-import { FAULTS } from "../faults/registry.ts";
-import { EXIT, runInvocation } from "../runner/invocation.ts";
-import { planRuns } from "../runner/plan.ts";
-import type { ResultsFile } from "../model/results-file.ts";
-import { silentProgress } from "../model/progress.ts";
-import { formatIssue, InputError, type InputIssue } from "../model/errors.ts";
-import { loadScenarios } from "../scenario/load.ts";
-import { LIMITS, scenarioJsonSchema } from "../scenario/schema.ts";
-import { takeRunFolder } from "./out-dir.ts";
-import { preflightRun } from "./preflight.ts";
-import { cleanLeftovers } from "./clean.ts";
-import { TARGETS } from "../targets/registry.ts";
-import { TOOLS } from "../tools/registry.ts";
-import { createLineProgress, createTtyProgress } from "./progress.ts";
-import { compareCommand, DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD, type CompareCliOptions } from "./compare.ts";
-import { snapshotScenarios, writeEvidenceBundle } from "./evidence.ts";
-import { mergeCommand } from "./merge.ts";
-import { DEFAULT_HISTORY_OUT, historyCommand } from "./history.ts";
-import { buildPlan, renderPlan, type PlanCliOptions } from "./plan.ts";
-import { parseShard, previousRuns } from "./shard-option.ts";
-import { registerLabCommands } from "./lab.ts";
+import { formatIssue, InputError } from "../model/errors.ts";
+import { EXIT } from "../model/exit-codes.ts";
 import { packageVersion } from "../util/package-root.ts";
+import type { CompareCliOptions } from "./compare.ts";
 import type { InitOptions } from "./init.ts";
-
-interface RunOptions extends RunShapeOptions {
-  out?: string;
-  reporter?: string[];
-  shard?: string;
-  keep?: boolean;
-  replace?: boolean;
-  evidence?: boolean;
-  warmup?: boolean;
-  jobs?: string;
-  durations?: string;
-}
-
-/** The options of `drdrill run` beyond the scenarios' shape (--shard, --jobs), with that shape's. */
-function checkRunOptions(o: RunOptions): {
-  overrides: Overrides;
-  shard?: { index: number; count: number };
-  jobs?: number;
-} {
-  const issues: InputIssue[] = [];
-  let shard: { index: number; count: number } | undefined;
-  if (o.shard !== undefined) {
-    const parsed = parseShard(o.shard);
-    if ("message" in parsed) issues.push(parsed);
-    else shard = parsed;
-  }
-  const jobs = o.jobs !== undefined ? Number(o.jobs) : undefined;
-  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1 || jobs > LIMITS.jobsMax))
-    issues.push(argIssue("--jobs", `"${o.jobs}" is not a whole number from 1 to ${LIMITS.jobsMax}`));
-  const overrides = readOverrides(o, issues);
-  return { overrides, ...(jobs !== undefined ? { jobs } : {}), ...(shard ? { shard } : {}) };
-}
-
-function progressFor(): ReturnType<typeof createTtyProgress> {
-  const mode = process.env.DRDRILL_PROGRESS;
-  if (mode === "none") return silentProgress;
-  if (mode === "tty" || (mode !== "lines" && process.stderr.isTTY && !process.env.CI)) return createTtyProgress();
-  return createLineProgress();
-}
-
-async function runCommand(paths: string[], o: RunOptions, argv: string[]): Promise<number> {
-  const checked = checkRunOptions(o);
-  const reporters = await loadReporters(o.reporter ?? DEFAULT_REPORTERS);
-  // Each scenario is resolved and judged as it will run: with the command line's target, tools, size.
-  const scenarios = await loadScenarios(paths.length > 0 ? paths : ["scenarios/seed"], {
-    overrides: checked.overrides,
-  });
-  const previous = await previousRuns(o.durations);
-  const plans = planRuns(scenarios, {
-    ...(previous ? { previous } : {}),
-    ...(checked.shard ? { shard: checked.shard } : {}),
-  });
-  if (plans.length === 0 && (!checked.shard || planRuns(scenarios).length === 0)) {
-    throw new InputError([argIssue("--tool", "no scenario uses the selected tool(s): nothing to run")]);
-  }
-  // More shards than runs: this one has none; it still writes an empty run folder for the merge.
-  if (plans.length === 0)
-    process.stderr.write(`drdrill: shard ${checked.shard!.index}/${checked.shard!.count} has no runs\n`);
-  // Checks that need this machine come before the run folder is taken: a refused run leaves nothing.
-  await preflightRun(plans, scenarios, {
-    runFolder: o.out !== undefined ? resolve(o.out) : null,
-    sizeFromCli: checked.overrides.sizeBytes !== undefined,
-  });
-  const { dir: outDir, runId } = await takeRunFolder(o.out, { replace: Boolean(o.replace) });
-  if (o.evidence) await snapshotScenarios(outDir, scenarios);
-  const results = await runInvocation({
-    runId,
-    argv,
-    scenarios,
-    plans,
-    outDir,
-    keep: Boolean(o.keep),
-    warmup: Boolean(o.warmup),
-    ...(checked.jobs !== undefined ? { jobs: checked.jobs } : {}),
-    reporters,
-    progress: progressFor(),
-  });
-  if (o.evidence)
-    process.stdout.write(
-      `evidence: ${await writeEvidenceBundle(outDir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`,
-    );
-  return results.exitCode;
-}
-
-async function reportCommand(dir: string): Promise<number> {
-  const text = await readFile(join(dir, "results.json"), "utf8").catch(() => null);
-  if (text === null)
-    throw new InputError([
-      {
-        file: join(dir, "results.json"),
-        line: 1,
-        column: 1,
-        path: "",
-        message: "not found: is this a drdrill run folder?",
-      },
-    ]);
-  const results = JSON.parse(text) as ResultsFile;
-  if (results.schemaVersion > 1)
-    throw new InputError([
-      {
-        file: join(dir, "results.json"),
-        line: 1,
-        column: 1,
-        path: "schemaVersion",
-        message: `version ${results.schemaVersion} is newer than this drdrill understands (1)`,
-      },
-    ]);
-  const reporters = await resolveReporters(DEFAULT_REPORTERS.filter((r) => r !== "json"));
-  for (const r of reporters) if (r.name !== "json") await r.onEnd?.(results, dir);
-  return results.exitCode;
-}
-
-function listCommand(what: string): number {
-  const out: string[] = [];
-  if (what === "faults" || what === "all") {
-    out.push("faults:");
-    for (const f of Object.values(FAULTS)) {
-      const schema = z.toJSONSchema(f.params as z.ZodType, { io: "input" }) as {
-        properties?: Record<string, { type?: string; description?: string }>;
-      };
-      const params = Object.entries(schema.properties ?? {})
-        .map(([k, v]) => `${k}${v.type ? `: ${v.type}` : ""}`)
-        .join(", ");
-      out.push(`  ${f.name.padEnd(22)} expect ${f.expect.join("|").padEnd(19)} { ${params} }  ${f.description}`);
-    }
-  }
-  if (what === "tools" || what === "all") {
-    out.push("tools:");
-    const tools = Object.values(TOOLS);
-    const nameW = Math.max(...tools.map((t) => t.name.length));
-    const needsW = Math.max(...tools.map((t) => t.binaries.join(", ").length));
-    for (const t of tools)
-      out.push(`  ${t.name.padEnd(nameW)} needs ${t.binaries.join(", ").padEnd(needsW)} ${t.description}`);
-  }
-  if (what === "targets" || what === "all") {
-    out.push("targets:");
-    for (const t of Object.values(TARGETS)) out.push(`  ${t.name.padEnd(12)} ${t.description}`);
-  }
-  process.stdout.write(`${out.join("\n")}\n`);
-  return EXIT.ok;
-}
-
-async function listScenarios(dirs: string[]): Promise<number> {
-  const scenarios = await loadScenarios(dirs.length > 0 ? dirs : ["scenarios"]);
-  for (const s of scenarios)
-    process.stdout.write(
-      `${s.scenario.name.padEnd(28)} ${s.file}  expect ${s.expected.join("|")}  tools ` +
-        // The tools its runs use: its tools entries, or its source's tool (a restore test's repository.tool).
-        `${[...new Set(s.runs.map((r) => r.tool.name))].join(", ")}\n`,
-    );
-  return EXIT.ok;
-}
+import { DEFAULT_HISTORY_OUT, DEFAULT_MIN_CHANGE, DEFAULT_THRESHOLD } from "./option-defaults.ts";
+import type { PlanCliOptions } from "./plan.ts";
+import type { RunOptions } from "./run-command.ts";
+import type { RunShapeOptions } from "./run-options.ts";
+import { registerLabCommands } from "./lab.ts";
+import { registerVmCommands } from "./vm.ts";
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
@@ -225,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
         "serial ones",
     )
     .action(async (paths: string[], o: RunOptions) => {
-      code = await runCommand(paths, o, argv);
+      code = await (await import("./run-command.ts")).runCommand(paths, o, argv);
     });
 
   program
@@ -243,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--durations <results>", "a previous results.json (or run folder) whose durations balance the shards")
     .option("--json", "as JSON (for a CI matrix)")
     .action(async (paths: string[], o: PlanCliOptions) => {
+      const { buildPlan, renderPlan } = await import("./plan.ts");
       const plan = await buildPlan(paths, o);
       process.stdout.write(o.json ? `${JSON.stringify(plan, null, 2)}\n` : renderPlan(plan));
     });
@@ -274,6 +107,10 @@ export async function main(argv: string[]): Promise<number> {
     .option("--repeat <n>", "runs per scenario and tool")
     .option("--timeout <duration>", "bound on every tool call")
     .action(async (paths: string[], o: RunShapeOptions) => {
+      const [{ readOverrides }, { loadScenarios }] = await Promise.all([
+        import("./run-options.ts"),
+        import("../scenario/load.ts"),
+      ]);
       const overrides = readOverrides(o);
       const loaded = await loadScenarios(paths.length > 0 ? paths : ["scenarios"], { overrides });
       process.stdout.write(`${loaded.length} scenario(s) valid: ${loaded.map((l) => l.scenario.name).join(", ")}\n`);
@@ -286,14 +123,21 @@ export async function main(argv: string[]): Promise<number> {
     .argument("[dirs...]")
     .action(async (what: string, dirs: string[]) => {
       if (!["faults", "tools", "targets", "scenarios", "all"].includes(what))
-        throw new InputError([argIssue("list", `"${what}" is not one of faults, tools, targets, scenarios`)]);
+        throw new InputError([
+          (await import("./run-options.ts")).argIssue(
+            "list",
+            `"${what}" is not one of faults, tools, targets, scenarios`,
+          ),
+        ]);
+      const { listCommand, listScenarios } = await import("./list-command.ts");
       code = what === "scenarios" ? await listScenarios(dirs) : listCommand(what);
     });
 
   program
     .command("schema")
     .description("Print the JSON Schema of scenario files")
-    .action(() => {
+    .action(async () => {
+      const { scenarioJsonSchema } = await import("../scenario/schema.ts");
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
 
@@ -303,11 +147,13 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<dir>")
     .option("--evidence", "also write the run's evidence bundle (tar.gz)")
     .action(async (dir: string, o: { evidence?: boolean }) => {
-      await reportCommand(dir);
-      if (o.evidence)
+      await (await import("./report-command.ts")).reportCommand(dir);
+      if (o.evidence) {
+        const { writeEvidenceBundle } = await import("./evidence.ts");
         process.stdout.write(
           `evidence: ${await writeEvidenceBundle(dir, { createdBy: `drdrill ${argv.join(" ")}` })}\n`,
         );
+      }
     });
 
   program
@@ -334,7 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--require-all", "a drill in only one of the two folders fails the comparison (exit 2)")
     .option("--out <file>", "also write the Markdown to this file")
     .action(async (base: string, next: string, o: CompareCliOptions) => {
-      code = await compareCommand(base, next, o);
+      code = await (await import("./compare.ts")).compareCommand(base, next, o);
     });
 
   program
@@ -343,7 +189,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<dirs...>")
     .requiredOption("--out <dir>", "the merged run folder (new)")
     .action(async (dirs: string[], o: { out: string }) => {
-      code = await mergeCommand(dirs, o.out, argv);
+      code = await (await import("./merge.ts")).mergeCommand(dirs, o.out, argv);
     });
 
   program
@@ -352,7 +198,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument("<dirs...>")
     .option("--out <file>", "the HTML page to write", DEFAULT_HISTORY_OUT)
     .action(async (dirs: string[], o: { out: string }) => {
-      code = await historyCommand(dirs, o);
+      code = await (await import("./history.ts")).historyCommand(dirs, o);
     });
 
   program
@@ -361,7 +207,7 @@ export async function main(argv: string[]): Promise<number> {
       "Remove what a drdrill killed hard left behind: load writers, tmpfs mounts, containers, firewall tables, VMs",
     )
     .action(async () => {
-      const { removed, ignored } = await cleanLeftovers();
+      const { removed, ignored } = await (await import("./clean.ts")).cleanLeftovers();
       for (const text of ignored) process.stderr.write(`drdrill: ${text}\n`);
       process.stdout.write(
         removed.length > 0 ? `removed:\n${removed.map((r) => `  ${r}`).join("\n")}\n` : "nothing left behind\n",
@@ -369,7 +215,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerLabCommands(program, (c) => (code = c));
-  (await import("./vm.ts")).registerVmCommands(program, (c) => (code = c));
+  registerVmCommands(program, (c) => (code = c));
 
   // A command that stops waiting on nothing (a promise no process or timer will settle) would end
   // with exit 0 and no word: say so instead, as the internal error it is.

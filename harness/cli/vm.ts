@@ -2,21 +2,16 @@
 import { readdir, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { killAllGroups } from "../exec/live-groups.ts";
 import { EnvironmentError } from "../model/errors.ts";
 import type { AccelRequest } from "../qemu/accel.ts";
-import { buildVmImage } from "../images/vm/build.ts";
-import { waitForLabReady } from "../qemu/lab-ready.ts";
-import { vmCacheRoot } from "../images/vm/names.ts";
-import { startVm } from "../qemu/start-vm.ts";
-import { sshCommandLine } from "../qemu/ssh-access.ts";
-import { vmStatus } from "../qemu/status.ts";
-import { listVms, stopRecordedVm } from "../images/vm/vm-registry.ts";
+// The VM's modules (qemu, images, ssh) are loaded by the action that needs them: declaring these
+// commands for --help loads none of them.
 
 const MANUAL_NAME = "drdrill-vm";
 const say = (line: string) => process.stderr.write(`vm: ${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const manualRunDir = (name: string) => join(vmCacheRoot(), "manual", name);
+const vmCacheRoot = async () => (await import("../images/vm/names.ts")).vmCacheRoot();
+const manualRunDir = async (name: string) => join(await vmCacheRoot(), "manual", name);
 
 /** Runs a vm action; environment problems print one line and exit 3. */
 async function guarded(fn: () => Promise<void>): Promise<number> {
@@ -33,7 +28,8 @@ async function guarded(fn: () => Promise<void>): Promise<number> {
 }
 
 /** Ctrl-C while a VM boots: its qemu (own process group) is killed, then exit 130. */
-function killVmsOnInterrupt(): () => void {
+async function killVmsOnInterrupt(): Promise<() => void> {
+  const { killAllGroups } = await import("../exec/live-groups.ts");
   const onSignal = (sig: NodeJS.Signals) => {
     say(`${sig}: stopping the VM`);
     void killAllGroups(1000).then(() => process.exit(130));
@@ -66,6 +62,7 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
     .action(async (o: { force?: boolean }) => {
       setExitCode(
         await guarded(async () => {
+          const { buildVmImage } = await import("../images/vm/build.ts");
           const r = await buildVmImage({ force: Boolean(o.force), say });
           if (r.cached) say(`${r.hash} is up to date (${r.dir}; checked in ${seconds(r.ms)})`);
           else
@@ -93,12 +90,18 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
         await guarded(async () => {
           if (!/^[\w.-]+$/.test(o.name))
             throw new EnvironmentError(`--name "${o.name}": letters, digits, ".", "_" and "-" only`);
-          const runDir = manualRunDir(o.name);
+          const [{ listVms }, { startVm }, { waitForLabReady }, { sshCommandLine }] = await Promise.all([
+            import("../images/vm/vm-registry.ts"),
+            import("../qemu/start-vm.ts"),
+            import("../qemu/lab-ready.ts"),
+            import("../qemu/ssh-access.ts"),
+          ]);
+          const runDir = await manualRunDir(o.name);
           if ((await listVms()).some((v) => v.runDir === resolve(runDir)))
             throw new EnvironmentError(
               `a VM named ${o.name} is running already (drdrill vm status; drdrill vm stop --name ${o.name})`,
             );
-          const release = killVmsOnInterrupt();
+          const release = await killVmsOnInterrupt();
           try {
             const v = await startVm({
               runDir,
@@ -141,14 +144,18 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
     .action(async (o: { name?: string }) => {
       setExitCode(
         await guarded(async () => {
+          const { listVms, stopRecordedVm } = await import("../images/vm/vm-registry.ts");
           const all = await listVms();
-          const chosen = o.name ? all.filter((v) => v.runDir === resolve(manualRunDir(o.name!))) : all;
+          const named = o.name ? resolve(await manualRunDir(o.name)) : undefined;
+          const chosen = named ? all.filter((v) => v.runDir === named) : all;
           for (const v of chosen) await stopRecordedVm(v);
           // the folders (overlay, keys, console) of manual VMs that no longer run, also ones powered off inside
           const live = new Set((await listVms()).map((v) => v.runDir));
-          const names = o.name ? [o.name] : await readdir(join(vmCacheRoot(), "manual")).catch(() => []);
-          for (const n of names)
-            if (!live.has(resolve(manualRunDir(n)))) await rm(manualRunDir(n), { recursive: true, force: true });
+          const names = o.name ? [o.name] : await readdir(join(await vmCacheRoot(), "manual")).catch(() => []);
+          for (const n of names) {
+            const dir = await manualRunDir(n);
+            if (!live.has(resolve(dir))) await rm(dir, { recursive: true, force: true });
+          }
           say(chosen.length > 0 ? `stopped ${chosen.map((v) => v.id).join(", ")}` : "no VMs running");
         }),
       );
@@ -159,6 +166,7 @@ export function registerVmCommands(program: Command, setExitCode: (code: number)
     .action(async () => {
       setExitCode(
         await guarded(async () => {
+          const { vmStatus } = await import("../qemu/status.ts");
           process.stdout.write(`${(await vmStatus()).join("\n")}\n`);
         }),
       );

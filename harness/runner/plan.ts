@@ -29,11 +29,26 @@ export interface PlanOptions {
   previous?: readonly RunResult[];
 }
 
-/** The settings that differ from the tool's defaults, e.g. "encryption=none volsize=25". */
-function settingsLabel(tool: ResolvedTool): string {
+/** Per tool, the settings whose values differ between the scenario's runs of it (tools entries, sweep.settings). */
+function varyingSettings(runs: readonly { tool: ResolvedTool }[]): Map<string, Set<string>> {
+  const varying = new Map<string, Set<string>>();
+  for (const name of new Set(runs.map((r) => r.tool.name))) {
+    const all = runs.filter((r) => r.tool.name === name).map((r) => r.tool.settings);
+    const keys = new Set(all.flatMap((st) => Object.keys(st)));
+    varying.set(name, new Set([...keys].filter((k) => new Set(all.map((st) => JSON.stringify(st[k]))).size > 1)));
+  }
+  return varying;
+}
+
+/**
+ * The settings that differ from the tool's defaults, and every setting that varies between the
+ * scenario's runs of the tool even at its default (restic compression=auto beside compression=max),
+ * e.g. "encryption=none volsize=25".
+ */
+function settingsLabel(tool: ResolvedTool, varying: ReadonlySet<string> = new Set()): string {
   const defaults = (tool.adapter.settings.safeParse({}).data ?? {}) as Record<string, unknown>;
   return Object.entries(tool.settings)
-    .filter(([k, v]) => k !== "passphrase" && JSON.stringify(v) !== JSON.stringify(defaults[k]))
+    .filter(([k, v]) => k !== "passphrase" && (varying.has(k) || JSON.stringify(v) !== JSON.stringify(defaults[k])))
     .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
     .join(" ");
 }
@@ -41,6 +56,7 @@ function settingsLabel(tool: ResolvedTool): string {
 export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): RunPlan[] {
   const plans: RunPlan[] = [];
   for (const loaded of scenarios) {
+    const varying = varyingSettings(loaded.runs);
     for (const run of loaded.runs) {
       const intervals: (string | undefined)[] = loaded.scenario.sweep?.every ?? [undefined];
       const caps: (string | undefined)[] = loaded.scenario.sweep?.bandwidth ?? [undefined];
@@ -48,7 +64,7 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
         for (const cap of caps) {
           const label = [
             run.tool.name,
-            settingsLabel(run.tool),
+            settingsLabel(run.tool, varying.get(run.tool.name)),
             every ? `every=${every}` : "",
             cap ? `bandwidth=${cap}` : "",
           ]

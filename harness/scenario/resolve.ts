@@ -14,6 +14,7 @@ import type { ToolAdapter } from "../tools/tool.ts";
 import { parseDuration, parseSize } from "../util/units.ts";
 import type { Registries } from "./registries.ts";
 import type { Scenario } from "./schema.ts";
+import { expandEntry } from "./sweep-settings.ts";
 
 /** A tool call's bound when neither the scenario nor the command line gives one. */
 export const DEFAULT_TIMEOUT_MS = 30 * 60_000;
@@ -187,17 +188,19 @@ export function resolveRuns(
     const adapter = reg.tools[name];
     if (!adapter) return; // the schema refused it already
     const e = s.expectFor?.[name];
-    runs.push({
-      target,
-      site,
-      store,
-      tool: { name, adapter, settings: toolSettings, entry: i },
-      points,
-      sizeBytes: o.sizeBytes ?? parseSize(s.dataset.size) ?? 0,
-      repeats: o.repeat ?? s.repeat,
-      timeout,
-      expected: e === undefined ? expected : Array.isArray(e) ? e : [e],
-    });
+    // One run per combination of the values sweep.settings gives this tool (the schema judged them).
+    for (const settings of expandEntry(name, adapter, toolSettings, s.sweep?.settings).settings)
+      runs.push({
+        target,
+        site,
+        store,
+        tool: { name, adapter, settings, entry: i },
+        points,
+        sizeBytes: o.sizeBytes ?? parseSize(s.dataset.size) ?? 0,
+        repeats: o.repeat ?? s.repeat,
+        timeout,
+        expected: e === undefined ? expected : Array.isArray(e) ? e : [e],
+      });
   });
   return { runs, issues: [] };
 }

@@ -11,6 +11,7 @@ import { exactlyOne } from "../util/exactly-one.ts";
 import { durationText, rateText, sizeText } from "../util/zod-units.ts";
 import { createDestinationSchema } from "../site/site-settings.ts";
 import { REGISTRIES, type Registries } from "./registries.ts";
+import { expandEntry, keyProblems, type SweptSettings } from "./sweep-settings.ts";
 
 /** Bounds shared with the command line (--repeat, --timeout): one rule for both. */
 export const LIMITS = { repeatMax: 100, timeoutMinMs: 1000, jobsMax: 64 } as const;
@@ -113,10 +114,17 @@ function shape(reg: Registries) {
             "Bandwidth caps to a secondary site: one run per value, e.g. [1MB/s, 4MB/s, 16MB/s] (the bandwidth " +
               "fault without a rate uses it).",
           ),
+        settings: z
+          .record(z.string(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1))
+          .optional()
+          .describe(
+            "Tool settings to vary, TOOL.SETTING: [VALUE...], e.g. { restic.compression: [auto, max] }: each " +
+              "tools entry of that tool runs once per combination (the matrix).",
+          ),
       })
       .strict()
       .optional()
-      .describe("Vary the schedule step's backup interval, or a site's bandwidth cap, across runs."),
+      .describe("Vary the schedule step's backup interval, a site's bandwidth cap, or tool settings, across runs."),
     destination: createDestinationSchema(Object.keys(reg.stores)),
     warmup: z
       .boolean()
@@ -146,6 +154,7 @@ function wholeScenario(s: Record<string, unknown>, ctx: z.RefinementCtx, reg: Re
         path: ["tools", i],
       });
   });
+  sweptSettings(s, tools, ctx, reg);
   const sources = Object.keys(reg.sources).filter((k) => s[k] !== undefined);
   if (sources.length > 1)
     ctx.addIssue({
@@ -166,6 +175,47 @@ function wholeScenario(s: Record<string, unknown>, ctx: z.RefinementCtx, reg: Re
       message: `give at least one tools entry (or a source of restore points: ${Object.keys(reg.sources).join(", ")})`,
       path: ["tools"],
     });
+}
+
+/** sweep.settings: each key a TOOL.SETTING of the scenario's tools, each value one it takes, no drill run twice. */
+function sweptSettings(
+  s: Record<string, unknown>,
+  tools: [string, unknown][],
+  ctx: z.RefinementCtx,
+  reg: Registries,
+): void {
+  const sweep = (s.sweep as { settings?: SweptSettings } | undefined)?.settings;
+  if (!sweep) return;
+  const at = (path: (string | number)[]) => ["sweep", "settings", ...path];
+  for (const p of keyProblems(sweep, [...new Set(tools.map(([name]) => name))]))
+    ctx.addIssue({ code: "custom", message: p.message, path: at(p.path) });
+  const seen = new Map<string, number>();
+  const reported = new Set<string>();
+  tools.forEach(([name, settings], i) => {
+    const adapter = reg.tools[name];
+    if (!adapter) return;
+    const { settings: expanded, problems } = expandEntry(name, adapter, settings as Record<string, unknown>, sweep);
+    for (const p of problems) {
+      const key = JSON.stringify(p.path);
+      if (reported.has(key)) continue; // the same bad value, once, however many entries of the tool
+      reported.add(key);
+      ctx.addIssue({ code: "custom", message: p.message, path: at(p.path) });
+    }
+    if (problems.length > 0 || expanded.length < 2) return;
+    for (const e of expanded) {
+      const id = `${name} ${JSON.stringify(e)}`;
+      const first = seen.get(id);
+      if (first !== undefined && first !== i)
+        ctx.addIssue({
+          code: "custom",
+          message:
+            `tools[${first}] and tools[${i}] run ${name} with the same settings once sweep.settings is applied: ` +
+            "keep one entry",
+          path: ["tools", i],
+        });
+      seen.set(id, i);
+    }
+  });
 }
 
 const made = new WeakMap<Registries, ReturnType<typeof build>>();

@@ -2,12 +2,13 @@
 // Chromium (Debian's package, never a downloaded browser): banner, table, charts visible, the
 // table sorts, nothing is fetched; a screenshot is saved into the run folder (report.png).
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, stat, unlink } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { drdrill, ROOT } from "../helpers/cli.ts";
+import { tmp } from "../helpers/tmp.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = [
@@ -132,5 +133,64 @@ describe.skipIf(!existsSync(CHROMIUM))("the HTML report in a browser (install wi
 
     expect(fetched).toEqual([]);
     expect(errors).toEqual([]);
+  });
+  // issue 27: a settings comparison (sweep.settings, two repeats each) opens on the comparison: the summary
+  // and each metric charted per setting with its spread, right under the banner, in the first screen, whole.
+  it("a settings comparison leads with it: summary and charts under the banner, not cut off", async () => {
+    const dir = await tmp("drdrill-settings-html-");
+    await writeFile(
+      join(dir, "compression.yaml"),
+      [
+        "name: compression",
+        "dataset: { size: 2MB, seed: 3 }",
+        "sweep: { settings: { restic.compression: [auto, max] } }",
+        "repeat: 2",
+        "tools: [restic]",
+        "steps:",
+        "  - backup: full",
+        "  - fault: { delete-path: { path: . } }",
+        "  - restore: latest",
+        "  - verify: [files]",
+        "",
+      ].join("\n"),
+    );
+    const out = `${OUT}-settings`; // kept, like the report above, to be looked at
+    await rm(out, { recursive: true, force: true });
+    const r = await drdrill(["run", join(dir, "compression.yaml"), "--out", out]);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain("Comparison of compression (median ± σ, 2 runs each)");
+
+    browser ??= await openBrowser();
+    const page = await browser.context.newPage();
+    await browser.context.setOffline(true);
+    await page.goto(`file://${out}/index.html`);
+    const lead = page.locator("#settings-summary");
+    await expect.poll(() => lead.isVisible()).toBe(true);
+    // the first section after the banner, and on the first screen as it opens
+    const sections = await page.locator("main > section").evaluateAll((els) => els.map((e) => e.id));
+    expect(sections.slice(0, 2)).toEqual(["verdict", "settings-summary"]);
+    const box = (await lead.boundingBox())!;
+    expect(box.y).toBeLessThan(900);
+    await page.screenshot({ path: join(out, "comparison.png") });
+    expect((await readFile(join(out, "comparison.png"))).subarray(1, 4).toString()).toBe("PNG");
+
+    const text = (await lead.locator("pre").textContent())!;
+    expect(text).toContain("Comparison of compression (median ± σ, 2 runs each)");
+    expect(text).toMatch(/restic compression=auto/);
+    expect(text).toMatch(/restic compression=max/);
+    // times, rates, repository size and peak RSS, each bar with its min-max whisker, none wider than the page
+    const chart = lead.locator("figure.settings-chart svg");
+    const panels = await chart.locator("g.panel").evaluateAll((gs) => gs.map((g) => g.getAttribute("data-metric")));
+    expect(panels).toEqual(
+      expect.arrayContaining(["backupMs", "restoreMs", "backupThroughputBps", "repoBytes", "peakRssBytes"]),
+    );
+    const repo = chart.locator('g.panel[data-metric="repoBytes"]');
+    expect(await repo.locator("g.bar").count()).toBe(2);
+    expect(await repo.locator("g.bar path").count()).toBe(2);
+    expect(await repo.locator("text.value").first().textContent()).toMatch(/B ± /);
+    expect(await repo.locator("text.sublabel", { hasText: "★" }).count()).toBeGreaterThanOrEqual(1);
+    const svg = (await chart.boundingBox())!;
+    expect(svg.x + svg.width).toBeLessThanOrEqual(1280);
+    expect(svg.width).toBeGreaterThan(500);
   });
 });

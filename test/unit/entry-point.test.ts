@@ -72,3 +72,49 @@ describe("bin/drdrill.js", () => {
     expect(r.err).toMatch(/dist\/harness\/cli\/main\.js is missing: this copy was never built \(npm run build\)/);
   });
 });
+
+/** The modules a drdrill start loads (the sources, through tsx), as paths under the checkout. */
+function modulesLoaded(args: string[]): { code: number | null; out: string; modules: string[] } {
+  const hook =
+    "export async function load(url, ctx, next) " +
+    '{ process.stderr.write("LOADED " + url + "\\n"); return next(url, ctx); }';
+  const hookUrl = `data:text/javascript,${encodeURIComponent(hook)}`;
+  const register = `import { register } from "node:module"; register(${JSON.stringify(hookUrl)});`;
+  const r = spawnSync(
+    process.execPath,
+    ["--import", `data:text/javascript,${encodeURIComponent(register)}`, join(ROOT, "bin/drdrill.js"), ...args],
+    { encoding: "utf8", env: { ...process.env, DRDRILL_FROM_SOURCE: "1" } },
+  );
+  const modules = [...r.stderr.matchAll(/^LOADED file:\/\/(.*)$/gm)].map((m) => m[1]!);
+  return { code: r.status, out: r.stdout, modules };
+}
+
+describe("start time", () => {
+  // issue 28, "Start fast": --version and --help load commander and the command line's own few modules, not
+  // one command's module, registry, reporter or heavy package (execa, zod, yaml, handlebars, testcontainers).
+  it.each(["--version", "--help", "run --help", "lab --help", "vm start --help"])(
+    "drdrill %s loads no command's module",
+    (line) => {
+      const args = line.split(" ");
+      const r = modulesLoaded(args);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(args[0] === "--version" ? /^\d+\.\d+\.\d+/ : /^Usage: drdrill/);
+      const ours = r.modules.filter((m) => !m.includes("/node_modules/")).map((m) => m.replace(ROOT, ""));
+      expect(ours.sort()).toEqual([
+        "bin/drdrill.js",
+        "bin/source-stamp.js",
+        "harness/cli/lab.ts",
+        "harness/cli/main.ts",
+        "harness/cli/option-defaults.ts",
+        "harness/cli/vm.ts",
+        "harness/model/errors.ts",
+        "harness/model/exit-codes.ts",
+        "harness/util/package-root.ts",
+      ]);
+      const packages = new Set(
+        r.modules.map((m) => /\/node_modules\/((@[^/]+\/)?[^/]+)\//.exec(m)?.[1]).filter(Boolean),
+      );
+      expect([...packages].sort()).toEqual(["commander", "esbuild", "tsx"]);
+    },
+  );
+});

@@ -3,6 +3,7 @@ import type { RunResult } from "../../harness/model/result.ts";
 import { expectedDurations } from "../../harness/runner/estimate.ts";
 import { planRuns } from "../../harness/runner/plan.ts";
 import { splitShards } from "../../harness/runner/shard.ts";
+import type { InputError } from "../../harness/model/errors.ts";
 import { parseScenario } from "../../harness/scenario/load.ts";
 
 const TEXT = `name: m
@@ -18,16 +19,20 @@ steps:
 const s = parseScenario("m.yaml", TEXT);
 
 describe("run plan", () => {
-  it("expands tools x sweep x repeat, labels runs by the settings that differ from the defaults", () => {
+  it("expands tools x sweep x repeat, labels runs by the settings that differ from the defaults or vary", () => {
     const plans = planRuns([s]);
     expect(plans).toHaveLength(8);
     expect([...new Set(plans.map((p) => p.label))]).toEqual([
-      "duplicity every=5s",
-      "duplicity every=15s",
+      "duplicity encryption=gpg-symmetric volsize=200 every=5s",
+      "duplicity encryption=gpg-symmetric volsize=200 every=15s",
       "duplicity encryption=none volsize=25 every=5s",
       "duplicity encryption=none volsize=25 every=15s",
     ]);
-    expect(plans.filter((p) => p.group === "m :: duplicity every=5s").map((p) => p.repeat)).toEqual([1, 2]);
+    expect(
+      plans
+        .filter((p) => p.group === "m :: duplicity encryption=gpg-symmetric volsize=200 every=5s")
+        .map((p) => p.repeat),
+    ).toEqual([1, 2]);
     expect(plans.map((p) => p.intervalMs)).toEqual([5000, 5000, 15000, 15000, 5000, 5000, 15000, 15000]);
   });
   it("--repeat overrides, --tool filters", () => {
@@ -77,5 +82,66 @@ describe("run plan", () => {
     expect(splitShards([0, 1, 2, 3, 4, 5], 2, (i) => ms[i]!)).toEqual([[0], [1, 2, 3, 4, 5]]);
     expect(splitShards([0, 1, 2], 3, () => 1)).toEqual([[0], [1], [2]]);
     expect(splitShards([0], 3, () => 1)).toEqual([[0], [], []]);
+  });
+});
+
+describe("sweep: { settings }", () => {
+  const SWEEP = `name: z
+sweep: { settings: { restic.compression: [auto, max], borg.compression: [lz4, zstd] } }
+tools:
+  - restic: {}
+  - borg: {}
+  - tar-zstd: {}
+steps:
+  - backup: full
+`;
+  it("expands each tool's swept settings to the matrix, every varying setting in the label (defaults too)", () => {
+    const plans = planRuns([parseScenario("z.yaml", SWEEP)]);
+    expect(plans.map((p) => p.label)).toEqual([
+      "restic compression=auto",
+      "restic compression=max",
+      "borg compression=lz4",
+      "borg compression=zstd",
+      "tar-zstd",
+    ]);
+    expect(plans.map((p) => p.tool.settings.compression)).toEqual(["auto", "max", "lz4", "zstd", undefined]);
+    const two = SWEEP.replace("borg.compression: [lz4, zstd]", "restic.args.backup: [x]").replace(
+      "{ restic.compression: [auto, max], restic.args.backup: [x] }",
+      "{ restic.compression: [auto, max, off] }",
+    );
+    expect(planRuns([parseScenario("z.yaml", two, { overrides: { tools: ["restic"] } })])).toHaveLength(3);
+  });
+
+  it("refuses a key not TOOL.SETTING of the scenario's tools, a value the tool refuses, a drill run twice", () => {
+    const bad = `name: z
+sweep: { settings: { restic.compression: [auto, fast], borg.level: [1], rsync.x: [1], nodot: [1] } }
+tools:
+  - restic: {}
+  - borg: {}
+steps:
+  - backup: full
+`;
+    const issues = (() => {
+      try {
+        parseScenario("z.yaml", bad);
+        return [];
+      } catch (e) {
+        return (e as InputError).issues;
+      }
+    })();
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      `2:49 sweep.settings.restic.compression[1]: restic.compression: "fast": Invalid option: expected one of ` +
+        `"auto"|"off"|"max"`,
+      `2:68 sweep.settings.borg.level: borg has no setting "level" (it has encryption, passphrase, compression, args)`,
+      `2:82 sweep.settings.rsync.x: "rsync" is not one of this scenario's tools (restic, borg)`,
+      `2:94 sweep.settings.nodot: "nodot" is not TOOL.SETTING (e.g. restic.compression)`,
+    ]);
+    const twice = bad
+      .replace(
+        "restic.compression: [auto, fast], borg.level: [1], rsync.x: [1], nodot: [1]",
+        "restic.compression: [auto, max]",
+      )
+      .replace("  - borg: {}", "  - restic: { compression: max }");
+    expect(() => parseScenario("z.yaml", twice)).toThrow(/tools\[0\] and tools\[1\] run restic with the same settings/);
   });
 });

@@ -64,7 +64,7 @@ describe("what the charts are drawn from", () => {
     const m = buildReportModel(
       resultsFile([run({ phases: [], metrics: { backupThroughputBps: null, restoreThroughputBps: null } })]),
     );
-    expect(m.charts).toEqual({ throughput: null, timeline: null, rpo: null, bandwidth: null });
+    expect(m.charts).toEqual({ settings: [], throughput: null, timeline: null, rpo: null, bandwidth: null });
   });
 
   it("marks a failed phase and names it in the tooltip", () => {

@@ -80,4 +80,20 @@ describe("the settings summary", () => {
     expect(body).toContain("  restic backed up\n    2.00 ± 0.14 times faster than borg");
     expect(renderHtml(file(setting("restic", "restic", {})))).not.toContain('id="settings-summary"');
   });
+
+  it("index.html charts times, rates, repository size and peak RSS per setting with their spread, first", () => {
+    const html = renderHtml(file([...setting("restic", "restic", {}), ...setting("borg", "borg", { repoBytes: 2 })]));
+    const lead = html.slice(html.indexOf('<section id="settings-summary"'), html.indexOf('<section id="tools"'));
+    const panels = [...lead.matchAll(/<g class="panel" data-metric="(\w+)">/g)].map((m) => m[1]);
+    expect(panels).toEqual(expect.arrayContaining(["backupMs", "restoreMs", "repoBytes", "peakRssBytes"]));
+    const repo = lead.slice(
+      lead.indexOf('data-metric="repoBytes"'),
+      lead.indexOf("</g>\n</g>", lead.indexOf('data-metric="repoBytes"')),
+    );
+    // restic's repository is half borg's: the best (★), each bar with a whisker and median ± σ
+    expect(repo).toMatch(/★ restic/);
+    expect(repo).not.toMatch(/★ borg/);
+    expect(repo.match(/<path d="M/g)).toHaveLength(2);
+    expect(repo).toMatch(/class="value">[\d.]+ [kMG]?B ± [\d.]+ [kMG]?B</);
+  });
 });
