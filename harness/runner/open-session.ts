@@ -10,7 +10,7 @@ import { addLease, dropLease } from "../util/leases.ts";
 import type { DrillCore } from "./drill-core.ts";
 import type { DrillEnv, RunFolders } from "./drill-env.ts";
 import type { RunPlan } from "./plan.ts";
-import { sourceRepository } from "./source-points.ts";
+import { sourceFolder, sourceRepository } from "./source-points.ts";
 import type { SiteB } from "./start-site.ts";
 
 /** The target's executor, watched: the drill learns of every command it starts (armed faults, progress). */
@@ -40,8 +40,11 @@ export function openSession(
   const standby = siteB?.standby;
   const session = plan.tool.adapter.open(plan.tool.settings, {
     exec: watched(target.exec, core),
-    // A restore test's repository is the one it names (read only); else the run's own, on the target or the site.
-    repoDir: sourceRepository(plan) ?? (siteB ? siteB.site.repoPath : target.paths.repo),
+    // A restore test's repository is the one it names (read only; a folder of this machine where the
+    // target shows it); else the run's own, on the target or the site.
+    repoDir:
+      (sourceFolder(plan) && target.paths.source) ||
+      (sourceRepository(plan) ?? (siteB ? siteB.site.repoPath : target.paths.repo)),
     ...(siteB ? { site: siteB.endpoint } : {}),
     ...(standby ? { standby: { exec: standby.exec, primaryHost: standby.primaryHost, dataDir: standby.dataDir } } : {}),
     addSecret: (v: string) => env.secrets.add(v),

@@ -10,6 +10,7 @@ import { localAgent } from "../agent/local-dir.ts";
 import { ConfinedDir } from "../agent/confined-dir.ts";
 import type { Manifest } from "../model/manifest.ts";
 import type { Problem } from "../rules/context.ts";
+import { maskUrl, urlPasswords } from "../util/url-secret.ts";
 import { compareManifests } from "../verify/compare-manifests.ts";
 import { defineSource } from "./source.ts";
 
@@ -42,6 +43,12 @@ const schema = z
   .strict();
 
 type Params = z.infer<typeof schema>;
+
+/**
+ * The sandboxes whose restored tree is on this machine and whose tools see its folders: the local
+ * target, and the lab (its run folder is a bind mount; a repository folder is mounted read only).
+ */
+const ON_THIS_MACHINE = ["local", "lab"];
 
 /** A URL the tool opens itself (sftp:host:/path, ssh://...), not a path of this machine. */
 const isUrl = (url: string) => /^[a-z][a-z0-9+.-]*:/i.test(url) && !/^[a-z]:[\\/]/i.test(url);
@@ -77,6 +84,9 @@ export default defineSource<Params>({
   points: () => ({ fewest: Number.POSITIVE_INFINITY, most: Number.POSITIVE_INFINITY, full: true }),
   tool: (p) => ({ name: p.tool, settings: { passphrase: p.passphrase } }),
   repository: (p, dir) => (isUrl(p.url) ? p.url : localPath(p.url, dir)),
+  // A password in the URL (rest:https://user:pw@host/repo) is a secret of the run: shown as ***.
+  secrets: (p) => urlPasswords(p.url),
+  shownRepository: (p, dir) => (isUrl(p.url) ? maskUrl(p.url) : localPath(p.url, dir)),
   validate(p, ctx) {
     const problems: Problem[] = [];
     ctx.scenario.steps.forEach(({ kind, params }, i) => {
@@ -90,8 +100,9 @@ export default defineSource<Params>({
     });
     if (!ctx.adapter.capabilities.restoreTest)
       problems.push({ field: "tool", message: `${p.tool} cannot restore-test a repository it did not make yet` });
-    // A path is this machine's: a target elsewhere reaches the repository by a URL.
-    if (!isUrl(p.url) && ctx.target.name !== "local")
+    // A path is this machine's: the lab sees it (mounted read only); a target elsewhere reaches it by a URL.
+    const here = ON_THIS_MACHINE.includes(ctx.target.name);
+    if (!isUrl(p.url) && !here)
       problems.push({
         field: "url",
         message: `a path is this machine's; on the ${ctx.target.name} target give a URL it reaches (sftp:, ssh://)`,
@@ -99,10 +110,12 @@ export default defineSource<Params>({
     if (p.compareWith !== undefined) {
       if (!isAbsolute(p.compareWith))
         problems.push({ field: "compareWith", message: `give production's folder as an absolute path` });
-      if (ctx.target.name !== "local")
+      if (!here)
         problems.push({
           field: "compareWith",
-          message: `compareWith reads production on this machine: the local target only (not ${ctx.target.name}) yet`,
+          message:
+            `compareWith reads production on this machine: the ${ON_THIS_MACHINE.join(" and ")} targets only ` +
+            `(not ${ctx.target.name}) yet`,
         });
     }
     return problems;

@@ -29,6 +29,10 @@ export interface SourceDef<P = unknown> {
    * runs: not by `validate`, which judges the file wherever it is.
    */
   preflight?(params: P, env: NodeJS.ProcessEnv, scenarioDir: string): Problem[];
+  /** Secrets its fields hold (a password written into a repository URL): redacted from everything the run writes. */
+  secrets?(params: P): string[];
+  /** How its repository is shown (in results.json, reports, the journal): without a password it holds. */
+  shownRepository?(params: P, scenarioDir: string): string;
   /** Folders of this machine the run only reads (a repository, production): no run folder may be inside one. */
   readOnlyPaths?(params: P, scenarioDir: string): string[];
   /** Compares a restored point with what the source names (production, read only); null when it names nothing. */

@@ -66,9 +66,13 @@ describe("repository: a restore test's source", () => {
     expect(problems(test(repository("  compareWith: prod\n")))).toEqual([
       expect.stringMatching(/^6:repository\.compareWith: give production's folder as an absolute path/),
     ]);
-    const lab = problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "lab" } });
-    expect(lab).toContainEqual(expect.stringMatching(/repository\.compareWith: .*the local target only \(not lab\)/));
-    expect(lab).toContainEqual(expect.stringMatching(/repository\.url: a path is this machine's; on the lab target/));
+    // The lab sees this machine's folders (the repository mounted read only); a remote host does not.
+    expect(problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "lab" } })).toEqual([]);
+    const ssh = problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "ssh://u@host" } });
+    expect(ssh).toContainEqual(
+      expect.stringMatching(/repository\.compareWith: .*the local and lab targets only \(not ssh\)/),
+    );
+    expect(ssh).toContainEqual(expect.stringMatching(/repository\.url: a path is this machine's; on the ssh target/));
   });
 
   it("checks on this machine: the passphrase's variable set, the local paths exist", async () => {
