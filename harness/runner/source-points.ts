@@ -5,6 +5,7 @@ import type { SourceView } from "../steps/step.ts";
 import type { DrillContext } from "./drill-context.ts";
 import type { RunPlan } from "./plan.ts";
 import type { ToolPoint } from "../tools/tool.ts";
+import type { SiteEndpoint } from "../site/site.ts";
 
 /** The steps' view of the run's source, when its points come from one. */
 export function sourceView(plan: RunPlan): SourceView | undefined {
@@ -28,6 +29,12 @@ export function shownRepository(plan: RunPlan): string | undefined {
   if (plan.points.kind !== "source") return undefined;
   const { def, params } = plan.points;
   return def.shownRepository?.(params, plan.loaded.dir) ?? def.repository(params, plan.loaded.dir);
+}
+
+/** How the tool reaches the source's repository over SSH, when the source says (its key, pinned host keys). */
+export function sourceEndpoint(plan: RunPlan): SiteEndpoint | undefined {
+  if (plan.points.kind !== "source") return undefined;
+  return plan.points.def.endpoint?.(plan.points.params, plan.loaded.dir);
 }
 
 /** The secrets the run's source holds (a password in its repository URL). */

@@ -6,10 +6,12 @@
 // unchanged (listing, mtimes, ctimes). A pack corrupted by hand ends the test detected or failed
 // (exit 1); a pointAge objective shorter than the point's age is missed (exit 4).
 import { execa } from "execa";
-import { lstat, open, readdir, writeFile, mkdir, utimes, cp } from "node:fs/promises";
+import { chmod, cp, lstat, mkdir, open, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { drdrill, readJson } from "../helpers/cli.ts";
+import { buildSshdImage } from "../../harness/images/sshd/build.ts";
+import { startSshdContainer } from "../../harness/images/sshd/container.ts";
+import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 const PASS = "restore-test-passphrase";
@@ -263,4 +265,76 @@ describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("a restore test into the l
     expect(await snapshotOf(repo)).toEqual(repoBefore);
     expect(await snapshotOf(prod)).toEqual(prodBefore);
   }, 300_000);
+});
+
+// A repository at site B: restic's sftp: backend to a plain SSH host (drdrill's sshd image), the
+// repository made by hand here and mounted read only there, reached with a key and pinned host keys
+// given in the scenario (`repository.ssh`). Neither the key nor the passphrase shows anywhere.
+describe("a restore test of a repository at site B over SFTP", () => {
+  it("restic sftp: the newest snapshot restores read only; the key and passphrase show nowhere", async () => {
+    await buildSshdImage();
+    const dir = await tmp();
+    const prod = await production(dir);
+    const repo = join(dir, "restic-repo");
+    const { newest, newestId } = await resticByHand(dir, prod, repo);
+    // The host's login user reads it (a read-only mount: nothing there can be written).
+    for (const rel of ["", ...(await readdir(repo, { recursive: true }))]) {
+      const st = await lstat(join(repo, rel));
+      await chmod(join(repo, rel), st.isDirectory() ? 0o755 : 0o644);
+    }
+    const repoBefore = await snapshotOf(repo);
+    const prodBefore = await snapshotOf(prod);
+    const host = await startSshdContainer({
+      runDir: dir,
+      user: "drill",
+      role: "site",
+      extraMounts: [{ source: repo, target: "/srv/restic", mode: "ro" }],
+    });
+    try {
+      const file = join(dir, "site.yaml");
+      const text = scenario(
+        "restic-sftp",
+        "restic",
+        `sftp:drill@${host.host}:/srv/restic`,
+        prod,
+        "TEST_SFTP_PW",
+        "< 1d",
+      );
+      await writeFile(
+        file,
+        text.replace(
+          "  compareWith:",
+          `  ssh: { identityFile: ${host.identityFile}, knownHostsFile: ${host.knownHostsFile} }\n  compareWith:`,
+        ),
+      );
+      const began = Date.now();
+      const out = join(dir, "run");
+      const r = await drdrill(["run", file, "--out", out, "--reporter", "console", "json", "markdown", "html"], {
+        env: { TEST_SFTP_PW: PASS },
+        timeoutMs: 90_000,
+      });
+      expect(r.exitCode, r.all).toBe(0);
+      const t = (await readJson(join(out, "results.json"))).results[0];
+      expectNewest(t, newestId, newest, began);
+      expect(t.restoreTest.repository).toBe(`sftp:drill@${host.host}:/srv/restic`);
+      const calls = t.toolCalls.filter((c: any) => /^restic-(snapshots|restore)/.test(c.label));
+      expect(calls).toHaveLength(2);
+      for (const c of calls)
+        expect(c.command).toMatch(/sftp\.command=ssh -i \S+ .*StrictHostKeyChecking=yes.* --no-lock /);
+      // Neither the passphrase nor any line of the private key is in the output or any file of the run.
+      const key = (await readFile(host.identityFile, "utf8"))
+        .split("\n")
+        .filter((l) => l.length > 20 && !/^-----/.test(l));
+      expect(key.length).toBeGreaterThan(0);
+      for (const needle of [PASS, ...key]) expect(r.all).not.toContain(needle);
+      for (const f of await allFiles(out)) {
+        const body = await readFile(f, "utf8");
+        for (const needle of [PASS, ...key]) expect(body.includes(needle), f).toBe(false);
+      }
+      expect(await snapshotOf(repo)).toEqual(repoBefore);
+      expect(await snapshotOf(prod)).toEqual(prodBefore);
+    } finally {
+      await host.remove();
+    }
+  }, 120_000);
 });
