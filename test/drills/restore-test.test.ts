@@ -3,8 +3,10 @@
 // with a full and an incremental set (their times from the file names). The
 // newest point is restored read only: its id and time are in results.json, pointAgeMs is its age when
 // the test started, production compares byte-identical and none of its ctimes move, the repository is
-// unchanged (listing, mtimes, ctimes). A pack corrupted by hand ends the test detected or failed
-// (exit 1); a pointAge objective shorter than the point's age is missed (exit 4).
+// unchanged (listing, mtimes, ctimes). A pack, segment or volume corrupted by hand ends the test detected
+// or failed (exit 1); a pointAge objective shorter than the point's age is missed (exit 4). The same
+// restic repository restore-tested in the lab target (mounted read only into an idle lab container) and
+// at site B over SFTP (drdrill's SSH host image, `repository.ssh`).
 import { execa } from "execa";
 import { chmod, cp, lstat, mkdir, open, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -85,6 +87,19 @@ async function corruptBiggest(dir: string): Promise<string> {
     await fh.close();
   }
   return biggest.path;
+}
+
+/** A copy of the repository with its biggest file (a pack, segment or volume) corrupted by hand: exit 1. */
+async function expectCorruptFails(dir: string, repo: string, tool: string, under: string, prod: string, pw: string) {
+  const bad = join(dir, `${tool}-bad`);
+  await cp(repo, bad, { recursive: true });
+  await corruptBiggest(join(bad, under));
+  await writeFile(join(dir, "bad.yaml"), scenario(`${tool}-bad`, tool, bad, prod, pw, "< 1d"));
+  const out = join(dir, "run-bad");
+  const r = await drdrill(["run", join(dir, "bad.yaml"), "--out", out], { env: { [pw]: PASS }, timeoutMs: 60_000 });
+  expect(r.exitCode, r.all).toBe(1);
+  const b = (await readJson(join(out, "results.json"))).results[0];
+  expect(["detected", "failed"]).toContain(b.outcome);
 }
 
 /** The checks every restore test of a newest point shares. */
@@ -198,7 +213,8 @@ describe("restore tests of repositories made by hand (local target)", () => {
     expect(calls.map((c: any) => / --bypass-lock /.test(c.command))).toEqual([true, true]);
     expect(await snapshotOf(repo)).toEqual(repoBefore);
     expect(await snapshotOf(prod)).toEqual(prodBefore);
-  }, 45_000);
+    await expectCorruptFails(dir, repo, "borg", "data", prod, "TEST_BORG_PW");
+  }, 60_000);
 
   it("duplicity: the newest set (an incremental) restores read only, its time from collection-status", async () => {
     const dir = await tmp();
@@ -230,7 +246,8 @@ describe("restore tests of repositories made by hand (local target)", () => {
     expect(r.recoveryPoint.backup.kind).toBe("incremental");
     expect(await snapshotOf(repo)).toEqual(repoBefore);
     expect(await snapshotOf(prod)).toEqual(prodBefore);
-  }, 45_000);
+    await expectCorruptFails(dir, repo, "duplicity", ".", prod, "TEST_DUP_PW");
+  }, 60_000);
 });
 
 // The lab target as the sandbox: the repository (a folder of this machine) is mounted read only into
