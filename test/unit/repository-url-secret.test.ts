@@ -1,6 +1,7 @@
 // A password written into a restore test's repository URL (`rest:https://user:pw@host/repo`,
 // duplicity's `sftp://user:pw@host/path`) is a secret of the run: results.json, the reports and the
-// journal show the URL as `user:***@host`, and the password is in no file of the run and in no output.
+// journal show the URL as `user:***@host`, and the password is in no file of the run and in no output;
+// restic is given such a URL in its environment, not on its command line.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFile, writeFile } from "node:fs/promises";
@@ -73,6 +74,10 @@ describe("a password in a repository URL", () => {
       const res = await readJson(join(out, "results.json"));
       expect(res.results[0].outcome).toBe("failed");
       expect(res.results[0].restoreTest.repository).toBe(`rest:http://bob:***@127.0.0.1:${port}/repo`);
+      // restic was given the URL in its environment (RESTIC_REPOSITORY), not on its command line.
+      const calls = res.results[0].toolCalls.filter((c: any) => c.label === "restic-snapshots");
+      expect(calls).toHaveLength(1);
+      expect(calls[0].command).not.toMatch(/--repo|rest:/);
       expect(r.all).not.toContain(PW);
       const files = await allFiles(out);
       expect(files.map((f) => f.slice(out.length + 1))).toEqual(
