@@ -22,6 +22,7 @@ import { runDrill, type DrillEnv } from "./run-drill.ts";
 import { runPool } from "./job-pool.ts";
 import { assembleResults, newRunId, scenarioRecord } from "./results-file.ts";
 import { sweepLeftovers } from "./sweep-leftovers.ts";
+import { sourceSecrets } from "./source-points.ts";
 
 export interface InvocationOptions {
   /** The run's id (the one its folder's mark holds); a new one when absent. */
@@ -113,6 +114,8 @@ export async function runInvocation(opts: InvocationOptions): Promise<ResultsFil
 
 async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
   const secrets = opts.secrets ?? new SecretStore();
+  // A password in a restore test's repository URL is redacted from the first line written.
+  for (const plan of opts.plans) for (const s of sourceSecrets(plan)) secrets.add(s);
   const journal = new Journal(join(opts.outDir, "journal.jsonl"), secrets, { exclusive: true });
   const runId = opts.runId ?? newRunId();
   const startedAt = new Date().toISOString();

@@ -10,7 +10,7 @@ import { addLease, dropLease } from "../util/leases.ts";
 import type { DrillCore } from "./drill-core.ts";
 import type { DrillEnv, RunFolders } from "./drill-env.ts";
 import type { RunPlan } from "./plan.ts";
-import { sourceRepository } from "./source-points.ts";
+import { sourceEndpoint, sourceFolder, sourceRepository } from "./source-points.ts";
 import type { SiteB } from "./start-site.ts";
 
 /** The target's executor, watched: the drill learns of every command it starts (armed faults, progress). */
@@ -38,11 +38,16 @@ export function openSession(
   const { target, siteB, core } = on;
   const leased: string[] = [];
   const standby = siteB?.standby;
+  // A restore test's repository over SSH is reached as site B is: the tool's own way, with its key.
+  const endpoint = siteB?.endpoint ?? sourceEndpoint(plan);
   const session = plan.tool.adapter.open(plan.tool.settings, {
     exec: watched(target.exec, core),
-    // A restore test's repository is the one it names (read only); else the run's own, on the target or the site.
-    repoDir: sourceRepository(plan) ?? (siteB ? siteB.site.repoPath : target.paths.repo),
-    ...(siteB ? { site: siteB.endpoint } : {}),
+    // A restore test's repository is the one it names (read only; a folder of this machine where the
+    // target shows it); else the run's own, on the target or the site.
+    repoDir:
+      (sourceFolder(plan) && target.paths.source) ||
+      (sourceRepository(plan) ?? (siteB ? siteB.site.repoPath : target.paths.repo)),
+    ...(endpoint ? { site: endpoint } : {}),
     ...(standby ? { standby: { exec: standby.exec, primaryHost: standby.primaryHost, dataDir: standby.dataDir } } : {}),
     addSecret: (v: string) => env.secrets.add(v),
     workDir: target.paths.tool,

@@ -9,6 +9,7 @@ import type { DisposalStack } from "../util/disposal.ts";
 import type { DrillEnv, RunFolders } from "./drill-env.ts";
 import { runPhase } from "./phase.ts";
 import type { RunPlan } from "./plan.ts";
+import { sourceFolder } from "./source-points.ts";
 
 /** Whether the run's tool needs a standby node at site B (the target then prepares for one). */
 export const wantsStandby = (plan: RunPlan) => (plan.tool.adapter.needs ?? []).some((a) => a.name === standbyNode.name);
@@ -31,6 +32,9 @@ export async function startTarget(
     ...(wantsStandby(plan) ? { standbyWanted: true } : {}),
     ...(plan.target.url ? { url: plan.target.url } : {}),
   };
+  const folder = sourceFolder(plan);
+  if (folder) opts.sourceFolder = folder;
+  if (plan.points.kind === "source") opts.restoreTest = true;
   const io = { journal: env.journal, progress: env.progress, signal: env.signal };
   const target = await runPhase(io, "prepare", () => plan.target.def.start(opts));
   disposal.defer("target", () => target.stop());

@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { FaultRuleContext } from "../faults/fault.ts";
 import type { Manifest } from "../model/manifest.ts";
+import type { SiteEndpoint } from "../site/site.ts";
 import type { SourceCheck } from "../steps/step.ts";
 import type { AnyAbility } from "../rules/ability.ts";
 import type { PointsMade, Problem, RuleContext } from "../rules/context.ts";
@@ -29,6 +30,12 @@ export interface SourceDef<P = unknown> {
    * runs: not by `validate`, which judges the file wherever it is.
    */
   preflight?(params: P, env: NodeJS.ProcessEnv, scenarioDir: string): Problem[];
+  /** How the tool reaches its repository over SSH (a key and pinned host keys), as it reaches site B. */
+  endpoint?(params: P, scenarioDir: string): SiteEndpoint | undefined;
+  /** Secrets its fields hold (a password written into a repository URL): redacted from everything the run writes. */
+  secrets?(params: P): string[];
+  /** How its repository is shown (in results.json, reports, the journal): without a password it holds. */
+  shownRepository?(params: P, scenarioDir: string): string;
   /** Folders of this machine the run only reads (a repository, production): no run folder may be inside one. */
   readOnlyPaths?(params: P, scenarioDir: string): string[];
   /** Compares a restored point with what the source names (production, read only); null when it names nothing. */

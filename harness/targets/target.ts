@@ -64,6 +64,13 @@ export interface TargetOptions {
   keep?: boolean;
   /** A replicator will keep a standby of this target at site B (the lab: its MariaDB keeps a binary log for it). */
   standbyWanted?: boolean;
+  /**
+   * A restore test's repository when it is a folder of this machine: a target whose commands run
+   * elsewhere makes it visible to them read only (the lab: a read-only bind mount), or refuses the path.
+   */
+  sourceFolder?: string;
+  /** A restore test: nothing is seeded and no service runs on the restored tree (the lab starts its node idle). */
+  restoreTest?: boolean;
 }
 
 /** Paths as the target's commands (the tools) see them. */
@@ -72,6 +79,8 @@ export interface TargetPaths {
   repo: string;
   /** A folder for tool caches and state. */
   tool: string;
+  /** Where `TargetOptions.sourceFolder` appears to the target's commands (absent: at its own path). */
+  source?: string;
 }
 
 /** An empty folder for one restore: the tool writes `path`, which does not exist yet. */

@@ -6,6 +6,7 @@ import { pickBackup } from "./pick-backup.ts";
 import { parseResticProgress, parseResticSnapshots, parseResticSummary, resticSnapshotId } from "./restic-output.ts";
 import { defineTool, type ToolContext, type ToolRun } from "./tool.ts";
 import { refusedArgs, toolArgs, type RefusedOption } from "./tool-args.ts";
+import { urlPasswords } from "../util/url-secret.ts";
 
 const settings = z
   .object({
@@ -37,13 +38,18 @@ const STALE_LOCK = /repository is already locked|unable to create lock/i;
 /** The repository: a folder, or restic's own sftp: backend on a secondary site (through the system's ssh). */
 function repoArgs(ctx: ToolContext): string[] {
   const e = ctx.site;
-  if (!e) return ["--repo", ctx.repoDir];
+  if (!e) return urlPasswords(ctx.repoDir).length > 0 ? [] : ["--repo", ctx.repoDir];
   return [
     "--repo",
     `sftp:${e.user}@${e.host}:${e.path}`,
     "-o",
     `sftp.command=${e.sshCommand} ${e.user}@${e.host} -s sftp`,
   ];
+}
+
+/** A repository URL holding a password (rest:https://user:pw@host/repo) goes in the environment, not on argv. */
+function repoEnv(ctx: ToolContext): Record<string, string> {
+  return !ctx.site && urlPasswords(ctx.repoDir).length > 0 ? { RESTIC_REPOSITORY: ctx.repoDir } : {};
 }
 
 function spec(
@@ -57,8 +63,8 @@ function spec(
     label,
     command: "restic",
     args: [...repoArgs(ctx), "--cache-dir", `${ctx.workDir}/restic-cache`, "--compression", s.compression, ...args],
-    env: { RESTIC_PASSWORD: ctx.passphrase() },
-    secretEnv: ["RESTIC_PASSWORD"],
+    env: { RESTIC_PASSWORD: ctx.passphrase(), ...repoEnv(ctx) },
+    secretEnv: ["RESTIC_PASSWORD", ...Object.keys(repoEnv(ctx))],
     ...extra,
   };
 }

@@ -3,13 +3,17 @@
 // with a full and an incremental set (their times from the file names). The
 // newest point is restored read only: its id and time are in results.json, pointAgeMs is its age when
 // the test started, production compares byte-identical and none of its ctimes move, the repository is
-// unchanged (listing, mtimes, ctimes). A pack corrupted by hand ends the test detected or failed
-// (exit 1); a pointAge objective shorter than the point's age is missed (exit 4).
+// unchanged (listing, mtimes, ctimes). A pack, segment or volume corrupted by hand ends the test detected
+// or failed (exit 1); a pointAge objective shorter than the point's age is missed (exit 4). The same
+// restic repository restore-tested in the lab target (mounted read only into an idle lab container) and
+// at site B over SFTP (drdrill's SSH host image, `repository.ssh`).
 import { execa } from "execa";
-import { lstat, open, readdir, writeFile, mkdir, utimes, cp } from "node:fs/promises";
+import { chmod, cp, lstat, mkdir, open, readdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { drdrill, readJson } from "../helpers/cli.ts";
+import { buildSshdImage } from "../../harness/images/sshd/build.ts";
+import { startSshdContainer } from "../../harness/images/sshd/container.ts";
+import { allFiles, drdrill, readJson } from "../helpers/cli.ts";
 import { tmp } from "../helpers/tmp.ts";
 
 const PASS = "restore-test-passphrase";
@@ -85,14 +89,30 @@ async function corruptBiggest(dir: string): Promise<string> {
   return biggest.path;
 }
 
+/** A copy of the repository with its biggest file (a pack, segment or volume) corrupted by hand: exit 1. */
+async function expectCorruptFails(dir: string, repo: string, tool: string, under: string, prod: string, pw: string) {
+  const bad = join(dir, `${tool}-bad`);
+  await cp(repo, bad, { recursive: true });
+  await corruptBiggest(join(bad, under));
+  await writeFile(join(dir, "bad.yaml"), scenario(`${tool}-bad`, tool, bad, prod, pw, "< 1d"));
+  const out = join(dir, "run-bad");
+  const r = await drdrill(["run", join(dir, "bad.yaml"), "--out", out], { env: { [pw]: PASS }, timeoutMs: 60_000 });
+  expect(r.exitCode, r.all).toBe(1);
+  const b = (await readJson(join(out, "results.json"))).results[0];
+  expect(["detected", "failed"]).toContain(b.outcome);
+}
+
 /** The checks every restore test of a newest point shares. */
 function expectNewest(r: any, id: string, takenMs: number, beganMs: number) {
   expect(r.outcome, r.reason).toBe("recovered");
   expect(r.restoreTest.point).toEqual({ toolId: id, takenAt: new Date(takenMs).toISOString() });
   expect(r.restoreTest.points).toBe(2);
   expect(r.recoveryPoint.backup).toMatchObject({ number: 2, of: 2, toolId: id });
-  // The point's age when the test started: within a minute of now less its time.
-  expect(Math.abs(r.metrics.pointAgeMs - (beganMs - takenMs))).toBeLessThan(60_000);
+  // The point's age when the test started (after the sandbox stood up): its start less the point's time.
+  const started = Date.parse(r.restoreTest.startedAt);
+  expect(started).toBeGreaterThanOrEqual(beganMs);
+  expect(started).toBeLessThan(Date.now());
+  expect(Math.abs(r.metrics.pointAgeMs - (started - takenMs))).toBeLessThan(1_000);
   expect(r.metrics.restoreMs).toBeGreaterThan(0);
   expect(r.metrics.restoreThroughputBps).toBeGreaterThan(0);
   // Production's files older than the point came back byte-identical; the one written since is counted apart.
@@ -100,23 +120,32 @@ function expectNewest(r: any, id: string, takenMs: number, beganMs: number) {
   expect(r.restoreTest.bytesChecked).toBeGreaterThan(200_000);
 }
 
+/**
+ * A restic repository made by hand in `repo` from production: two snapshots, 48 and 5 hours old
+ * (`backup --time`); then a file is written to production (changed since the point).
+ */
+async function resticByHand(dir: string, prod: string, repo: string) {
+  const env = { RESTIC_PASSWORD: PASS };
+  const restic = (args: string[], cwd = dir) =>
+    execa("restic", ["--repo", repo, "--cache-dir", join(dir, "cache"), ...args], { cwd, env });
+  await restic(["init"]);
+  const older = Date.now() - 48 * HOUR;
+  const newest = Math.floor((Date.now() - 5 * HOUR) / 1000) * 1000;
+  await restic(["backup", "--time", localTime(older), "."], prod);
+  await restic(["backup", "--time", localTime(newest), "."], prod);
+  const snaps = JSON.parse((await restic(["snapshots", "--json"])).stdout) as { id: string; time: string }[];
+  const newestId = snaps.find((s) => Date.parse(s.time) === newest)!.id;
+  // Written after the snapshots: changed since the point, not a difference.
+  await writeFile(join(prod, "written-since.log"), "new\n");
+  return { newest, newestId };
+}
+
 describe("restore tests of repositories made by hand (local target)", () => {
   it("restic: the newest snapshot restores read only; a corrupted pack fails; a missed pointAge exits 4", async () => {
     const dir = await tmp();
     const prod = await production(dir);
     const repo = join(dir, "restic-repo");
-    const env = { RESTIC_PASSWORD: PASS };
-    const restic = (args: string[], cwd = dir) =>
-      execa("restic", ["--repo", repo, "--cache-dir", join(dir, "cache"), ...args], { cwd, env });
-    await restic(["init"]);
-    const older = Date.now() - 48 * HOUR;
-    const newest = Math.floor((Date.now() - 5 * HOUR) / 1000) * 1000;
-    await restic(["backup", "--time", localTime(older), "."], prod);
-    await restic(["backup", "--time", localTime(newest), "."], prod);
-    const snaps = JSON.parse((await restic(["snapshots", "--json"])).stdout) as { id: string; time: string }[];
-    const newestId = snaps.find((s) => Date.parse(s.time) === newest)!.id;
-    // Written after the snapshots: changed since the point, not a difference.
-    await writeFile(join(prod, "written-since.log"), "new\n");
+    const { newest, newestId } = await resticByHand(dir, prod, repo);
     const repoBefore = await snapshotOf(repo);
     const prodBefore = await snapshotOf(prod);
 
@@ -184,7 +213,8 @@ describe("restore tests of repositories made by hand (local target)", () => {
     expect(calls.map((c: any) => / --bypass-lock /.test(c.command))).toEqual([true, true]);
     expect(await snapshotOf(repo)).toEqual(repoBefore);
     expect(await snapshotOf(prod)).toEqual(prodBefore);
-  }, 45_000);
+    await expectCorruptFails(dir, repo, "borg", "data", prod, "TEST_BORG_PW");
+  }, 60_000);
 
   it("duplicity: the newest set (an incremental) restores read only, its time from collection-status", async () => {
     const dir = await tmp();
@@ -216,5 +246,112 @@ describe("restore tests of repositories made by hand (local target)", () => {
     expect(r.recoveryPoint.backup.kind).toBe("incremental");
     expect(await snapshotOf(repo)).toEqual(repoBefore);
     expect(await snapshotOf(prod)).toEqual(prodBefore);
-  }, 45_000);
+    await expectCorruptFails(dir, repo, "duplicity", ".", prod, "TEST_DUP_PW");
+  }, 60_000);
+});
+
+// The lab target as the sandbox: the repository (a folder of this machine) is mounted read only into
+// a lab container, and restic restores the newest snapshot there, into an empty folder of the run.
+describe.skipIf(process.env.DRDRILL_SKIP_LAB === "1")("a restore test into the lab target", () => {
+  it("restic: the newest snapshot restores in the lab container, read only; production untouched", async () => {
+    const dir = await tmp("drdrill-lab-");
+    const prod = await production(dir);
+    const repo = join(dir, "restic-repo");
+    const { newest, newestId } = await resticByHand(dir, prod, repo);
+    const repoBefore = await snapshotOf(repo);
+    const prodBefore = await snapshotOf(prod);
+    const file = join(dir, "lab.yaml");
+    await writeFile(
+      file,
+      scenario("restic-lab", "restic", repo, prod, "TEST_RESTIC_PW", "< 1d").replace("target: local", "target: lab"),
+    );
+    const began = Date.now();
+    const r = await drdrill(["run", file, "--out", join(dir, "run")], {
+      env: { TEST_RESTIC_PW: PASS },
+      timeoutMs: 300_000,
+    });
+    expect(r.exitCode, r.all).toBe(0);
+    const res = await readJson(join(dir, "run", "results.json"));
+    expect(res.environment.target.kind ?? res.results[0].target).toMatch(/lab/);
+    const t = res.results[0];
+    expectNewest(t, newestId, newest, began);
+    // restic ran in the container, on the read-only mount, without a lock.
+    const calls = t.toolCalls.filter((c: any) => /^restic-(snapshots|restore)/.test(c.label));
+    expect(calls).toHaveLength(2);
+    for (const c of calls) expect(c.command).toMatch(/--repo \/drdrill-source .*--no-lock /);
+    expect(await snapshotOf(repo)).toEqual(repoBefore);
+    expect(await snapshotOf(prod)).toEqual(prodBefore);
+  }, 300_000);
+});
+
+// A repository at site B: restic's sftp: backend to a plain SSH host (drdrill's sshd image), the
+// repository made by hand here and mounted read only there, reached with a key and pinned host keys
+// given in the scenario (`repository.ssh`). Neither the key nor the passphrase shows anywhere.
+describe("a restore test of a repository at site B over SFTP", () => {
+  it("restic sftp: the newest snapshot restores read only; the key and passphrase show nowhere", async () => {
+    await buildSshdImage();
+    const dir = await tmp();
+    const prod = await production(dir);
+    const repo = join(dir, "restic-repo");
+    const { newest, newestId } = await resticByHand(dir, prod, repo);
+    // The host's login user reads it (a read-only mount: nothing there can be written).
+    for (const rel of ["", ...(await readdir(repo, { recursive: true }))]) {
+      const st = await lstat(join(repo, rel));
+      await chmod(join(repo, rel), st.isDirectory() ? 0o755 : 0o644);
+    }
+    const repoBefore = await snapshotOf(repo);
+    const prodBefore = await snapshotOf(prod);
+    const host = await startSshdContainer({
+      runDir: dir,
+      user: "drill",
+      role: "site",
+      extraMounts: [{ source: repo, target: "/srv/restic", mode: "ro" }],
+    });
+    try {
+      const file = join(dir, "site.yaml");
+      const text = scenario(
+        "restic-sftp",
+        "restic",
+        `sftp:drill@${host.host}:/srv/restic`,
+        prod,
+        "TEST_SFTP_PW",
+        "< 1d",
+      );
+      await writeFile(
+        file,
+        text.replace(
+          "  compareWith:",
+          `  ssh: { identityFile: ${host.identityFile}, knownHostsFile: ${host.knownHostsFile} }\n  compareWith:`,
+        ),
+      );
+      const began = Date.now();
+      const out = join(dir, "run");
+      const r = await drdrill(["run", file, "--out", out, "--reporter", "console", "json", "markdown", "html"], {
+        env: { TEST_SFTP_PW: PASS },
+        timeoutMs: 90_000,
+      });
+      expect(r.exitCode, r.all).toBe(0);
+      const t = (await readJson(join(out, "results.json"))).results[0];
+      expectNewest(t, newestId, newest, began);
+      expect(t.restoreTest.repository).toBe(`sftp:drill@${host.host}:/srv/restic`);
+      const calls = t.toolCalls.filter((c: any) => /^restic-(snapshots|restore)/.test(c.label));
+      expect(calls).toHaveLength(2);
+      for (const c of calls)
+        expect(c.command).toMatch(/sftp\.command=ssh -i \S+ .*StrictHostKeyChecking=yes.* --no-lock /);
+      // Neither the passphrase nor any line of the private key is in the output or any file of the run.
+      const key = (await readFile(host.identityFile, "utf8"))
+        .split("\n")
+        .filter((l) => l.length > 20 && !/^-----/.test(l));
+      expect(key.length).toBeGreaterThan(0);
+      for (const needle of [PASS, ...key]) expect(r.all).not.toContain(needle);
+      for (const f of await allFiles(out)) {
+        const body = await readFile(f, "utf8");
+        for (const needle of [PASS, ...key]) expect(body.includes(needle), f).toBe(false);
+      }
+      expect(await snapshotOf(repo)).toEqual(repoBefore);
+      expect(await snapshotOf(prod)).toEqual(prodBefore);
+    } finally {
+      await host.remove();
+    }
+  }, 120_000);
 });

@@ -8,9 +8,11 @@
 // with a stored baseline behind a stand-in `gh` or `curl` and the real `drdrill compare`: it fetches the
 // baseline, compares, writes the summary, and exits 5 on a regression, 1 on a failed drill, and the run's own
 // code with no baseline (saying so); the action's outputs name the outcome and the report.
+// The nightly restore-test templates: a daily schedule, the key from a secret to the file the scenario
+// names, no baseline, exit 4 when an objective (pointAge) is missed.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, readFile, symlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, cp, mkdir, mkdtemp, readFile, stat, symlink, writeFile } from "node:fs/promises";
+import { join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import type { ResultsFile } from "../../harness/model/results-file.ts";
@@ -422,4 +424,83 @@ describe("the GitLab and Kubernetes templates run in drdrill's image", () => {
     });
     expect(shards.volumes).toContainEqual({ name: "scenarios", configMap: { name: "drdrill-scenarios" } });
   });
+});
+
+// The nightly restore test (docs/restore-tests.md): on a schedule, the key that reads the repository
+// written from a secret to the file the scenario names, the scenario run with no baseline, the report
+// published whatever the verdict, and the verdict the exit: 4 when the newest point is older than pointAge.
+describe("the nightly restore-test templates", () => {
+  const KEY =
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAAtest-key-body\n-----END OPENSSH PRIVATE KEY-----";
+  const missed = { ...STORED.same, exitCode: 4 } as ResultsFile;
+  const SCENARIO = "scenarios/restore-tests/nightly-sftp.yaml";
+
+  /** The key and known_hosts the scenario names are where the templates write them (keys/ at the root). */
+  async function scenarioKeys(): Promise<string[]> {
+    const s = parse(await readFile(join(ROOT, SCENARIO), "utf8"));
+    return [s.repository.ssh.identityFile, s.repository.ssh.knownHostsFile].map((f: string) =>
+      relative(ROOT, resolve(ROOT, "scenarios/restore-tests", f)),
+    );
+  }
+
+  it("GitHub: nightly cron; the key from a secret to keys/ (mode 600, not shown); no baseline; exit 4", async () => {
+    const wf = parse(await read("github-actions-restore-test.yml"));
+    expect(wf.on.schedule[0].cron).toMatch(/^\d+ \d+ \* \* \*$/); // every day
+    expect(wf.on).toHaveProperty("workflow_dispatch");
+    const steps = wf.jobs["restore-test"].steps as any[];
+    const ws = await workspace(missed, STORED.base);
+    const keyStep = steps.find((s) => /BACKUP_SSH_KEY/.test(s.run ?? ""));
+    expect(keyStep.env.BACKUP_SSH_KEY).toBe("${{ secrets.BACKUP_SSH_KEY }}");
+    const k = shell(ws, keyStep.run, { BACKUP_SSH_KEY: KEY, BACKUP_KNOWN_HOSTS: "site-b ssh-ed25519 AAAA" });
+    expect(k.code, k.out).toBe(0);
+    expect(k.out).not.toContain("test-key-body");
+    const [keyFile, knownHosts] = await scenarioKeys();
+    expect(keyFile).toBe("keys/restore-test");
+    expect((await readFile(join(ws.dir, keyFile!), "utf8")).trim()).toBe(KEY);
+    expect((await stat(join(ws.dir, keyFile!))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(ws.dir, knownHosts!), "utf8")).toContain("site-b ssh-ed25519");
+    const step = steps.find((s) => s.uses === "./node_modules/drdrill");
+    expect(step.env.RESTIC_PASSWORD).toBe("${{ secrets.RESTIC_PASSWORD }}");
+    const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, String(v)]));
+    const job = await runAction(ws, inputs, { RESTIC_PASSWORD: "x" });
+    expect(job.code, job.out).toBe(4);
+    expect(job.outputs.outcome).toBe("objective-missed");
+    const calls = await ws.calls();
+    expect(calls).toContain(`drdrill run ${SCENARIO} --out drill-report`);
+    expect(calls.some((c) => /^gh run|^drdrill compare/.test(c))).toBe(false); // each night on its objectives
+    expect(job.steps.find((s) => s.uses?.startsWith("actions/upload-artifact"))!.with).toMatchObject({
+      name: "restore-test-report",
+      path: "drill-report",
+    });
+    expect(steps.find((s) => s.uses?.startsWith("mikepenz/action-junit-report")).if).toBe("always()");
+  }, 60_000);
+
+  it("GitLab: on its schedule; the key from a File variable; the gate with no baseline; exit 4", async () => {
+    const ci = parse(await read("gitlab-ci-restore-test.yml"));
+    const job = ci["restore-test"];
+    expect(job.rules.map((r: any) => r.if)).toContain(
+      '$CI_PIPELINE_SOURCE == "schedule" && $RESTORE_TEST == "nightly"',
+    );
+    expect(job.artifacts).toMatchObject({ when: "always", paths: ["drill-report"] });
+    expect(job.artifacts.reports.junit).toBe("drill-report/junit.xml");
+    const ws = await workspace(missed, STORED.base);
+    await writeFile(join(ws.dir, ".key-variable"), `${KEY}\n`);
+    await writeFile(join(ws.dir, ".kh-variable"), "site-b ssh-ed25519 AAAA\n");
+    const r = shell(ws, (job.script as string[]).join("\n"), {
+      ...job.variables,
+      RESTIC_PASSWORD: "x",
+      BACKUP_SSH_KEY: join(ws.dir, ".key-variable"),
+      BACKUP_KNOWN_HOSTS: join(ws.dir, ".kh-variable"),
+      GITLAB_CI: "true",
+      CI_PIPELINE_SOURCE: "schedule",
+    });
+    expect(r.code, r.out).toBe(4);
+    expect(r.out).not.toContain("test-key-body");
+    const [keyFile] = await scenarioKeys();
+    expect((await stat(join(ws.dir, keyFile!))).mode & 0o777).toBe(0o600);
+    const calls = await ws.calls();
+    expect(calls).toContain(`drdrill run ${SCENARIO} --out drill-report`);
+    expect(calls.some((c) => /^curl|^drdrill compare/.test(c))).toBe(false);
+    expect(await readFile(join(ws.dir, "drill-report", "summary.md"), "utf8")).toMatch(/objective/i);
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ export interface LabContainerOptions {
   role: "target" | "manual";
   name?: string;
   /** Host folder -> container path. */
-  mounts?: { source: string; target: string }[];
+  mounts?: { source: string; target: string; mode?: "rw" | "ro" }[];
   /** Docker's network mode, e.g. `container:ID` to share another container's network (a node at site B). */
   networkMode?: string;
   /** Initialise a freshly keyed cloud on an empty $SNAP_COMMON instead of unpacking the baked one. */
@@ -21,6 +21,8 @@ export interface LabContainerOptions {
    * MariaDB read-only with a server id of its own.
    */
   replication?: "primary" | "standby";
+  /** Start no services and initialise nothing (the entrypoint's standby mode): a restore test's sandbox. */
+  idle?: boolean;
   /** Publish Keystone's port 5000 on a random host port (for people poking at the lab). */
   publishKeystone?: boolean;
   startupTimeoutMs?: number;
@@ -44,7 +46,7 @@ const DEFAULT_STARTUP_MS = 240_000;
 /** What the entrypoint is told to do with MicroStack's state. */
 function labEnv(opts: LabContainerOptions): Record<string, string> {
   return {
-    ...(opts.replication === "standby"
+    ...(opts.replication === "standby" || opts.idle
       ? { MICROSTACK_LAB_INIT: "standby" }
       : opts.fresh
         ? { MICROSTACK_LAB_INIT: "fresh" }
@@ -61,7 +63,7 @@ export async function startLabContainer(opts: LabContainerOptions): Promise<LabC
     role: opts.role,
     ...(opts.name ? { name: opts.name } : {}),
     env: labEnv(opts),
-    mounts: (opts.mounts ?? []).map((m) => ({ ...m, mode: "rw" as const })),
+    mounts: (opts.mounts ?? []).map((m) => ({ ...m, mode: m.mode ?? ("rw" as const) })),
     ...(opts.publishKeystone ? { exposedPorts: [5000] } : {}),
     ...(opts.networkMode ? { networkMode: opts.networkMode } : {}),
     waitFor: new RegExp(`${READY_LINE}|${FAILED_LINE}`),

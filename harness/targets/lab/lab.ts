@@ -34,7 +34,7 @@ import { DockerExecutor } from "./docker-executor.ts";
 import { prepareHotCopy, useHotCopy } from "./hot-backup.ts";
 import * as life from "./life.ts";
 import { LOAD_TABLE_SQL, LoadWriter } from "./load-writer.ts";
-import { RUN_MOUNT, startNode, type LabNode } from "./node.ts";
+import { RUN_MOUNT, SOURCE_MOUNT, startNode, type LabNode } from "./node.ts";
 import { runHealth, runSeed, type SeedResult } from "./openstack-scripts.ts";
 import { labSettings, type LabSettings } from "./settings.ts";
 import { startLabStandby } from "./standby.ts";
@@ -81,9 +81,15 @@ class StartedLabTarget implements StartedTarget {
     private readonly opts: TargetOptions,
     private readonly settings: LabSettings,
   ) {
-    this.#life = life.firstNode(node);
+    // A restore test's node starts no service: the restored tree is checked, not brought up.
+    this.#life = life.firstNode(node, opts.restoreTest ? "stopped" : "running");
     const at = (rel: string): PathPair => ({ host: join(root, rel), exec: join(RUN_MOUNT, rel) });
-    this.paths = { data: SNAP_COMMON, repo: at("repo").exec, tool: at("tool").exec };
+    this.paths = {
+      data: SNAP_COMMON,
+      repo: at("repo").exec,
+      tool: at("tool").exec,
+      ...(opts.sourceFolder ? { source: SOURCE_MOUNT } : {}),
+    };
     this.#bin = at("bin");
     this.#ctl = at("ctl");
     this.exec = new DockerExecutor(node.exec, opts.logDir, opts.secrets, this.#ctl);
@@ -265,6 +271,7 @@ class StartedLabTarget implements StartedTarget {
       dataDir: join(this.root, "common"),
       fresh: true,
       ...(atSite ? { networkMode: `container:${this.#siteContainer}` } : {}),
+      ...(this.opts.sourceFolder ? { sourceFolder: this.opts.sourceFolder } : {}),
     });
     this.exec.use(node.exec);
     const where = atSite ? ` at site B (in ${this.#siteContainer}'s network)` : "";
@@ -409,6 +416,8 @@ export const labTarget: Target = {
       dataDir: join(root, "common"),
       fresh: false,
       ...(opts.standbyWanted ? { replication: "primary" as const } : {}),
+      ...(opts.sourceFolder ? { sourceFolder: opts.sourceFolder } : {}),
+      ...(opts.restoreTest ? { idle: true } : {}),
     });
     const t = new StartedLabTarget(root, node, opts, settings);
     await t.note(

@@ -64,9 +64,9 @@ export function nodeOf<N>(life: LabLife<N>): N {
   throw new RefusedTransition("be reached", life.state);
 }
 
-/** The first node, its services up, its own cloud in its data directory. */
-export function firstNode<N>(node: N): LabLife<N> {
-  return { state: "running", node, origin: { kind: "first" }, data: { kind: "own" } };
+/** The first node, its services up, its own cloud in its data directory (stopped: a restore test's idle node). */
+export function firstNode<N>(node: N, state: "running" | "stopped" = "running"): LabLife<N> {
+  return { state, node, origin: { kind: "first" }, data: { kind: "own" } };
 }
 
 /** The drill's dataset was seeded through the API. */

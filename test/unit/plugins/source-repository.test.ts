@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { planRuns } from "../../../harness/runner/plan.ts";
 import { parseScenario } from "../../../harness/scenario/load.ts";
 import { SOURCES } from "../../../harness/sources/registry.ts";
+import { sshRepository } from "../../../harness/sources/repository.ts";
 import { drdrill } from "../../helpers/cli.ts";
 import { problems } from "../../helpers/rules.ts";
 import { tmp } from "../../helpers/tmp.ts";
@@ -66,9 +67,62 @@ describe("repository: a restore test's source", () => {
     expect(problems(test(repository("  compareWith: prod\n")))).toEqual([
       expect.stringMatching(/^6:repository\.compareWith: give production's folder as an absolute path/),
     ]);
-    const lab = problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "lab" } });
-    expect(lab).toContainEqual(expect.stringMatching(/repository\.compareWith: .*the local target only \(not lab\)/));
-    expect(lab).toContainEqual(expect.stringMatching(/repository\.url: a path is this machine's; on the lab target/));
+    // The lab sees this machine's folders (the repository mounted read only); a remote host does not.
+    expect(problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "lab" } })).toEqual([]);
+    const ssh = problems(test(repository("  compareWith: /prod\n")), { overrides: { target: "ssh://u@host" } });
+    expect(ssh).toContainEqual(
+      expect.stringMatching(/repository\.compareWith: .*the local and lab targets only \(not ssh\)/),
+    );
+    expect(ssh).toContainEqual(expect.stringMatching(/repository\.url: a path is this machine's; on the ssh target/));
+  });
+
+  it("ssh: an SSH URL is reached with the key and pinned host keys given, on the local target", () => {
+    expect(sshRepository("sftp:backup@site-b:/srv/restic")).toEqual({
+      user: "backup",
+      host: "site-b",
+      path: "/srv/restic",
+    });
+    expect(sshRepository("sftp://backup@site-b:2222//srv/dup")).toEqual({
+      user: "backup",
+      host: "site-b",
+      port: 2222,
+      path: "/srv/dup",
+    });
+    expect(sshRepository("ssh://backup@site-b/srv/borg")).toEqual({
+      user: "backup",
+      host: "site-b",
+      path: "/srv/borg",
+    });
+    expect(sshRepository("/srv/restic")).toBeNull();
+    const ssh = (url: string) =>
+      `repository:\n  tool: restic\n  url: ${url}\n  passphrase: { env: RESTIC_PASSWORD }\n` +
+      "  ssh: { identityFile: id_ed25519, knownHostsFile: known_hosts }\n";
+    expect(problems(test(ssh("sftp:backup@site-b:/srv/restic")))).toEqual([]);
+    expect(problems(test(ssh("/srv/restic")))).toEqual([
+      expect.stringMatching(/^4:repository\.url: ssh: needs an SSH URL with a user/),
+    ]);
+    expect(problems(test(ssh("sftp:backup@site-b:/srv/restic")), { overrides: { target: "lab" } })).toEqual([
+      expect.stringMatching(/repository\.ssh: the key and known_hosts files are this machine's: the local target only/),
+    ]);
+    const def = SOURCES.repository!;
+    const params = {
+      tool: "restic",
+      url: "sftp:backup@site-b:/srv/restic",
+      passphrase: { env: "PW" },
+      ssh: { identityFile: "keys/id", knownHostsFile: "/etc/kh", port: 2222 },
+    };
+    expect(def.endpoint!(params, "/scen")).toMatchObject({
+      user: "backup",
+      host: "site-b",
+      port: 2222,
+      path: "/srv/restic",
+      identityFile: "/scen/keys/id",
+      sshCommand: expect.stringMatching(/^ssh -i \/scen\/keys\/id -o UserKnownHostsFile=\/etc\/kh .*-p 2222$/),
+    });
+    expect(def.preflight!(params, { PW: "x" }, "/nonexistent-scen").map((p) => p.field)).toEqual([
+      "ssh.identityFile",
+      "ssh.knownHostsFile",
+    ]);
   });
 
   it("checks on this machine: the passphrase's variable set, the local paths exist", async () => {
