@@ -43,6 +43,10 @@ describe("replication against backup", () => {
           "--tool",
           "lsyncd",
           "restic",
+          // the four runs at once: each has its own site B, and the disaster falls at the same seeded point
+          // of its own schedule's last interval, so the RPOs compare as they do one at a time
+          "--jobs",
+          "4",
           "--out",
           out,
         ],
