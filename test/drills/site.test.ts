@@ -56,7 +56,8 @@ describe("a secondary site", () => {
     async () => {
       const { r, out, results } = await run(
         ["scenarios/site/delete-backups-plain.yaml", "scenarios/site/delete-backups-append-only.yaml"],
-        ["--tool", "restic", "borg"],
+        // the four runs at once: each stands up its own site B
+        ["--tool", "restic", "borg", "--jobs", "4"],
       );
       expect(r.exitCode, r.all.slice(-2000)).toBe(0);
       const by = (s: string, t: string) => results.results.find((x: any) => x.scenario === s && x.tool === t);
@@ -104,7 +105,8 @@ describe("a secondary site", () => {
           "scenarios/site/loss-during-restore.yaml",
           "scenarios/site/outage-during-schedule.yaml",
         ],
-        ["--tool", "restic"],
+        // the three at once: each its own site B, its rules in that site's own network namespace
+        ["--tool", "restic", "--jobs", "3"],
       );
       expect(r.exitCode, r.all.slice(-3000)).toBe(0);
       const outage = results.results.find((x: any) => x.scenario === "outage-during-schedule");
