@@ -7,7 +7,7 @@ export type CheckWay = "light" | "sample" | "deep" | "restore";
 export const CHECK_WAYS: readonly CheckWay[] = ["light", "sample", "deep", "restore"];
 
 export interface CoverageCell {
-  /** caught: the check failed (or said so before it hung); missed: it passed; n/a: the fault or check does not apply. */
+  /** caught: the check failed (or said so before it hung); missed: it passed; n/a: it does not apply. */
   verdict: "caught" | "missed" | "n/a";
   /** Wall time of the check's tool calls (a restic retry after `unlock` included). */
   ms?: number;
@@ -80,6 +80,10 @@ export function cellsOfRun(events: Ev[], mismatches: number): Partial<Record<Che
   return cells;
 }
 
+function missedText(candidates: { way: CheckWay; misses: string[] }[]): string {
+  return candidates.map((c) => `${c.way} missed ${c.misses.join(", ")}`).join("; ");
+}
+
 /** The cheapest way per tool that caught every damage fault the tool was drilled with. */
 export function cheapestWays(rows: CoverageRow[], tools: string[]): CoverageMatrix["cheapest"] {
   const out: CoverageMatrix["cheapest"] = {};
@@ -112,7 +116,7 @@ export function cheapestWays(rows: CoverageRow[], tools: string[]): CoverageMatr
         why:
           candidates.length === 0
             ? "no damage fault applied"
-            : `no single way caught every damage fault (${candidates.map((c) => `${c.way} missed ${c.misses.join(", ")}`).join("; ")})`,
+            : `no single way caught every damage fault (${missedText(candidates)})`,
       };
   }
   return out;
@@ -202,9 +206,11 @@ export function coverageHtml(m: CoverageMatrix): string {
   }
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>drdrill: check coverage</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 8px;font-size:90%}</style>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
+td,th{border:1px solid #999;padding:4px 8px;font-size:90%}</style>
 </head><body><h1>Check coverage</h1>
-<p>Archive faults x each tool's checks on a ${esc(mib(m.datasetBytes))} generated dataset: caught or missed, wall time, bytes read (rchar of the check's processes). One run on a shared machine: timings are noisy.</p>
+<p>Archive faults x each tool's checks on a ${esc(mib(m.datasetBytes))} generated dataset: caught or missed,
+wall time, bytes read (rchar of the check's processes). One run on a shared machine: timings are noisy.</p>
 ${parts.join("\n")}
 </body></html>
 `;

@@ -130,7 +130,7 @@ export async function coverageCommand(o: CoverageOptions, argv: string[]): Promi
           loaded.push(...(await loadScenarios([file])));
           rowOf.set(doc.name, { row, way });
         } catch (e) {
-          // The fault's or tool's own rules refuse it (no key to lose, no passphrase to get wrong): n/a, in their words.
+          // The fault's or tool's rules refuse it (no key to lose, no passphrase to get wrong): n/a, in their words.
           const said = e instanceof InputError ? e.issues.map((i) => i.message).join("; ") : String(e);
           row.cells[way] = { verdict: "n/a", said };
         }
