@@ -7,6 +7,7 @@ import type { SandboxRecord } from "../harness/model/sandbox.ts";
 import { compareRuns } from "../harness/metrics/comparison.ts";
 import type { ResultsFile } from "../harness/model/results-file.ts";
 import { renderComparison } from "./comparison.ts";
+import { renderProjection } from "./projection-section.ts";
 import { renderFaultsTable } from "./faults-table.ts";
 import { renderSiteSection } from "./site-section.ts";
 import { renderReplicationMatrix } from "./replication-matrix.ts";
@@ -164,6 +165,7 @@ export function renderMarkdown(results: ResultsFile): string {
       .join(" ")}`,
     "",
     ...renderComparison(results.comparison ?? compareRuns(results.results), results.warmups),
+    ...renderProjection(results.projection),
     ...renderFaultsTable(results.results),
     ...renderReplicationMatrix(results.results),
     ...renderSiteSection(results.results),

@@ -142,6 +142,21 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("coverage")
+    .description(
+      "Archive faults x each tool's checks (light, sampled, deep, a restore): caught or missed, time, bytes read",
+    )
+    .option("--tool <name...>", "tools to drill (default restic borg duplicity)")
+    .option("--fault <name...>", "archive faults to inject (default all)")
+    .option("--size <size>", "generated dataset size (default 8MB)")
+    .option("--sample <percent>", "the sampled check's share, where the tool has one (default 10%)")
+    .option("--timeout <duration>", "bound on every tool call (default 60s)")
+    .option("--out <dir>", "run folder (default drdrill-runs/<time>)")
+    .action(async (o: import("./coverage.ts").CoverageOptions) => {
+      code = await (await import("./coverage.ts")).coverageCommand(o, argv);
+    });
+
+  program
     .command("report")
     .description("Re-render the reports of a finished run folder")
     .argument("<dir>")

@@ -22,6 +22,8 @@ export interface FinishedCommand {
   stderr: string;
   peakRssBytes: number | null;
   cpuMs: number | null;
+  /** Bytes the call's process tree read (rchar, page cache included), where the executor can say. */
+  readBytes?: number;
 }
 
 export function commandResult(f: FinishedCommand): CommandResult {
@@ -57,5 +59,6 @@ export function commandResult(f: FinishedCommand): CommandResult {
     stderr: f.stderr,
     peakRssBytes: f.peakRssBytes,
     cpuMs: f.cpuMs,
+    ...(f.readBytes !== undefined ? { readBytes: f.readBytes } : {}),
   };
 }

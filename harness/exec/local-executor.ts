@@ -15,8 +15,11 @@ import { startRssSampler, treeMaxReadBytes } from "./process-tree.ts";
 import { displayCommand } from "./quote.ts";
 import type { CommandExecutor, CommandResult, CommandSpec, ProcessHandle } from "./types.ts";
 
-// The wrapper runs the tool as a child (not exec) so it can report the tree's CPU time afterwards.
-const WRAPPER = `"$@"; rc=$?; times > "$DRDRILL_TIMES_FILE"; exit $rc`;
+// The wrapper runs the tool as a child (not exec) so it can report the tree's CPU time afterwards, and the
+// bytes its tree read: a reaped child's I/O counts are added to its parent's, so the wrapper's own
+// /proc/PID/io (rchar) holds every waited-for process of the call once the tool ended.
+const WRAPPER =
+  `"$@"; rc=$?; times > "$DRDRILL_TIMES_FILE"; ` + `grep '^rchar:' /proc/$$/io >> "$DRDRILL_TIMES_FILE"; exit $rc`;
 /** The environment entry that marks every process of one call (see leaseRun). */
 const CALL_ENV = "DRDRILL_CALL";
 
@@ -29,6 +32,12 @@ export function parseBashTimes(text: string): number | null {
   const parts = [...line.matchAll(/(\d+)m([\d.]+)s/g)];
   if (parts.length < 2) return null;
   return Math.round(parts.reduce((sum, p) => sum + (Number(p[1]) * 60 + Number(p[2])) * 1000, 0));
+}
+
+/** The bytes the call's process tree read (the wrapper's rchar line after `times`), or null when absent. */
+export function parseWrapperReadBytes(text: string): number | null {
+  const m = /^rchar:\s+(\d+)/m.exec(text);
+  return m ? Number(m[1]) : null;
 }
 
 /** A process group of this host. */
@@ -118,7 +127,9 @@ export class LocalExecutor implements CommandExecutor {
     }
     if (lease) await dropLease(lease.run, { kind: "process-group", id: lease.id }).catch(() => {});
     const peakRssBytes = sampler ? sampler.stop() : null;
-    const cpuMs = parseBashTimes(await readFile(timesFile, "utf8").catch(() => ""));
+    const timesText = await readFile(timesFile, "utf8").catch(() => "");
+    const cpuMs = parseBashTimes(timesText);
+    const readBytes = parseWrapperReadBytes(timesText);
     await rm(timesFile, { force: true });
     const [stdout, stderr] = await Promise.all([out.close(), err.close()]);
 
@@ -136,6 +147,7 @@ export class LocalExecutor implements CommandExecutor {
       stderr,
       peakRssBytes,
       cpuMs,
+      ...(readBytes !== null ? { readBytes } : {}),
     });
   }
 }

@@ -56,6 +56,11 @@ export interface CommandResult {
   stderr: string;
   peakRssBytes: number | null;
   cpuMs: number | null;
+  /**
+   * Bytes the call's process tree read (/proc/PID/io rchar of its reaped processes, page cache included);
+   * absent where the executor cannot say (a container, a host over SSH).
+   */
+  readBytes?: number;
 }
 
 /** Runs commands where the target's data lives (the host, inside a container, on a host over SSH). */

@@ -1,6 +1,6 @@
 // corrupt-archive: flips bytes in one archive volume (a duplicity volume, restic pack, borg segment).
 import { z } from "zod";
-import { chooseVolume } from "./archive-volumes.ts";
+import { chooseVolume, volumeParam } from "./archive-volumes.ts";
 import { defineFault } from "./fault.ts";
 import { trapsMet } from "./pick.ts";
 
@@ -9,7 +9,7 @@ export default defineFault({
   description: "Flip bytes in the middle of one archive volume/pack/segment (by index, or chosen by seed).",
   params: z
     .object({
-      volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end."),
+      volume: volumeParam,
       bytes: z.number().int().min(1).max(1_000_000).default(16).describe("How many consecutive bytes to flip."),
     })
     .strict(),

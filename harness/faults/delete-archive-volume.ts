@@ -1,6 +1,6 @@
 // delete-archive-volume: removes one archive volume from the backup destination.
 import { z } from "zod";
-import { chooseVolume } from "./archive-volumes.ts";
+import { chooseVolume, volumeParam } from "./archive-volumes.ts";
 import { defineFault } from "./fault.ts";
 import { trapsMet } from "./pick.ts";
 
@@ -9,7 +9,7 @@ export default defineFault({
   description: "Delete one archive volume/pack/segment from the backup destination.",
   params: z
     .object({
-      volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end."),
+      volume: volumeParam,
     })
     .strict(),
   expect: ["detected"],

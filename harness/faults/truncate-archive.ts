@@ -1,6 +1,6 @@
 // truncate-archive: cuts one archive volume short, as an interrupted upload or a full disk would.
 import { z } from "zod";
-import { chooseVolume } from "./archive-volumes.ts";
+import { chooseVolume, volumeParam } from "./archive-volumes.ts";
 import { defineFault } from "./fault.ts";
 import { trapsMet } from "./pick.ts";
 
@@ -9,7 +9,7 @@ export default defineFault({
   description: "Truncate one archive volume/pack/segment to a fraction of its size.",
   params: z
     .object({
-      volume: z.number().int().optional().describe("Index among the data files, sorted; negative counts from the end."),
+      volume: volumeParam,
       keep: z.number().min(0).max(0.99).default(0.5).describe("Fraction of the file to keep."),
     })
     .strict(),

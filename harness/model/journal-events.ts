@@ -64,6 +64,8 @@ export type JournalEvent = Base &
         durationMs: number;
         peakRssBytes: number | null;
         cpuMs: number | null;
+        /** Bytes its process tree read (rchar), where the executor can say. */
+        readBytes?: number;
         stdoutPath: string;
         stderrPath: string;
         message?: string;

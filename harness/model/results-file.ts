@@ -1,5 +1,6 @@
 // The shape of results.json (schemaVersion 1): the contract other scripts and reporters read.
 import type { Comparison } from "./comparison.ts";
+import type { Projection } from "./projection.ts";
 import type { RunResult } from "./result.ts";
 
 export const SCHEMA_VERSION = 1;
@@ -38,6 +39,11 @@ export interface ResultsFile {
   warmups?: WarmupRun[];
   /** Per scenario and tool + settings: statistics of each metric over the counted runs, ratio to the best, winners. */
   comparison?: Comparison;
+  /**
+   * Per scenario that set `project: { size }` and tool + settings: restore time, backup time and
+   * repository size fitted against its swept sizes (`sweep.size`) and projected to that size.
+   */
+  projection?: Projection[];
   summary: { runs: number; passed: number; failed: number; outcomes: Record<string, number> };
   exitCode: number;
   interrupted: boolean;

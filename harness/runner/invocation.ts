@@ -11,6 +11,7 @@ import type { RunResult } from "../model/result.ts";
 import type { Environment, ResultsFile, WarmupRun } from "../model/results-file.ts";
 import { expectationMet } from "../model/verdict.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
+import { parseSize } from "../util/units.ts";
 import { cpuModel, fileSystemOf, loadAverage } from "../util/machine.ts";
 import { SecretStore } from "../util/secrets.ts";
 import { packageVersion } from "../util/package-root.ts";
@@ -51,6 +52,16 @@ export const WARMUP_INDEX_BASE = 100_000;
 
 /** The exit-code table (model/exit-codes.ts), where the command line has always found it. */
 export { EXIT } from "../model/exit-codes.ts";
+
+/** Each scenario's `project: { size }` in bytes, by name. */
+function projectSizes(scenarios: LoadedScenario[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of scenarios) {
+    const size = s.scenario.project ? parseSize(s.scenario.project.size) : undefined;
+    if (size) out[s.scenario.name] = size;
+  }
+  return out;
+}
 
 function osName(): string {
   try {
@@ -238,6 +249,7 @@ async function invocation(opts: InvocationOptions): Promise<ResultsFile> {
       interrupted,
       ...warningsOf(journal),
       thresholdsOf: (r) => byFile.get(r.file)?.thresholds ?? [],
+      projectTo: projectSizes(opts.scenarios),
     });
   };
   let file = build();

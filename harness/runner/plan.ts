@@ -4,7 +4,7 @@
 import type { RunResult } from "../model/result.ts";
 import type { LoadedScenario } from "../scenario/load.ts";
 import type { ResolvedRun, ResolvedTool } from "../scenario/resolve.ts";
-import { parseDuration, parseRate } from "../util/units.ts";
+import { parseDuration, parseRate, parseSize } from "../util/units.ts";
 import { expectedDurations } from "./estimate.ts";
 import { splitShards } from "./shard.ts";
 
@@ -60,30 +60,36 @@ export function planRuns(scenarios: LoadedScenario[], opts: PlanOptions = {}): R
     for (const run of loaded.runs) {
       const intervals: (string | undefined)[] = loaded.scenario.sweep?.every ?? [undefined];
       const caps: (string | undefined)[] = loaded.scenario.sweep?.bandwidth ?? [undefined];
+      const sizes: (string | number | undefined)[] = loaded.scenario.sweep?.size ?? [undefined];
       for (const every of intervals) {
         for (const cap of caps) {
-          const label = [
-            run.tool.name,
-            settingsLabel(run.tool, varying.get(run.tool.name)),
-            every ? `every=${every}` : "",
-            cap ? `bandwidth=${cap}` : "",
-          ]
-            .filter(Boolean)
-            .join(" ");
-          const group = `${loaded.scenario.name} :: ${label}`;
-          const intervalMs = every ? parseDuration(every) : undefined;
-          const bandwidthBps = cap ? parseRate(cap) : undefined;
-          for (let r = 1; r <= run.repeats; r++) {
-            plans.push({
-              ...run,
-              index: plans.length,
-              loaded,
-              label,
-              group,
-              repeat: r,
-              ...(intervalMs ? { intervalMs } : {}),
-              ...(bandwidthBps ? { bandwidthBps } : {}),
-            });
+          for (const size of sizes) {
+            const label = [
+              run.tool.name,
+              settingsLabel(run.tool, varying.get(run.tool.name)),
+              every ? `every=${every}` : "",
+              cap ? `bandwidth=${cap}` : "",
+              size ? `size=${size}` : "",
+            ]
+              .filter(Boolean)
+              .join(" ");
+            const group = `${loaded.scenario.name} :: ${label}`;
+            const intervalMs = every ? parseDuration(every) : undefined;
+            const bandwidthBps = cap ? parseRate(cap) : undefined;
+            const sizeBytes = size ? parseSize(size) : undefined;
+            for (let r = 1; r <= run.repeats; r++) {
+              plans.push({
+                ...run,
+                index: plans.length,
+                loaded,
+                label,
+                group,
+                repeat: r,
+                ...(intervalMs ? { intervalMs } : {}),
+                ...(bandwidthBps ? { bandwidthBps } : {}),
+                ...(sizeBytes ? { sizeBytes } : {}),
+              });
+            }
           }
         }
       }

@@ -2,6 +2,7 @@
 // order with their objectives applied over all of them, the comparison, the summary and the exit code.
 import { createHash, randomBytes } from "node:crypto";
 import { compareRuns } from "../metrics/comparison.ts";
+import { projectRuns, type Projection } from "../metrics/projection.ts";
 import type { RunResult } from "../model/result.ts";
 import { SCHEMA_VERSION, type Environment, type ResultsFile, type WarmupRun } from "../model/results-file.ts";
 import { verdictOf } from "../model/verdict.ts";
@@ -27,6 +28,8 @@ export interface ResultsParts {
    * Absent: each run keeps the objectives it holds (a merge that could not find the scenario as run).
    */
   thresholdsOf?: (r: RunResult) => Threshold[];
+  /** Per scenario that set `project: { size }`: the size (bytes) its size sweep is projected to. */
+  projectTo?: Record<string, number>;
 }
 
 /** How a warning that the machine was busy starts (a merge replaces the shards' with its own). */
@@ -58,6 +61,12 @@ export function scenarioRecord(s: { file: string; text: string; scenario: { name
 }
 
 /** The file, its fields in the order results.json has always had them. */
+function projectionOf(results: RunResult[], to: Record<string, number> | undefined): { projection?: Projection[] } {
+  if (!to || Object.keys(to).length === 0) return {};
+  const projection = projectRuns(results, to);
+  return projection.length > 0 ? { projection } : {};
+}
+
 export function assembleResults(p: ResultsParts): ResultsFile {
   const results = [...p.results].sort((a, b) => a.index - b.index);
   if (p.thresholdsOf) applyObjectives(results, p.thresholdsOf);
@@ -77,6 +86,7 @@ export function assembleResults(p: ResultsParts): ResultsFile {
     parallelJobs: Math.max(1, p.parallelJobs),
     ...(p.warmups && p.warmups.length > 0 ? { warmups: p.warmups } : {}),
     comparison: compareRuns(results),
+    ...projectionOf(results, p.projectTo),
     summary: {
       runs: results.length,
       passed: results.filter((r) => r.passed).length,

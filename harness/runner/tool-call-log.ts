@@ -43,6 +43,7 @@ export class ToolCallLog {
       durationMs: run.durationMs,
       peakRssBytes: run.peakRssBytes,
       cpuMs: run.cpuMs,
+      ...(run.readBytes !== undefined ? { readBytes: run.readBytes } : {}),
       stdoutPath: rel(run.stdoutPath),
       stderrPath: rel(run.stderrPath),
       ...(backupKind ? { backupKind } : {}),

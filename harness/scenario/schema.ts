@@ -121,10 +121,27 @@ function shape(reg: Registries) {
             "Tool settings to vary, TOOL.SETTING: [VALUE...], e.g. { restic.compression: [auto, max] }: each " +
               "tools entry of that tool runs once per combination (the matrix).",
           ),
+        size: z
+          .array(sizeText)
+          .min(2)
+          .optional()
+          .describe("Dataset sizes: one run per value, e.g. [64MB, 256MB, 1GB] (with project: the points of the fit)."),
       })
       .strict()
       .optional()
-      .describe("Vary the schedule step's backup interval, a site's bandwidth cap, or tool settings, across runs."),
+      .describe(
+        "Vary the schedule step's backup interval, a site's bandwidth cap, the dataset's size, or tool settings, across runs.",
+      ),
+    project: z
+      .object({
+        size: sizeText.describe("The production size to project to, e.g. 3.34GB."),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "Fit restore time, backup time and repository size against the swept sizes (sweep.size) and project " +
+          "them to this size (results.json: projection).",
+      ),
     destination: createDestinationSchema(Object.keys(reg.stores)),
     warmup: z
       .boolean()
@@ -174,6 +191,21 @@ function wholeScenario(s: Record<string, unknown>, ctx: z.RefinementCtx, reg: Re
       code: "custom",
       message: `give at least one tools entry (or a source of restore points: ${Object.keys(reg.sources).join(", ")})`,
       path: ["tools"],
+    });
+  // A projection is a fit: it needs the sizes it is fitted on.
+  const sweep = s.sweep as { size?: unknown[] } | undefined;
+  const dataset = s.dataset as { copyFrom?: string } | undefined;
+  if (s.project && !sweep?.size)
+    ctx.addIssue({
+      code: "custom",
+      message: "project needs sweep.size (two or more dataset sizes to fit, e.g. [64MB, 256MB, 1GB])",
+      path: ["project"],
+    });
+  if (sweep?.size && dataset?.copyFrom)
+    ctx.addIssue({
+      code: "custom",
+      message: "sweep.size generates each size: a copyFrom tree is the size it is",
+      path: ["sweep", "size"],
     });
 }
 

@@ -112,6 +112,7 @@ export default defineTool({
       const gone = await repo.delete(files.map((f) => f.path));
       return { effects: { removed: files.map((f) => f.path), refused: gone.refused } };
     },
+    sampledCheck: "restic check --read-data-subset=N%: a random N % of the packs read and verified",
     staleLock: "restic unlock removes locks of dead processes, then the call runs once more",
     site: { how: "restic's sftp: backend, through the system's ssh", appendOnly: "write-once" },
     eraseAll: "restic forget --prune of every snapshot",
@@ -176,12 +177,15 @@ export default defineTool({
         );
         return { ...run, backupId: snapshot };
       },
-      check(deep) {
-        return withUnlock(
-          s,
-          ctx,
-          spec(s, ctx, deep ? "restic-check-read-data" : "restic-check", deep ? ["check", "--read-data"] : ["check"]),
-        );
+      check(deep, _sourceDir, opts) {
+        const pct = opts?.samplePercent;
+        const [label, args] =
+          pct !== undefined
+            ? ["restic-check-read-data-subset", ["check", `--read-data-subset=${pct}%`]]
+            : deep
+              ? ["restic-check-read-data", ["check", "--read-data"]]
+              : ["restic-check", ["check"]];
+        return withUnlock(s, ctx, spec(s, ctx, label, args));
       },
       list() {
         return runTool(ctx, spec(s, ctx, "restic-snapshots", ["snapshots"]));

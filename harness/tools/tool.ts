@@ -99,8 +99,11 @@ export interface ToolSession {
   backup(kind: "full" | "incremental", sourceDir: string): Promise<ToolRun>;
   /** Restores into `destDir`, an empty directory the harness made. */
   restore(destDir: string, opts?: RestoreOptions): Promise<ToolRun>;
-  /** Light check of the repository's structure, or deep: read and verify all data. */
-  check(deep: boolean, sourceDir: string): Promise<ToolRun>;
+  /**
+   * Light check of the repository's structure, or deep: read and verify all data; `samplePercent`
+   * (for a tool whose capabilities say `sampledCheck`): read and verify that share of the data.
+   */
+  check(deep: boolean, sourceDir: string, opts?: CheckOptions): Promise<ToolRun>;
   list(): Promise<ToolRun>;
   /**
    * The points of a repository drdrill did not make, listed without writing to it (no lock), oldest
@@ -117,6 +120,11 @@ export interface ToolSession {
   forgetCache?(): Promise<ToolRun>;
   /** Deletes the key the session keeps itself (the secret half of a run's own key pair): lost-key. */
   loseKey?(): Promise<ToolRun>;
+}
+
+export interface CheckOptions {
+  /** Read and verify this percentage of the data (a sampled check), instead of all or none. */
+  samplePercent?: number;
 }
 
 export type ToolFidelity = Fidelity;
@@ -152,6 +160,8 @@ export interface ToolCapabilities {
   dataFiles: RegExp | null;
   /** What losing the key means, done to the repository (or the passphrase). */
   loseKey?(repo: ConfinedDir, settings: Record<string, unknown>): Promise<LostKey>;
+  /** It reads and verifies a chosen share of its data (`check: { sample: 10% }`): how. */
+  sampledCheck?: string;
   /** How it deals with a stale lock a crashed run left (for the report). */
   staleLock: string;
   /**
