@@ -17,9 +17,7 @@ export async function archiveVolumes(repo: ConfinedDir, tool: ToolAdapter): Prom
 export const volumeParam = z
   .union([z.number().int(), z.literal("largest")])
   .optional()
-  .describe(
-    "Index among the data files, sorted (negative from the end), or largest (a data pack, not a tree pack).",
-  );
+  .describe("Index among the data files, sorted (negative from the end), or largest (a data pack, not a tree pack).");
 
 /** The volume chosen by index (negative counts from the end) or, without one, by seed. */
 export async function chooseVolume(
