@@ -130,7 +130,8 @@ function shape(reg: Registries) {
       .strict()
       .optional()
       .describe(
-        "Vary the schedule step's backup interval, a site's bandwidth cap, the dataset's size, or tool settings, across runs.",
+        "Vary the schedule step's backup interval, a site's bandwidth cap, the dataset's size, or tool " +
+          "settings, across runs.",
       ),
     project: z
       .object({
